@@ -1,0 +1,81 @@
+"""Entry point: `python -m bot` runs the bot, `python -m bot sync` re-registers its commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+import discord
+from dotenv import load_dotenv
+
+from bot.client import Content, SciaticaBot
+from bot.clock import SystemClock
+from bot.content import ContentError
+from bot.database import Database, DatabaseError
+from bot.settings import ConfigError, Settings, load_settings, setup_logging
+from bot.triage import TriageDataError
+
+log = logging.getLogger("bot")
+
+USAGE = "usage: python -m bot [run | sync]"
+
+
+def fail(message: str) -> int:
+    """Configuration and environment problems end in one clear line, never a traceback."""
+    print(f"sciatica-companion: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in ([], ["run"], ["sync"]):
+        return fail(USAGE)
+    load_dotenv(override=False)
+    try:
+        settings = load_settings(os.environ)
+    except ConfigError as exc:
+        return fail(f"{exc}. Copy .env.example to .env and fill it in.")
+    setup_logging(settings.log_level)
+    try:
+        content = Content.load(settings.data_dir)
+    except (ContentError, TriageDataError, ValueError, OSError) as exc:
+        return fail(f"content files are invalid: {exc}")
+    try:
+        return asyncio.run(run(settings, content, force_sync=args == ["sync"]))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
+    """Open the database, then log in and either run until a signal or sync once and exit."""
+    if settings.api_base is not None:
+        discord.http.Route.BASE = settings.api_base
+    try:
+        database = await Database.open(settings.database_path)
+    except DatabaseError as exc:
+        return fail(str(exc))
+    bot = SciaticaBot(settings, database, content, SystemClock(), force_sync=force_sync)
+    try:
+        async with bot:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+            try:
+                if force_sync:
+                    await bot.login(settings.token)
+                else:
+                    await bot.start(settings.token)
+            except discord.LoginFailure:
+                return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
+    finally:
+        await database.close()
+    log.info("stopped cleanly")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The bot itself: wires the core services, loads the feature cogs, syncs commands on purpose."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.clock import Clock
+from bot.content import Library, load_library
+from bot.database import Database
+from bot.errors import report_error
+from bot.messages import Messages
+from bot.settings import Settings
+from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
+
+log = logging.getLogger("bot")
+
+EXTENSIONS = (
+    "cogs.learn",
+    "cogs.meta",
+)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every curated data file, parsed and validated before the bot connects."""
+
+    library: Library
+    quickcheck: QuickCheck
+    regions: dict[str, Region]
+    messages: Messages
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Content:
+        return cls(
+            library=load_library(data_dir),
+            quickcheck=load_quickcheck(data_dir / "quickcheck.toml"),
+            regions=load_regions(data_dir / "regions.toml"),
+            messages=Messages.load(data_dir / "messages.toml"),
+        )
+
+
+class SciaticaBot(commands.Bot):
+    """A slash-command-only bot: no privileged intents, no message content, no pings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        content: Content,
+        clock: Clock,
+        *,
+        force_sync: bool = False,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.db = database
+        self.content = content
+        self.messages = content.messages
+        self.clock = clock
+        self.version = __version__
+        self.started_monotonic = time.monotonic()
+        self.force_sync = force_sync
+        self.tree.on_error = self._on_tree_error
+
+    async def setup_hook(self) -> None:
+        if self.settings.api_base is not None:
+            await self._use_gateway_of_api_base()
+        for extension in EXTENSIONS:
+            try:
+                await self.load_extension(extension)
+            except commands.ExtensionError:
+                log.exception("extension %s failed to load; the rest of the bot carries on", extension)
+        await self.sync_commands_if_changed(force=self.force_sync)
+
+    async def _use_gateway_of_api_base(self) -> None:
+        """Behind a REST proxy (or a local test Discord), ask that API where the gateway is."""
+        _, url, _ = await self.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    def command_tree_payload(self) -> list[dict[str, Any]]:
+        guild = self._sync_target()
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        commands_ = self.tree.get_commands(guild=guild)
+        return sorted((command.to_dict(self.tree) for command in commands_), key=lambda c: c["name"])
+
+    async def sync_commands_if_changed(self, *, force: bool = False) -> bool:
+        """Sync only when the tree differs from the last sync: Discord caps creates at 200 a day."""
+        guild = self._sync_target()
+        payload = json.dumps(self.command_tree_payload(), sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        key = f"command_tree:{self.application_id}:{guild.id if guild else 'global'}"
+        if not force and await self.db.get_state(key) == digest:
+            log.info("application commands unchanged since the last sync; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.db.set_state(key, digest)
+        log.info("synced %d application commands (%s)", len(synced), key.rsplit(":", 1)[-1])
+        return True
+
+    def _sync_target(self) -> discord.Object | None:
+        guild_id = self.settings.dev_guild_id
+        return discord.Object(guild_id) if guild_id else None
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type is discord.InteractionType.component:
+            self._log_interaction(interaction, "component", "dispatched")
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        outcome = await report_error(interaction, error, self.messages)
+        name = f"/{interaction.command.qualified_name}" if interaction.command else "command"
+        self._log_interaction(interaction, name, outcome)
+
+    def _log_interaction(self, interaction: discord.Interaction[Any], name: str, outcome: str) -> None:
+        """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
+        latency_ms = (discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000
+        log.info(
+            "interaction %s guild=%s latency=%.0fms outcome=%s",
+            name,
+            interaction.guild_id or "dm",
+            latency_ms,
+            outcome,
+        )
+
+    def uptime_seconds(self) -> float:
+        return time.monotonic() - self.started_monotonic

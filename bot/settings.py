@@ -1,0 +1,90 @@
+"""Settings read from the environment (and `.env`), validated before the bot connects."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "sciatica.db"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_.\-]{10,200}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    database_path: Path
+    dev_guild_id: int | None
+    log_level: str
+    api_base: str | None
+    max_reminders_per_member: int
+    send_rate_per_second: float
+    data_dir: Path = DEFAULT_DATA_DIR
+
+    def __repr__(self) -> str:  # never let the token reach a log line
+        return f"Settings(database_path={self.database_path!s}, dev_guild_id={self.dev_guild_id})"
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build Settings from an environment mapping, or raise ConfigError for the first bad value."""
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("DISCORD_TOKEN is not set")
+    if not _TOKEN_SHAPE.match(token):
+        raise ConfigError("DISCORD_TOKEN does not look like a bot token")
+
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
+
+    api_base = env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None
+    if api_base is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", api_base):
+        raise ConfigError("DISCORD_API_BASE must be an http(s) URL such as https://proxy.example/api/v10")
+
+    database = env.get("DATABASE_PATH", "").strip()
+    return Settings(
+        token=token,
+        database_path=Path(database) if database else DEFAULT_DATABASE_PATH,
+        dev_guild_id=_optional_snowflake(env, "DEV_GUILD_ID"),
+        log_level=log_level,
+        api_base=api_base,
+        max_reminders_per_member=_int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100),
+        send_rate_per_second=float(_int_in_range(env, "SEND_RATE_PER_SECOND", 40, 1, 1000)),
+    )
+
+
+def _optional_snowflake(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 15 <= len(raw) <= 21:
+        raise ConfigError(f"{name} must be a server ID (a 17-20 digit number)")
+    return int(raw)
+
+
+def _int_in_range(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def setup_logging(level: str) -> None:
+    """One format for every logger; discord.py's own loggers follow the same level."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
