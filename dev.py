@@ -25,7 +25,7 @@ PYTHON = BIN / "python"
 
 def ensure_environment(extra: str) -> None:
     """Create the virtualenv and install the project (with `extra`) when it is new or stale."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("Sciatica Companion needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("Creating .venv ...", flush=True)

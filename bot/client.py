@@ -88,7 +88,9 @@ class SciaticaBot(commands.Bot):
             try:
                 await self.load_extension(extension)
             except commands.ExtensionError:
-                log.exception("extension %s failed to load; the rest of the bot carries on", extension)
+                log.exception(
+                    "extension %s failed to load; the rest of the bot carries on", extension
+                )
         await self.sync_commands_if_changed(force=self.force_sync)
 
     async def _use_gateway_of_api_base(self) -> None:
@@ -101,7 +103,9 @@ class SciaticaBot(commands.Bot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         commands_ = self.tree.get_commands(guild=guild)
-        return sorted((command.to_dict(self.tree) for command in commands_), key=lambda c: c["name"])
+        return sorted(
+            (command.to_dict(self.tree) for command in commands_), key=lambda c: c["name"]
+        )
 
     async def sync_commands_if_changed(self, *, force: bool = False) -> bool:
         """Sync only when the tree differs from the last sync: Discord caps creates at 200 a day."""
@@ -137,7 +141,9 @@ class SciaticaBot(commands.Bot):
         name = f"/{interaction.command.qualified_name}" if interaction.command else "command"
         self._log_interaction(interaction, name, outcome)
 
-    def _log_interaction(self, interaction: discord.Interaction[Any], name: str, outcome: str) -> None:
+    def _log_interaction(
+        self, interaction: discord.Interaction[Any], name: str, outcome: str
+    ) -> None:
         """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
         latency_ms = (discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000
         log.info(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -102,13 +104,18 @@ class Database:
             current = number
         return current
 
+    async def fetch_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
     # --- bot state -------------------------------------------------------------------------
 
     async def get_state(self, key: str) -> str | None:
-        async with self._lock, self._conn.execute(
-            "SELECT value FROM bot_state WHERE key = ?", (key,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.fetch_one("SELECT value FROM bot_state WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
     async def set_state(self, key: str, value: str) -> None:
@@ -134,3 +141,169 @@ def _split_sql(script: str) -> list[str]:
     if buffer.strip():
         raise DatabaseError("migration ends with an incomplete SQL statement")
     return statements
+
+
+# --- reminders and the scheduler's ledger -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    id: int
+    kind: str
+    user_id: int | None
+    guild_id: int | None
+    channel_id: int | None
+    role_id: int | None
+    schedule: str
+    note: str | None
+    link: str | None
+    status: str
+    paused_reason: str | None
+    next_due_at: int
+    created_at: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An occurrence the scheduler has taken responsibility for delivering exactly once."""
+
+    reminder: ReminderRow
+    due_at: int
+    late: bool
+
+
+@dataclass(frozen=True)
+class DuePlan:
+    """What to do with a due row: deliver `due_at` (maybe late) or not, and the next due time."""
+
+    send: bool
+    late: bool
+    next_due_at: int
+
+
+_REMINDER_COLUMNS = (
+    "id, kind, user_id, guild_id, channel_id, role_id, schedule, note, link, status,"
+    " paused_reason, next_due_at, created_at"
+)
+_PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in _REMINDER_COLUMNS.split(","))
+
+
+def _reminder(row: Sequence[Any]) -> ReminderRow:
+    return ReminderRow(*row)
+
+
+class ReminderStore:
+    """Queries for reminders, deliveries and completions, on the shared Database."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def earliest_due(self, kinds: Iterable[str]) -> int | None:
+        kinds = tuple(kinds)
+        if not kinds:
+            return None
+        marks = ",".join("?" * len(kinds))
+        row = await self.db.fetch_one(
+            f"SELECT MIN(next_due_at) FROM reminders WHERE status = 'active' AND kind IN ({marks})",
+            kinds,
+        )
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def claim_due(
+        self,
+        now: int,
+        limit: int,
+        kinds: Iterable[str],
+        plan: Callable[[ReminderRow, int], DuePlan],
+    ) -> list[Claim]:
+        """Advance every due row and record the occurrences to send, in one transaction.
+
+        Because the row moves on in the same commit that records the claim, a crash
+        afterwards can never make the same occurrence due again.
+        """
+        kinds = tuple(kinds)
+        marks = ",".join("?" * len(kinds))
+        claims: list[Claim] = []
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {_REMINDER_COLUMNS} FROM reminders"
+                f" WHERE status = 'active' AND next_due_at <= ? AND kind IN ({marks})"
+                " ORDER BY next_due_at LIMIT ?",
+                (now, *kinds, limit),
+            ) as cursor:
+                rows = [_reminder(row) for row in await cursor.fetchall()]
+            for row in rows:
+                decision = plan(row, now)
+                await conn.execute(
+                    "UPDATE reminders SET next_due_at = ? WHERE id = ?",
+                    (decision.next_due_at, row.id),
+                )
+                if not decision.send:
+                    continue
+                cursor = await conn.execute(
+                    "INSERT INTO deliveries (reminder_id, due_at, state, late, claimed_at)"
+                    " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT DO NOTHING",
+                    (row.id, row.next_due_at, int(decision.late), now),
+                )
+                if cursor.rowcount == 1:
+                    claims.append(Claim(row, row.next_due_at, decision.late))
+        return claims
+
+    async def unfinished_claims(self) -> list[tuple[Claim, int]]:
+        """Claims left by a crash, with when they were claimed."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, d.claimed_at"
+            " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            " WHERE d.state = 'claimed' ORDER BY d.claimed_at",
+            (),
+        )
+        return [
+            (Claim(_reminder(row[:13]), int(row[13]), bool(row[14])), int(row[15])) for row in rows
+        ]
+
+    async def finish_delivery(
+        self, claim: Claim, state: str, now: int, message_id: int | None = None
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET state = ?, finished_at = ?, message_id = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                (state, now, message_id, claim.reminder.id, claim.due_at),
+            )
+
+    async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
+        """A refused DM pauses all the member's reminders at once: no second 403."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET state = 'failed', finished_at = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                (now, claim.reminder.id, claim.due_at),
+            )
+            await conn.execute(
+                "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed'"
+                " WHERE user_id = ? AND status = 'active'",
+                (user_id,),
+            )
+            await conn.execute(
+                "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
+                (now, user_id),
+            )
+
+    async def pause_reminder(self, claim: Claim, reason: str, now: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET state = 'failed', finished_at = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                (now, claim.reminder.id, claim.due_at),
+            )
+            await conn.execute(
+                "UPDATE reminders SET status = 'paused', paused_reason = ? WHERE id = ?",
+                (reason, claim.reminder.id),
+            )
+
+    async def prune_deliveries(self, before: int) -> int:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM deliveries WHERE state != 'claimed' AND claimed_at < ?", (before,)
+            )
+            return cursor.rowcount

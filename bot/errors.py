@@ -52,10 +52,14 @@ async def report_error(
         return "refused"
     if isinstance(error, app_commands.BotMissingPermissions):
         missing = ", ".join(error.missing_permissions).replace("_", " ")
-        await send_private(interaction, messages("errors.bot_missing_permissions", permissions=missing))
+        await send_private(
+            interaction, messages("errors.bot_missing_permissions", permissions=missing)
+        )
         return "refused"
     if isinstance(error, app_commands.CommandOnCooldown):
-        await send_private(interaction, messages("errors.cooldown", seconds=round(error.retry_after)))
+        await send_private(
+            interaction, messages("errors.cooldown", seconds=round(error.retry_after))
+        )
         return "refused"
     error_id = secrets.token_hex(4)
     original = getattr(error, "original", error)

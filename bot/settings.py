@@ -49,7 +49,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
 
     api_base = env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None
     if api_base is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", api_base):
-        raise ConfigError("DISCORD_API_BASE must be an http(s) URL such as https://proxy.example/api/v10")
+        raise ConfigError(
+            "DISCORD_API_BASE must be an http(s) URL such as https://proxy.example/api/v10"
+        )
 
     database = env.get("DATABASE_PATH", "").strip()
     return Settings(

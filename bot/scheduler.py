@@ -1,0 +1,193 @@
+"""The durable dispatcher: one task fires every reminder and stretch break at its time.
+
+Design: the earliest due time is read from an index, the task sleeps until then (or until
+woken because something changed), claims a batch in one transaction, and sends it paced
+below Discord's global limit. Memory stays flat in the number of stored reminders.
+
+Delivery is at most once: a claim moves the row to its next occurrence in the same commit,
+each send carries a nonce derived from (reminder, occurrence) so Discord drops a resend,
+and claims a crash left behind are resent with that same nonce only while Discord still
+remembers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import discord
+
+from bot.clock import Clock
+from bot.database import Claim, DuePlan, ReminderRow, ReminderStore
+from bot.pacing import RateLimiter
+
+log = logging.getLogger("bot.scheduler")
+
+Handler = Callable[[Claim], Awaitable[int | None]]
+Planner = Callable[[ReminderRow, int], DuePlan]
+
+CLOSED_DMS = 50007
+NONCE_WINDOW = timedelta(minutes=2)
+DELIVERY_RETENTION = timedelta(days=30)
+IDLE_WAKE = timedelta(hours=1)
+
+
+def delivery_nonce(claim: Claim) -> str:
+    """A stable nonce of at most 25 characters for one occurrence of one reminder."""
+    return f"r{_base36(claim.reminder.id)}.{_base36(claim.due_at)}"
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, remainder = divmod(number, 36)
+        text = digits[remainder] + text
+        if number == 0:
+            return text
+
+
+class Scheduler:
+    def __init__(
+        self,
+        store: ReminderStore,
+        clock: Clock,
+        planner: Planner,
+        *,
+        rate_per_second: float,
+        retry_delays: Sequence[float] = (2, 5, 15, 30, 60),
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.planner = planner
+        self.limiter = RateLimiter(rate_per_second)
+        self.batch_size = max(1, int(rate_per_second))
+        self.retry_delays = tuple(retry_delays)
+        self._handlers: dict[str, Handler] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._retries: set[asyncio.Task[None]] = set()
+        self.sent_count = 0
+
+    def register(self, kind: str, handler: Handler) -> None:
+        self._handlers[kind] = handler
+        self.wake()
+
+    def unregister(self, kind: str) -> None:
+        self._handlers.pop(kind, None)
+
+    def wake(self) -> None:
+        """Something changed (new, resumed, snoozed): re-read the earliest due time."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="scheduler")
+            self._task.add_done_callback(_log_crash)
+
+    async def stop(self) -> None:
+        tasks = [t for t in (self._task, *self._retries) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._task = None
+
+    def _now(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    async def _run(self) -> None:
+        await self._recover()
+        await self.store.prune_deliveries(self._now() - int(DELIVERY_RETENTION.total_seconds()))
+        while True:
+            self._wake.clear()
+            due = await self.store.earliest_due(self._handlers)
+            now = self._now()
+            if due is None or due > now:
+                horizon = now + int(IDLE_WAKE.total_seconds())
+                until = horizon if due is None else min(due, horizon)
+                await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
+                continue
+            claims = await self.store.claim_due(now, self.batch_size, self._handlers, self.planner)
+            await self._deliver_all(claims)
+
+    async def _recover(self) -> None:
+        """Resend claims a crash interrupted, but only while Discord's nonce dedupe holds."""
+        now = self._now()
+        fresh: list[Claim] = []
+        for claim, claimed_at in await self.store.unfinished_claims():
+            if now - claimed_at <= NONCE_WINDOW.total_seconds():
+                fresh.append(claim)
+            else:
+                log.warning(
+                    "abandoning reminder %s occurrence %s: too old to resend safely",
+                    claim.reminder.id,
+                    claim.due_at,
+                )
+                await self.store.finish_delivery(claim, "abandoned", now)
+        if fresh:
+            log.info("resending %d interrupted deliveries", len(fresh))
+            await self._deliver_all(fresh)
+
+    async def _deliver_all(self, claims: Sequence[Claim]) -> None:
+        """Send a batch; one member's claims go in order so a closed DM costs one 403."""
+        by_recipient: dict[object, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            by_recipient[claim.reminder.user_id or ("channel", claim.reminder.id)].append(claim)
+        await asyncio.gather(*(self._deliver_in_order(group) for group in by_recipient.values()))
+
+    async def _deliver_in_order(self, claims: list[Claim]) -> None:
+        for index, claim in enumerate(claims):
+            if await self._deliver(claim) == "dms_closed":
+                for skipped in claims[index + 1 :]:
+                    await self.store.finish_delivery(skipped, "failed", self._now())
+                return
+
+    async def _deliver(self, claim: Claim, attempt: int = 0) -> str:
+        handler = self._handlers.get(claim.reminder.kind)
+        if handler is None:
+            return "pending"
+        await self.limiter.acquire()
+        try:
+            message_id = await handler(claim)
+        except discord.Forbidden as exc:
+            if exc.code == CLOSED_DMS and claim.reminder.user_id is not None:
+                await self.store.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())
+                return "dms_closed"
+            await self.store.pause_reminder(claim, "cannot_post", self._now())
+            return "failed"
+        except discord.NotFound:
+            await self.store.pause_reminder(claim, "cannot_post", self._now())
+            return "failed"
+        except (discord.DiscordServerError, aiohttp.ClientError, TimeoutError) as exc:
+            if attempt < len(self.retry_delays):
+                log.warning("reminder %s: transient failure (%s), retrying", claim.reminder.id, exc)
+                self._retry_later(claim, attempt)
+                return "retrying"
+            log.error("reminder %s: giving up after %d attempts", claim.reminder.id, attempt + 1)
+            await self.store.finish_delivery(claim, "failed", self._now())
+            return "failed"
+        except Exception:
+            log.exception("reminder %s: delivery failed", claim.reminder.id)
+            await self.store.finish_delivery(claim, "failed", self._now())
+            return "failed"
+        await self.store.finish_delivery(claim, "sent", self._now(), message_id)
+        self.sent_count += 1
+        return "sent"
+
+    def _retry_later(self, claim: Claim, attempt: int) -> None:
+        async def retry() -> None:
+            await asyncio.sleep(self.retry_delays[attempt])
+            await self._deliver(claim, attempt + 1)
+
+        task = asyncio.create_task(retry(), name=f"retry-reminder-{claim.reminder.id}")
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the scheduler stopped unexpectedly", exc_info=task.exception())

@@ -1,0 +1,208 @@
+"""/sciatica topics and /stretch: curated, sourced learning content, private unless shared."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import SciaticaBot
+from bot.content import Stretch, Topic
+from bot.embeds import routine_intro_embed, routine_outro_embed, stretch_embed, topic_embed
+from bot.errors import UserFacingError, safe_autocomplete
+from bot.views import OwnedView
+
+
+class RelatedTopicSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"learn:related:(?P<slug>[a-z-]{1,32})"
+):
+    """Jump to a related topic; works after restarts because the topic is in the custom_id.
+
+    On the member's own private answer it swaps the topic in place; on a shared answer it
+    shows the chosen topic privately to whoever picked it.
+    """
+
+    def __init__(self, bot: SciaticaBot, topic: Topic) -> None:
+        library = bot.content.library
+        options = [
+            discord.SelectOption(
+                label=related.title[:100], value=related.slug, description=related.summary[:100]
+            )
+            for related in (library.topic(slug) for slug in topic.related)
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"learn:related:{topic.slug}",
+                placeholder=bot.messages("learn.related_placeholder"),
+                options=options,
+            )
+        )
+        self.bot = bot
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[SciaticaBot],
+        item: discord.ui.Select[Any],
+        match: re.Match[str],
+        /,
+    ) -> RelatedTopicSelect:
+        bot = interaction.client
+        return cls(bot, bot.content.library.topic(match["slug"]))
+
+    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+        chosen = self.bot.content.library.topic(self.item.values[0])
+        embed, view = topic_answer(self.bot, chosen, interaction.guild_id)
+        message = interaction.message
+        if message is not None and message.flags.ephemeral:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+def topic_answer(
+    bot: SciaticaBot, topic: Topic, guild_id: int | None
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and related-topics menu for one topic."""
+    embed = topic_embed(topic)
+    view = discord.ui.View(timeout=None)
+    if topic.related:
+        view.add_item(RelatedTopicSelect(bot, topic))
+    return embed, view
+
+
+class StretchRoutineView(OwnedView):
+    """Intro, one stretch per step, then the outro; Back/Next/Finish for the owner only."""
+
+    def __init__(self, bot: SciaticaBot, owner_id: int) -> None:
+        super().__init__(bot, owner_id, command="/stretch routine")
+        self.routine = bot.content.library.routine
+        self.step = 0  # 0 = intro, 1..N = stretches
+        text = bot.messages
+        self.back_button.label = text("stretch.back")
+        self.next_button.label = text("stretch.next")
+        self.finish_button.label = text("stretch.finish")
+        self._refresh_buttons()
+
+    @property
+    def total(self) -> int:
+        return len(self.routine.stretches)
+
+    def current_embed(self) -> discord.Embed:
+        if self.step == 0:
+            return routine_intro_embed(self.routine)
+        return stretch_embed(
+            self.routine.stretches[self.step - 1], step=self.step, total=self.total
+        )
+
+    def _refresh_buttons(self) -> None:
+        self.back_button.disabled = self.step == 0
+        self.next_button.disabled = self.step >= self.total
+
+    async def _show(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        self._refresh_buttons()
+        await interaction.response.edit_message(embed=self.current_embed(), view=self)
+
+    @discord.ui.button(label="Back", style=discord.ButtonStyle.secondary, custom_id="routine:back")
+    async def back_button(
+        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
+    ) -> None:
+        self.step = max(0, self.step - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="routine:next")
+    async def next_button(
+        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
+    ) -> None:
+        self.step = min(self.total, self.step + 1)
+        await self._show(interaction)
+
+    @discord.ui.button(
+        label="Finish", style=discord.ButtonStyle.success, custom_id="routine:finish"
+    )
+    async def finish_button(
+        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
+    ) -> None:
+        self.finish()
+        await interaction.response.edit_message(
+            content=self.bot.messages("stretch.finished"),
+            embed=routine_outro_embed(self.routine),
+            view=None,
+        )
+
+
+class Learn(commands.Cog):
+    def __init__(self, bot: SciaticaBot) -> None:
+        self.bot = bot
+        self.sciatica = app_commands.Group(
+            name="sciatica", description=bot.messages("learn.group_description")
+        )
+        for topic in bot.content.library.topics.values():
+            self.sciatica.add_command(self._topic_command(topic))
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.sciatica)
+        self.bot.add_dynamic_items(RelatedTopicSelect)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.sciatica.name)
+        self.bot.remove_dynamic_items(RelatedTopicSelect)
+
+    def _topic_command(self, topic: Topic) -> app_commands.Command[Any, ..., None]:
+        async def show(interaction: discord.Interaction[SciaticaBot], share: bool = False) -> None:
+            await self.show_topic(interaction, topic, share=share)
+
+        app_commands.describe(share=self.bot.messages("learn.share_description"))(show)
+        return app_commands.Command(name=topic.slug, description=topic.summary, callback=show)
+
+    async def show_topic(
+        self, interaction: discord.Interaction[SciaticaBot], topic: Topic, *, share: bool
+    ) -> None:
+        embed, view = topic_answer(self.bot, topic, interaction.guild_id)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=not share)
+
+    stretch = app_commands.Group(
+        name="stretch", description="Gentle stretches for sciatica, one step at a time."
+    )
+
+    @stretch.command(
+        name="routine", description="A guided stretching routine, one stretch per step."
+    )
+    async def routine(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        view = StretchRoutineView(self.bot, interaction.user.id)
+        await interaction.response.send_message(
+            embed=view.current_embed(), view=view, ephemeral=True
+        )
+        view.origin = interaction
+
+    @stretch.command(name="show", description="Show one stretch with how-to and cautions.")
+    @app_commands.describe(name="Start typing a stretch name.")
+    async def show(self, interaction: discord.Interaction[SciaticaBot], name: str) -> None:
+        stretch = self._find_stretch(name)
+        await interaction.response.send_message(embed=stretch_embed(stretch), ephemeral=True)
+
+    @show.autocomplete("name")
+    @safe_autocomplete
+    async def show_autocomplete(
+        self, interaction: discord.Interaction[SciaticaBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=stretch.name[:100], value=stretch.slug)
+            for stretch in self.bot.content.library.search_stretches(current[:100], limit=25)
+        ]
+
+    def _find_stretch(self, name: str) -> Stretch:
+        library = self.bot.content.library
+        if name in library.stretches:
+            return library.stretches[name]
+        matches = library.search_stretches(name[:100], limit=1) if name.strip() else []
+        if not matches:
+            raise UserFacingError(self.bot.messages("stretch.unknown", name=name[:80]))
+        return matches[0]
+
+
+async def setup(bot: SciaticaBot) -> None:
+    await bot.add_cog(Learn(bot))

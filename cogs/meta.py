@@ -1,0 +1,85 @@
+"""/help and /about: what the bot can do and what it keeps, generated from live state."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import SciaticaBot
+from bot.embeds import COLOUR_INFO
+
+HELP_FIELD_LIMIT = 1024
+
+
+class Meta(commands.Cog):
+    def __init__(self, bot: SciaticaBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="List every command with what it does.")
+    async def help(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        text = self.bot.messages
+        embed = discord.Embed(
+            title=text("help.title"), description=text("help.intro"), colour=COLOUR_INFO
+        )
+        for title, lines in self.command_lines().items():
+            for chunk in _chunks(lines, HELP_FIELD_LIMIT):
+                embed.add_field(name=title, value=chunk, inline=False)
+        embed.set_footer(text=text("help.footer"))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    def command_lines(self) -> dict[str, list[str]]:
+        """One line per runnable command, grouped by top-level command, straight from the tree."""
+        grouped: dict[str, list[str]] = {}
+        for command in self.bot.tree.walk_commands():
+            if isinstance(command, app_commands.Group):
+                continue
+            root = command.root_parent.name if command.root_parent else command.name
+            grouped.setdefault(f"/{root}", []).append(
+                f"`/{command.qualified_name}` — {command.description}"
+            )
+        return dict(sorted(grouped.items()))
+
+    @app_commands.command(name="about", description="Version, uptime, and what data the bot keeps.")
+    async def about(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        text = self.bot.messages
+        embed = discord.Embed(
+            title=text("about.title"), description=text("about.description"), colour=COLOUR_INFO
+        )
+        embed.add_field(name=text("about.version"), value=self.bot.version)
+        uptime = timedelta(seconds=int(self.bot.uptime_seconds()))
+        embed.add_field(name=text("about.uptime"), value=str(uptime))
+        latency = self.bot.latency
+        embed.add_field(
+            name=text("about.latency"),
+            value=text("about.latency_unknown")
+            if not math.isfinite(latency)
+            else f"{latency * 1000:.0f} ms",
+        )
+        embed.add_field(name=text("about.stored_title"), value=text("about.stored"), inline=False)
+        embed.add_field(
+            name=text("about.disclaimer_title"), value=text("about.disclaimer"), inline=False
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def _chunks(lines: list[str], limit: int) -> list[str]:
+    """Pack lines into field values of at most `limit` characters without cutting a line."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            chunks.append(current)
+            candidate = line
+        current = candidate[:limit]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+async def setup(bot: SciaticaBot) -> None:
+    await bot.add_cog(Meta(bot))
