@@ -307,3 +307,73 @@ class ReminderStore:
                 "DELETE FROM deliveries WHERE state != 'claimed' AND claimed_at < ?", (before,)
             )
             return cursor.rowcount
+
+
+# --- per-server settings and their audit trail ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    moderator_id: int
+    setting: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: int
+
+
+class GuildSettingsStore:
+    """Raw per-server key/value settings; bot.guild_config gives them types and defaults."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def load(self, guild_id: int) -> dict[str, str]:
+        rows = await self.db.fetch_all(
+            "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return {str(key): str(value) for key, value in rows}
+
+    async def change(
+        self,
+        guild_id: int,
+        moderator_id: int,
+        changes: dict[str, tuple[str | None, str | None]],
+        now: int,
+    ) -> None:
+        """Apply {key: (old, new)} and its audit rows in one transaction; new None deletes."""
+        async with self.db.transaction() as conn:
+            for key, (old, new) in changes.items():
+                if new is None:
+                    await conn.execute(
+                        "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+                    )
+                else:
+                    await conn.execute(
+                        "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+                        " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                        (guild_id, key, new),
+                    )
+                await conn.execute(
+                    "INSERT INTO audit_log"
+                    " (guild_id, moderator_id, setting, old_value, new_value, changed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, moderator_id, key, old, new, now),
+                )
+
+    async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
+        rows = await self.db.fetch_all(
+            "SELECT moderator_id, setting, old_value, new_value, changed_at FROM audit_log"
+            " WHERE guild_id = ? ORDER BY changed_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [AuditEntry(*row) for row in rows]
+
+    async def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: its settings, audit trail and stretch breaks go with it."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            await conn.execute("DELETE FROM audit_log WHERE guild_id = ?", (guild_id,))
+            await conn.execute("DELETE FROM stretch_break_joins WHERE guild_id = ?", (guild_id,))
+            await conn.execute(
+                "DELETE FROM reminders WHERE guild_id = ? AND kind = 'stretch_break'", (guild_id,)
+            )
