@@ -18,9 +18,11 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock
 from bot.content import Library, load_library
-from bot.database import Database
-from bot.errors import report_error
+from bot.database import Database, GuildSettingsStore, ReminderStore
+from bot.errors import report_error, send_private
+from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
+from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 
@@ -29,6 +31,7 @@ log = logging.getLogger("bot")
 EXTENSIONS = (
     "cogs.learn",
     "cogs.meta",
+    "cogs.reminders",
 )
 
 
@@ -76,6 +79,11 @@ class SciaticaBot(commands.Bot):
         self.content = content
         self.messages = content.messages
         self.clock = clock
+        self.reminders = ReminderStore(database)
+        self.guild_config = GuildConfigCache(GuildSettingsStore(database), now=self.unix_now)
+        self.scheduler = Scheduler(
+            self.reminders, clock, plan_reminder, rate_per_second=settings.send_rate_per_second
+        )
         self.version = __version__
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
@@ -92,6 +100,15 @@ class SciaticaBot(commands.Bot):
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
         await self.sync_commands_if_changed(force=self.force_sync)
+        if not self.force_sync:
+            self.scheduler.start()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await super().close()
+
+    def unix_now(self) -> int:
+        return int(self.clock.now().timestamp())
 
     async def _use_gateway_of_api_base(self) -> None:
         """Behind a REST proxy (or a local test Discord), ask that API where the gateway is."""
@@ -133,6 +150,14 @@ class SciaticaBot(commands.Bot):
         self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]
     ) -> None:
         self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
+        if await self.reminders.take_closed_dms_notice(interaction.user.id):
+            await send_private(interaction, self.messages("reminders.dms_closed_notice"))
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server: forget its settings, audit trail and stretch breaks."""
+        await self.guild_config.forget(guild.id)
+        self.scheduler.wake()
+        log.info("left guild %s; its settings were deleted", guild.id)
 
     async def _on_tree_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -32,10 +33,8 @@ class SystemClock:
             remaining = (when - self.now()).total_seconds()
             if remaining <= 0:
                 return
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=min(remaining, MAX_NAP_SECONDS))
-            except TimeoutError:
-                pass
 
 
 class FakeClock:

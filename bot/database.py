@@ -61,6 +61,14 @@ class Database:
             raise DatabaseError(f"cannot use database file {path}: {exc}") from exc
         return database
 
+    @property
+    def lock(self) -> asyncio.Lock:
+        return self._lock
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        return self._conn
+
     async def close(self) -> None:
         async with self._lock:
             await self._conn.close()
@@ -164,6 +172,15 @@ class ReminderRow:
 
 
 @dataclass(frozen=True)
+class MemberRow:
+    user_id: int
+    timezone: str | None
+    dm_channel_id: int | None
+    dms_closed_at: int | None
+    dms_closed_told: int
+
+
+@dataclass(frozen=True)
 class Claim:
     """An occurrence the scheduler has taken responsibility for delivering exactly once."""
 
@@ -174,9 +191,9 @@ class Claim:
 
 @dataclass(frozen=True)
 class DuePlan:
-    """What to do with a due row: deliver `due_at` (maybe late) or not, and the next due time."""
+    """What to do with a due row: deliver `occurrence` (maybe late) or nothing, and what's next."""
 
-    send: bool
+    occurrence: int | None
     late: bool
     next_due_at: int
 
@@ -238,15 +255,15 @@ class ReminderStore:
                     "UPDATE reminders SET next_due_at = ? WHERE id = ?",
                     (decision.next_due_at, row.id),
                 )
-                if not decision.send:
+                if decision.occurrence is None:
                     continue
                 cursor = await conn.execute(
                     "INSERT INTO deliveries (reminder_id, due_at, state, late, claimed_at)"
                     " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT DO NOTHING",
-                    (row.id, row.next_due_at, int(decision.late), now),
+                    (row.id, decision.occurrence, int(decision.late), now),
                 )
                 if cursor.rowcount == 1:
-                    claims.append(Claim(row, row.next_due_at, decision.late))
+                    claims.append(Claim(row, decision.occurrence, decision.late))
         return claims
 
     async def unfinished_claims(self) -> list[tuple[Claim, int]]:
@@ -300,6 +317,199 @@ class ReminderStore:
                 "UPDATE reminders SET status = 'paused', paused_reason = ? WHERE id = ?",
                 (reason, claim.reminder.id),
             )
+
+    # member-facing reminder management
+
+    async def member(self, user_id: int) -> MemberRow | None:
+        row = await self.db.fetch_one(
+            "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told"
+            " FROM members WHERE user_id = ?",
+            (user_id,),
+        )
+        return None if row is None else MemberRow(*row)
+
+    async def save_member(
+        self,
+        user_id: int,
+        now: int,
+        *,
+        timezone: str | None = None,
+        dm_channel_id: int | None = None,
+    ) -> None:
+        """Create the member row if needed and update only the fields given."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO members (user_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (user_id, now),
+            )
+            if timezone is not None:
+                await conn.execute(
+                    "UPDATE members SET timezone = ? WHERE user_id = ?", (timezone, user_id)
+                )
+            if dm_channel_id is not None:
+                await conn.execute(
+                    "UPDATE members SET dm_channel_id = ? WHERE user_id = ?",
+                    (dm_channel_id, user_id),
+                )
+
+    async def create_reminder(
+        self,
+        *,
+        kind: str,
+        user_id: int | None,
+        guild_id: int | None,
+        schedule: str,
+        next_due_at: int,
+        now: int,
+        limit: int,
+        note: str | None = None,
+        link: str | None = None,
+        channel_id: int | None = None,
+        role_id: int | None = None,
+    ) -> int | None:
+        """Insert a reminder unless the owner already has `limit`; None means over the limit.
+
+        Creating one also clears a member's closed-DMs mark: the caller has just
+        delivered a confirmation DM, so DMs work again.
+        """
+        async with self.db.transaction() as conn:
+            if user_id is not None:
+                async with conn.execute(
+                    "SELECT COUNT(*) FROM reminders WHERE user_id = ?", (user_id,)
+                ) as cursor:
+                    row = await cursor.fetchone()
+                if row is not None and row[0] >= limit:
+                    return None
+                await conn.execute(
+                    "UPDATE members SET dms_closed_at = NULL, dms_closed_told = 0"
+                    " WHERE user_id = ?",
+                    (user_id,),
+                )
+            cursor = await conn.execute(
+                "INSERT INTO reminders (kind, user_id, guild_id, channel_id, role_id, schedule,"
+                " note, link, next_due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    kind,
+                    user_id,
+                    guild_id,
+                    channel_id,
+                    role_id,
+                    schedule,
+                    note,
+                    link,
+                    next_due_at,
+                    now,
+                ),
+            )
+            return cursor.lastrowid
+
+    async def reminder(self, reminder_id: int) -> ReminderRow | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
+        )
+        return None if row is None else _reminder(row)
+
+    async def reminders_of(self, user_id: int) -> list[ReminderRow]:
+        rows = await self.db.fetch_all(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [_reminder(row) for row in rows]
+
+    async def guild_reminder(self, guild_id: int, kind: str) -> ReminderRow | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE guild_id = ? AND kind = ?"
+            " ORDER BY id LIMIT 1",
+            (guild_id, kind),
+        )
+        return None if row is None else _reminder(row)
+
+    async def set_status(
+        self, reminder_ids: Sequence[int], status: str, reason: str | None, next_due: dict[int, int]
+    ) -> None:
+        """Pause or resume several reminders together; resumed ones get a fresh next time."""
+        async with self.db.transaction() as conn:
+            for reminder_id in reminder_ids:
+                await conn.execute(
+                    "UPDATE reminders SET status = ?, paused_reason = ?,"
+                    " next_due_at = COALESCE(?, next_due_at) WHERE id = ?",
+                    (status, reason, next_due.get(reminder_id), reminder_id),
+                )
+
+    async def reschedule(self, reminder_id: int, next_due_at: int) -> None:
+        """Snooze or postpone: the next firing moves, the recurrence stays as it was."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE reminders SET next_due_at = ?, status = 'active', paused_reason = NULL"
+                " WHERE id = ?",
+                (next_due_at, reminder_id),
+            )
+
+    async def delete_reminders(self, reminder_ids: Sequence[int]) -> None:
+        async with self.db.transaction() as conn:
+            for reminder_id in reminder_ids:
+                await conn.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,))
+
+    async def record_completion(
+        self, user_id: int, reminder_id: int | None, local_date: str, now: int
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO completions (user_id, reminder_id, local_date, completed_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, reminder_id, local_date, now),
+            )
+
+    async def completion_dates(self, user_id: int, since: str) -> list[str]:
+        rows = await self.db.fetch_all(
+            "SELECT DISTINCT local_date FROM completions WHERE user_id = ? AND local_date >= ?",
+            (user_id, since),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def take_closed_dms_notice(self, user_id: int) -> bool:
+        """True once after the member's DMs were found closed, so they are told exactly once."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE members SET dms_closed_told = 1"
+                " WHERE user_id = ? AND dms_closed_at IS NOT NULL AND dms_closed_told = 0",
+                (user_id,),
+            )
+            return cursor.rowcount == 1
+
+    async def member_export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row about the member, table by table, for /privacy export."""
+        queries = {
+            "members": "SELECT * FROM members WHERE user_id = ?",
+            "reminders": "SELECT * FROM reminders WHERE user_id = ?",
+            "deliveries": "SELECT d.* FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            " WHERE r.user_id = ?",
+            "completions": "SELECT * FROM completions WHERE user_id = ?",
+            "stretch_break_joins": "SELECT * FROM stretch_break_joins WHERE user_id = ?",
+            "audit_log": "SELECT * FROM audit_log WHERE moderator_id = ?",
+        }
+        export: dict[str, list[dict[str, Any]]] = {}
+        async with self.db.lock:
+            for table, sql in queries.items():
+                async with self.db.connection.execute(sql, (user_id,)) as cursor:
+                    names = [column[0] for column in cursor.description]
+                    export[table] = [
+                        dict(zip(names, row, strict=True)) for row in await cursor.fetchall()
+                    ]
+        return export
+
+    async def forget_member(self, user_id: int) -> None:
+        """/privacy delete: every row about the member goes in one transaction.
+
+        Moderator audit entries stay for the server's record but no longer name them.
+        """
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM completions WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM stretch_break_joins WHERE user_id = ?", (user_id,))
+            await conn.execute(
+                "UPDATE audit_log SET moderator_id = 0 WHERE moderator_id = ?", (user_id,)
+            )
+            await conn.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
 
     async def prune_deliveries(self, before: int) -> int:
         async with self.db.transaction() as conn:

@@ -24,6 +24,7 @@ import discord
 from bot.clock import Clock
 from bot.database import Claim, DuePlan, ReminderRow, ReminderStore
 from bot.pacing import RateLimiter
+from bot.recurrence import Send, plan_due, schedule_from_json
 
 log = logging.getLogger("bot.scheduler")
 
@@ -191,3 +192,15 @@ class Scheduler:
 def _log_crash(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("the scheduler stopped unexpectedly", exc_info=task.exception())
+
+
+def plan_reminder(row: ReminderRow, now: int) -> DuePlan:
+    """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row."""
+    schedule = schedule_from_json(row.schedule)
+    decision = plan_due(
+        datetime.fromtimestamp(row.next_due_at, UTC), datetime.fromtimestamp(now, UTC), schedule
+    )
+    next_due = int(decision.next.timestamp())
+    if isinstance(decision, Send):
+        return DuePlan(int(decision.occurrence.timestamp()), decision.late, next_due)
+    return DuePlan(None, False, next_due)

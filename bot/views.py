@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -63,3 +64,12 @@ class OwnedView(discord.ui.View):
     def finish(self) -> None:
         """Stop listening; the message is left to the caller to update."""
         self.stop()
+
+
+async def guarded(interaction: discord.Interaction[SciaticaBot], action: Awaitable[None]) -> None:
+    """Run a persistent component's work; discord.py only logs errors from dynamic items,
+    which would leave the member with "This interaction failed"."""
+    try:
+        await action
+    except Exception as exc:
+        await report_error(interaction, exc, interaction.client.messages)

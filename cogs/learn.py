@@ -11,9 +11,10 @@ from discord.ext import commands
 
 from bot.client import SciaticaBot
 from bot.content import Stretch, Topic
-from bot.embeds import routine_intro_embed, routine_outro_embed, stretch_embed, topic_embed
+from bot.embeds import stretch_embed, topic_embed
 from bot.errors import UserFacingError, safe_autocomplete
-from bot.views import OwnedView
+from bot.routine import StretchRoutineView
+from bot.views import guarded
 
 
 class RelatedTopicSelect(
@@ -27,6 +28,7 @@ class RelatedTopicSelect(
 
     def __init__(self, bot: SciaticaBot, topic: Topic) -> None:
         library = bot.content.library
+        self.slug = topic.slug
         options = [
             discord.SelectOption(
                 label=related.title[:100], value=related.slug, description=related.summary[:100]
@@ -51,9 +53,13 @@ class RelatedTopicSelect(
         /,
     ) -> RelatedTopicSelect:
         bot = interaction.client
-        return cls(bot, bot.content.library.topic(match["slug"]))
+        topics = bot.content.library.topics
+        return cls(bot, topics.get(match["slug"]) or next(iter(topics.values())))
 
     async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, self._jump(interaction))
+
+    async def _jump(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         chosen = self.bot.content.library.topic(self.item.values[0])
         embed, view = topic_answer(self.bot, chosen, interaction.guild_id)
         message = interaction.message
@@ -72,66 +78,6 @@ def topic_answer(
     if topic.related:
         view.add_item(RelatedTopicSelect(bot, topic))
     return embed, view
-
-
-class StretchRoutineView(OwnedView):
-    """Intro, one stretch per step, then the outro; Back/Next/Finish for the owner only."""
-
-    def __init__(self, bot: SciaticaBot, owner_id: int) -> None:
-        super().__init__(bot, owner_id, command="/stretch routine")
-        self.routine = bot.content.library.routine
-        self.step = 0  # 0 = intro, 1..N = stretches
-        text = bot.messages
-        self.back_button.label = text("stretch.back")
-        self.next_button.label = text("stretch.next")
-        self.finish_button.label = text("stretch.finish")
-        self._refresh_buttons()
-
-    @property
-    def total(self) -> int:
-        return len(self.routine.stretches)
-
-    def current_embed(self) -> discord.Embed:
-        if self.step == 0:
-            return routine_intro_embed(self.routine)
-        return stretch_embed(
-            self.routine.stretches[self.step - 1], step=self.step, total=self.total
-        )
-
-    def _refresh_buttons(self) -> None:
-        self.back_button.disabled = self.step == 0
-        self.next_button.disabled = self.step >= self.total
-
-    async def _show(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        self._refresh_buttons()
-        await interaction.response.edit_message(embed=self.current_embed(), view=self)
-
-    @discord.ui.button(label="Back", style=discord.ButtonStyle.secondary, custom_id="routine:back")
-    async def back_button(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.step = max(0, self.step - 1)
-        await self._show(interaction)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="routine:next")
-    async def next_button(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.step = min(self.total, self.step + 1)
-        await self._show(interaction)
-
-    @discord.ui.button(
-        label="Finish", style=discord.ButtonStyle.success, custom_id="routine:finish"
-    )
-    async def finish_button(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        await interaction.response.edit_message(
-            content=self.bot.messages("stretch.finished"),
-            embed=routine_outro_embed(self.routine),
-            view=None,
-        )
 
 
 class Learn(commands.Cog):
