@@ -197,7 +197,8 @@ class Reminders(commands.GroupCog, group_name="reminders"):
         day = today.weekday() if weekday is None else weekday
         if not 0 <= day <= 6:
             raise UserFacingError(self.bot.messages("reminders.bad_weeks"))
-        schedule = EveryNWeeksSchedule(every_weeks, day, at, zone, anchor=today)
+        first_day = today + timedelta(days=(day - today.weekday()) % 7)
+        schedule = EveryNWeeksSchedule(every_weeks, day, at, zone, anchor=first_day)
         await self._create(
             interaction, "massage", schedule, zone, note=None, link=link.strip() if link else None
         )

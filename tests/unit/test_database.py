@@ -1,0 +1,78 @@
+import sqlite3
+
+import pytest
+
+from bot.database import Database, DatabaseError, GuildSettingsStore, migration_files
+from bot.guild_config import GuildConfigCache
+
+
+async def test_migrates_a_new_file_and_records_the_version(tmp_path):
+    path = tmp_path / "bot.db"
+    database = await Database.open(path)
+    latest = len(migration_files())
+    assert await database.schema_version() == latest
+    await database.close()
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {row[0] for row in rows}
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_migrations")]
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"reminders", "deliveries", "members", "guild_settings", "audit_log"} <= tables
+    assert versions == list(range(1, latest + 1))
+    assert mode == "wal"
+
+
+async def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "bot.db"
+    first = await Database.open(path)
+    await first.set_state("k", "v")
+    await first.close()
+    second = await Database.open(path)
+    assert await second.get_state("k") == "v"
+    assert await second.migrate() == len(migration_files())
+    await second.close()
+
+
+async def test_a_failed_transaction_leaves_nothing(tmp_path):
+    database = await Database.open(tmp_path / "bot.db")
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as conn:
+            await conn.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
+            raise RuntimeError("boom")
+    assert await database.get_state("a") is None
+    await database.close()
+
+
+async def test_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "bot.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="cannot use database file"):
+        await Database.open(path)
+
+
+async def test_guild_settings_write_through_with_audit(tmp_path):
+    database = await Database.open(tmp_path / "bot.db")
+    cache = GuildConfigCache(GuildSettingsStore(database), now=lambda: 1_700_000_000)
+    changes = await cache.set(1, 42, {"region": "uk", "feature_learn": "off"})
+    assert changes == {"region": (None, "uk"), "feature_learn": (None, "off")}
+    config = await cache.get(1)
+    assert config.region == "uk"
+    assert not config.enabled("learn")
+    assert config.enabled("quickcheck")
+
+    # a fresh cache reads what was written
+    fresh = GuildConfigCache(GuildSettingsStore(database), now=lambda: 0)
+    assert (await fresh.get(1)).region == "uk"
+    audit = await fresh.recent_changes(1)
+    assert {(a.setting, a.old_value, a.new_value) for a in audit} == {
+        ("region", None, "uk"),
+        ("feature_learn", None, "off"),
+    }
+    assert await cache.set(1, 42, {"region": "uk"}) == {}
+
+    await cache.reset(1, 42)
+    assert (await cache.get(1)).region is None
+    await cache.forget(1)
+    assert await cache.recent_changes(1) == []
+    await database.close()

@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE_PATH, ConfigError, load_settings
+
+TOKEN = "MTIzNDU2Nzg5.abcdef.ghijklmnop"
+
+
+def test_defaults_with_only_a_token():
+    settings = load_settings({"DISCORD_TOKEN": TOKEN})
+    assert settings.token == TOKEN
+    assert settings.database_path == DEFAULT_DATABASE_PATH
+    assert settings.dev_guild_id is None
+    assert settings.log_level == "INFO"
+    assert settings.api_base is None
+    assert settings.max_reminders_per_member == 10
+    assert settings.send_rate_per_second == 40
+
+
+def test_every_setting_is_read():
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "DATABASE_PATH": "/tmp/x.db",
+            "DEV_GUILD_ID": "123456789012345678",
+            "LOG_LEVEL": "debug",
+            "DISCORD_API_BASE": "http://127.0.0.1:9999/api/v10/",
+            "MAX_REMINDERS_PER_MEMBER": "3",
+            "SEND_RATE_PER_SECOND": "25",
+        }
+    )
+    assert settings.database_path == Path("/tmp/x.db")
+    assert settings.dev_guild_id == 123456789012345678
+    assert settings.log_level == "DEBUG"
+    assert settings.api_base == "http://127.0.0.1:9999/api/v10"
+    assert settings.max_reminders_per_member == 3
+    assert settings.send_rate_per_second == 25
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": "   "}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": "has spaces in it!"}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID"),
+        ({"DISCORD_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": "ftp://x"}, "DISCORD_API_BASE"),
+        ({"DISCORD_TOKEN": TOKEN, "MAX_REMINDERS_PER_MEMBER": "0"}, "MAX_REMINDERS_PER_MEMBER"),
+        ({"DISCORD_TOKEN": TOKEN, "SEND_RATE_PER_SECOND": "fast"}, "SEND_RATE_PER_SECOND"),
+    ],
+)
+def test_bad_settings_name_the_setting(env, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(env)
+
+
+def test_repr_never_shows_the_token():
+    assert TOKEN not in repr(load_settings({"DISCORD_TOKEN": TOKEN}))
