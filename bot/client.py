@@ -32,6 +32,9 @@ EXTENSIONS = (
     "cogs.learn",
     "cogs.meta",
     "cogs.reminders",
+    "cogs.privacy",
+    "cogs.config",
+    "cogs.stretch_breaks",
 )
 
 

@@ -403,6 +403,54 @@ class ReminderStore:
             )
             return cursor.lastrowid
 
+    async def save_stretch_break(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        role_id: int | None,
+        schedule: str,
+        next_due_at: int,
+        moderator_id: int,
+        audit: tuple[str | None, str | None],
+        now: int,
+    ) -> None:
+        """Replace the server's stretch break and audit it, in one transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM reminders WHERE guild_id = ? AND kind = 'stretch_break'", (guild_id,)
+            )
+            await conn.execute(
+                "INSERT INTO reminders (kind, guild_id, channel_id, role_id, schedule,"
+                " next_due_at, created_at) VALUES ('stretch_break', ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, role_id, schedule, next_due_at, now),
+            )
+            await _insert_audit(conn, guild_id, moderator_id, "stretch_break", *audit, now)
+
+    async def delete_stretch_break(
+        self, guild_id: int, moderator_id: int, old: str | None, now: int
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM reminders WHERE guild_id = ? AND kind = 'stretch_break'", (guild_id,)
+            )
+            await _insert_audit(conn, guild_id, moderator_id, "stretch_break", old, None, now)
+
+    async def record_break_join(self, guild_id: int, local_date: str, user_id: int) -> int:
+        """Count a member in today's stretch break (once) and return today's total."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO stretch_break_joins (guild_id, local_date, user_id) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (guild_id, local_date, user_id),
+            )
+            async with conn.execute(
+                "SELECT COUNT(*) FROM stretch_break_joins WHERE guild_id = ? AND local_date = ?",
+                (guild_id, local_date),
+            ) as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def reminder(self, reminder_id: int) -> ReminderRow | None:
         row = await self.db.fetch_one(
             f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
@@ -549,8 +597,12 @@ class GuildSettingsStore:
         moderator_id: int,
         changes: dict[str, tuple[str | None, str | None]],
         now: int,
+        *,
+        drop_stretch_break: bool = False,
     ) -> None:
-        """Apply {key: (old, new)} and its audit rows in one transaction; new None deletes."""
+        """Apply {key: (old, new)} and its audit rows in one transaction; new None deletes.
+
+        A reset also drops the server's stretch break in the same transaction."""
         async with self.db.transaction() as conn:
             for key, (old, new) in changes.items():
                 if new is None:
@@ -563,11 +615,11 @@ class GuildSettingsStore:
                         " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                         (guild_id, key, new),
                     )
+                await _insert_audit(conn, guild_id, moderator_id, key, old, new, now)
+            if drop_stretch_break:
                 await conn.execute(
-                    "INSERT INTO audit_log"
-                    " (guild_id, moderator_id, setting, old_value, new_value, changed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (guild_id, moderator_id, key, old, new, now),
+                    "DELETE FROM reminders WHERE guild_id = ? AND kind = 'stretch_break'",
+                    (guild_id,),
                 )
 
     async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
@@ -587,3 +639,19 @@ class GuildSettingsStore:
             await conn.execute(
                 "DELETE FROM reminders WHERE guild_id = ? AND kind = 'stretch_break'", (guild_id,)
             )
+
+
+async def _insert_audit(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    moderator_id: int,
+    setting: str,
+    old: str | None,
+    new: str | None,
+    now: int,
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_log (guild_id, moderator_id, setting, old_value, new_value, changed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, moderator_id, setting, old, new, now),
+    )

@@ -66,7 +66,12 @@ class GuildConfigCache:
         return GuildConfig.from_raw(await self.raw(guild_id))
 
     async def set(
-        self, guild_id: int, moderator_id: int, values: dict[str, str | None]
+        self,
+        guild_id: int,
+        moderator_id: int,
+        values: dict[str, str | None],
+        *,
+        drop_stretch_break: bool = False,
     ) -> dict[str, tuple[str | None, str | None]]:
         """Store the changed keys (None clears one) with their audit rows; returns old -> new."""
         unknown = set(values) - set(SETTING_KEYS)
@@ -78,8 +83,10 @@ class GuildConfigCache:
             for key, value in values.items()
             if current.get(key) != value
         }
-        if changes:
-            await self.store.change(guild_id, moderator_id, changes, self._now())
+        if changes or drop_stretch_break:
+            await self.store.change(
+                guild_id, moderator_id, changes, self._now(), drop_stretch_break=drop_stretch_break
+            )
             for key, (_, new) in changes.items():
                 if new is None:
                     current.pop(key, None)
@@ -91,8 +98,11 @@ class GuildConfigCache:
     async def reset(
         self, guild_id: int, moderator_id: int
     ) -> dict[str, tuple[str | None, str | None]]:
+        """Every setting back to its default, and the stretch break off, in one transaction."""
         current = await self.raw(guild_id)
-        return await self.set(guild_id, moderator_id, dict.fromkeys(current))
+        return await self.set(
+            guild_id, moderator_id, dict.fromkeys(current), drop_stretch_break=True
+        )
 
     async def recent_changes(self, guild_id: int, limit: int = 5) -> list[AuditEntry]:
         return await self.store.recent_changes(guild_id, limit)
