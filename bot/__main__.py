@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import discord
 from dotenv import load_dotenv
@@ -34,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args not in ([], ["run"], ["sync"]):
         return fail(USAGE)
-    load_dotenv(override=False)
+    load_dotenv(Path.cwd() / ".env", override=False)
     try:
         settings = load_settings(os.environ)
     except ConfigError as exc:

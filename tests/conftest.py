@@ -1,0 +1,192 @@
+"""Shared fixtures: a local fake Discord and the real bot connected to it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.client import Content, SciaticaBot
+from bot.clock import Clock, FakeClock
+from bot.database import Database
+from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
+from tests.fakediscord import FakeDiscord
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "test-token"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return Content.load(DEFAULT_DATA_DIR)
+
+
+@pytest.fixture
+async def discord_server() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord(valid_token=TOKEN)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))  # a Monday morning
+
+
+def bot_settings(server: FakeDiscord, database_path: Path, **extra: str) -> Settings:
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "DATABASE_PATH": str(database_path),
+        "DISCORD_API_BASE": server.api_base,
+        **extra,
+    }
+    return load_settings(env)
+
+
+@dataclass
+class RunningBot:
+    bot: SciaticaBot
+    database: Database
+    task: asyncio.Task[None]
+
+
+@asynccontextmanager
+async def run_bot(
+    server: FakeDiscord,
+    database_path: Path,
+    content: Content,
+    clock: Clock,
+    **extra: str,
+) -> AsyncIterator[SciaticaBot]:
+    """The real bot, in this event loop, pointed at the fake Discord; always shut down."""
+    settings = bot_settings(server, database_path, **extra)
+    discord.http.Route.BASE = server.api_base
+    database = await Database.open(settings.database_path)
+    bot = SciaticaBot(settings, database, content, clock)
+    task: asyncio.Task[None] | None = None
+    try:
+        await bot.login(settings.token)
+        task = asyncio.create_task(bot.connect(reconnect=True))
+        async with asyncio.timeout(10):
+            await bot.wait_until_ready()
+        yield bot
+    finally:
+        await bot.close()
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError, Exception):
+                await task
+        await database.close()
+
+
+@pytest.fixture
+async def bot(discord_server, tmp_path, content, clock) -> AsyncIterator[SciaticaBot]:
+    async with run_bot(discord_server, tmp_path / "bot.db", content, clock) as running:
+        yield running
+
+
+@pytest.fixture
+def world(discord_server):
+    """A server with a moderator and two members, all with open DMs."""
+    guild = discord_server.add_guild(name="Wellness Circle")
+    moderator = discord_server.add_user("mod")
+    alice = discord_server.add_user("alice")
+    bob = discord_server.add_user("bob")
+    discord_server.add_member(guild.id, moderator.id, permissions=(1 << 5) | (1 << 10) | (1 << 11))
+    discord_server.add_member(guild.id, alice.id, permissions=(1 << 10) | (1 << 11))
+    discord_server.add_member(guild.id, bob.id, permissions=(1 << 10) | (1 << 11))
+    return World(guild=guild, moderator=moderator, alice=alice, bob=bob)
+
+
+@dataclass
+class World:
+    guild: object
+    moderator: object
+    alice: object
+    bob: object
+
+
+@pytest.fixture(autouse=True)
+def _no_rejected_bodies(request):
+    """Every end-to-end test also proves the bot never sent a body Discord would reject."""
+    yield
+    if "discord_server" in request.fixturenames and not request.node.get_closest_marker(
+        "allow_rejections"
+    ):
+        server = request.getfixturevalue("discord_server")
+        assert [(r.method, r.path, r.status, r.response) for r in server.rejections] == [], (
+            "the bot sent requests Discord would reject"
+        )
+
+
+class BotProcess:
+    """`python -m bot` as a subprocess, for start-up behaviour only a real process shows."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, args: tuple[str, ...] = ()) -> None:
+        self.env = env
+        self.cwd = cwd
+        self.args = args
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            *self.args,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> tuple[int, str]:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        async with asyncio.timeout(timeout):
+            _, stderr = await self.process.communicate()
+        return self.process.returncode or 0, stderr.decode()
+
+    async def wait(self, timeout: float = 20) -> tuple[int, str]:
+        assert self.process is not None
+        async with asyncio.timeout(timeout):
+            _, stderr = await self.process.communicate()
+        return self.process.returncode or 0, stderr.decode()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+
+
+def process_env(**values: str) -> dict[str, str]:
+    """A clean environment: nothing from a developer's .env or shell leaks in."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_"))
+    }
+    env.update(values)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+async def eventually(predicate: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait, bounded, for state another process changes (no event to await across processes)."""
+    async with asyncio.timeout(timeout):
+        while not predicate():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)

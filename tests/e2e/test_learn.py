@@ -1,0 +1,150 @@
+"""/sciatica, /stretch, /help and /about through the local Discord, as members use them."""
+
+import pytest
+
+from bot.embeds import embed_limit_problems
+
+DEADLINE = 3.0
+
+
+async def test_every_topic_answers_privately_within_limits(discord_server, bot, world, content):
+    for slug, topic in content.library.topics.items():
+        ix = await discord_server.invoke(
+            world.alice, f"sciatica {slug}", {}, guild_id=world.guild.id
+        )
+        response = await ix.response(timeout=5)
+        assert response.type == 4
+        assert response.ephemeral, slug
+        assert response.latency < DEADLINE
+        [embed] = response.embeds
+        assert embed["title"] == topic.title
+        assert embed_limit_problems(response.embeds) == []
+        assert any(source.url in str(embed) for source in topic.sources)
+        assert "not medical advice" in embed["footer"]["text"].lower()
+
+
+async def test_share_posts_publicly(discord_server, bot, world):
+    ix = await discord_server.invoke(
+        world.alice, "sciatica overview", {"share": True}, guild_id=world.guild.id
+    )
+    response = await ix.response(timeout=5)
+    assert not response.ephemeral
+
+
+async def test_related_topic_menu_swaps_the_private_answer(discord_server, bot, world, content):
+    ix = await discord_server.invoke(world.alice, "sciatica overview", {}, guild_id=world.guild.id)
+    await ix.response(timeout=5)
+    target = content.library.topic("overview").related[0]
+    picked = await discord_server.select(world.alice, ix.message(), values=[target])
+    response = await picked.response(timeout=5)
+    assert response.type == 7  # updated in place
+    assert response.embeds[0]["title"] == content.library.topic(target).title
+
+
+async def test_related_topic_menu_on_a_shared_answer_replies_privately(
+    discord_server, bot, world, content
+):
+    ix = await discord_server.invoke(
+        world.alice, "sciatica overview", {"share": True}, guild_id=world.guild.id
+    )
+    await ix.response(timeout=5)
+    target = content.library.topic("overview").related[0]
+    picked = await discord_server.select(world.bob, ix.message(), values=[target])
+    response = await picked.response(timeout=5)
+    assert response.type == 4 and response.ephemeral
+    assert response.embeds[0]["title"] == content.library.topic(target).title
+
+
+async def test_when_to_get_help_lists_emergency_signs(discord_server, bot, world):
+    ix = await discord_server.invoke(
+        world.alice, "sciatica when-to-get-help", {}, guild_id=world.guild.id
+    )
+    text = str((await ix.response(timeout=5)).embeds).lower()
+    for sign in ("both legs", "bowel", "emergency"):
+        assert sign in text
+
+
+async def test_stretch_routine_to_the_end(discord_server, bot, world, content):
+    routine = content.library.routine
+    ix = await discord_server.invoke(world.alice, "stretch routine", {}, guild_id=world.guild.id)
+    response = await ix.response(timeout=5)
+    assert response.ephemeral
+    message = ix.message()
+    seen = []
+    for _ in routine.stretches:
+        click = await discord_server.click(world.alice, message, label="Next")
+        step = await click.response(timeout=5)
+        assert step.type == 7
+        seen.append(step.embeds[0]["title"])
+        message = click.message()
+    assert all(any(s.name in title for title in seen) for s in routine.stretches)
+    # Next is disabled on the last step; Back goes one step back
+    with pytest.raises(AssertionError):
+        await discord_server.click(world.alice, message, label="Next")
+    back = await discord_server.click(world.alice, message, label="Back")
+    assert (await back.response(timeout=5)).type == 7
+    finish = await discord_server.click(world.alice, back.message(), label="Finish")
+    done = await finish.response(timeout=5)
+    assert done.type == 7 and done.components == []
+
+
+async def test_only_the_owner_drives_the_routine(discord_server, bot, world):
+    ix = await discord_server.invoke(world.alice, "stretch routine", {}, guild_id=world.guild.id)
+    await ix.response(timeout=5)
+    intrusion = await discord_server.click(world.bob, ix.message(), label="Next")
+    response = await intrusion.response(timeout=5)
+    assert response.type == 4 and response.ephemeral
+    assert "/stretch routine" in response.content
+
+
+async def test_stretch_show_with_autocomplete(discord_server, bot, world):
+    choices = await discord_server.autocomplete(
+        world.alice, "stretch show", focused="name", value="pir", guild_id=world.guild.id
+    )
+    assert choices and "piriformis" in choices[0]["name"].lower()
+    assert len(choices) <= 25
+    ix = await discord_server.invoke(
+        world.alice, "stretch show", {"name": choices[0]["value"]}, guild_id=world.guild.id
+    )
+    response = await ix.response(timeout=5)
+    assert response.ephemeral and "piriformis" in response.embeds[0]["title"].lower()
+
+
+async def test_unknown_stretch_gets_a_clear_private_error(discord_server, bot, world):
+    ix = await discord_server.invoke(
+        world.alice, "stretch show", {"name": "zzzz-not-a-stretch"}, guild_id=world.guild.id
+    )
+    response = await ix.response(timeout=5)
+    assert response.ephemeral and "don't know a stretch" in response.content
+
+
+async def test_help_lists_every_synced_command(discord_server, bot, world):
+    ix = await discord_server.invoke(world.alice, "help", {}, guild_id=world.guild.id)
+    response = await ix.response(timeout=5)
+    assert response.ephemeral
+    text = str(response.embeds)
+    for command in discord_server.synced_commands():
+        assert f"/{command['name']}" in text
+
+
+async def test_about_reports_version_and_storage(discord_server, bot, world):
+    ix = await discord_server.invoke(world.alice, "about", {}, guild_id=world.guild.id)
+    response = await ix.response(timeout=5)
+    assert response.ephemeral and response.latency < DEADLINE
+    text = str(response.embeds)
+    assert bot.version in text and "/privacy" in text
+
+
+async def test_learning_works_in_dms(discord_server, bot, world):
+    ix = await discord_server.invoke(world.alice, "sciatica symptoms", {}, guild_id=None)
+    response = await ix.response(timeout=5)
+    assert response.type == 4 and response.embeds
+
+
+async def test_default_allowed_mentions_ping_nobody(discord_server, bot, world):
+    ix = await discord_server.invoke(
+        world.alice, "sciatica overview", {"share": True}, guild_id=world.guild.id
+    )
+    await ix.response(timeout=5)
+    callback = next(r for r in discord_server.requests if r.path.endswith("/callback"))
+    assert callback.json["data"]["allowed_mentions"] == {"parse": []}

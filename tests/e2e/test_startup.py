@@ -1,0 +1,106 @@
+"""Start-up as a real `python -m bot` process against the local Discord."""
+
+import signal
+
+from tests.conftest import TOKEN, BotProcess, eventually, process_env
+
+
+async def test_without_a_token_exits_with_one_clear_line(tmp_path):
+    process = BotProcess(process_env(), cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait()
+    assert code != 0
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "DISCORD_TOKEN" in lines[0] and ".env.example" in lines[0]
+    assert "Traceback" not in stderr
+
+
+async def test_a_malformed_setting_is_named(tmp_path):
+    env = process_env(DISCORD_TOKEN=TOKEN, DEV_GUILD_ID="not-a-number")
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait()
+    assert code != 0
+    assert "DEV_GUILD_ID" in stderr and "Traceback" not in stderr
+
+
+async def test_settings_come_from_dotenv_in_the_working_directory(tmp_path):
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=\nLOG_LEVEL=shouting\n")
+    process = BotProcess(process_env(DISCORD_TOKEN=TOKEN), cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait()
+    assert code != 0 and "LOG_LEVEL" in stderr
+
+
+async def test_a_rejected_token_exits_with_one_clear_line(discord_server, tmp_path):
+    env = process_env(
+        DISCORD_TOKEN="wrong-token-123",
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait()
+    assert code != 0
+    assert "401" in stderr and "DISCORD_TOKEN" in stderr
+    assert "Traceback" not in stderr
+
+
+async def test_a_file_that_is_not_a_database_stops_the_bot(discord_server, tmp_path):
+    database = tmp_path / "bot.db"
+    database.write_bytes(b"not a database at all" * 64)
+    before = database.read_bytes()
+    env = process_env(
+        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(database)
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait()
+    assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
+    assert database.read_bytes() == before
+    assert discord_server.identify_count == 0
+
+
+async def test_connects_syncs_once_and_not_again_after_a_restart(discord_server, tmp_path):
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+    )
+    first = BotProcess(env, cwd=tmp_path)
+    await first.start()
+    try:
+        await discord_server.wait_until_ready(timeout=30)
+        names = {command["name"] for command in discord_server.synced_commands()}
+        assert {"sciatica", "stretch", "help", "about"} <= names
+        assert discord_server.sync_count == 1
+    finally:
+        code, stderr = await first.stop(signal.SIGTERM)
+    assert code == 0, stderr
+    assert "stopped cleanly" in stderr
+
+    second = BotProcess(env, cwd=tmp_path)
+    await second.start()
+    try:
+        await eventually(lambda: discord_server.identify_count >= 2, timeout=30)
+        assert discord_server.sync_count == 1, "an unchanged tree must not be synced again"
+    finally:
+        code, stderr = await second.stop(signal.SIGINT)
+    assert code == 0, stderr
+    assert "unchanged" in stderr
+
+
+async def test_sync_subcommand_forces_one_sync_and_exits(discord_server, tmp_path):
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+    )
+    for expected in (1, 2):
+        process = BotProcess(env, cwd=tmp_path, args=("sync",))
+        await process.start()
+        code, stderr = await process.wait(timeout=30)
+        assert code == 0, stderr
+        assert discord_server.sync_count == expected
+    assert discord_server.identify_count == 0
