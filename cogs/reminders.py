@@ -296,7 +296,7 @@ class Reminders(commands.GroupCog, group_name="reminders"):
     @app_commands.command(
         name="list", description="Your reminders, their next time and your streak."
     )
-    async def list(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+    async def list_reminders(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         text = self.bot.messages
         reminders = await self.store.reminders_of(interaction.user.id)
         if not reminders:
