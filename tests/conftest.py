@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -189,4 +189,11 @@ async def eventually(predicate: Callable[[], bool], timeout: float = 10) -> None
     """Wait, bounded, for state another process changes (no event to await across processes)."""
     async with asyncio.timeout(timeout):
         while not predicate():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def eventually_async(predicate: Callable[[], Awaitable[bool]], timeout: float = 10) -> None:
+    """Like `eventually`, for a check that must itself await."""
+    async with asyncio.timeout(timeout):
+        while not await predicate():  # noqa: ASYNC110
             await asyncio.sleep(0.02)

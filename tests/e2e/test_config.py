@@ -1,0 +1,172 @@
+"""/config end to end: moderators change settings, members can't, nothing pings."""
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import eventually_async
+
+MANAGE_GUILD = 1 << 5
+
+
+async def run(server, user, command, options, world):
+    ix = await server.invoke(user, command, options, guild_id=world.guild.id)
+    return ix, await ix.response(timeout=5)
+
+
+async def test_config_is_hidden_from_members_by_default(discord_server, bot, world):
+    [config] = [c for c in discord_server.synced_commands() if c["name"] == "config"]
+    assert int(config["default_member_permissions"]) == MANAGE_GUILD
+    assert config.get("contexts") in (None, [0]) or config.get("dm_permission") is False
+
+
+async def test_a_moderator_sets_everything_and_sees_it(discord_server, bot, world):
+    log = discord_server.add_text_channel(world.guild.id, "mod-log")
+    mod = world.moderator
+    steps = [
+        ("config log-channel", {"channel": log.id}),
+        ("config region", {"region": "uk"}),
+        ("config booking-link", {"url": "https://clinic.example/book"}),
+        ("config feature", {"name": "quickcheck", "enabled": False}),
+        ("config disclaimer", {"text": "Ask @everyone in <@&1> before trying anything new."}),
+    ]
+    for command, options in steps:
+        _, response = await run(discord_server, mod, command, options, world)
+        assert response.ephemeral and "Saved" in response.content, (command, response.content)
+
+    _, shown = await run(discord_server, mod, "config show", {}, world)
+    text = str(shown.embeds)
+    assert "https://clinic.example/book" in text
+    assert "quickcheck: off" in text
+    assert "United Kingdom" in text or "UK" in text
+    assert "region" in text  # in recent changes
+
+    lines = discord_server.channel_messages(log.id)
+    assert len(lines) == 4  # every change after the log channel itself was set
+    for message in lines:
+        assert message["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_member_without_manage_server_is_refused(discord_server, bot, world):
+    _, response = await run(discord_server, world.alice, "config region", {"region": "us"}, world)
+    assert response.ephemeral and "Manage Server" in response.content
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    assert "US" not in str(shown.embeds).replace("USA", "")
+
+
+async def test_a_disabled_feature_is_refused_to_members(discord_server, bot, world):
+    await run(
+        discord_server,
+        world.moderator,
+        "config feature",
+        {"name": "learn", "enabled": False},
+        world,
+    )
+    _, response = await run(discord_server, world.alice, "sciatica overview", {}, world)
+    assert response.ephemeral and "turned off" in response.content
+
+
+async def test_bad_input_is_refused(discord_server, bot, world):
+    closed = discord_server.add_text_channel(world.guild.id, "read-only", bot_can_send=False)
+    cases = [
+        ("config booking-link", {"url": "http://clinic.example"}, "https"),
+        ("config booking-link", {"url": "javascript:alert(1)"}, "https"),
+        ("config log-channel", {"channel": closed.id}, "can't post"),
+        ("config disclaimer", {"text": "x" * 301}, "300"),
+        ("config region", {"region": "atlantis"}, "Pick a region"),
+        (
+            "config stretch-break",
+            {
+                "channel": world.guild.general,
+                "time": "25:00",
+                "days": "weekdays",
+                "timezone": "UTC",
+            },
+            "23",
+        ),
+        (
+            "config stretch-break",
+            {
+                "channel": world.guild.general,
+                "time": "9am",
+                "days": "weekdays",
+                "timezone": "Nowhere/City",
+            },
+            "zone",
+        ),
+    ]
+    for command, options, hint in cases:
+        _, response = await run(discord_server, world.moderator, command, options, world)
+        assert response.ephemeral and hint.lower() in response.content.lower(), (
+            options,
+            response.content,
+        )
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    assert "No changes yet" in str(shown.embeds)
+
+
+async def test_stretch_break_posts_on_time_with_a_working_button(discord_server, bot, world, clock):
+    role = discord_server.add_role(world.guild.id, "stretchers")
+    options = {
+        "channel": world.guild.general,
+        "time": "7:30",
+        "days": "every day",
+        "timezone": "UTC",
+        "role": role.id,
+    }
+    _, response = await run(discord_server, world.moderator, "config stretch-break", options, world)
+    assert "saved" in response.content.lower()
+    clock.set(datetime(2026, 3, 2, 7, 30, tzinfo=UTC))
+    [post] = await discord_server.wait_for_channel_messages(world.guild.general, 1, timeout=5)
+    assert post["content"] == f"<@&{role.id}>"
+    assert post["allowed_mentions"]["roles"] == [str(role.id)] or post["allowed_mentions"][
+        "roles"
+    ] == [role.id]
+    assert "everyone" not in post["allowed_mentions"].get("parse", [])
+
+    for member in (world.alice, world.bob, world.alice):
+        click = await discord_server.click(member, post, label="I did it")
+        joined = await click.response(timeout=5)
+        assert joined.ephemeral
+    assert "2" in joined.content
+
+    _, off = await run(discord_server, world.moderator, "config stretch-break-off", {}, world)
+    assert "off" in off.content
+    clock.set(datetime(2026, 3, 3, 7, 31, tzinfo=UTC))
+    await run(discord_server, world.moderator, "config show", {}, world)
+    assert len(discord_server.channel_messages(world.guild.general)) == 1
+
+
+async def test_reset_needs_confirmation(discord_server, bot, world):
+    await run(discord_server, world.moderator, "config region", {"region": "ireland"}, world)
+    ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
+    click = await discord_server.click(world.moderator, ix.message(), label="Reset")
+    assert (await click.response(timeout=5)).type == 7
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    assert "Ireland" not in str(shown.embeds).split("Recent")[0]
+
+
+async def test_removing_the_bot_removes_the_servers_rows(
+    discord_server, bot, world, tmp_path, clock
+):
+    await run(discord_server, world.moderator, "config region", {"region": "uk"}, world)
+    await run(
+        discord_server,
+        world.moderator,
+        "config stretch-break",
+        {"channel": world.guild.general, "time": "9am", "days": "weekdays", "timezone": "UTC"},
+        world,
+    )
+    discord_server.remove_guild(world.guild.id)
+    clock.advance(timedelta(seconds=1))
+
+    async def no_rows() -> bool:
+        with sqlite3.connect(tmp_path / "bot.db") as conn:
+            return all(
+                conn.execute(
+                    f"SELECT COUNT(*) FROM {t} WHERE guild_id = ?", (world.guild.id,)
+                ).fetchone()[0]
+                == 0
+                for t in ("guild_settings", "audit_log", "reminders")
+            )
+
+    await eventually_async(no_rows, timeout=5)
