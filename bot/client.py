@@ -31,6 +31,7 @@ log = logging.getLogger("bot")
 EXTENSIONS = (
     "cogs.learn",
     "cogs.meta",
+    "cogs.quickcheck",
     "cogs.reminders",
     "cogs.privacy",
     "cogs.config",

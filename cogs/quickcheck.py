@@ -1,0 +1,215 @@
+"""/quickcheck: a private, button-driven symptom check that escalates red flags first.
+
+The rules live in bot.triage (pure) and the questions in data/quickcheck.toml; this cog only
+turns them into messages and buttons. Answers are kept in memory for the check and never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import require_feature
+from bot.client import SciaticaBot
+from bot.embeds import topic_embed
+from bot.errors import safe_autocomplete
+from bot.routine import StretchRoutineView
+from bot.triage import Answer, Assessment, Level, QuickCheckSession, Region
+from bot.views import OwnedView
+
+IDLE_TIMEOUT = 600
+
+
+class QuickCheckView(OwnedView):
+    """One question per step; after the result, follow-up buttons where they fit."""
+
+    def __init__(self, bot: SciaticaBot, owner_id: int, region: Region | None) -> None:
+        super().__init__(bot, owner_id, command="/quickcheck", timeout=IDLE_TIMEOUT)
+        self.check = bot.content.quickcheck
+        self.session = QuickCheckSession(self.check)
+        self.region = region
+        self.timeout_note = self.check.ui["timeout"]
+        self._question_buttons()
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def question_embed(self) -> discord.Embed:
+        ui = self.check.ui
+        number, total = self.session.progress
+        question = self.session.current_question
+        embed = discord.Embed(description=question.text, colour=discord.Colour.blurple())
+        embed.set_author(name=ui["progress"].format(n=number, total=total))
+        embed.set_footer(text=ui["not_a_diagnosis"])
+        return embed
+
+    def result_embed(self, assessment: Assessment) -> discord.Embed:
+        assert assessment.level is not None
+        ui = self.check.ui
+        info = self.check.levels[assessment.level]
+        embed = discord.Embed(title=info.title, description=info.summary, colour=info.colour)
+        if assessment.reasons:
+            embed.add_field(
+                name=ui["reasons_title"],
+                value="\n".join(f"• {reason}" for reason in assessment.reasons)[:1024],
+                inline=False,
+            )
+        embed.add_field(
+            name=ui["next_steps_title"],
+            value="\n".join(f"• {step}" for step in info.next_steps)[:1024],
+            inline=False,
+        )
+        embed.add_field(name=ui["numbers_title"], value=self._numbers(assessment.level), inline=False)
+        if assessment.level is not Level.EMERGENCY:
+            embed.add_field(name=ui["massage_title"], value=ui["massage_safety"][:1024], inline=False)
+        embed.add_field(
+            name=ui["sources_title"],
+            value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:1024],
+            inline=False,
+        )
+        embed.set_footer(text=ui["not_a_diagnosis"])
+        return embed
+
+    def _numbers(self, level: Level) -> str:
+        ui = self.check.ui
+        region = self.region
+        if region is None:
+            return ui["no_region"]
+        if level is Level.EMERGENCY:
+            return region.emergency
+        return f"{region.emergency}\n{region.urgent}"
+
+    # --- buttons -------------------------------------------------------------------------
+
+    def _question_buttons(self) -> None:
+        ui = self.check.ui
+        self.clear_items()
+        for answer, key, style in (
+            (Answer.YES, "yes", discord.ButtonStyle.danger),
+            (Answer.NO, "no", discord.ButtonStyle.success),
+            (Answer.NOT_SURE, "not_sure", discord.ButtonStyle.secondary),
+        ):
+            self.add_item(AnswerButton(ui[key], style, answer, f"qc:{key}"))
+        back = NavButton(ui["back"], "qc:back", self._back)
+        back.disabled = self.session.progress[0] == 1
+        self.add_item(back)
+        self.add_item(NavButton(ui["cancel"], "qc:cancel", self._cancel))
+
+    def _followups(self, assessment: Assessment) -> None:
+        self.clear_items()
+        if assessment.level is None or assessment.level is Level.EMERGENCY:
+            return
+        ui = self.check.ui
+        for followup in self.check.levels[assessment.level].followups:
+            if followup == "show_stretches":
+                self.add_item(NavButton(ui["show_stretches"], "qc:stretches", self._stretches))
+            elif followup == "massage_info":
+                self.add_item(NavButton(ui["massage_info"], "qc:massage", self._massage))
+            elif followup == "set_reminder":
+                self.add_item(NavButton(ui["set_reminder"], "qc:reminder", self._reminder_hint))
+
+    async def answer(self, interaction: discord.Interaction[SciaticaBot], answer: Answer) -> None:
+        assessment = self.session.answer(answer)
+        if not assessment.finished:
+            self._question_buttons()
+            await interaction.response.edit_message(embed=self.question_embed(), view=self)
+            return
+        self._followups(assessment)
+        if not self.children:
+            self.finish()
+        await interaction.response.edit_message(
+            embed=self.result_embed(assessment), view=self if self.children else None
+        )
+
+    async def _back(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        self.session.back()
+        self._question_buttons()
+        await interaction.response.edit_message(embed=self.question_embed(), view=self)
+
+    async def _cancel(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        self.finish()
+        await interaction.response.edit_message(
+            content=self.check.ui["cancelled"], embed=None, view=None
+        )
+
+    async def _stretches(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
+
+    async def _massage(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        topic = self.bot.content.library.topic("massage")
+        config = await self.bot.guild_config.get(interaction.guild_id)
+        await interaction.response.send_message(
+            embed=topic_embed(topic, booking_link=config.booking_link), ephemeral=True
+        )
+
+    async def _reminder_hint(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        await interaction.response.send_message(self.check.ui["reminder_hint"], ephemeral=True)
+
+
+class AnswerButton(discord.ui.Button[QuickCheckView]):
+    def __init__(
+        self, label: str, style: discord.ButtonStyle, answer: Answer, custom_id: str
+    ) -> None:
+        super().__init__(label=label, style=style, custom_id=custom_id)
+        self.answer = answer
+
+    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+        assert self.view is not None
+        await self.view.answer(interaction, self.answer)
+
+
+class NavButton(discord.ui.Button[QuickCheckView]):
+    def __init__(self, label: str, custom_id: str, action: Any) -> None:
+        super().__init__(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id)
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+        await self.action(interaction)
+
+
+class QuickCheck(commands.Cog):
+    def __init__(self, bot: SciaticaBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="quickcheck", description="A private symptom check: how soon to get help.")
+    @app_commands.describe(
+        region="Where you are, for the right emergency numbers (the server's setting wins)."
+    )
+    async def quickcheck(
+        self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
+    ) -> None:
+        await require_feature(interaction, "quickcheck")
+        view = QuickCheckView(self.bot, interaction.user.id, await self._region(interaction, region))
+        await interaction.response.send_message(
+            content=self.bot.content.quickcheck.ui["intro"],
+            embed=view.question_embed(),
+            view=view,
+            ephemeral=True,
+        )
+        view.origin = interaction
+
+    async def _region(
+        self, interaction: discord.Interaction[SciaticaBot], typed: str | None
+    ) -> Region | None:
+        regions = self.bot.content.regions
+        config = await self.bot.guild_config.get(interaction.guild_id)
+        key = config.region or (typed or "").strip().lower()
+        return regions.get(key)
+
+    @quickcheck.autocomplete("region")
+    @safe_autocomplete
+    async def region_autocomplete(
+        self, interaction: discord.Interaction[SciaticaBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().lower()
+        return [
+            app_commands.Choice(name=region.name, value=key)
+            for key, region in self.bot.content.regions.items()
+            if needle in region.name.lower() or needle in key
+        ][:25]
+
+
+async def setup(bot: SciaticaBot) -> None:
+    await bot.add_cog(QuickCheck(bot))
