@@ -20,7 +20,7 @@ from bot.client import Content, SciaticaBot
 from bot.clock import Clock, FakeClock
 from bot.database import Database
 from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
-from tests.fakediscord import FakeDiscord
+from tests.localdiscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"

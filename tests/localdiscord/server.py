@@ -1,0 +1,979 @@
+"""A small Discord on 127.0.0.1: REST API and gateway for the real discord.py client, plus a
+driver that plays Discord's users (invokes commands, clicks buttons, reads DMs)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.localdiscord import limits
+from tests.localdiscord.models import (
+    EPHEMERAL,
+    LOADING,
+    Channel,
+    Failure,
+    Guild,
+    Interaction,
+    Member,
+    RecordedRequest,
+    Response,
+    Role,
+    Session,
+    User,
+)
+
+API_PREFIX = "/api/v10"
+VIEW, SEND, EMBED, HISTORY = 1 << 10, 1 << 11, 1 << 14, 1 << 16
+ADMINISTRATOR = 1 << 3
+BOT_PERMISSIONS = VIEW | SEND | EMBED | HISTORY | (1 << 17)
+JSON = "application/json"
+OPTION_TYPES = {3: str, 4: int, 5: bool, 6: int, 7: int, 8: int, 10: float}
+NOT_COUNTED = ("/interactions/", "/webhooks/")
+
+
+class FakeDiscord:
+    """Start with `await start()`, stop with `await stop()`; every socket is on loopback."""
+
+    def __init__(self, valid_token: str = "test-token") -> None:
+        self.valid_token = valid_token
+        self._ids = itertools.count(1_100_000_000_000_000_000)
+        self.application_id = self.next_id()
+        self.bot_user = User(self.application_id, "Sciatica Companion")
+        self.users: dict[int, User] = {}
+        self.guilds: dict[int, Guild] = {}
+        self.channels: dict[int, Channel] = {}
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.channel_log: dict[int, list[int]] = {}
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self.nonces: dict[tuple[int, str], int] = {}
+        self.requests: list[RecordedRequest] = []
+        self.rejections: list[RecordedRequest] = []
+        self.unknown_routes: list[str] = []
+        self.failures: list[Failure] = []
+        self.global_rate_limit: int | None = 50
+        self.interaction_deadline = 3.0
+        self.sync_count = 0
+        self.identify_count = 0
+        self.resume_count = 0
+        self.ready_count = 0
+        self.on_message_created: Callable[[dict[str, Any]], None] | None = None
+        self._window = (0, 0)
+        self._session: Session | None = None
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._sockets: set[web.WebSocketResponse] = set()
+        self.port = 0
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self._middleware], client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5) -> None:
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(predicate)
+
+    # --- world -----------------------------------------------------------------------------
+
+    def add_user(self, name: str) -> User:
+        user = User(self.next_id(), name)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(self, name: str = "Wellness") -> Guild:
+        guild = Guild(self.next_id(), name, owner_id=0)
+        guild.roles[guild.id] = Role(guild.id, "@everyone", VIEW | SEND, position=0)
+        bot_role = Role(self.next_id(), "Sciatica Companion", BOT_PERMISSIONS)
+        guild.roles[bot_role.id] = bot_role
+        guild.members[self.bot_user.id] = Member(self.bot_user.id, BOT_PERMISSIONS, [bot_role.id])
+        self.guilds[guild.id] = guild
+        guild.general = self.add_text_channel(guild.id, "general", dispatch=False).id
+        self._dispatch_if_ready("GUILD_CREATE", lambda: self._guild_payload(guild))
+        return guild
+
+    def add_text_channel(
+        self, guild_id: int, name: str, bot_can_send: bool = True, dispatch: bool = True
+    ) -> Channel:
+        channel = Channel(self.next_id(), name, guild_id, bot_can_send)
+        self.channels[channel.id] = channel
+        self.guilds[guild_id].channels[channel.id] = channel
+        if dispatch:
+            self._dispatch_if_ready("CHANNEL_CREATE", lambda: self._channel_payload(channel))
+        return channel
+
+    def add_role(self, guild_id: int, name: str) -> Role:
+        role = Role(self.next_id(), name)
+        self.guilds[guild_id].roles[role.id] = role
+        self._dispatch_if_ready(
+            "GUILD_ROLE_CREATE", lambda: {"guild_id": str(guild_id), "role": role.payload()}
+        )
+        return role
+
+    def add_member(self, guild_id: int, user_id: int, permissions: int = VIEW | SEND) -> None:
+        self.guilds[guild_id].members[user_id] = Member(user_id, permissions)
+
+    def set_dms_open(self, user_id: int, open_: bool) -> None:
+        self.users[user_id].dms_open = open_
+
+    def remove_guild(self, guild_id: int) -> None:
+        self.guilds.pop(guild_id)
+        self._dispatch_if_ready("GUILD_DELETE", lambda: {"id": str(guild_id)})
+
+    def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
+        self.failures.append(Failure(method, re.compile(path_pattern), status, times))
+
+    # --- observation -----------------------------------------------------------------------
+
+    def synced_commands(self, guild_id: int | None = None) -> list[dict[str, Any]]:
+        return list(self.commands.get(guild_id, []))
+
+    def status_counts(self) -> Counter[int]:
+        return Counter(request.status for request in self.requests)
+
+    def dm_messages(self, user_id: int) -> list[dict[str, Any]]:
+        channel_id = self.users[user_id].dm_channel_id
+        return self.channel_messages(channel_id) if channel_id else []
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        return [self.messages[m] for m in self.channel_log.get(channel_id, [])]
+
+    async def wait_for_dms(self, user_id: int, count: int, timeout: float = 5) -> list[dict[str, Any]]:
+        await self.wait_until(lambda: len(self.dm_messages(user_id)) >= count, timeout)
+        return self.dm_messages(user_id)
+
+    async def wait_for_channel_messages(
+        self, channel_id: int, count: int, timeout: float = 5
+    ) -> list[dict[str, Any]]:
+        await self.wait_until(lambda: len(self.channel_messages(channel_id)) >= count, timeout)
+        return self.channel_messages(channel_id)
+
+    async def wait_until_ready(self, timeout: float = 10) -> None:
+        await self.wait_until(lambda: self.ready_count > 0, timeout)
+
+    # --- payloads --------------------------------------------------------------------------
+
+    def _channel_payload(self, channel: Channel) -> dict[str, Any]:
+        if channel.guild_id is None:
+            recipient = self.users[channel.recipient_id or 0]
+            return {"id": str(channel.id), "type": 1, "recipients": [recipient.payload()],
+                    "last_message_id": None, "flags": 0}
+        overwrites = []
+        if not channel.bot_can_send:
+            overwrites.append(
+                {"id": str(self.bot_user.id), "type": 1, "allow": "0", "deny": str(SEND)}
+            )
+        return {
+            "id": str(channel.id),
+            "type": 0,
+            "guild_id": str(channel.guild_id),
+            "name": channel.name,
+            "position": 0,
+            "permission_overwrites": overwrites,
+            "parent_id": None,
+            "topic": None,
+            "nsfw": False,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+        }
+
+    def _member_payload(self, guild: Guild, member: Member) -> dict[str, Any]:
+        user = self.bot_user if member.user_id == self.bot_user.id else self.users[member.user_id]
+        return {
+            "user": user.payload(bot=member.user_id == self.bot_user.id),
+            "roles": [str(r) for r in member.role_ids],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "nick": None,
+            "avatar": None,
+            "premium_since": None,
+            "communication_disabled_until": None,
+        }
+
+    def _guild_payload(self, guild: Guild) -> dict[str, Any]:
+        return {
+            "id": str(guild.id),
+            "name": guild.name,
+            "icon": None,
+            "owner_id": str(guild.owner_id or self.bot_user.id),
+            "roles": [role.payload() for role in guild.roles.values()],
+            "channels": [self._channel_payload(c) for c in guild.channels.values()],
+            "members": [self._member_payload(guild, m) for m in guild.members.values()],
+            "member_count": len(guild.members),
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "threads": [],
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "large": False,
+            "unavailable": False,
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "afk_timeout": 300,
+            "system_channel_id": str(guild.general),
+            "system_channel_flags": 0,
+        }
+
+    def _message(
+        self, channel_id: int, body: dict[str, Any], *, flags: int = 0, webhook: bool = False
+    ) -> dict[str, Any]:
+        message = {
+            "id": str(self.next_id()),
+            "channel_id": str(channel_id),
+            "author": self.bot_user.payload(bot=True),
+            "content": body.get("content") or "",
+            "timestamp": datetime.now(UTC).isoformat(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": flags | (body.get("flags") or 0),
+            "nonce": body.get("nonce"),
+            "allowed_mentions": body.get("allowed_mentions"),
+        }
+        if webhook:
+            message["webhook_id"] = str(self.application_id)
+            message["application_id"] = str(self.application_id)
+        channel = self.channels.get(channel_id)
+        if channel is not None and channel.guild_id is not None:
+            message["guild_id"] = str(channel.guild_id)
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _edit(self, message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        for key in ("content", "embeds", "components", "allowed_mentions"):
+            if key in body:
+                message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        if "flags" in body and body["flags"] is not None:
+            message["flags"] = (message["flags"] & EPHEMERAL) | body["flags"]
+        message["flags"] &= ~LOADING
+        message["edited_timestamp"] = datetime.now(UTC).isoformat()
+        return message
+
+    # --- HTTP plumbing -----------------------------------------------------------------------
+
+    def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+        return web.Response(
+            body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})}
+        )
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path == "/gateway":
+            return await handler(request)
+        path = request.path.removeprefix(API_PREFIX)
+        body, files = await _read_body(request)
+        response: web.Response
+        counted = not path.startswith(NOT_COUNTED)
+        if request.headers.get("Authorization") not in (f"Bot {self.valid_token}", None) and counted:
+            response = self._json({"message": "401: Unauthorized", "code": 0}, 401)
+        elif counted and (limited := self._rate_limited()) is not None:
+            response = limited
+        elif (failure := self._injected_failure(request.method, path)) is not None:
+            response = self._json({"message": "Server error", "code": 0}, failure)
+        else:
+            request["body"] = body
+            request["files"] = files
+            try:
+                response = await handler(request)
+            except _Reject as reject:
+                response = self._json(reject.body, reject.status)
+        remaining = 1000
+        response.headers.update(
+            {
+                "X-RateLimit-Limit": "1000",
+                "X-RateLimit-Remaining": str(remaining),
+                "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
+                "X-RateLimit-Reset-After": "1.000",
+                "X-RateLimit-Bucket": secrets.token_hex(4) if not counted else "b" + path.split("/")[1],
+            }
+        )
+        recorded = RecordedRequest(
+            method=request.method,
+            path=path,
+            query=dict(request.query),
+            json=body,
+            status=response.status,
+            response=json.loads(response.body) if response.body else None,  # type: ignore[arg-type]
+            time=asyncio.get_running_loop().time(),
+            headers=dict(request.headers),
+            files=files,
+        )
+        self.requests.append(recorded)
+        if response.status in (400, 404) and isinstance(recorded.response, dict) and recorded.response.get(
+            "code"
+        ) in (50035, 10062, 40060, 50006):
+            self.rejections.append(recorded)
+        await self._notify()
+        return response
+
+    def _rate_limited(self) -> web.Response | None:
+        if self.global_rate_limit is None:
+            return None
+        now = time.monotonic()
+        window, count = self._window
+        second = int(now)
+        if second != window:
+            window, count = second, 0
+        count += 1
+        self._window = (window, count)
+        if count <= self.global_rate_limit:
+            return None
+        retry = round(window + 1 - now, 3) or 0.001
+        return self._json(
+            {"message": "You are being rate limited.", "retry_after": retry, "global": True},
+            429,
+            {
+                "Via": "1.1 google",
+                "X-RateLimit-Global": "true",
+                "X-RateLimit-Scope": "global",
+                "Retry-After": str(max(1, round(retry))),
+            },
+        )
+
+    def _injected_failure(self, method: str, path: str) -> int | None:
+        for failure in self.failures:
+            if failure.times > 0 and failure.method == method and failure.pattern.fullmatch(path):
+                failure.times -= 1
+                return failure.status
+        return None
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = request.path.removeprefix(API_PREFIX)
+        for method, pattern, handler in self._routes():
+            match = pattern.fullmatch(path)
+            if match and method == request.method:
+                return await handler(request, *match.groups())
+        self.unknown_routes.append(f"{request.method} {path}")
+        return self._json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _routes(self) -> list[tuple[str, re.Pattern[str], Any]]:
+        app = r"(\d+)"
+        return [
+            ("GET", re.compile(r"/users/@me"), self._me),
+            ("GET", re.compile(r"/oauth2/applications/@me"), self._application),
+            ("GET", re.compile(r"/applications/@me"), self._application),
+            ("GET", re.compile(r"/gateway(?:/bot)?"), self._gateway_info),
+            ("PUT", re.compile(rf"/applications/{app}/commands"), self._put_commands),
+            ("GET", re.compile(rf"/applications/{app}/commands"), self._get_commands),
+            ("PUT", re.compile(rf"/applications/{app}/guilds/(\d+)/commands"), self._put_commands),
+            ("GET", re.compile(rf"/applications/{app}/guilds/(\d+)/commands"), self._get_commands),
+            ("POST", re.compile(r"/interactions/(\d+)/([\w.\-]+)/callback"), self._callback),
+            ("GET", re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"), self._webhook_get),
+            ("PATCH", re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"), self._webhook_edit),
+            ("DELETE", re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"), self._webhook_delete),
+            ("POST", re.compile(rf"/webhooks/{app}/([\w.\-]+)"), self._followup),
+            ("POST", re.compile(r"/users/@me/channels"), self._open_dm),
+            ("POST", re.compile(r"/channels/(\d+)/messages"), self._create_message),
+            ("GET", re.compile(r"/channels/(\d+)/messages/(\d+)"), self._get_message),
+            ("PATCH", re.compile(r"/channels/(\d+)/messages/(\d+)"), self._edit_message),
+            ("GET", re.compile(r"/channels/(\d+)"), self._get_channel),
+            ("GET", re.compile(r"/guilds/(\d+)"), self._get_guild),
+        ]
+
+    # --- REST handlers -------------------------------------------------------------------------
+
+    async def _me(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bot {self.valid_token}":
+            return self._json({"message": "401: Unauthorized", "code": 0}, 401)
+        return self._json(self.bot_user.payload(bot=True))
+
+    async def _application(self, request: web.Request) -> web.Response:
+        return self._json(
+            {
+                "id": str(self.application_id),
+                "name": self.bot_user.name,
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
+                "team": None,
+                "interactions_endpoint_url": None,
+            }
+        )
+
+    async def _gateway_info(self, request: web.Request) -> web.Response:
+        return self._json(
+            {
+                "url": self.gateway_url,
+                "shards": 1,
+                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+            }
+        )
+
+    async def _put_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
+        body = request["body"] or []
+        problems = limits.command_problems(body)
+        if problems:
+            raise _Reject.form(problems)
+        key = int(guild_id) if guild_id else None
+        stored = []
+        for command in body:
+            stored.append(
+                {
+                    "id": str(self.next_id()),
+                    "application_id": str(self.application_id),
+                    "version": str(self.next_id()),
+                    "type": command.get("type", 1),
+                    "default_member_permissions": command.get("default_member_permissions"),
+                    "dm_permission": command.get("dm_permission", True),
+                    "nsfw": command.get("nsfw", False),
+                    **({"guild_id": guild_id} if guild_id else {}),
+                    **command,
+                }
+            )
+        self.commands[key] = stored
+        self.sync_count += 1
+        return self._json(stored)
+
+    async def _get_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
+        return self._json(self.commands.get(int(guild_id) if guild_id else None, []))
+
+    async def _callback(self, request: web.Request, interaction_id: str, token: str) -> web.Response:
+        ix = self.interactions.get(token)
+        body = request["body"] or {}
+        if ix is None or str(ix.id) != interaction_id:
+            raise _Reject(404, {"message": "Unknown interaction", "code": 10062})
+        latency = asyncio.get_running_loop().time() - ix.sent_at
+        if not ix.callbacks and latency > self.interaction_deadline:
+            raise _Reject(404, {"message": "Unknown interaction", "code": 10062})
+        if ix.callbacks:
+            raise _Reject(400, {"message": "Interaction has already been acknowledged.", "code": 40060})
+        kind = body.get("type")
+        data = body.get("data") or {}
+        problems = {
+            4: limits.message_problems,
+            7: limits.message_problems,
+            8: limits.autocomplete_problems,
+            9: limits.modal_problems,
+        }.get(kind, lambda _: [])(data)
+        if problems:
+            raise _Reject.form(problems)
+        ix.files.extend(request["files"])
+        message: dict[str, Any] | None = None
+        channel_id = int(ix.payload["channel_id"])
+        if kind == 4:
+            message = self._message(channel_id, data, webhook=True)
+            self._attach(message, request["files"])
+            ix.original_id = int(message["id"])
+            if not message["flags"] & EPHEMERAL:
+                self.channel_log.setdefault(channel_id, []).append(ix.original_id)
+        elif kind == 5:
+            message = self._message(channel_id, {"flags": data.get("flags") or 0}, flags=LOADING, webhook=True)
+            ix.original_id = int(message["id"])
+        elif kind in (6, 7):
+            source = ix.payload.get("message")
+            if source is None:
+                raise _Reject.form([f"callback type {kind} needs a component interaction"])
+            message = self.messages[int(source["id"])]
+            ix.original_id = int(message["id"])
+            if kind == 7:
+                self._edit(message, data)
+        elif kind == 8:
+            ix.choices = data.get("choices") or []
+        elif kind == 9:
+            ix.modal = data
+        ix.callbacks.append(Response(kind, dict(message or data), latency))
+        if "with_response" not in request.query:
+            return web.Response(status=204)
+        return self._json(
+            {
+                "interaction": {
+                    "id": str(ix.id),
+                    "type": ix.payload["type"],
+                    "response_message_id": message["id"] if message else None,
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
+                },
+                "resource": {"type": kind, **({"message": message} if message and kind in (4, 7) else {})},
+            }
+        )
+
+    def _attach(self, message: dict[str, Any], files: list[tuple[str, bytes]]) -> None:
+        message["attachments"] = [
+            {"id": str(self.next_id()), "filename": name, "size": len(data), "url": f"https://cdn.invalid/{name}",
+             "proxy_url": f"https://cdn.invalid/{name}"}
+            for name, data in files
+        ]
+
+    def _interaction_for(self, token: str) -> Interaction:
+        ix = self.interactions.get(token)
+        if ix is None or not ix.callbacks:
+            raise _Reject(404, {"message": "Unknown Webhook", "code": 10015})
+        return ix
+
+    def _target(self, ix: Interaction, message_id: str) -> dict[str, Any]:
+        if message_id == "@original":
+            if ix.original_id is None:
+                raise _Reject(404, {"message": "Unknown Message", "code": 10008})
+            return self.messages[ix.original_id]
+        return self.messages[int(message_id)]
+
+    async def _webhook_get(self, request: web.Request, app: str, token: str, message_id: str) -> web.Response:
+        return self._json(self._target(self._interaction_for(token), message_id))
+
+    async def _webhook_edit(self, request: web.Request, app: str, token: str, message_id: str) -> web.Response:
+        ix = self._interaction_for(token)
+        body = request["body"] or {}
+        problems = limits.message_problems(body)
+        if problems:
+            raise _Reject.form(problems)
+        message = self._edit(self._target(ix, message_id), body)
+        if request["files"]:
+            self._attach(message, request["files"])
+        return self._json(message)
+
+    async def _webhook_delete(self, request: web.Request, app: str, token: str, message_id: str) -> web.Response:
+        ix = self._interaction_for(token)
+        self.messages.pop(int(self._target(ix, message_id)["id"]), None)
+        return web.Response(status=204)
+
+    async def _followup(self, request: web.Request, app: str, token: str) -> web.Response:
+        ix = self._interaction_for(token)
+        body = request["body"] or {}
+        problems = limits.message_problems(body)
+        if problems:
+            raise _Reject.form(problems)
+        message = self._message(int(ix.payload["channel_id"]), body, webhook=True)
+        self._attach(message, request["files"])
+        ix.followups.append(message)
+        return self._json(message)
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        user = self.users.get(int((request["body"] or {}).get("recipient_id", 0)))
+        if user is None:
+            raise _Reject(400, {"message": "Invalid Recipient(s)", "code": 50033})
+        if user.dm_channel_id is None:
+            channel = Channel(self.next_id(), f"dm-{user.name}", recipient_id=user.id)
+            self.channels[channel.id] = channel
+            user.dm_channel_id = channel.id
+        return self._json(self._channel_payload(self.channels[user.dm_channel_id]))
+
+    async def _create_message(self, request: web.Request, channel_id: str) -> web.Response:
+        channel = self.channels.get(int(channel_id))
+        if channel is None:
+            raise _Reject(404, {"message": "Unknown Channel", "code": 10003})
+        if channel.recipient_id is not None and not self.users[channel.recipient_id].dms_open:
+            raise _Reject(403, {"message": "Cannot send messages to this user", "code": 50007})
+        if channel.guild_id is not None and (
+            not channel.bot_can_send or channel.guild_id not in self.guilds
+        ):
+            raise _Reject(403, {"message": "Missing Permissions", "code": 50013})
+        body = request["body"] or {}
+        problems = limits.message_problems(body)
+        if problems:
+            raise _Reject.form(problems)
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            existing = self.nonces.get((channel.id, str(nonce)))
+            if existing is not None:
+                return self._json(self.messages[existing])
+        message = self._message(channel.id, body)
+        self._attach(message, request["files"])
+        if nonce is not None:
+            self.nonces[(channel.id, str(nonce))] = int(message["id"])
+        self.channel_log.setdefault(channel.id, []).append(int(message["id"]))
+        if self.on_message_created is not None:
+            self.on_message_created(message)
+        return self._json(message)
+
+    async def _get_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+        message = self.messages.get(int(message_id))
+        if message is None:
+            raise _Reject(404, {"message": "Unknown Message", "code": 10008})
+        return self._json(message)
+
+    async def _edit_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+        message = self.messages.get(int(message_id))
+        if message is None:
+            raise _Reject(404, {"message": "Unknown Message", "code": 10008})
+        body = request["body"] or {}
+        problems = limits.message_problems(body)
+        if problems:
+            raise _Reject.form(problems)
+        return self._json(self._edit(message, body))
+
+    async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:
+        channel = self.channels.get(int(channel_id))
+        if channel is None:
+            raise _Reject(404, {"message": "Unknown Channel", "code": 10003})
+        return self._json(self._channel_payload(channel))
+
+    async def _get_guild(self, request: web.Request, guild_id: str) -> web.Response:
+        guild = self.guilds.get(int(guild_id))
+        if guild is None:
+            raise _Reject(404, {"message": "Unknown Guild", "code": 10004})
+        return self._json(self._guild_payload(guild))
+
+    # --- gateway ---------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
+        await socket.prepare(request)
+        self._sockets.add(socket)
+        try:
+            await socket.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+            async for frame in socket:
+                if frame.type is not WSMsgType.TEXT:
+                    continue
+                await self._on_gateway_frame(socket, json.loads(frame.data))
+        finally:
+            self._sockets.discard(socket)
+            if self._session is not None and self._session.socket is socket:
+                self._session.socket = None
+        return socket
+
+    async def _on_gateway_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        op, data = frame.get("op"), frame.get("d")
+        if op == 1:
+            await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
+        elif op == 2:
+            if data.get("token") != self.valid_token:
+                await socket.close(code=4004)
+                return
+            self.identify_count += 1
+            self._session = Session(secrets.token_hex(8), socket=socket)
+            await self._send_dispatch("READY", self._ready_payload())
+            for guild in self.guilds.values():
+                await self._send_dispatch("GUILD_CREATE", self._guild_payload(guild))
+            self.ready_count += 1
+            await self._notify()
+        elif op == 6:
+            session = self._session
+            if session is None or data.get("session_id") != session.id:
+                await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
+                return
+            self.resume_count += 1
+            session.socket = socket
+            for event in session.backlog:
+                if event["s"] > int(data.get("seq") or 0):
+                    await socket.send_json(event)
+            await self._send_dispatch("RESUMED", {"_trace": []})
+            await self._notify()
+
+    def _ready_payload(self) -> dict[str, Any]:
+        assert self._session is not None
+        return {
+            "v": 10,
+            "user": self.bot_user.payload(bot=True),
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "session_id": self._session.id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "session_type": "normal",
+            "shard": [0, 1],
+            "_trace": [],
+        }
+
+    async def _send_dispatch(self, event: str, data: dict[str, Any]) -> None:
+        session = self._session
+        assert session is not None
+        session.sequence += 1
+        frame = {"op": 0, "t": event, "s": session.sequence, "d": data}
+        session.backlog = [*session.backlog[-999:], frame]
+        if session.socket is not None and not session.socket.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await session.socket.send_json(frame)
+
+    def _dispatch_if_ready(self, event: str, payload: Callable[[], dict[str, Any]]) -> None:
+        if self._session is not None:
+            task = asyncio.get_running_loop().create_task(self._send_dispatch(event, payload()))
+            self._background = getattr(self, "_background", set())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def drop_gateway(self) -> None:
+        """Close the bot's socket as Discord does on a hiccup; the bot should RESUME."""
+        session = self._session
+        assert session is not None and session.socket is not None
+        await session.socket.close(code=4000, message=b"dropped by the test")
+
+    # --- driver: playing users -------------------------------------------------------------
+
+    def _find_command(self, path: str, guild_id: int | None) -> tuple[dict[str, Any], list[str]]:
+        parts = path.split()
+        available = [*self.commands.get(None, []), *(self.commands.get(guild_id, []) if guild_id else [])]
+        for command in available:
+            if command["name"] == parts[0] and command.get("type", 1) == 1:
+                return command, parts[1:]
+        raise AssertionError(f"no synced command named /{parts[0]} (synced: {[c['name'] for c in available]})")
+
+    def _build_options(
+        self, schema: list[dict[str, Any]], path: list[str], values: dict[str, Any], focused: str | None,
+        resolved: dict[str, dict[str, Any]], guild: Guild | None,
+    ) -> list[dict[str, Any]]:
+        if path:
+            for option in schema:
+                if option["type"] in (1, 2) and option["name"] == path[0]:
+                    inner = self._build_options(option.get("options") or [], path[1:], values, focused, resolved, guild)
+                    return [{"type": option["type"], "name": option["name"], "options": inner}]
+            raise AssertionError(f"no subcommand {path[0]!r}")
+        known = {o["name"]: o for o in schema}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise AssertionError(f"unknown options {sorted(unknown)}; the command has {sorted(known)}")
+        built = []
+        for name, option in known.items():
+            if name not in values or values[name] is None:
+                if option.get("required") and name != focused:
+                    raise AssertionError(f"required option {name!r} is missing")
+                continue
+            value = values[name]
+            expected = OPTION_TYPES[option["type"]]
+            if name != focused and not isinstance(value, expected):
+                raise AssertionError(f"option {name!r} should be {expected.__name__}, got {value!r}")
+            choices = option.get("choices")
+            if choices and name != focused and value not in [c["value"] for c in choices]:
+                raise AssertionError(f"{value!r} is not a choice of {name!r}")
+            entry: dict[str, Any] = {"type": option["type"], "name": name, "value": value}
+            if option["type"] in (6, 7, 8):
+                entry["value"] = str(value)
+                self._resolve(option["type"], int(value), resolved, guild)
+            if name == focused:
+                entry["focused"] = True
+                entry["value"] = str(value)
+            built.append(entry)
+        return built
+
+    def _resolve(self, kind: int, snowflake: int, resolved: dict[str, dict[str, Any]], guild: Guild | None) -> None:
+        if kind == 7:
+            channel = self.channels[snowflake]
+            resolved.setdefault("channels", {})[str(snowflake)] = {
+                **self._channel_payload(channel), "permissions": str(VIEW | SEND)
+            }
+        elif kind == 8:
+            assert guild is not None
+            resolved.setdefault("roles", {})[str(snowflake)] = guild.roles[snowflake].payload()
+        elif kind == 6:
+            resolved.setdefault("users", {})[str(snowflake)] = self.users[snowflake].payload()
+
+    def _context(self, user: User, guild_id: int | None, channel_id: int | None) -> dict[str, Any]:
+        if guild_id is None:
+            channel = self.channels.get(user.dm_channel_id or 0)
+            if channel is None:
+                channel = Channel(self.next_id(), f"dm-{user.name}", recipient_id=user.id)
+                self.channels[channel.id] = channel
+                user.dm_channel_id = channel.id
+            return {
+                "user": user.payload(),
+                "channel_id": str(channel.id),
+                "channel": self._channel_payload(channel),
+                "context": 1,
+                "authorizing_integration_owners": {"0": "0"},
+                "app_permissions": str(VIEW | SEND | EMBED),
+            }
+        guild = self.guilds[guild_id]
+        member = guild.members.get(user.id)
+        if member is None:
+            raise AssertionError(f"{user.name} is not a member of {guild.name}")
+        channel = self.channels[channel_id or guild.general]
+        permissions = member.permissions | guild.roles[guild.id].permissions
+        return {
+            "guild_id": str(guild_id),
+            "guild": {"id": str(guild_id), "locale": "en-US", "features": []},
+            "guild_locale": "en-US",
+            "member": {**self._member_payload(guild, member), "permissions": str(permissions)},
+            "channel_id": str(channel.id),
+            "channel": {**self._channel_payload(channel), "permissions": str(permissions)},
+            "context": 0,
+            "authorizing_integration_owners": {"0": str(guild_id)},
+            "app_permissions": str(BOT_PERMISSIONS if channel.bot_can_send else BOT_PERMISSIONS & ~SEND),
+        }
+
+    async def _send_interaction(self, kind: int, data: dict[str, Any], context: dict[str, Any], **extra: Any) -> Interaction:
+        if self._session is None:
+            raise AssertionError("the bot is not connected")
+        interaction_id = self.next_id()
+        token = f"tok.{interaction_id}.{secrets.token_hex(8)}"
+        payload = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "data": data,
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
+            **context,
+            **extra,
+        }
+        ix = Interaction(interaction_id, token, payload, asyncio.get_running_loop().time(), self)
+        self.interactions[token] = ix
+        await self._send_dispatch("INTERACTION_CREATE", payload)
+        return ix
+
+    async def invoke(
+        self, user: User, name: str, options: dict[str, Any] | None = None, *,
+        guild_id: int | None = None, channel_id: int | None = None,
+    ) -> Interaction:
+        """A member runs a slash command, resolved by name from the synced tree."""
+        command, path = self._find_command(name, guild_id)
+        resolved: dict[str, dict[str, Any]] = {}
+        guild = self.guilds.get(guild_id) if guild_id else None
+        built = self._build_options(command.get("options") or [], path, options or {}, None, resolved, guild)
+        data = {"id": command["id"], "name": command["name"], "type": 1, "options": built}
+        if resolved:
+            data["resolved"] = resolved
+        if guild_id is not None and command.get("guild_id"):
+            data["guild_id"] = str(guild_id)
+        return await self._send_interaction(2, data, self._context(user, guild_id, channel_id))
+
+    async def autocomplete(
+        self, user: User, name: str, *, focused: str, value: str, options: dict[str, Any] | None = None,
+        guild_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        command, path = self._find_command(name, guild_id)
+        values = {**(options or {}), focused: value}
+        resolved: dict[str, dict[str, Any]] = {}
+        guild = self.guilds.get(guild_id) if guild_id else None
+        built = self._build_options(command.get("options") or [], path, values, focused, resolved, guild)
+        data = {"id": command["id"], "name": command["name"], "type": 1, "options": built}
+        ix = await self._send_interaction(4, data, self._context(user, guild_id, None))
+        response = await ix.response(timeout=5)
+        assert response.type == 8, f"autocomplete answered with callback type {response.type}"
+        return list(ix.choices or [])
+
+    def _component(self, message: dict[str, Any], label: str | None, custom_id: str | None, types: set[int]) -> dict[str, Any]:
+        for row in message.get("components") or []:
+            for component in row.get("components") or []:
+                if component.get("type") not in types:
+                    continue
+                if (label is not None and component.get("label") == label) or (
+                    custom_id is not None and component.get("custom_id") == custom_id
+                ) or (label is None and custom_id is None):
+                    if component.get("disabled"):
+                        raise AssertionError(f"component {label or custom_id!r} is disabled")
+                    if component.get("style") == 5:
+                        raise AssertionError(f"{label!r} is a link button")
+                    return component
+        raise AssertionError(f"no component {label or custom_id!r} on the message")
+
+    def _message_context(self, user: User, message: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels[int(message["channel_id"])]
+        if channel.guild_id is None:
+            if channel.recipient_id is not None and channel.recipient_id != user.id:
+                raise AssertionError("only the DM's recipient can see this message")
+            return self._context(user, None, None)
+        return self._context(user, channel.guild_id, channel.id)
+
+    async def click(self, user: User, message: dict[str, Any], label: str | None = None, custom_id: str | None = None) -> Interaction:
+        current = self.messages[int(message["id"])]
+        button = self._component(current, label, custom_id, {2})
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        return await self._send_interaction(3, data, self._message_context(user, current), message=current)
+
+    async def select(self, user: User, message: dict[str, Any], values: list[str], custom_id: str | None = None) -> Interaction:
+        current = self.messages[int(message["id"])]
+        menu = self._component(current, None, custom_id, {3})
+        allowed = {option["value"] for option in menu.get("options") or []}
+        if not set(values) <= allowed:
+            raise AssertionError(f"{values} are not options of the select menu ({sorted(allowed)})")
+        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": values}
+        return await self._send_interaction(3, data, self._message_context(user, current), message=current)
+
+    async def submit_modal(self, user: User, opened: Interaction, values: dict[str, str]) -> Interaction:
+        modal = opened.modal
+        assert modal is not None, "that interaction did not open a modal"
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        context = {k: v for k, v in opened.payload.items() if k in (
+            "guild_id", "guild", "guild_locale", "member", "user", "channel_id", "channel", "context",
+            "authorizing_integration_owners", "app_permissions")}
+        return await self._send_interaction(5, data, context)
+
+
+class _Reject(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        self.status = status
+        self.body = body
+
+    @classmethod
+    def form(cls, problems: list[str]) -> _Reject:
+        return cls(400, {"code": 50035, "message": "Invalid Form Body", "errors": {"_errors": problems}})
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+    """JSON bodies, or multipart with payload_json plus files, as discord.py sends them."""
+    if not request.body_exists:
+        return None, []
+    if request.content_type.startswith("multipart/"):
+        body: Any = None
+        files: list[tuple[str, bytes]] = []
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if part.name == "payload_json":  # type: ignore[union-attr]
+                body = json.loads(await part.text())  # type: ignore[union-attr]
+            else:
+                files.append((part.filename or "file", await part.read()))  # type: ignore[union-attr]
+        return body, files
+    raw = await request.read()
+    return (json.loads(raw) if raw else None), []
