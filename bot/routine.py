@@ -30,9 +30,12 @@ class StretchRoutineView(OwnedView):
 
     def current_embed(self) -> discord.Embed:
         if self.step == 0:
-            return routine_intro_embed(self.routine)
+            return routine_intro_embed(self.bot.content.library, self.routine)
         return stretch_embed(
-            self.routine.stretches[self.step - 1], step=self.step, total=self.total
+            self.bot.content.library,
+            self.routine.stretches[self.step - 1],
+            step=self.step,
+            total=self.total,
         )
 
     def _refresh_buttons(self) -> None:
@@ -66,7 +69,7 @@ class StretchRoutineView(OwnedView):
         self.finish()
         await interaction.response.edit_message(
             content=self.bot.messages("stretch.finished"),
-            embed=routine_outro_embed(self.routine),
+            embed=routine_outro_embed(self.bot.content.library, self.routine),
             view=None,
         )
 

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import require_feature
 from bot.client import SciaticaBot
 from bot.content import Stretch, Topic
 from bot.embeds import stretch_embed, topic_embed
@@ -61,7 +62,7 @@ class RelatedTopicSelect(
 
     async def _jump(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         chosen = self.bot.content.library.topic(self.item.values[0])
-        embed, view = topic_answer(self.bot, chosen, interaction.guild_id)
+        embed, view = await topic_answer(self.bot, chosen, interaction.guild_id)
         message = interaction.message
         if message is not None and message.flags.ephemeral:
             await interaction.response.edit_message(embed=embed, view=view)
@@ -69,11 +70,17 @@ class RelatedTopicSelect(
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-def topic_answer(
+async def topic_answer(
     bot: SciaticaBot, topic: Topic, guild_id: int | None
 ) -> tuple[discord.Embed, discord.ui.View]:
-    """The embed and related-topics menu for one topic."""
-    embed = topic_embed(topic)
+    """The embed (with this server's disclaimer and booking link) and related-topics menu."""
+    config = await bot.guild_config.get(guild_id)
+    embed = topic_embed(
+        bot.content.library,
+        topic,
+        extra_disclaimer=config.disclaimer,
+        booking_link=config.booking_link,
+    )
     view = discord.ui.View(timeout=None)
     if topic.related:
         view.add_item(RelatedTopicSelect(bot, topic))
@@ -89,7 +96,11 @@ class Learn(commands.Cog):
         for topic in bot.content.library.topics.values():
             self.sciatica.add_command(self._topic_command(topic))
 
+    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
+        return await require_feature(interaction, "learn")
+
     async def cog_load(self) -> None:
+        self.sciatica.interaction_check = self.interaction_check  # type: ignore[method-assign]
         self.bot.tree.add_command(self.sciatica)
         self.bot.add_dynamic_items(RelatedTopicSelect)
 
@@ -107,7 +118,7 @@ class Learn(commands.Cog):
     async def show_topic(
         self, interaction: discord.Interaction[SciaticaBot], topic: Topic, *, share: bool
     ) -> None:
-        embed, view = topic_answer(self.bot, topic, interaction.guild_id)
+        embed, view = await topic_answer(self.bot, topic, interaction.guild_id)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=not share)
 
     stretch = app_commands.Group(
@@ -128,7 +139,9 @@ class Learn(commands.Cog):
     @app_commands.describe(name="Start typing a stretch name.")
     async def show(self, interaction: discord.Interaction[SciaticaBot], name: str) -> None:
         stretch = self._find_stretch(name)
-        await interaction.response.send_message(embed=stretch_embed(stretch), ephemeral=True)
+        await interaction.response.send_message(
+            embed=stretch_embed(self.bot.content.library, stretch), ephemeral=True
+        )
 
     @show.autocomplete("name")
     @safe_autocomplete

@@ -61,9 +61,13 @@ class QuickCheckView(OwnedView):
             value="\n".join(f"• {step}" for step in info.next_steps)[:1024],
             inline=False,
         )
-        embed.add_field(name=ui["numbers_title"], value=self._numbers(assessment.level), inline=False)
+        embed.add_field(
+            name=ui["numbers_title"], value=self._numbers(assessment.level), inline=False
+        )
         if assessment.level is not Level.EMERGENCY:
-            embed.add_field(name=ui["massage_title"], value=ui["massage_safety"][:1024], inline=False)
+            embed.add_field(
+                name=ui["massage_title"], value=ui["massage_safety"][:1024], inline=False
+            )
         embed.add_field(
             name=ui["sources_title"],
             value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:1024],
@@ -141,7 +145,8 @@ class QuickCheckView(OwnedView):
         topic = self.bot.content.library.topic("massage")
         config = await self.bot.guild_config.get(interaction.guild_id)
         await interaction.response.send_message(
-            embed=topic_embed(topic, booking_link=config.booking_link), ephemeral=True
+            embed=topic_embed(self.bot.content.library, topic, booking_link=config.booking_link),
+            ephemeral=True,
         )
 
     async def _reminder_hint(self, interaction: discord.Interaction[SciaticaBot]) -> None:
@@ -173,7 +178,9 @@ class QuickCheck(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="quickcheck", description="A private symptom check: how soon to get help.")
+    @app_commands.command(
+        name="quickcheck", description="A private symptom check: how soon to get help."
+    )
     @app_commands.describe(
         region="Where you are, for the right emergency numbers (the server's setting wins)."
     )
@@ -181,7 +188,9 @@ class QuickCheck(commands.Cog):
         self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
     ) -> None:
         await require_feature(interaction, "quickcheck")
-        view = QuickCheckView(self.bot, interaction.user.id, await self._region(interaction, region))
+        view = QuickCheckView(
+            self.bot, interaction.user.id, await self._region(interaction, region)
+        )
         await interaction.response.send_message(
             content=self.bot.content.quickcheck.ui["intro"],
             embed=view.question_embed(),

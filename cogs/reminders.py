@@ -463,7 +463,7 @@ class Reminders(commands.GroupCog, group_name="reminders"):
         due_day = datetime.fromtimestamp(claim.due_at, UTC).date()
         if reminder.kind == "stretch":
             suggestion = self.bot.content.library.stretch_of_the_day(due_day.toordinal())
-            embed = stretch_embed(suggestion)
+            embed = stretch_embed(self.bot.content.library, suggestion)
             embed.title = text("reminders.dm_stretch_title")
             embed.description = (
                 text("reminders.dm_suggestion", name=suggestion.name)

@@ -80,7 +80,7 @@ class StretchBreaks(commands.Cog):
         zone = schedule_from_json(reminder.schedule).zone
         day = local_date(self.bot.clock.now(), zone)
         stretch = self.bot.content.library.stretch_of_the_day(day.toordinal())
-        embed = stretch_embed(stretch)
+        embed = stretch_embed(self.bot.content.library, stretch)
         embed.title = text("config.break_title")
         embed.description = (text("config.break_intro") + "\n\n" + (embed.description or ""))[:4096]
         view = discord.ui.View(timeout=None)
