@@ -19,8 +19,8 @@ class Messages:
         texts: dict[str, str] = {}
         for section, entries in raw.items():
             for key, value in entries.items():
-                if not isinstance(value, str) or not value.strip():
-                    raise ValueError(f"{path.name}: {section}.{key} must be a non-empty string")
+                if not isinstance(value, str):
+                    raise ValueError(f"{path.name}: {section}.{key} must be text")
                 texts[f"{section}.{key}"] = value
         return cls(texts)
 

@@ -80,7 +80,9 @@ class ConfirmResetView(OwnedView):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Config(commands.GroupCog, group_name="config"):
+class Config(
+    commands.GroupCog, group_name="config", group_description="Server settings for moderators."
+):
     """Moderator settings. Hidden from members without Manage Server, and checked again when
     run, because server admins can override command permissions per role or channel."""
 

@@ -42,7 +42,11 @@ class ConfirmDeleteView(OwnedView):
         )
 
 
-class Privacy(commands.GroupCog, group_name="privacy"):
+class Privacy(
+    commands.GroupCog,
+    group_name="privacy",
+    group_description="See, export or delete what the bot keeps about you.",
+):
     """Every answer is private to the member asking."""
 
     def __init__(self, bot: SciaticaBot) -> None:

@@ -102,7 +102,11 @@ class ReminderButton(
         await guarded(interaction, cog.press(interaction, self.action, self.reminder_id))
 
 
-class Reminders(commands.GroupCog, group_name="reminders"):
+class Reminders(
+    commands.GroupCog,
+    group_name="reminders",
+    group_description="Stretching and massage reminders, sent to you by DM.",
+):
     """Reminders a member sets for themselves; all answers are private."""
 
     def __init__(self, bot: SciaticaBot) -> None:

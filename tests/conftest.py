@@ -32,13 +32,18 @@ def content() -> Content:
 
 
 @pytest.fixture
-async def discord_server() -> AsyncIterator[FakeDiscord]:
+async def discord_server(request: pytest.FixtureRequest) -> AsyncIterator[FakeDiscord]:
+    """Also proves, after each test, that the bot never sent a body Discord would reject."""
     server = FakeDiscord(valid_token=TOKEN)
     await server.start()
     try:
         yield server
     finally:
         await server.stop()
+    if not request.node.get_closest_marker("allow_rejections"):
+        rejected = [(r.method, r.path, r.status, r.response) for r in server.rejections]
+        assert rejected == [], "the bot sent requests Discord would reject"
+        assert server.unknown_routes == [], "the bot called routes the fake does not know"
 
 
 @pytest.fixture
@@ -99,7 +104,7 @@ async def bot(discord_server, tmp_path, content, clock) -> AsyncIterator[Sciatic
 
 
 @pytest.fixture
-def world(discord_server):
+async def world(discord_server):
     """A server with a moderator and two members, all with open DMs."""
     guild = discord_server.add_guild(name="Wellness Circle")
     moderator = discord_server.add_user("mod")
@@ -117,19 +122,6 @@ class World:
     moderator: object
     alice: object
     bob: object
-
-
-@pytest.fixture(autouse=True)
-def _no_rejected_bodies(request):
-    """Every end-to-end test also proves the bot never sent a body Discord would reject."""
-    yield
-    if "discord_server" in request.fixturenames and not request.node.get_closest_marker(
-        "allow_rejections"
-    ):
-        server = request.getfixturevalue("discord_server")
-        assert [(r.method, r.path, r.status, r.response) for r in server.rejections] == [], (
-            "the bot sent requests Discord would reject"
-        )
 
 
 class BotProcess:

@@ -150,9 +150,9 @@ def _command_problems(item: dict[str, Any], where: str, problems: list[str], top
     name = item.get("name") or ""
     if not COMMAND_NAME.match(name) or name != name.lower():
         problems.append(f"{where}: bad name {name!r}")
-    if (top and item.get("type", 1) == 1) or not top:
-        if not 1 <= len(item.get("description") or "") <= 100:
-            problems.append(f"{where}: description must be 1-100 characters")
+    needs_description = not top or item.get("type", 1) == 1
+    if needs_description and not 1 <= len(item.get("description") or "") <= 100:
+        problems.append(f"{where}: description must be 1-100 characters")
     options = item.get("options") or []
     if len(options) > 25:
         problems.append(f"{where}: {len(options)} options (max 25)")

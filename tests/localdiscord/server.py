@@ -40,6 +40,8 @@ BOT_PERMISSIONS = VIEW | SEND | EMBED | HISTORY | (1 << 17)
 JSON = "application/json"
 OPTION_TYPES = {3: str, 4: int, 5: bool, 6: int, 7: int, 8: int, 10: float}
 NOT_COUNTED = ("/interactions/", "/webhooks/")
+BODY = web.RequestKey("body", object)
+FILES = web.RequestKey("files", list)
 
 
 class FakeDiscord:
@@ -177,7 +179,9 @@ class FakeDiscord:
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         return [self.messages[m] for m in self.channel_log.get(channel_id, [])]
 
-    async def wait_for_dms(self, user_id: int, count: int, timeout: float = 5) -> list[dict[str, Any]]:
+    async def wait_for_dms(
+        self, user_id: int, count: int, timeout: float = 5
+    ) -> list[dict[str, Any]]:
         await self.wait_until(lambda: len(self.dm_messages(user_id)) >= count, timeout)
         return self.dm_messages(user_id)
 
@@ -195,8 +199,13 @@ class FakeDiscord:
     def _channel_payload(self, channel: Channel) -> dict[str, Any]:
         if channel.guild_id is None:
             recipient = self.users[channel.recipient_id or 0]
-            return {"id": str(channel.id), "type": 1, "recipients": [recipient.payload()],
-                    "last_message_id": None, "flags": 0}
+            return {
+                "id": str(channel.id),
+                "type": 1,
+                "recipients": [recipient.payload()],
+                "last_message_id": None,
+                "flags": 0,
+            }
         overwrites = []
         if not channel.bot_can_send:
             overwrites.append(
@@ -302,7 +311,9 @@ class FakeDiscord:
     def _edit(self, message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in body:
-                message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+                message[key] = (
+                    body[key] if body[key] is not None else ([] if key != "content" else "")
+                )
         if "flags" in body and body["flags"] is not None:
             message["flags"] = (message["flags"] & EPHEMERAL) | body["flags"]
         message["flags"] &= ~LOADING
@@ -311,9 +322,13 @@ class FakeDiscord:
 
     # --- HTTP plumbing -----------------------------------------------------------------------
 
-    def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    def _json(
+        self, data: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> web.Response:
         return web.Response(
-            body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})}
+            body=json.dumps(data).encode(),
+            status=status,
+            headers={"Content-Type": JSON, **(headers or {})},
         )
 
     @web.middleware
@@ -324,15 +339,18 @@ class FakeDiscord:
         body, files = await _read_body(request)
         response: web.Response
         counted = not path.startswith(NOT_COUNTED)
-        if request.headers.get("Authorization") not in (f"Bot {self.valid_token}", None) and counted:
+        if (
+            request.headers.get("Authorization") not in (f"Bot {self.valid_token}", None)
+            and counted
+        ):
             response = self._json({"message": "401: Unauthorized", "code": 0}, 401)
         elif counted and (limited := self._rate_limited()) is not None:
             response = limited
         elif (failure := self._injected_failure(request.method, path)) is not None:
             response = self._json({"message": "Server error", "code": 0}, failure)
         else:
-            request["body"] = body
-            request["files"] = files
+            request[BODY] = body
+            request[FILES] = files
             try:
                 response = await handler(request)
             except _Reject as reject:
@@ -344,7 +362,9 @@ class FakeDiscord:
                 "X-RateLimit-Remaining": str(remaining),
                 "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
                 "X-RateLimit-Reset-After": "1.000",
-                "X-RateLimit-Bucket": secrets.token_hex(4) if not counted else "b" + path.split("/")[1],
+                "X-RateLimit-Bucket": secrets.token_hex(4)
+                if not counted
+                else "b" + path.split("/")[1],
             }
         )
         recorded = RecordedRequest(
@@ -359,9 +379,11 @@ class FakeDiscord:
             files=files,
         )
         self.requests.append(recorded)
-        if response.status in (400, 404) and isinstance(recorded.response, dict) and recorded.response.get(
-            "code"
-        ) in (50035, 10062, 40060, 50006):
+        if (
+            response.status in (400, 404)
+            and isinstance(recorded.response, dict)
+            and recorded.response.get("code") in (50035, 10062, 40060, 50006)
+        ):
             self.rejections.append(recorded)
         await self._notify()
         return response
@@ -418,9 +440,21 @@ class FakeDiscord:
             ("PUT", re.compile(rf"/applications/{app}/guilds/(\d+)/commands"), self._put_commands),
             ("GET", re.compile(rf"/applications/{app}/guilds/(\d+)/commands"), self._get_commands),
             ("POST", re.compile(r"/interactions/(\d+)/([\w.\-]+)/callback"), self._callback),
-            ("GET", re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"), self._webhook_get),
-            ("PATCH", re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"), self._webhook_edit),
-            ("DELETE", re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"), self._webhook_delete),
+            (
+                "GET",
+                re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"),
+                self._webhook_get,
+            ),
+            (
+                "PATCH",
+                re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"),
+                self._webhook_edit,
+            ),
+            (
+                "DELETE",
+                re.compile(rf"/webhooks/{app}/([\w.\-]+)/messages/(@original|\d+)"),
+                self._webhook_delete,
+            ),
             ("POST", re.compile(rf"/webhooks/{app}/([\w.\-]+)"), self._followup),
             ("POST", re.compile(r"/users/@me/channels"), self._open_dm),
             ("POST", re.compile(r"/channels/(\d+)/messages"), self._create_message),
@@ -459,12 +493,19 @@ class FakeDiscord:
             {
                 "url": self.gateway_url,
                 "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
             }
         )
 
-    async def _put_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
-        body = request["body"] or []
+    async def _put_commands(
+        self, request: web.Request, app_id: str, guild_id: str | None = None
+    ) -> web.Response:
+        body = request[BODY] or []
         problems = limits.command_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -488,19 +529,25 @@ class FakeDiscord:
         self.sync_count += 1
         return self._json(stored)
 
-    async def _get_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
+    async def _get_commands(
+        self, request: web.Request, app_id: str, guild_id: str | None = None
+    ) -> web.Response:
         return self._json(self.commands.get(int(guild_id) if guild_id else None, []))
 
-    async def _callback(self, request: web.Request, interaction_id: str, token: str) -> web.Response:
+    async def _callback(
+        self, request: web.Request, interaction_id: str, token: str
+    ) -> web.Response:
         ix = self.interactions.get(token)
-        body = request["body"] or {}
+        body = request[BODY] or {}
         if ix is None or str(ix.id) != interaction_id:
             raise _Reject(404, {"message": "Unknown interaction", "code": 10062})
         latency = asyncio.get_running_loop().time() - ix.sent_at
         if not ix.callbacks and latency > self.interaction_deadline:
             raise _Reject(404, {"message": "Unknown interaction", "code": 10062})
         if ix.callbacks:
-            raise _Reject(400, {"message": "Interaction has already been acknowledged.", "code": 40060})
+            raise _Reject(
+                400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+            )
         kind = body.get("type")
         data = body.get("data") or {}
         problems = {
@@ -511,17 +558,19 @@ class FakeDiscord:
         }.get(kind, lambda _: [])(data)
         if problems:
             raise _Reject.form(problems)
-        ix.files.extend(request["files"])
+        ix.files.extend(request[FILES])
         message: dict[str, Any] | None = None
         channel_id = int(ix.payload["channel_id"])
         if kind == 4:
             message = self._message(channel_id, data, webhook=True)
-            self._attach(message, request["files"])
+            self._attach(message, request[FILES])
             ix.original_id = int(message["id"])
             if not message["flags"] & EPHEMERAL:
                 self.channel_log.setdefault(channel_id, []).append(ix.original_id)
         elif kind == 5:
-            message = self._message(channel_id, {"flags": data.get("flags") or 0}, flags=LOADING, webhook=True)
+            message = self._message(
+                channel_id, {"flags": data.get("flags") or 0}, flags=LOADING, webhook=True
+            )
             ix.original_id = int(message["id"])
         elif kind in (6, 7):
             source = ix.payload.get("message")
@@ -547,14 +596,22 @@ class FakeDiscord:
                     "response_message_loading": kind == 5,
                     "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
                 },
-                "resource": {"type": kind, **({"message": message} if message and kind in (4, 7) else {})},
+                "resource": {
+                    "type": kind,
+                    **({"message": message} if message and kind in (4, 7) else {}),
+                },
             }
         )
 
     def _attach(self, message: dict[str, Any], files: list[tuple[str, bytes]]) -> None:
         message["attachments"] = [
-            {"id": str(self.next_id()), "filename": name, "size": len(data), "url": f"https://cdn.invalid/{name}",
-             "proxy_url": f"https://cdn.invalid/{name}"}
+            {
+                "id": str(self.next_id()),
+                "filename": name,
+                "size": len(data),
+                "url": f"https://cdn.invalid/{name}",
+                "proxy_url": f"https://cdn.invalid/{name}",
+            }
             for name, data in files
         ]
 
@@ -571,38 +628,44 @@ class FakeDiscord:
             return self.messages[ix.original_id]
         return self.messages[int(message_id)]
 
-    async def _webhook_get(self, request: web.Request, app: str, token: str, message_id: str) -> web.Response:
+    async def _webhook_get(
+        self, request: web.Request, app: str, token: str, message_id: str
+    ) -> web.Response:
         return self._json(self._target(self._interaction_for(token), message_id))
 
-    async def _webhook_edit(self, request: web.Request, app: str, token: str, message_id: str) -> web.Response:
+    async def _webhook_edit(
+        self, request: web.Request, app: str, token: str, message_id: str
+    ) -> web.Response:
         ix = self._interaction_for(token)
-        body = request["body"] or {}
+        body = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
         message = self._edit(self._target(ix, message_id), body)
-        if request["files"]:
-            self._attach(message, request["files"])
+        if request[FILES]:
+            self._attach(message, request[FILES])
         return self._json(message)
 
-    async def _webhook_delete(self, request: web.Request, app: str, token: str, message_id: str) -> web.Response:
+    async def _webhook_delete(
+        self, request: web.Request, app: str, token: str, message_id: str
+    ) -> web.Response:
         ix = self._interaction_for(token)
         self.messages.pop(int(self._target(ix, message_id)["id"]), None)
         return web.Response(status=204)
 
     async def _followup(self, request: web.Request, app: str, token: str) -> web.Response:
         ix = self._interaction_for(token)
-        body = request["body"] or {}
+        body = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
         message = self._message(int(ix.payload["channel_id"]), body, webhook=True)
-        self._attach(message, request["files"])
+        self._attach(message, request[FILES])
         ix.followups.append(message)
         return self._json(message)
 
     async def _open_dm(self, request: web.Request) -> web.Response:
-        user = self.users.get(int((request["body"] or {}).get("recipient_id", 0)))
+        user = self.users.get(int((request[BODY] or {}).get("recipient_id", 0)))
         if user is None:
             raise _Reject(400, {"message": "Invalid Recipient(s)", "code": 50033})
         if user.dm_channel_id is None:
@@ -621,7 +684,7 @@ class FakeDiscord:
             not channel.bot_can_send or channel.guild_id not in self.guilds
         ):
             raise _Reject(403, {"message": "Missing Permissions", "code": 50013})
-        body = request["body"] or {}
+        body = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -631,7 +694,7 @@ class FakeDiscord:
             if existing is not None:
                 return self._json(self.messages[existing])
         message = self._message(channel.id, body)
-        self._attach(message, request["files"])
+        self._attach(message, request[FILES])
         if nonce is not None:
             self.nonces[(channel.id, str(nonce))] = int(message["id"])
         self.channel_log.setdefault(channel.id, []).append(int(message["id"]))
@@ -639,17 +702,21 @@ class FakeDiscord:
             self.on_message_created(message)
         return self._json(message)
 
-    async def _get_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+    async def _get_message(
+        self, request: web.Request, channel_id: str, message_id: str
+    ) -> web.Response:
         message = self.messages.get(int(message_id))
         if message is None:
             raise _Reject(404, {"message": "Unknown Message", "code": 10008})
         return self._json(message)
 
-    async def _edit_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+    async def _edit_message(
+        self, request: web.Request, channel_id: str, message_id: str
+    ) -> web.Response:
         message = self.messages.get(int(message_id))
         if message is None:
             raise _Reject(404, {"message": "Unknown Message", "code": 10008})
-        body = request["body"] or {}
+        body = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -674,7 +741,9 @@ class FakeDiscord:
         await socket.prepare(request)
         self._sockets.add(socket)
         try:
-            await socket.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+            await socket.send_json(
+                {"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None}
+            )
             async for frame in socket:
                 if frame.type is not WSMsgType.TEXT:
                     continue
@@ -757,26 +826,40 @@ class FakeDiscord:
 
     def _find_command(self, path: str, guild_id: int | None) -> tuple[dict[str, Any], list[str]]:
         parts = path.split()
-        available = [*self.commands.get(None, []), *(self.commands.get(guild_id, []) if guild_id else [])]
+        available = [
+            *self.commands.get(None, []),
+            *(self.commands.get(guild_id, []) if guild_id else []),
+        ]
         for command in available:
             if command["name"] == parts[0] and command.get("type", 1) == 1:
                 return command, parts[1:]
-        raise AssertionError(f"no synced command named /{parts[0]} (synced: {[c['name'] for c in available]})")
+        raise AssertionError(
+            f"no synced command named /{parts[0]} (synced: {[c['name'] for c in available]})"
+        )
 
     def _build_options(
-        self, schema: list[dict[str, Any]], path: list[str], values: dict[str, Any], focused: str | None,
-        resolved: dict[str, dict[str, Any]], guild: Guild | None,
+        self,
+        schema: list[dict[str, Any]],
+        path: list[str],
+        values: dict[str, Any],
+        focused: str | None,
+        resolved: dict[str, dict[str, Any]],
+        guild: Guild | None,
     ) -> list[dict[str, Any]]:
         if path:
             for option in schema:
                 if option["type"] in (1, 2) and option["name"] == path[0]:
-                    inner = self._build_options(option.get("options") or [], path[1:], values, focused, resolved, guild)
+                    inner = self._build_options(
+                        option.get("options") or [], path[1:], values, focused, resolved, guild
+                    )
                     return [{"type": option["type"], "name": option["name"], "options": inner}]
             raise AssertionError(f"no subcommand {path[0]!r}")
         known = {o["name"]: o for o in schema}
         unknown = set(values) - set(known)
         if unknown:
-            raise AssertionError(f"unknown options {sorted(unknown)}; the command has {sorted(known)}")
+            raise AssertionError(
+                f"unknown options {sorted(unknown)}; the command has {sorted(known)}"
+            )
         built = []
         for name, option in known.items():
             if name not in values or values[name] is None:
@@ -786,7 +869,9 @@ class FakeDiscord:
             value = values[name]
             expected = OPTION_TYPES[option["type"]]
             if name != focused and not isinstance(value, expected):
-                raise AssertionError(f"option {name!r} should be {expected.__name__}, got {value!r}")
+                raise AssertionError(
+                    f"option {name!r} should be {expected.__name__}, got {value!r}"
+                )
             choices = option.get("choices")
             if choices and name != focused and value not in [c["value"] for c in choices]:
                 raise AssertionError(f"{value!r} is not a choice of {name!r}")
@@ -800,11 +885,14 @@ class FakeDiscord:
             built.append(entry)
         return built
 
-    def _resolve(self, kind: int, snowflake: int, resolved: dict[str, dict[str, Any]], guild: Guild | None) -> None:
+    def _resolve(
+        self, kind: int, snowflake: int, resolved: dict[str, dict[str, Any]], guild: Guild | None
+    ) -> None:
         if kind == 7:
             channel = self.channels[snowflake]
             resolved.setdefault("channels", {})[str(snowflake)] = {
-                **self._channel_payload(channel), "permissions": str(VIEW | SEND)
+                **self._channel_payload(channel),
+                "permissions": str(VIEW | SEND),
             }
         elif kind == 8:
             assert guild is not None
@@ -842,10 +930,14 @@ class FakeDiscord:
             "channel": {**self._channel_payload(channel), "permissions": str(permissions)},
             "context": 0,
             "authorizing_integration_owners": {"0": str(guild_id)},
-            "app_permissions": str(BOT_PERMISSIONS if channel.bot_can_send else BOT_PERMISSIONS & ~SEND),
+            "app_permissions": str(
+                BOT_PERMISSIONS if channel.bot_can_send else BOT_PERMISSIONS & ~SEND
+            ),
         }
 
-    async def _send_interaction(self, kind: int, data: dict[str, Any], context: dict[str, Any], **extra: Any) -> Interaction:
+    async def _send_interaction(
+        self, kind: int, data: dict[str, Any], context: dict[str, Any], **extra: Any
+    ) -> Interaction:
         if self._session is None:
             raise AssertionError("the bot is not connected")
         interaction_id = self.next_id()
@@ -869,14 +961,21 @@ class FakeDiscord:
         return ix
 
     async def invoke(
-        self, user: User, name: str, options: dict[str, Any] | None = None, *,
-        guild_id: int | None = None, channel_id: int | None = None,
+        self,
+        user: User,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
     ) -> Interaction:
         """A member runs a slash command, resolved by name from the synced tree."""
         command, path = self._find_command(name, guild_id)
         resolved: dict[str, dict[str, Any]] = {}
         guild = self.guilds.get(guild_id) if guild_id else None
-        built = self._build_options(command.get("options") or [], path, options or {}, None, resolved, guild)
+        built = self._build_options(
+            command.get("options") or [], path, options or {}, None, resolved, guild
+        )
         data = {"id": command["id"], "name": command["name"], "type": 1, "options": built}
         if resolved:
             data["resolved"] = resolved
@@ -885,28 +984,40 @@ class FakeDiscord:
         return await self._send_interaction(2, data, self._context(user, guild_id, channel_id))
 
     async def autocomplete(
-        self, user: User, name: str, *, focused: str, value: str, options: dict[str, Any] | None = None,
+        self,
+        user: User,
+        name: str,
+        *,
+        focused: str,
+        value: str,
+        options: dict[str, Any] | None = None,
         guild_id: int | None = None,
     ) -> list[dict[str, Any]]:
         command, path = self._find_command(name, guild_id)
         values = {**(options or {}), focused: value}
         resolved: dict[str, dict[str, Any]] = {}
         guild = self.guilds.get(guild_id) if guild_id else None
-        built = self._build_options(command.get("options") or [], path, values, focused, resolved, guild)
+        built = self._build_options(
+            command.get("options") or [], path, values, focused, resolved, guild
+        )
         data = {"id": command["id"], "name": command["name"], "type": 1, "options": built}
         ix = await self._send_interaction(4, data, self._context(user, guild_id, None))
         response = await ix.response(timeout=5)
         assert response.type == 8, f"autocomplete answered with callback type {response.type}"
         return list(ix.choices or [])
 
-    def _component(self, message: dict[str, Any], label: str | None, custom_id: str | None, types: set[int]) -> dict[str, Any]:
+    def _component(
+        self, message: dict[str, Any], label: str | None, custom_id: str | None, types: set[int]
+    ) -> dict[str, Any]:
         for row in message.get("components") or []:
             for component in row.get("components") or []:
                 if component.get("type") not in types:
                     continue
-                if (label is not None and component.get("label") == label) or (
-                    custom_id is not None and component.get("custom_id") == custom_id
-                ) or (label is None and custom_id is None):
+                if (
+                    (label is not None and component.get("label") == label)
+                    or (custom_id is not None and component.get("custom_id") == custom_id)
+                    or (label is None and custom_id is None)
+                ):
                     if component.get("disabled"):
                         raise AssertionError(f"component {label or custom_id!r} is disabled")
                     if component.get("style") == 5:
@@ -922,22 +1033,36 @@ class FakeDiscord:
             return self._context(user, None, None)
         return self._context(user, channel.guild_id, channel.id)
 
-    async def click(self, user: User, message: dict[str, Any], label: str | None = None, custom_id: str | None = None) -> Interaction:
+    async def click(
+        self,
+        user: User,
+        message: dict[str, Any],
+        label: str | None = None,
+        custom_id: str | None = None,
+    ) -> Interaction:
         current = self.messages[int(message["id"])]
         button = self._component(current, label, custom_id, {2})
         data = {"custom_id": button["custom_id"], "component_type": 2}
-        return await self._send_interaction(3, data, self._message_context(user, current), message=current)
+        return await self._send_interaction(
+            3, data, self._message_context(user, current), message=current
+        )
 
-    async def select(self, user: User, message: dict[str, Any], values: list[str], custom_id: str | None = None) -> Interaction:
+    async def select(
+        self, user: User, message: dict[str, Any], values: list[str], custom_id: str | None = None
+    ) -> Interaction:
         current = self.messages[int(message["id"])]
         menu = self._component(current, None, custom_id, {3})
         allowed = {option["value"] for option in menu.get("options") or []}
         if not set(values) <= allowed:
             raise AssertionError(f"{values} are not options of the select menu ({sorted(allowed)})")
         data = {"custom_id": menu["custom_id"], "component_type": 3, "values": values}
-        return await self._send_interaction(3, data, self._message_context(user, current), message=current)
+        return await self._send_interaction(
+            3, data, self._message_context(user, current), message=current
+        )
 
-    async def submit_modal(self, user: User, opened: Interaction, values: dict[str, str]) -> Interaction:
+    async def submit_modal(
+        self, user: User, opened: Interaction, values: dict[str, str]
+    ) -> Interaction:
         modal = opened.modal
         assert modal is not None, "that interaction did not open a modal"
         rows = [
@@ -945,9 +1070,23 @@ class FakeDiscord:
             for key, value in values.items()
         ]
         data = {"custom_id": modal["custom_id"], "components": rows}
-        context = {k: v for k, v in opened.payload.items() if k in (
-            "guild_id", "guild", "guild_locale", "member", "user", "channel_id", "channel", "context",
-            "authorizing_integration_owners", "app_permissions")}
+        context = {
+            k: v
+            for k, v in opened.payload.items()
+            if k
+            in (
+                "guild_id",
+                "guild",
+                "guild_locale",
+                "member",
+                "user",
+                "channel_id",
+                "channel",
+                "context",
+                "authorizing_integration_owners",
+                "app_permissions",
+            )
+        }
         return await self._send_interaction(5, data, context)
 
 
@@ -958,7 +1097,9 @@ class _Reject(Exception):
 
     @classmethod
     def form(cls, problems: list[str]) -> _Reject:
-        return cls(400, {"code": 50035, "message": "Invalid Form Body", "errors": {"_errors": problems}})
+        return cls(
+            400, {"code": 50035, "message": "Invalid Form Body", "errors": {"_errors": problems}}
+        )
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
