@@ -85,8 +85,10 @@ async def run_bot(
     try:
         await bot.login(settings.token)
         task = asyncio.create_task(bot.connect(reconnect=True))
-        async with asyncio.timeout(10):
-            await bot.wait_until_ready()
+        # the gateway handshake is done once the fake sent READY; discord.py's own "ready"
+        # additionally waits 2 s for guilds that a fresh test world does not have yet
+        ready = server.ready_count
+        await server.wait_until(lambda: server.ready_count > ready, timeout=10)
         yield bot
     finally:
         await bot.close()
