@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.views")
 
+IDLE_TIMEOUT = 600.0
+"""Seconds a step-by-step view waits for its owner before its buttons are disabled."""
+
 
 class OwnedView(discord.ui.View):
     """A private, step-by-step view that only the member who opened it can drive.
@@ -29,9 +32,9 @@ class OwnedView(discord.ui.View):
         owner_id: int,
         *,
         command: str,
-        timeout: float = 600,
+        timeout: float | None = None,
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=IDLE_TIMEOUT if timeout is None else timeout)
         self.bot = bot
         self.owner_id = owner_id
         self.command = command

@@ -20,14 +20,11 @@ from bot.routine import StretchRoutineView
 from bot.triage import Answer, Assessment, Level, QuickCheckSession, Region
 from bot.views import OwnedView
 
-IDLE_TIMEOUT = 600
-
-
 class QuickCheckView(OwnedView):
     """One question per step; after the result, follow-up buttons where they fit."""
 
     def __init__(self, bot: SciaticaBot, owner_id: int, region: Region | None) -> None:
-        super().__init__(bot, owner_id, command="/quickcheck", timeout=IDLE_TIMEOUT)
+        super().__init__(bot, owner_id, command="/quickcheck")
         self.check = bot.content.quickcheck
         self.session = QuickCheckSession(self.check)
         self.region = region

@@ -1,6 +1,6 @@
 """/quickcheck end to end: each outcome, Back, Cancel, time-out and other members' presses."""
 
-import cogs.quickcheck
+from bot import views as bot_views
 from bot.triage import Level
 from tests.conftest import eventually, run_bot
 
@@ -107,9 +107,10 @@ async def test_someone_else_cannot_answer(discord_server, bot, world):
 
 
 async def test_region_numbers_from_the_server_setting(discord_server, bot, world, content):
-    await discord_server.invoke(
+    setting = await discord_server.invoke(
         world.moderator, "config region", {"region": "australia"}, guild_id=world.guild.id
     )
+    assert "Saved" in (await setting.response(timeout=5)).content
     ix = await start(discord_server, world)
     response, _ = await answer_all(discord_server, world, ix, ["Yes"])
     assert "000" in str(response.embeds)
@@ -131,7 +132,7 @@ async def test_an_idle_check_times_out_with_disabled_buttons(
     discord_server, world, tmp_path, content, clock, monkeypatch
 ):
     """discord.py times views out on real time, so the test shortens the idle limit."""
-    monkeypatch.setattr(cogs.quickcheck, "IDLE_TIMEOUT", 0.2)
+    monkeypatch.setattr(bot_views, "IDLE_TIMEOUT", 0.2)
     async with run_bot(discord_server, tmp_path / "bot.db", content, clock):
         ix = await start(discord_server, world)
 
