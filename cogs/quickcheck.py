@@ -20,6 +20,7 @@ from bot.routine import StretchRoutineView
 from bot.triage import Answer, Assessment, Level, QuickCheckSession, Region
 from bot.views import OwnedView
 
+
 class QuickCheckView(OwnedView):
     """One question per step; after the result, follow-up buttons where they fit."""
 

@@ -149,7 +149,7 @@ class Interaction:
 
     async def wait_for_followups(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
         await self.server.wait_until(lambda: len(self.followups) >= count, timeout)
-        return [self.server.messages[m["id"]] for m in self.followups]
+        return [self.server.messages[int(m["id"])] for m in self.followups]
 
 
 @dataclass
