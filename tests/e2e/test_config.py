@@ -41,8 +41,9 @@ async def test_a_moderator_sets_everything_and_sees_it(discord_server, bot, worl
     assert "region" in text  # in recent changes
 
     lines = discord_server.channel_messages(log.id)
-    assert len(lines) == 4  # every change after the log channel itself was set
-    for message in lines:
+    assert len(lines) == len(steps)  # one line per change, the log channel's own included
+    for (command, _), message in zip(steps, lines, strict=True):
+        assert command.split()[1].replace("-", "_") in message["content"]
         assert message["allowed_mentions"] == {"parse": []}
 
 

@@ -166,5 +166,5 @@ class Session:
     sequence: int = 0
     backlog: list[dict[str, Any]] = field(default_factory=list)
     socket: Any = None
-    sent_while_closed: list[dict[str, Any]] = field(default_factory=list)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    writer: asyncio.Task[None] | None = None

@@ -123,7 +123,7 @@ class FakeDiscord:
         return user
 
     def add_guild(self, name: str = "Wellness") -> Guild:
-        guild = Guild(self.next_id(), name, owner_id=0)
+        guild = Guild(self.next_id(), name, owner_id=self.next_id())  # an owner who never acts
         guild.roles[guild.id] = Role(guild.id, "@everyone", VIEW | SEND, position=0)
         bot_role = Role(self.next_id(), "Sciatica Companion", BOT_PERMISSIONS)
         guild.roles[bot_role.id] = bot_role
@@ -247,7 +247,7 @@ class FakeDiscord:
             "id": str(guild.id),
             "name": guild.name,
             "icon": None,
-            "owner_id": str(guild.owner_id or self.bot_user.id),
+            "owner_id": str(guild.owner_id),
             "roles": [role.payload() for role in guild.roles.values()],
             "channels": [self._channel_payload(c) for c in guild.channels.values()],
             "members": [self._member_payload(guild, m) for m in guild.members.values()],
@@ -750,8 +750,12 @@ class FakeDiscord:
                 await self._on_gateway_frame(socket, json.loads(frame.data))
         finally:
             self._sockets.discard(socket)
-            if self._session is not None and self._session.socket is socket:
-                self._session.socket = None
+            session = self._session
+            if session is not None and session.socket is socket:
+                session.socket = None
+                if session.writer is not None:
+                    session.writer.cancel()
+                    session.writer = None
         return socket
 
     async def _on_gateway_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
@@ -763,7 +767,7 @@ class FakeDiscord:
                 await socket.close(code=4004)
                 return
             self.identify_count += 1
-            self._session = Session(secrets.token_hex(8), socket=socket)
+            self._attach_session(Session(secrets.token_hex(8)), socket)
             await self._send_dispatch("READY", self._ready_payload())
             for guild in self.guilds.values():
                 await self._send_dispatch("GUILD_CREATE", self._guild_payload(guild))
@@ -775,12 +779,20 @@ class FakeDiscord:
                 await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
                 return
             self.resume_count += 1
-            session.socket = socket
+            self._attach_session(session, socket)
             for event in session.backlog:
                 if event["s"] > int(data.get("seq") or 0):
-                    await socket.send_json(event)
+                    session.outbox.put_nowait(event)
             await self._send_dispatch("RESUMED", {"_trace": []})
             await self._notify()
+
+    def _attach_session(self, session: Session, socket: web.WebSocketResponse) -> None:
+        if session.writer is not None:
+            session.writer.cancel()
+        session.outbox = asyncio.Queue()
+        session.socket = socket
+        session.writer = asyncio.get_running_loop().create_task(self._write(session, socket))
+        self._session = session
 
     def _ready_payload(self) -> dict[str, Any]:
         assert self._session is not None
@@ -799,22 +811,36 @@ class FakeDiscord:
             "_trace": [],
         }
 
-    async def _send_dispatch(self, event: str, data: dict[str, Any]) -> None:
+    def _queue_dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Number the event now and let the session's writer send it: frames keep their order."""
         session = self._session
         assert session is not None
         session.sequence += 1
         frame = {"op": 0, "t": event, "s": session.sequence, "d": data}
         session.backlog = [*session.backlog[-999:], frame]
-        if session.socket is not None and not session.socket.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await session.socket.send_json(frame)
+        if session.socket is not None:
+            session.outbox.put_nowait(frame)
+
+    async def _send_dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self._queue_dispatch(event, data)
+        session = self._session
+        assert session is not None
+        await session.outbox.join()
 
     def _dispatch_if_ready(self, event: str, payload: Callable[[], dict[str, Any]]) -> None:
         if self._session is not None:
-            task = asyncio.get_running_loop().create_task(self._send_dispatch(event, payload()))
-            self._background = getattr(self, "_background", set())
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self._queue_dispatch(event, payload())
+
+    async def _write(self, session: Session, socket: web.WebSocketResponse) -> None:
+        """The only writer of dispatches to `socket`, in sequence order."""
+        while True:
+            frame = await session.outbox.get()
+            try:
+                if not socket.closed:
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        await socket.send_json(frame)
+            finally:
+                session.outbox.task_done()
 
     async def drop_gateway(self) -> None:
         """Close the bot's socket as Discord does on a hiccup; the bot should RESUME."""
