@@ -59,7 +59,7 @@ def test_any_emergency_yes_or_not_sure_gives_emergency_and_stops_there(all_answe
         assert assessment.reasons == (QUESTIONS[first_positive].reason,)
 
 
-@pytest.mark.parametrize("prefix", itertools.product(list(Answer), repeat=len(EMERGENCY)))
+@pytest.mark.parametrize("prefix", list(itertools.product(list(Answer), repeat=len(EMERGENCY))))
 def test_every_emergency_prefix_exhaustively(prefix):
     """All 3^6 answer patterns for the emergency questions, with everything else "No"."""
     rest = [Answer.NO] * (len(QUESTIONS) - len(EMERGENCY))
