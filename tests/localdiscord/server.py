@@ -64,6 +64,8 @@ class FakeDiscord:
         self.rejections: list[RecordedRequest] = []
         self.unknown_routes: list[str] = []
         self.failures: list[Failure] = []
+        self.periodic_failure: tuple[str, re.Pattern[str], int, tuple[int, ...]] | None = None
+        self._periodic_seen = 0
         self.global_rate_limit: int | None = 50
         self.interaction_deadline = 3.0
         self.sync_count = 0
@@ -163,6 +165,12 @@ class FakeDiscord:
 
     def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
         self.failures.append(Failure(method, re.compile(path_pattern), status, times))
+
+    def fail_every(
+        self, method: str, path_pattern: str, every: int, statuses: tuple[int, ...]
+    ) -> None:
+        """Answer every `every`-th matching request with the next of `statuses` (deterministic)."""
+        self.periodic_failure = (method, re.compile(path_pattern), every, statuses)
 
     # --- observation -----------------------------------------------------------------------
 
@@ -413,6 +421,12 @@ class FakeDiscord:
         )
 
     def _injected_failure(self, method: str, path: str) -> int | None:
+        if self.periodic_failure is not None:
+            wanted, pattern, every, statuses = self.periodic_failure
+            if wanted == method and pattern.fullmatch(path):
+                self._periodic_seen += 1
+                if self._periodic_seen % every == 0:
+                    return statuses[(self._periodic_seen // every) % len(statuses)]
         for failure in self.failures:
             if failure.times > 0 and failure.method == method and failure.pattern.fullmatch(path):
                 failure.times -= 1
@@ -668,11 +682,16 @@ class FakeDiscord:
         user = self.users.get(int((request[BODY] or {}).get("recipient_id", 0)))
         if user is None:
             raise _Reject(400, {"message": "Invalid Recipient(s)", "code": 50033})
+        return self._json(self._channel_payload(self.channels[self.dm_channel(user.id)]))
+
+    def dm_channel(self, user_id: int) -> int:
+        """The user's DM channel with the bot, created on first use (as Discord does)."""
+        user = self.users[user_id]
         if user.dm_channel_id is None:
             channel = Channel(self.next_id(), f"dm-{user.name}", recipient_id=user.id)
             self.channels[channel.id] = channel
             user.dm_channel_id = channel.id
-        return self._json(self._channel_payload(self.channels[user.dm_channel_id]))
+        return user.dm_channel_id
 
     async def _create_message(self, request: web.Request, channel_id: str) -> web.Response:
         channel = self.channels.get(int(channel_id))
@@ -928,11 +947,7 @@ class FakeDiscord:
 
     def _context(self, user: User, guild_id: int | None, channel_id: int | None) -> dict[str, Any]:
         if guild_id is None:
-            channel = self.channels.get(user.dm_channel_id or 0)
-            if channel is None:
-                channel = Channel(self.next_id(), f"dm-{user.name}", recipient_id=user.id)
-                self.channels[channel.id] = channel
-                user.dm_channel_id = channel.id
+            channel = self.channels[self.dm_channel(user.id)]
             return {
                 "user": user.payload(),
                 "channel_id": str(channel.id),

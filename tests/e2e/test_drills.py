@@ -1,0 +1,165 @@
+"""Fault drills: reminders are delivered once each through rate limits, server errors, closed
+DMs, gateway drops and a SIGKILL. Small N here; `DRILL_SCALE=10` runs them ten times larger."""
+
+import asyncio
+import os
+import signal
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.seeding import create_database, seed_reminders
+
+SCALE = int(os.environ.get("DRILL_SCALE", "1"))
+DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def members(server, count, closed_every=0):
+    users = [server.add_user(f"member{i}") for i in range(count)]
+    if closed_every:
+        for user in users[::closed_every]:
+            server.set_dms_open(user.id, False)
+    return users
+
+
+async def seeded(server, tmp_path, users, due=DUE):
+    path = tmp_path / "bot.db"
+    await create_database(path)
+    seed_reminders(path, [(u.id, server.dm_channel(u.id)) for u in users], due)
+    return path
+
+
+def delivered(server, users):
+    return Counter({u.id: len(server.dm_messages(u.id)) for u in users})
+
+
+async def test_a_thousand_due_at_once_arrive_once_each_without_a_429(
+    discord_server, tmp_path, content, clock
+):
+    """The fake enforces a global limit just above the bot's own pace (raised from Discord's
+    50/s to keep the drill short); a bot that did not pace itself would draw 429s."""
+    users = members(discord_server, 1000 * SCALE)
+    path = await seeded(discord_server, tmp_path, users)
+    discord_server.global_rate_limit = 250
+    clock.set(DUE)
+    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="200"):
+        await discord_server.wait_until(
+            lambda: all(n >= 1 for n in delivered(discord_server, users).values()),
+            timeout=60 * SCALE,
+        )
+    assert set(delivered(discord_server, users).values()) == {1}
+    assert discord_server.status_counts()[429] == 0
+
+
+async def test_server_errors_lose_nothing_and_double_nothing(
+    discord_server, tmp_path, content, clock
+):
+    users = members(discord_server, 100 * SCALE)
+    path = await seeded(discord_server, tmp_path, users)
+    discord_server.global_rate_limit = 250
+    discord_server.fail_every("POST", r"/channels/\d+/messages", every=20, statuses=(500, 502, 503))
+    clock.set(DUE)
+    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="200"):
+        await discord_server.wait_until(
+            lambda: all(n >= 1 for n in delivered(discord_server, users).values()), timeout=60
+        )
+    assert set(delivered(discord_server, users).values()) == {1}
+    assert discord_server.status_counts()[500] + discord_server.status_counts()[502] > 0
+
+
+async def test_closed_dms_cost_one_403_each_and_pause_only_those_members(
+    discord_server, tmp_path, content, clock
+):
+    users = members(discord_server, 100 * SCALE, closed_every=5)
+    closed = [u for u in users if not u.dms_open]
+    path = await seeded(discord_server, tmp_path, users)
+    discord_server.global_rate_limit = 250
+    clock.set(DUE)
+    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="200"):
+        await discord_server.wait_until(
+            lambda: (
+                sum(delivered(discord_server, users).values()) >= len(users) - len(closed)
+                and discord_server.status_counts()[403] >= len(closed)
+            ),
+            timeout=60,
+        )
+        clock.set(DUE + timedelta(days=1))  # the next day: paused members get nothing
+        await discord_server.wait_until(
+            lambda: (
+                sum(delivered(discord_server, users).values()) >= 2 * (len(users) - len(closed))
+            ),
+            timeout=60,
+        )
+    invalid = [r for r in discord_server.requests if r.status in (401, 403, 429)]
+    assert len(invalid) == len(closed) == 20 * SCALE
+    with sqlite3.connect(path) as conn:
+        paused = {
+            row[0] for row in conn.execute("SELECT user_id FROM reminders WHERE status = 'paused'")
+        }
+    assert paused == {u.id for u in closed}
+    discord_server.rejections.clear()  # the 403s were the point of this drill
+
+
+async def test_gateway_drops_resume_and_everything_keeps_working(discord_server, bot, world, clock):
+    for round_number in range(1, 4):
+        await discord_server.drop_gateway()
+        await discord_server.wait_until(
+            lambda expected=round_number: discord_server.resume_count >= expected, timeout=20
+        )
+        ix = await discord_server.invoke(world.alice, "help", {}, guild_id=world.guild.id)
+        assert (await ix.response(timeout=5)).latency < 3
+    assert discord_server.identify_count == 1  # resumed every time, never re-identified
+    reminder = await discord_server.invoke(
+        world.alice,
+        "reminders stretch",
+        {"time": "8:00", "days": "every day", "timezone": "UTC"},
+        guild_id=world.guild.id,
+    )
+    await reminder.response(timeout=5)
+    await reminder.wait_for_followups(1)
+    await discord_server.drop_gateway()
+    clock.set(DUE)
+    await discord_server.wait_for_dms(world.alice.id, 2, timeout=10)
+
+
+@pytest.mark.parametrize("kill_after", [40 * SCALE])
+async def test_sigkill_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(
+    discord_server, tmp_path, kill_after
+):
+    """A real `python -m bot` process with the real clock, killed right after a send lands."""
+    users = members(discord_server, 300 * SCALE)
+    path = await seeded(discord_server, tmp_path, users, due=datetime.now(UTC))
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(path),
+        SEND_RATE_PER_SECOND="100",
+    )
+    first = BotProcess(env, cwd=tmp_path)
+    sent = []
+
+    def kill_once(message):
+        sent.append(message)
+        if len(sent) == kill_after:
+            first.kill()  # SIGKILL before the bot can read the reply or record the send
+
+    discord_server.on_message_created = kill_once
+    await first.start()
+    code, _ = await first.wait(timeout=60)
+    assert code == -signal.SIGKILL
+    assert kill_after <= sum(delivered(discord_server, users).values()) < len(users)
+
+    discord_server.on_message_created = None
+    second = BotProcess(env, cwd=tmp_path)
+    await second.start()
+    try:
+        await eventually(
+            lambda: all(n >= 1 for n in delivered(discord_server, users).values()), timeout=60
+        )
+        await asyncio.sleep(0.5)  # a duplicate would arrive now, if there were one
+    finally:
+        await second.stop()
+    assert set(delivered(discord_server, users).values()) == {1}

@@ -1,0 +1,46 @@
+"""Bulk-load members and due reminders straight into a real database file, for drills and
+benchmarks that need thousands of them (creating each through /reminders would test Discord's
+patience, not the scheduler)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from bot.database import Database
+from bot.recurrence import WeeklySchedule, schedule_to_json
+
+
+async def create_database(path: Path) -> None:
+    """An empty database with every migration applied, through the bot's own code."""
+    database = await Database.open(path)
+    await database.close()
+
+
+def seed_reminders(
+    path: Path, members: Iterable[tuple[int, int]], due: datetime | list[datetime]
+) -> int:
+    """One daily stretch reminder per (user_id, dm_channel_id), due at `due` (or due[i])."""
+    rows = list(members)
+    dues = due if isinstance(due, list) else [due] * len(rows)
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO members (user_id, dm_channel_id, created_at) VALUES (?, ?, 0)", rows
+        )
+        conn.executemany(
+            "INSERT INTO reminders (kind, user_id, schedule, next_due_at, created_at)"
+            " VALUES ('stretch', ?, ?, ?, 0)",
+            (
+                (user_id, _daily_at(when), int(when.timestamp()))
+                for (user_id, _), when in zip(rows, dues, strict=True)
+            ),
+        )
+    return len(rows)
+
+
+def _daily_at(when: datetime) -> str:
+    return schedule_to_json(
+        WeeklySchedule(when.time().replace(second=0, microsecond=0), frozenset(range(7)), "UTC")
+    )
