@@ -70,6 +70,8 @@ class SciaticaBot(commands.Bot):
         *,
         force_sync: bool = False,
     ) -> None:
+        # a text-only bot: don't warn at every start that voice libraries are missing
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(

@@ -56,6 +56,9 @@ class Database:
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA journal_mode = WAL")
             await database.migrate()
+            # fail now, not mid-reminder, if another program holds the write lock
+            await connection.execute("BEGIN IMMEDIATE")
+            await connection.execute("ROLLBACK")
         except sqlite3.Error as exc:
             await connection.close()
             raise DatabaseError(f"cannot use database file {path}: {exc}") from exc

@@ -1,8 +1,10 @@
 """Start-up as a real `python -m bot` process against the local Discord."""
 
 import signal
+import sqlite3
 
 from tests.conftest import TOKEN, BotProcess, eventually, process_env
+from tests.seeding import create_database
 
 
 async def test_without_a_token_exits_with_one_clear_line(tmp_path):
@@ -104,3 +106,39 @@ async def test_sync_subcommand_forces_one_sync_and_exits(discord_server, tmp_pat
         assert code == 0, stderr
         assert discord_server.sync_count == expected
     assert discord_server.identify_count == 0
+
+
+async def test_a_locked_database_stops_the_bot_with_one_line(discord_server, tmp_path):
+    database = tmp_path / "bot.db"
+    await create_database(database)
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        env = process_env(
+            DISCORD_TOKEN=TOKEN,
+            DISCORD_API_BASE=discord_server.api_base,
+            DATABASE_PATH=str(database),
+        )
+        process = BotProcess(env, cwd=tmp_path)
+        await process.start()
+        code, stderr = await process.wait(timeout=30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code != 0 and "locked" in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert discord_server.identify_count == 0
+
+
+async def test_a_database_path_that_cannot_be_created_is_one_line(discord_server, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(blocker / "bot.db"),
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait()
+    assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
