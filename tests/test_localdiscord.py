@@ -1,0 +1,145 @@
+"""The local Discord itself: it must reject what Discord rejects, or the e2e suite proves little."""
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from tests.localdiscord import FakeDiscord
+from tests.localdiscord.limits import command_problems, components_problems, message_problems
+from tests.localdiscord.models import Session
+
+AUTH = {"Authorization": "Bot test-token"}
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"content": "x" * 2001}, "content"),
+        ({"embeds": [{"title": "t" * 257}]}, "title"),
+        ({"embeds": [{"description": "d" * 4097}]}, "description"),
+        ({"embeds": [{"fields": [{"name": "n", "value": "v"}] * 26}]}, "26 fields"),
+        ({"embeds": [{"fields": [{"name": "n", "value": "v" * 1025}]}]}, "value"),
+        ({"embeds": [{"footer": {"text": "f" * 2049}}]}, "footer"),
+        ({"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}, "6000"),
+        ({"nonce": "n" * 26}, "nonce"),
+    ],
+)
+def test_message_limits(body, problem):
+    assert any(problem in p for p in message_problems(body))
+
+
+def test_component_limits():
+    button = {"type": 2, "style": 1, "label": "b", "custom_id": "x"}
+    assert components_problems([{"type": 1, "components": [button]}] * 6)
+    six = [dict(button, custom_id=str(i)) for i in range(6)]
+    assert any("6 buttons" in p for p in components_problems([{"type": 1, "components": six}]))
+    assert any(
+        "custom_id" in p
+        for p in components_problems(
+            [{"type": 1, "components": [dict(button, custom_id="c" * 101)]}]
+        )
+    )
+    select = {
+        "type": 3,
+        "custom_id": "s",
+        "options": [{"label": "l", "value": str(i)} for i in range(26)],
+    }
+    assert any(
+        "26 options" in p for p in components_problems([{"type": 1, "components": [select]}])
+    )
+    assert components_problems([{"type": 1, "components": [dict(button, custom_id="a")]}]) == []
+
+
+def test_command_limits():
+    good = {"name": "ok", "description": "fine", "options": []}
+    assert command_problems([good]) == []
+    assert command_problems([{**good, "name": "Bad Name"}])
+    assert command_problems([{**good, "description": "d" * 101}])
+    optional_first = [
+        {"type": 3, "name": "a", "description": "a"},
+        {"type": 3, "name": "b", "description": "b", "required": True},
+    ]
+    assert command_problems([{**good, "options": optional_first}])
+
+
+@pytest.fixture
+async def server():
+    fake = FakeDiscord()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def test_rejections_look_like_discords(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        async with http.post(url, json={"content": "x" * 2001}) as response:
+            assert response.status == 400
+            assert response.headers["Content-Type"] == "application/json"
+            assert (await response.json())["code"] == 50035
+        for _ in range(2):
+            async with http.post(
+                url, json={"content": "hi", "nonce": "n1", "enforce_nonce": True}
+            ) as r:
+                assert r.status == 200
+        assert len(server.dm_messages(user.id)) == 1  # the nonce deduped the second send
+        server.set_dms_open(user.id, False)
+        async with http.post(url, json={"content": "hi"}) as response:
+            assert response.status == 403 and (await response.json())["code"] == 50007
+
+
+async def test_global_rate_limit_answers_429_with_discords_headers(server):
+    server.global_rate_limit = 3
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        statuses = []
+        for _ in range(5):
+            async with http.get(f"{server.api_base}/gateway/bot") as response:
+                statuses.append(response.status)
+                if response.status == 429:
+                    assert (
+                        response.headers["Via"] and response.headers["X-RateLimit-Global"] == "true"
+                    )
+                    assert (await response.json())["retry_after"] > 0
+    assert statuses.count(429) >= 1
+
+
+async def test_late_first_response_is_an_unknown_interaction(server):
+    server.interaction_deadline = 0.05
+    guild = server.add_guild()
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    server.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    ]
+    server._session = Session("no-bot")  # the deadline is checked without a connected client
+    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    await asyncio.sleep(0.1)
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        async with http.post(url, json={"type": 4, "data": {"content": "late"}}) as response:
+            assert response.status == 404 and (await response.json())["code"] == 10062
+    server.rejections.clear()
+
+
+async def test_unknown_commands_and_options_fail_the_driver(server):
+    guild = server.add_guild()
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    server.commands[None] = [
+        {
+            "id": "1",
+            "name": "ping",
+            "description": "p",
+            "type": 1,
+            "options": [{"type": 3, "name": "word", "description": "w", "required": True}],
+        }
+    ]
+    with pytest.raises(AssertionError, match="no synced command"):
+        await server.invoke(user, "pong", {}, guild_id=guild.id)
+    with pytest.raises(AssertionError, match="required option"):
+        await server.invoke(user, "ping", {}, guild_id=guild.id)
+    with pytest.raises(AssertionError, match="unknown options"):
+        await server.invoke(user, "ping", {"word": "a", "typo": 1}, guild_id=guild.id)
