@@ -8,24 +8,25 @@ from collections.abc import Awaitable, Callable
 
 
 class RateLimiter:
-    """A token bucket: at most `rate` acquisitions per second, with bursts of at most `burst`.
+    """Spaces acquisitions so that no 1-second window holds more than `ceiling` of them.
 
-    discord.py only reacts to 429s; every 429 also counts toward the invalid-request ban,
-    so the scheduler spaces its sends below the limit instead.
+    discord.py only reacts to 429s, and every 429 also counts toward the invalid-request ban,
+    so the scheduler paces its own sends instead. Discord counts in 1-second windows: a bucket
+    refilled at `ceiling - 1` per second holding at most one token never exceeds `ceiling` in
+    any window, however the windows fall.
     """
 
     def __init__(
         self,
-        rate: float,
+        ceiling: float,
         *,
-        burst: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.rate = rate
-        self.capacity = float(burst if burst is not None else max(1, int(rate // 10)))
+        if ceiling < 2:
+            raise ValueError("the ceiling must be at least 2 per second")
+        self.rate = ceiling - 1
+        self.capacity = 1.0
         self._tokens = self.capacity
         self._monotonic = monotonic
         self._sleep = sleep
@@ -38,7 +39,7 @@ class RateLimiter:
                 now = self._monotonic()
                 self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - 1e-9:  # tolerate float rounding of the refill
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
                 await self._sleep((1 - self._tokens) / self.rate)

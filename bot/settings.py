@@ -61,7 +61,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=log_level,
         api_base=api_base,
         max_reminders_per_member=_int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100),
-        send_rate_per_second=float(_int_in_range(env, "SEND_RATE_PER_SECOND", 40, 1, 1000)),
+        send_rate_per_second=float(_int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000)),
     )
 
 
