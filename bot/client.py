@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -106,6 +107,10 @@ class SciaticaBot(commands.Bot):
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
         await self.sync_commands_if_changed(force=self.force_sync)
+        # everything loaded so far lives as long as the bot: keep it out of the collector's
+        # scans so full collections stay short while members wait for an answer
+        gc.collect()
+        gc.freeze()
         if not self.force_sync:
             self.scheduler.start()
 

@@ -518,7 +518,17 @@ class ReminderStore:
         return [str(row[0]) for row in rows]
 
     async def take_closed_dms_notice(self, user_id: int) -> bool:
-        """True once after the member's DMs were found closed, so they are told exactly once."""
+        """True once after the member's DMs were found closed, so they are told exactly once.
+
+        Runs after every command, so the common case is a read; only a pending notice writes.
+        """
+        pending = await self.db.fetch_one(
+            "SELECT 1 FROM members"
+            " WHERE user_id = ? AND dms_closed_at IS NOT NULL AND dms_closed_told = 0",
+            (user_id,),
+        )
+        if pending is None:
+            return False
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE members SET dms_closed_told = 1"
