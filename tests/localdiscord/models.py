@@ -93,6 +93,7 @@ class RecordedRequest:
     response: Any
     time: float
     headers: dict[str, str]
+    wall: float = 0.0
     files: list[tuple[str, bytes]] = field(default_factory=list)
 
 

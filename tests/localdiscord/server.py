@@ -385,6 +385,7 @@ class FakeDiscord:
             time=asyncio.get_running_loop().time(),
             headers=dict(request.headers),
             files=files,
+            wall=time.time(),
         )
         self.requests.append(recorded)
         if (
