@@ -55,10 +55,19 @@ async def deliver(
         )
         process = BotProcess(env, cwd=Path(tmp))
         await process.start()
+        created: list[dict[str, object]] = []
+        all_in = asyncio.Event()
+
+        def count_message(message: dict[str, object]) -> None:
+            created.append(message)
+            if len(created) >= count:
+                all_in.set()
+
+        server.on_message_created = count_message  # O(1) per send, unlike scanning every DM
         try:
-            received = lambda: sum(len(server.dm_messages(u.id)) for u in users)  # noqa: E731
             timeout = START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
-            await server.wait_until(lambda: received() >= count, timeout=timeout)
+            async with asyncio.timeout(timeout):
+                await all_in.wait()
             await asyncio.sleep(1.0)  # any duplicate would land now
         finally:
             await process.stop()
