@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import day_choices, region_choices, zone_choices
 from bot.client import SciaticaBot
 from bot.embeds import COLOUR_INFO
 from bot.errors import UserFacingError, safe_autocomplete
@@ -21,14 +22,12 @@ from bot.recurrence import (
     schedule_to_json,
 )
 from bot.timeparse import (
-    DAY_KEYWORDS,
     TimeParseError,
     ZoneError,
     is_safe_https_url,
     parse_days,
     parse_time,
     resolve_zone,
-    suggest_zones,
 )
 from bot.views import OwnedView
 
@@ -218,12 +217,7 @@ class Config(
     async def region_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().lower()
-        return [
-            app_commands.Choice(name=r.name, value=key)
-            for key, r in self.bot.content.regions.items()
-            if needle in r.name.lower() or needle in key
-        ]
+        return region_choices(self.bot.content.regions, current)
 
     @app_commands.command(
         name="booking-link", description="The massage booking link (empty clears it)."
@@ -342,15 +336,14 @@ class Config(
     async def days_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().lower()
-        return [app_commands.Choice(name=k, value=k) for k in DAY_KEYWORDS if needle in k]
+        return day_choices(current)
 
     @stretch_break.autocomplete("timezone")
     @safe_autocomplete
     async def zone_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current, 25)]
+        return zone_choices(current)
 
     @app_commands.command(name="stretch-break-off", description="Stop the community stretch break.")
     async def stretch_break_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import region_choices
 from bot.checks import require_feature
 from bot.client import SciaticaBot
 from bot.embeds import topic_embed
@@ -210,12 +211,7 @@ class QuickCheck(commands.Cog):
     async def region_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().lower()
-        return [
-            app_commands.Choice(name=region.name, value=key)
-            for key, region in self.bot.content.regions.items()
-            if needle in region.name.lower() or needle in key
-        ][:25]
+        return region_choices(self.bot.content.regions, current)
 
 
 async def setup(bot: SciaticaBot) -> None:

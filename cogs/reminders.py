@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import day_choices, zone_choices
 from bot.checks import require_feature
 from bot.client import SciaticaBot
 from bot.database import Claim, ReminderRow
@@ -30,14 +31,12 @@ from bot.recurrence import (
 from bot.routine import StretchRoutineView
 from bot.scheduler import delivery_nonce
 from bot.timeparse import (
-    DAY_KEYWORDS,
     TimeParseError,
     ZoneError,
     is_safe_https_url,
     parse_days,
     parse_time,
     resolve_zone,
-    suggest_zones,
 )
 from bot.views import guarded
 
@@ -164,11 +163,7 @@ class Reminders(
     async def days_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().lower()
-        options = [o for o in (*DAY_KEYWORDS, "mon, wed, fri", "tue, thu") if needle in o]
-        if not options and needle:
-            options = [current.strip()[:100]]
-        return [app_commands.Choice(name=o, value=o) for o in options]
+        return day_choices(current)
 
     @app_commands.command(name="massage", description="Get a DM to book a massage every few weeks.")
     @app_commands.describe(
@@ -440,7 +435,7 @@ class Reminders(
     async def zone_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current, 25)]
+        return zone_choices(current)
 
     # --- delivery ------------------------------------------------------------------------
 
