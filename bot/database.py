@@ -193,6 +193,7 @@ class Claim:
     reminder: ReminderRow
     due_at: int
     late: bool
+    dm_channel_id: int | None = None  # the owner's DM channel, read with the claim
 
 
 @dataclass(frozen=True)
@@ -249,18 +250,19 @@ class ReminderStore:
         claims: list[Claim] = []
         async with self.db.transaction() as conn:
             async with conn.execute(
-                f"SELECT {_REMINDER_COLUMNS} FROM reminders"
-                f" WHERE status = 'active' AND next_due_at <= ? AND kind IN ({marks})"
-                " ORDER BY next_due_at LIMIT ?",
+                f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id FROM reminders r"
+                " LEFT JOIN members m ON m.user_id = r.user_id"
+                f" WHERE r.status = 'active' AND r.next_due_at <= ? AND r.kind IN ({marks})"
+                " ORDER BY r.next_due_at LIMIT ?",
                 (now, *kinds, limit),
             ) as cursor:
-                rows = [_reminder(row) for row in await cursor.fetchall()]
-            for row in rows:
-                decision = plan(row, now)
-                await conn.execute(
-                    "UPDATE reminders SET next_due_at = ? WHERE id = ?",
-                    (decision.next_due_at, row.id),
-                )
+                rows = [(_reminder(row[:13]), row[13]) for row in await cursor.fetchall()]
+            decisions = [(row, channel, plan(row, now)) for row, channel in rows]
+            await conn.executemany(
+                "UPDATE reminders SET next_due_at = ? WHERE id = ?",
+                [(decision.next_due_at, row.id) for row, _, decision in decisions],
+            )
+            for row, channel, decision in decisions:
                 if decision.occurrence is None:
                     continue
                 cursor = await conn.execute(
@@ -269,20 +271,34 @@ class ReminderStore:
                     (row.id, decision.occurrence, int(decision.late), now),
                 )
                 if cursor.rowcount == 1:
-                    claims.append(Claim(row, decision.occurrence, decision.late))
+                    claims.append(Claim(row, decision.occurrence, decision.late, channel))
         return claims
 
     async def unfinished_claims(self) -> list[tuple[Claim, int]]:
         """Claims left by a crash, with when they were claimed."""
         rows = await self.db.fetch_all(
-            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, d.claimed_at"
+            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at"
             " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            " LEFT JOIN members m ON m.user_id = r.user_id"
             " WHERE d.state = 'claimed' ORDER BY d.claimed_at",
             (),
         )
         return [
-            (Claim(_reminder(row[:13]), int(row[13]), bool(row[14])), int(row[15])) for row in rows
+            (Claim(_reminder(row[:13]), int(row[13]), bool(row[14]), row[15]), int(row[16]))
+            for row in rows
         ]
+
+    async def record_sent(self, sent: Sequence[tuple[Claim, int | None]], now: int) -> None:
+        """Mark a batch of sends done in one transaction (a crash before it only means those
+        claims are resent with their nonces, which Discord drops as duplicates)."""
+        if not sent:
+            return
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE deliveries SET state = 'sent', finished_at = ?, message_id = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                [(now, message_id, claim.reminder.id, claim.due_at) for claim, message_id in sent],
+            )
 
     async def finish_delivery(
         self, claim: Claim, state: str, now: int, message_id: int | None = None

@@ -138,16 +138,25 @@ class Scheduler:
         by_recipient: dict[object, list[Claim]] = defaultdict(list)
         for claim in claims:
             by_recipient[claim.reminder.user_id or ("channel", claim.reminder.id)].append(claim)
-        await asyncio.gather(*(self._deliver_in_order(group) for group in by_recipient.values()))
+        sent: list[tuple[Claim, int | None]] = []
+        await asyncio.gather(
+            *(self._deliver_in_order(group, sent) for group in by_recipient.values())
+        )
+        await self.store.record_sent(sent, self._now())
+        self.sent_count += len(sent)
 
-    async def _deliver_in_order(self, claims: list[Claim]) -> None:
+    async def _deliver_in_order(
+        self, claims: list[Claim], sent: list[tuple[Claim, int | None]]
+    ) -> None:
         for index, claim in enumerate(claims):
-            if await self._deliver(claim) == "dms_closed":
+            if await self._deliver(claim, sent) == "dms_closed":
                 for skipped in claims[index + 1 :]:
                     await self.store.finish_delivery(skipped, "failed", self._now())
                 return
 
-    async def _deliver(self, claim: Claim, attempt: int = 0) -> str:
+    async def _deliver(
+        self, claim: Claim, sent: list[tuple[Claim, int | None]], attempt: int = 0
+    ) -> str:
         handler = self._handlers.get(claim.reminder.kind)
         if handler is None:
             return "pending"
@@ -175,14 +184,16 @@ class Scheduler:
             log.exception("reminder %s: delivery failed", claim.reminder.id)
             await self.store.finish_delivery(claim, "failed", self._now())
             return "failed"
-        await self.store.finish_delivery(claim, "sent", self._now(), message_id)
-        self.sent_count += 1
+        sent.append((claim, message_id))
         return "sent"
 
     def _retry_later(self, claim: Claim, attempt: int) -> None:
         async def retry() -> None:
             await asyncio.sleep(self.retry_delays[attempt])
-            await self._deliver(claim, attempt + 1)
+            sent: list[tuple[Claim, int | None]] = []
+            await self._deliver(claim, sent, attempt + 1)
+            await self.store.record_sent(sent, self._now())
+            self.sent_count += len(sent)
 
         task = asyncio.create_task(retry(), name=f"retry-reminder-{claim.reminder.id}")
         self._retries.add(task)

@@ -443,12 +443,10 @@ class Reminders(
         """Send one reminder DM (the scheduler handles pacing, retries and closed DMs)."""
         reminder = claim.reminder
         assert reminder.user_id is not None
-        member = await self.store.member(reminder.user_id)
-        if member is None or member.dm_channel_id is None:
-            await self.bot.scheduler.limiter.acquire()
+        channel_id = claim.dm_channel_id
+        if channel_id is None:
+            await self.bot.scheduler.limiter.acquire()  # opening the DM is a request too
             channel_id = await self.dm_channel(reminder.user_id)
-        else:
-            channel_id = member.dm_channel_id
         embed, view = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
