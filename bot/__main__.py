@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import aiohttp
 import discord
 from dotenv import load_dotenv
 
@@ -72,6 +73,8 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                     await bot.start(settings.token)
             except discord.LoginFailure:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
+            except aiohttp.ClientConnectorError as exc:
+                return fail(f"cannot reach Discord at {discord.http.Route.BASE}: {exc.os_error}")
     finally:
         await database.close()
     log.info("stopped cleanly")

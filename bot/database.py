@@ -59,9 +59,13 @@ class Database:
             # power cut can undo the last commits, and it saves an fsync per reminder sent
             await connection.execute("PRAGMA synchronous = NORMAL")
             await database.migrate()
-            # fail now, not mid-reminder, if another program holds the write lock
+            # fail now, not mid-reminder, if the file is read-only or another program holds
+            # the write lock: a write that is rolled back touches nothing on disk
             await connection.execute("BEGIN IMMEDIATE")
-            await connection.execute("ROLLBACK")
+            try:
+                await connection.execute("INSERT INTO schema_migrations (version) VALUES (0)")
+            finally:
+                await connection.execute("ROLLBACK")
         except sqlite3.Error as exc:
             await connection.close()
             raise DatabaseError(f"cannot use database file {path}: {exc}") from exc

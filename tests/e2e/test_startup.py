@@ -1,6 +1,10 @@
 """Start-up as a real `python -m bot` process against the local Discord."""
 
+import asyncio
+import hashlib
+import os
 import signal
+import socket
 import sqlite3
 
 from tests.conftest import TOKEN, BotProcess, eventually, process_env
@@ -142,3 +146,54 @@ async def test_a_database_path_that_cannot_be_created_is_one_line(discord_server
     await process.start()
     code, stderr = await process.wait()
     assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
+
+
+async def chattr(flag, path):
+    process = await asyncio.create_subprocess_exec("chattr", flag, str(path))
+    assert await process.wait() == 0
+
+
+async def test_a_read_only_database_stops_the_bot_and_is_left_untouched(discord_server, tmp_path):
+    database = tmp_path / "bot.db"
+    await create_database(database)
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    # root ignores file modes, so as root the file is made immutable instead
+    as_root = os.geteuid() == 0
+    if as_root:
+        await chattr("+i", database)
+    else:
+        database.chmod(0o444)
+    try:
+        env = process_env(
+            DISCORD_TOKEN=TOKEN,
+            DISCORD_API_BASE=discord_server.api_base,
+            DATABASE_PATH=str(database),
+        )
+        process = BotProcess(env, cwd=tmp_path)
+        await process.start()
+        code, stderr = await process.wait(timeout=30)
+    finally:
+        if as_root:
+            await chattr("-i", database)
+        database.chmod(0o644)
+    assert code != 0 and "readonly" in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+    assert discord_server.identify_count == 0
+
+
+async def test_an_unreachable_discord_is_one_line(tmp_path):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=f"http://127.0.0.1:{port}/api/v10",
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+        LOG_LEVEL="WARNING",
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait(timeout=30)
+    lines = stderr.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and "cannot reach Discord" in lines[0], stderr
