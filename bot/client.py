@@ -23,6 +23,7 @@ from bot.database import Database, GuildSettingsStore, ReminderStore
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
+from bot.ratelimits import amortise_bucket_cleanup
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
@@ -81,6 +82,7 @@ class SciaticaBot(commands.Bot):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+        amortise_bucket_cleanup(self.http)
         self.settings = settings
         self.db = database
         self.content = content

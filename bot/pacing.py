@@ -6,14 +6,19 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+HEADROOM = 0.08  # of the ceiling, left for network jitter between the bot and Discord
+
 
 class RateLimiter:
     """Spaces acquisitions so that no 1-second window holds more than `ceiling` of them.
 
     discord.py only reacts to 429s, and every 429 also counts toward the invalid-request ban,
-    so the scheduler paces its own sends instead. Discord counts in 1-second windows: a bucket
-    refilled at `ceiling - 1` per second holding at most one token never exceeds `ceiling` in
-    any window, however the windows fall.
+    so the scheduler paces its own sends instead. A token bucket refilled at `rate` per second
+    and holding at most `burst` tokens never lets more than `burst + rate` through in any
+    1-second window, however the windows fall. Here `burst + rate` stays under the ceiling by
+    the headroom, so requests delayed unevenly on their way still fit Discord's windows, and
+    the small burst absorbs the event loop waking late from a 2 ms sleep, which a one-token
+    bucket would lose for good.
     """
 
     def __init__(
@@ -25,9 +30,9 @@ class RateLimiter:
     ) -> None:
         if ceiling < 2:
             raise ValueError("the ceiling must be at least 2 per second")
-        self.rate = ceiling - 1
-        self.capacity = 1.0
-        self._tokens = self.capacity
+        self.burst = max(ceiling * HEADROOM / 2, min(2.0, ceiling / 2))
+        self.rate = min(ceiling * (1 - HEADROOM), ceiling - self.burst)
+        self._tokens = self.burst
         self._monotonic = monotonic
         self._sleep = sleep
         self._updated = monotonic()
@@ -37,7 +42,7 @@ class RateLimiter:
         async with self._lock:
             while True:
                 now = self._monotonic()
-                self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
+                self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
                 if self._tokens >= 1 - 1e-9:  # tolerate float rounding of the refill
                     self._tokens = max(0.0, self._tokens - 1)

@@ -2,7 +2,9 @@
 
 Design: the earliest due time is read from an index, the task sleeps until then (or until
 woken because something changed), claims a batch in one transaction, and sends it paced
-below Discord's global limit. Memory stays flat in the number of stored reminders.
+below Discord's global limit. The next batch is claimed while one is still sending, so the
+pace holds across batches; at most two batches are in memory, so memory stays flat in the
+number of stored reminders.
 
 Delivery is at most once: a claim moves the row to its next occurrence in the same commit,
 each send carries a nonce derived from (reminder, occurrence) so Discord drops a resend,
@@ -35,6 +37,7 @@ CLOSED_DMS = 50007
 NONCE_WINDOW = timedelta(minutes=2)
 DELIVERY_RETENTION = timedelta(days=30)
 IDLE_WAKE = timedelta(hours=1)
+BATCHES_IN_FLIGHT = 2
 
 
 def delivery_nonce(claim: Claim) -> str:
@@ -72,6 +75,9 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._retries: set[asyncio.Task[None]] = set()
+        self._batches: set[asyncio.Task[None]] = set()
+        # the last delivery chain per recipient: a member's sends never overlap across batches
+        self._recipients: dict[object, asyncio.Future[str]] = {}
         self.sent_count = 0
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -91,7 +97,7 @@ class Scheduler:
             self._task.add_done_callback(_log_crash)
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._task, *self._retries) if t is not None]
+        tasks = [t for t in (self._task, *self._batches, *self._retries) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -113,7 +119,12 @@ class Scheduler:
                 await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
                 continue
             claims = await self.store.claim_due(now, self.batch_size, self._handlers, self.planner)
-            await self._deliver_all(claims)
+            batch = asyncio.create_task(self._deliver_all(claims), name="scheduler-batch")
+            batch.add_done_callback(_log_crash)
+            self._batches.add(batch)
+            batch.add_done_callback(self._batches.discard)
+            if len(self._batches) >= BATCHES_IN_FLIGHT:
+                await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
 
     async def _recover(self) -> None:
         """Resend claims a crash interrupted, but only while Discord's nonce dedupe holds."""
@@ -140,19 +151,34 @@ class Scheduler:
             by_recipient[claim.reminder.user_id or ("channel", claim.reminder.id)].append(claim)
         sent: list[tuple[Claim, int | None]] = []
         await asyncio.gather(
-            *(self._deliver_in_order(group, sent) for group in by_recipient.values())
+            *(
+                self._deliver_in_order(recipient, group, sent)
+                for recipient, group in by_recipient.items()
+            )
         )
         await self.store.record_sent(sent, self._now())
         self.sent_count += len(sent)
 
     async def _deliver_in_order(
-        self, claims: list[Claim], sent: list[tuple[Claim, int | None]]
+        self, recipient: object, claims: list[Claim], sent: list[tuple[Claim, int | None]]
     ) -> None:
-        for index, claim in enumerate(claims):
-            if await self._deliver(claim, sent) == "dms_closed":
-                for skipped in claims[index + 1 :]:
-                    await self.store.finish_delivery(skipped, "failed", self._now())
-                return
+        """After the recipient's sends from an earlier batch: once DMs are closed, send no more."""
+        previous = self._recipients.get(recipient)
+        outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._recipients[recipient] = outcome
+        result = "sent"
+        try:
+            if previous is not None:
+                result = await asyncio.shield(previous)
+            for claim in claims:
+                if result == "dms_closed":
+                    await self.store.finish_delivery(claim, "failed", self._now())
+                else:
+                    result = await self._deliver(claim, sent)
+        finally:
+            outcome.set_result(result)
+            if self._recipients.get(recipient) is outcome:
+                del self._recipients[recipient]
 
     async def _deliver(
         self, claim: Claim, sent: list[tuple[Claim, int | None]], attempt: int = 0

@@ -1,0 +1,37 @@
+"""Keep discord.py's per-route rate-limit bookkeeping linear when the bot DMs many members."""
+
+from __future__ import annotations
+
+import logging
+
+from discord.http import HTTPClient
+
+log = logging.getLogger("bot")
+
+FIRST_SCAN_AT = 256  # discord.py's own threshold
+
+
+def amortise_bucket_cleanup(http: HTTPClient) -> None:
+    """Scan for idle rate-limit buckets only when their number has doubled since the last scan.
+
+    discord.py keeps one bucket per (route, channel) and, once it holds 256, rescans all of
+    them every time it creates another. A reminder fan-out opens one bucket per member's DM
+    channel, none idle yet (idle means 5 minutes unused), so N DMs cost O(N²) scans: 10,000
+    reminders spent most of their time there. Doubling the threshold after each scan keeps the
+    same cleanup at amortised O(1) per new bucket, and memory within twice the live buckets.
+    """
+    clear = getattr(http, "_try_clear_expired_ratelimits", None)
+    buckets = getattr(http, "_buckets", None)
+    if clear is None or not isinstance(buckets, dict):
+        log.warning("discord.py's rate-limit internals changed; bucket cleanup left as it is")
+        return
+    threshold = FIRST_SCAN_AT
+
+    def clear_when_doubled() -> None:
+        nonlocal threshold
+        if len(buckets) < threshold:
+            return
+        clear()
+        threshold = max(FIRST_SCAN_AT, 2 * len(buckets))
+
+    http._try_clear_expired_ratelimits = clear_when_doubled  # type: ignore[method-assign]
