@@ -157,6 +157,38 @@ async def test_closed_dms_pause_all_the_members_reminders_after_one_attempt(runn
     assert await running.store.take_closed_dms_notice(7) is False
 
 
+async def test_a_members_sends_never_overlap_across_batches(running):
+    """The next batch is claimed while one is sending; a member with reminders in both gets
+    their sends one after the other, so closed DMs still cost a single 403."""
+    running.scheduler.batch_size = 2
+    first_7 = await add(running.store, running.clock, user_id=7)
+    await add(running.store, running.clock, user_id=8)
+    second_7 = await add(running.store, running.clock, user_id=7)
+    await add(running.store, running.clock, user_id=8)
+    gate = asyncio.Event()
+    record = running.handler.__call__
+
+    async def slow_closed_dms_for_7(claim):
+        if claim.reminder.user_id == 7 and not gate.is_set():
+            await gate.wait()  # the 403 takes a while to come back
+            running.handler.failures = [closed_dms()]
+        return await record(claim)
+
+    running.scheduler.register("stretch", slow_closed_dms_for_7)
+    running.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    running.scheduler.start()
+    await running.handler.wait(2)  # member 8's reminders from both batches went out
+    gate.set()
+    await settle()
+    attempts_for_7 = [
+        n for n in running.handler.nonces if n.startswith((f"r{first_7}.", f"r{second_7}."))
+    ]
+    assert len(attempts_for_7) == 1
+    assert {c.reminder.user_id for c in running.handler.claims} == {8}
+    row = await running.store.reminder(second_7)
+    assert (row.status, row.paused_reason) == ("paused", "dms_closed")
+
+
 async def test_a_server_error_is_retried_and_delivered_once(running):
     await add(running.store, running.clock)
     running.handler.failures = [server_error()]
