@@ -127,13 +127,17 @@ class World:
 
 
 class BotProcess:
-    """`python -m bot` as a subprocess, for start-up behaviour only a real process shows."""
+    """`python -m bot` as a subprocess, for start-up behaviour only a real process shows.
+
+    Its log is read as it is written: a pipe nobody drains fills up after 64 KiB and the bot
+    would stop dead in its next log call."""
 
     def __init__(self, env: dict[str, str], cwd: Path, args: tuple[str, ...] = ()) -> None:
         self.env = env
         self.cwd = cwd
         self.args = args
         self.process: asyncio.subprocess.Process | None = None
+        self._stderr: asyncio.Task[bytes] | None = None
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
@@ -143,22 +147,23 @@ class BotProcess:
             *self.args,
             cwd=self.cwd,
             env=self.env,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        assert self.process.stderr is not None
+        self._stderr = asyncio.create_task(self.process.stderr.read())
 
     async def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> tuple[int, str]:
         assert self.process is not None
         if self.process.returncode is None:
             self.process.send_signal(sig)
-        async with asyncio.timeout(timeout):
-            _, stderr = await self.process.communicate()
-        return self.process.returncode or 0, stderr.decode()
+        return await self.wait(timeout)
 
     async def wait(self, timeout: float = 20) -> tuple[int, str]:
-        assert self.process is not None
+        assert self.process is not None and self._stderr is not None
         async with asyncio.timeout(timeout):
-            _, stderr = await self.process.communicate()
+            await self.process.wait()
+            stderr = await self._stderr
         return self.process.returncode or 0, stderr.decode()
 
     def kill(self) -> None:
