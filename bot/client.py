@@ -23,7 +23,7 @@ from bot.database import Database, GuildSettingsStore, ReminderStore
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
-from bot.ratelimits import amortise_bucket_cleanup
+from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
@@ -91,7 +91,11 @@ class SciaticaBot(commands.Bot):
         self.reminders = ReminderStore(database)
         self.guild_config = GuildConfigCache(GuildSettingsStore(database), now=self.unix_now)
         self.scheduler = Scheduler(
-            self.reminders, clock, plan_reminder, rate_per_second=settings.send_rate_per_second
+            self.reminders,
+            clock,
+            plan_reminder,
+            rate_per_second=settings.send_rate_per_second,
+            global_gate=global_limit_gate(self.http),
         )
         self.version = __version__
         self.started_monotonic = time.monotonic()

@@ -1,8 +1,10 @@
-"""Keep discord.py's per-route rate-limit bookkeeping linear when the bot DMs many members."""
+"""The two places the bot reaches into discord.py's rate-limit internals, kept together."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 
 from discord.http import HTTPClient
 
@@ -35,3 +37,15 @@ def amortise_bucket_cleanup(http: HTTPClient) -> None:
         threshold = max(FIRST_SCAN_AT, 2 * len(buckets))
 
     http._try_clear_expired_ratelimits = clear_when_doubled  # type: ignore[method-assign]
+
+
+def global_limit_gate(http: HTTPClient) -> Callable[[], asyncio.Event | None]:
+    """The event discord.py clears while a global 429 holds every request, so pacing can wait.
+
+    discord.py creates it at login, so it is looked up at each use rather than kept."""
+
+    def gate() -> asyncio.Event | None:
+        event = getattr(http, "_global_over", None)
+        return event if isinstance(event, asyncio.Event) else None
+
+    return gate

@@ -63,12 +63,13 @@ class Scheduler:
         planner: Planner,
         *,
         rate_per_second: float,
+        global_gate: Callable[[], asyncio.Event | None] = lambda: None,
         retry_delays: Sequence[float] = (2, 5, 15, 30, 60),
     ) -> None:
         self.store = store
         self.clock = clock
         self.planner = planner
-        self.limiter = RateLimiter(rate_per_second)
+        self.limiter = RateLimiter(rate_per_second, global_gate=global_gate)
         self.batch_size = max(1, int(rate_per_second))
         self.retry_delays = tuple(retry_delays)
         self._handlers: dict[str, Handler] = {}

@@ -66,6 +66,22 @@ async def test_a_thousand_due_at_once_arrive_once_each_without_a_429(
     assert discord_server.status_counts()[429] == 0
 
 
+async def test_a_ceiling_above_discords_limit_costs_a_few_429s_not_one_a_second(
+    discord_server, tmp_path, content, clock
+):
+    """SEND_RATE_PER_SECOND set to twice what the server allows: after each global 429 the
+    bot halves its pace and regains it slowly, instead of drawing 429s every second."""
+    users = members(discord_server, 300 * SCALE)
+    path = await seeded(discord_server, tmp_path, users)
+    discord_server.global_rate_limit = 50
+    created = count_messages(discord_server)
+    clock.set(DUE)
+    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="100"):
+        await discord_server.wait_until(lambda: created[0] >= len(users), timeout=60 * SCALE)
+    assert set(delivered(discord_server, users).values()) == {1}
+    assert 0 < discord_server.status_counts()[429] <= 10 * SCALE
+
+
 async def test_server_errors_lose_nothing_and_double_nothing(
     discord_server, tmp_path, content, clock
 ):

@@ -1,5 +1,7 @@
 """The limiter never lets more than `ceiling` sends into any 1-second window."""
 
+import asyncio
+
 import pytest
 
 from bot.pacing import RateLimiter
@@ -56,3 +58,32 @@ async def test_throughput_stays_within_the_headroom_even_when_sleeps_run_late(ce
 def test_a_ceiling_below_two_is_refused():
     with pytest.raises(ValueError):
         RateLimiter(1)
+
+
+async def test_a_global_429_holds_acquisitions_then_halves_the_pace_and_regains_it():
+    clock = FakeTime()
+    gate = asyncio.Event()
+    gate.set()
+    limiter = RateLimiter(
+        100, monotonic=clock.monotonic, sleep=clock.sleep, global_gate=lambda: gate
+    )
+    full = limiter.rate
+    await limiter.acquire()
+
+    gate.clear()  # discord.py got a global 429 and holds every request
+    waiting = asyncio.create_task(limiter.acquire())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    clock.now += 0.4
+    gate.set()
+    await asyncio.wait_for(waiting, 1)
+    assert limiter.rate == pytest.approx(full / 2, rel=0.01)  # regaining from the first send
+
+    stamps = []
+    for _ in range(200):
+        await limiter.acquire()
+        stamps.append(clock.now)
+    assert (len(stamps) - 1) / (stamps[-1] - stamps[0]) < 0.9 * full  # still easing back in
+    clock.now += 60
+    await limiter.acquire()
+    assert limiter.rate == pytest.approx(full)  # a minute later: the full pace again
