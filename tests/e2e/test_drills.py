@@ -50,19 +50,27 @@ def count_messages(server):
     return created
 
 
+async def fan_out(server, tmp_path, content, clock, count, *, server_limit, send_rate):
+    """`count` reminders due at once, sent by the bot at `send_rate` to a server enforcing
+    `server_limit` per second; returns once as many messages arrived, checked per member."""
+    users = members(server, count)
+    path = await seeded(server, tmp_path, users)
+    server.global_rate_limit = server_limit
+    created = count_messages(server)
+    clock.set(DUE)
+    async with run_bot(server, path, content, clock, SEND_RATE_PER_SECOND=str(send_rate)):
+        await server.wait_until(lambda: created[0] >= len(users), timeout=60 * SCALE)
+    assert set(delivered(server, users).values()) == {1}
+
+
 async def test_a_thousand_due_at_once_arrive_once_each_without_a_429(
     discord_server, tmp_path, content, clock
 ):
     """The fake enforces a global limit just above the bot's own pace (raised from Discord's
     50/s to keep the drill short); a bot that did not pace itself would draw 429s."""
-    users = members(discord_server, 1000 * SCALE)
-    path = await seeded(discord_server, tmp_path, users)
-    discord_server.global_rate_limit = 250
-    created = count_messages(discord_server)
-    clock.set(DUE)
-    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="200"):
-        await discord_server.wait_until(lambda: created[0] >= len(users), timeout=60 * SCALE)
-    assert set(delivered(discord_server, users).values()) == {1}
+    await fan_out(
+        discord_server, tmp_path, content, clock, 1000 * SCALE, server_limit=250, send_rate=200
+    )
     assert discord_server.status_counts()[429] == 0
 
 
@@ -71,29 +79,19 @@ async def test_a_ceiling_above_discords_limit_costs_a_few_429s_not_one_a_second(
 ):
     """SEND_RATE_PER_SECOND set to twice what the server allows: after each global 429 the
     bot halves its pace and regains it slowly, instead of drawing 429s every second."""
-    users = members(discord_server, 300 * SCALE)
-    path = await seeded(discord_server, tmp_path, users)
-    discord_server.global_rate_limit = 50
-    created = count_messages(discord_server)
-    clock.set(DUE)
-    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="100"):
-        await discord_server.wait_until(lambda: created[0] >= len(users), timeout=60 * SCALE)
-    assert set(delivered(discord_server, users).values()) == {1}
+    await fan_out(
+        discord_server, tmp_path, content, clock, 300 * SCALE, server_limit=50, send_rate=100
+    )
     assert 0 < discord_server.status_counts()[429] <= 10 * SCALE
 
 
 async def test_server_errors_lose_nothing_and_double_nothing(
     discord_server, tmp_path, content, clock
 ):
-    users = members(discord_server, 100 * SCALE)
-    path = await seeded(discord_server, tmp_path, users)
-    discord_server.global_rate_limit = 250
     discord_server.fail_every("POST", r"/channels/\d+/messages", every=20, statuses=(500, 502, 503))
-    created = count_messages(discord_server)
-    clock.set(DUE)
-    async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="200"):
-        await discord_server.wait_until(lambda: created[0] >= len(users), timeout=60 * SCALE)
-    assert set(delivered(discord_server, users).values()) == {1}
+    await fan_out(
+        discord_server, tmp_path, content, clock, 100 * SCALE, server_limit=250, send_rate=200
+    )
     assert discord_server.status_counts()[500] + discord_server.status_counts()[502] > 0
 
 

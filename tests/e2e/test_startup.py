@@ -11,6 +11,16 @@ from tests.conftest import TOKEN, BotProcess, eventually, process_env
 from tests.seeding import create_database
 
 
+async def run_until_exit(discord_server, tmp_path, database):
+    """Start `python -m bot` on this database file and wait for it to give up."""
+    env = process_env(
+        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(database)
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    return await process.wait(timeout=30)
+
+
 async def test_without_a_token_exits_with_one_clear_line(tmp_path):
     process = BotProcess(process_env(), cwd=tmp_path)
     await process.start()
@@ -57,12 +67,7 @@ async def test_a_file_that_is_not_a_database_stops_the_bot(discord_server, tmp_p
     database = tmp_path / "bot.db"
     database.write_bytes(b"not a database at all" * 64)
     before = database.read_bytes()
-    env = process_env(
-        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(database)
-    )
-    process = BotProcess(env, cwd=tmp_path)
-    await process.start()
-    code, stderr = await process.wait()
+    code, stderr = await run_until_exit(discord_server, tmp_path, database)
     assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
     assert database.read_bytes() == before
     assert discord_server.identify_count == 0
@@ -118,14 +123,7 @@ async def test_a_locked_database_stops_the_bot_with_one_line(discord_server, tmp
     holder = sqlite3.connect(database, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
     try:
-        env = process_env(
-            DISCORD_TOKEN=TOKEN,
-            DISCORD_API_BASE=discord_server.api_base,
-            DATABASE_PATH=str(database),
-        )
-        process = BotProcess(env, cwd=tmp_path)
-        await process.start()
-        code, stderr = await process.wait(timeout=30)
+        code, stderr = await run_until_exit(discord_server, tmp_path, database)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -137,14 +135,7 @@ async def test_a_locked_database_stops_the_bot_with_one_line(discord_server, tmp
 async def test_a_database_path_that_cannot_be_created_is_one_line(discord_server, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(blocker / "bot.db"),
-    )
-    process = BotProcess(env, cwd=tmp_path)
-    await process.start()
-    code, stderr = await process.wait()
+    code, stderr = await run_until_exit(discord_server, tmp_path, blocker / "bot.db")
     assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
 
 
@@ -164,14 +155,7 @@ async def test_a_read_only_database_stops_the_bot_and_is_left_untouched(discord_
     else:
         database.chmod(0o444)
     try:
-        env = process_env(
-            DISCORD_TOKEN=TOKEN,
-            DISCORD_API_BASE=discord_server.api_base,
-            DATABASE_PATH=str(database),
-        )
-        process = BotProcess(env, cwd=tmp_path)
-        await process.start()
-        code, stderr = await process.wait(timeout=30)
+        code, stderr = await run_until_exit(discord_server, tmp_path, database)
     finally:
         if as_root:
             await chattr("-i", database)
