@@ -123,12 +123,14 @@ class Database:
         return current
 
     async def fetch_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """For queries of at most one row (a key, an aggregate, LIMIT 1)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        # one trip to aiosqlite's thread instead of three (execute, fetch, close)
+        async with self._lock:
+            return list(await self._conn.execute_fetchall(sql, params))
 
     # --- bot state -------------------------------------------------------------------------
 
