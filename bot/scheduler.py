@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 import discord
@@ -120,10 +121,7 @@ class Scheduler:
                 await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
                 continue
             claims = await self.store.claim_due(now, self.batch_size, self._handlers, self.planner)
-            batch = asyncio.create_task(self._deliver_all(claims), name="scheduler-batch")
-            batch.add_done_callback(_log_crash)
-            self._batches.add(batch)
-            batch.add_done_callback(self._batches.discard)
+            _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
             if len(self._batches) >= BATCHES_IN_FLIGHT:
                 await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
 
@@ -222,14 +220,20 @@ class Scheduler:
             await self.store.record_sent(sent, self._now())
             self.sent_count += len(sent)
 
-        task = asyncio.create_task(retry(), name=f"retry-reminder-{claim.reminder.id}")
-        self._retries.add(task)
-        task.add_done_callback(self._retries.discard)
+        _spawn(retry(), f"retry-reminder-{claim.reminder.id}", self._retries)
+
+
+def _spawn(work: Coroutine[Any, Any, None], name: str, tracked: set[asyncio.Task[None]]) -> None:
+    """A background task kept referenced until it ends, its crash logged rather than lost."""
+    task = asyncio.create_task(work, name=name)
+    tracked.add(task)
+    task.add_done_callback(tracked.discard)
+    task.add_done_callback(_log_crash)
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("the scheduler stopped unexpectedly", exc_info=task.exception())
+        log.error("scheduler task %s failed", task.get_name(), exc_info=task.exception())
 
 
 def plan_reminder(row: ReminderRow, now: int) -> DuePlan:
