@@ -190,6 +190,7 @@ class MemberRow:
     dm_channel_id: int | None
     dms_closed_at: int | None
     dms_closed_told: int
+    region: str | None
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ class ReminderStore:
 
     async def member(self, user_id: int) -> MemberRow | None:
         row = await self.db.fetch_one(
-            "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told"
+            "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told, region"
             " FROM members WHERE user_id = ?",
             (user_id,),
         )
@@ -363,6 +364,7 @@ class ReminderStore:
         *,
         timezone: str | None = None,
         dm_channel_id: int | None = None,
+        region: str | None = None,
     ) -> None:
         """Create the member row if needed and update only the fields given."""
         async with self.db.transaction() as conn:
@@ -378,6 +380,10 @@ class ReminderStore:
                 await conn.execute(
                     "UPDATE members SET dm_channel_id = ? WHERE user_id = ?",
                     (dm_channel_id, user_id),
+                )
+            if region is not None:
+                await conn.execute(
+                    "UPDATE members SET region = ? WHERE user_id = ?", (region, user_id)
                 )
 
     async def create_reminder(

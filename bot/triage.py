@@ -31,6 +31,13 @@ UI_KEYS = (
     "next_steps_title",
     "numbers_title",
     "no_region",
+    "numbers_for",
+    "source_typed",
+    "source_remembered",
+    "source_server",
+    "elsewhere",
+    "safety_net",
+    "safety_net_title",
     "massage_title",
     "massage_safety",
     "sources_title",
@@ -91,6 +98,7 @@ class LevelInfo:
 class Region:
     key: str
     name: str
+    short: str
     emergency: str
     urgent: str
     sources: tuple[Source, ...]
@@ -114,6 +122,59 @@ class Assessment:
     @property
     def finished(self) -> bool:
         return self.level is not None
+
+
+class RegionSource(enum.Enum):
+    """Where the region came from, most specific first: the member's word beats the server's."""
+
+    TYPED = "typed"
+    REMEMBERED = "remembered"
+    SERVER = "server"
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    region: Region
+    source: RegionSource
+
+
+FALLBACK_REGION = "other"  # "not listed": shown the short list of main emergency numbers
+
+
+def choose_region(
+    regions: Mapping[str, Region],
+    *,
+    typed: str | None,
+    remembered: str | None,
+    server: str | None,
+) -> RegionChoice | None:
+    """The region typed now, else the member's earlier choice, else the server's, else none.
+
+    A server's setting must never override a member who said where they are: a US member in a
+    UK server needs 911, not 999. Unknown keys (a renamed region, a typo) fall through.
+    """
+    for source, key in (
+        (RegionSource.TYPED, typed),
+        (RegionSource.REMEMBERED, remembered),
+        (RegionSource.SERVER, server),
+    ):
+        normalised = (key or "").strip().lower()
+        if normalised in regions:
+            return RegionChoice(regions[normalised], source)
+    return None
+
+
+def numbers_text(ui: Mapping[str, str], level: Level, choice: RegionChoice | None) -> str:
+    """Whose numbers these are, the numbers for the level, and the line for everyone else."""
+    if choice is None or choice.region.key == FALLBACK_REGION:
+        return f"{ui['no_region']}\n{ui['elsewhere']}"
+    region = choice.region
+    source = ui[f"source_{choice.source.value}"]
+    lines = [ui["numbers_for"].format(region=region.short, source=source), region.emergency]
+    if level is not Level.EMERGENCY:
+        lines.append(region.urgent)
+    lines.append(ui["elsewhere"])
+    return "\n".join(lines)
 
 
 def assess(check: QuickCheck, answers: Sequence[Answer]) -> Assessment:
@@ -239,6 +300,7 @@ def load_regions(path: Path) -> dict[str, Region]:
         regions[key] = Region(
             key=key,
             name=reader.text("name", 100),
+            short=reader.text("short", 20),
             emergency=reader.text("emergency", 300),
             urgent=reader.text("urgent", 500),
             sources=reader.sources(),

@@ -61,9 +61,12 @@ class Privacy(
             await interaction.response.send_message(text("privacy.show_empty"), ephemeral=True)
             return
         members = data["members"]
-        zone = members[0]["timezone"] if members and members[0]["timezone"] else "—"
+        member = members[0] if members else {}
+        regions = self.bot.content.regions
+        region = regions.get(member.get("region") or "")
         lines = [
-            text("privacy.show_member", timezone=zone),
+            text("privacy.show_member", timezone=member.get("timezone") or "—"),
+            text("privacy.show_region", region=region.name if region else "—"),
             text("privacy.show_reminders", count=len(data["reminders"])),
             text("privacy.show_completions", count=len(data["completions"])),
             text("privacy.show_joins", count=len(data["stretch_break_joins"])),

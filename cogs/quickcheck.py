@@ -18,19 +18,28 @@ from bot.client import SciaticaBot
 from bot.embeds import topic_embed
 from bot.errors import safe_autocomplete
 from bot.routine import StretchRoutineView
-from bot.triage import Answer, Assessment, Level, QuickCheckSession, Region
+from bot.triage import (
+    Answer,
+    Assessment,
+    Level,
+    QuickCheckSession,
+    RegionChoice,
+    RegionSource,
+    choose_region,
+    numbers_text,
+)
 from bot.views import OwnedView
 
 
 class QuickCheckView(OwnedView):
     """One question per step; after the result, follow-up buttons where they fit."""
 
-    def __init__(self, bot: SciaticaBot, owner_id: int, region: Region | None) -> None:
+    def __init__(self, bot: SciaticaBot, owner_id: int, region: RegionChoice | None) -> None:
         super().__init__(bot, owner_id, command="/quickcheck")
         self.check = bot.content.quickcheck
         self.session = QuickCheckSession(self.check)
         self.region = region
-        self.timeout_note = self.check.ui["timeout"]
+        self.timeout_note = self._with_safety_net(self.check.ui["timeout"])
         self._question_buttons()
 
     # --- rendering -----------------------------------------------------------------------
@@ -61,8 +70,11 @@ class QuickCheckView(OwnedView):
             inline=False,
         )
         embed.add_field(
-            name=ui["numbers_title"], value=self._numbers(assessment.level), inline=False
+            name=ui["numbers_title"],
+            value=numbers_text(ui, assessment.level, self.region)[:1024],
+            inline=False,
         )
+        embed.add_field(name=ui["safety_net_title"], value=ui["safety_net"][:1024], inline=False)
         if assessment.level is not Level.EMERGENCY:
             embed.add_field(
                 name=ui["massage_title"], value=ui["massage_safety"][:1024], inline=False
@@ -75,14 +87,8 @@ class QuickCheckView(OwnedView):
         embed.set_footer(text=ui["not_a_diagnosis"])
         return embed
 
-    def _numbers(self, level: Level) -> str:
-        ui = self.check.ui
-        region = self.region
-        if region is None:
-            return ui["no_region"]
-        if level is Level.EMERGENCY:
-            return region.emergency
-        return f"{region.emergency}\n{region.urgent}"
+    def _with_safety_net(self, text: str) -> str:
+        return f"{text}\n{self.check.ui['safety_net']}"
 
     # --- buttons -------------------------------------------------------------------------
 
@@ -134,18 +140,17 @@ class QuickCheckView(OwnedView):
     async def _cancel(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         self.finish()
         await interaction.response.edit_message(
-            content=self.check.ui["cancelled"], embed=None, view=None
+            content=self._with_safety_net(self.check.ui["cancelled"]), embed=None, view=None
         )
 
     async def _stretches(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
 
     async def _massage(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        """Information only: a quick-check result never leads to a booking link."""
         topic = self.bot.content.library.topic("massage")
-        config = await self.bot.guild_config.get(interaction.guild_id)
         await interaction.response.send_message(
-            embed=topic_embed(self.bot.content.library, topic, booking_link=config.booking_link),
-            ephemeral=True,
+            embed=topic_embed(self.bot.content.library, topic), ephemeral=True
         )
 
     async def _reminder_hint(self, interaction: discord.Interaction[SciaticaBot]) -> None:
@@ -181,7 +186,7 @@ class QuickCheck(commands.Cog):
         name="quickcheck", description="A private symptom check: how soon to get help."
     )
     @app_commands.describe(
-        region="Where you are, for the right emergency numbers (the server's setting wins)."
+        region="Where you are, for the right emergency numbers (remembered for next time)."
     )
     async def quickcheck(
         self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
@@ -200,11 +205,21 @@ class QuickCheck(commands.Cog):
 
     async def _region(
         self, interaction: discord.Interaction[SciaticaBot], typed: str | None
-    ) -> Region | None:
-        regions = self.bot.content.regions
+    ) -> RegionChoice | None:
+        """The member's region beats the server's; a region typed now is remembered."""
+        member_id = interaction.user.id
+        member = await self.bot.reminders.member(member_id)
+        remembered = member.region if member is not None else None
         config = await self.bot.guild_config.get(interaction.guild_id)
-        key = config.region or (typed or "").strip().lower()
-        return regions.get(key)
+        choice = choose_region(
+            self.bot.content.regions, typed=typed, remembered=remembered, server=config.region
+        )
+        typed_new = choice is not None and choice.source is RegionSource.TYPED
+        if choice is not None and typed_new and choice.region.key != remembered:
+            await self.bot.reminders.save_member(
+                member_id, self.bot.unix_now(), region=choice.region.key
+            )
+        return choice
 
     @quickcheck.autocomplete("region")
     @safe_autocomplete

@@ -13,13 +13,18 @@ from bot.triage import (
     Answer,
     Level,
     QuickCheckSession,
+    RegionChoice,
+    RegionSource,
     TriageDataError,
     assess,
+    choose_region,
     load_quickcheck,
     load_regions,
+    numbers_text,
 )
 
 CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
+REGIONS = load_regions(DEFAULT_DATA_DIR / "regions.toml")
 QUESTIONS = CHECK.questions
 EMERGENCY = [i for i, q in enumerate(QUESTIONS) if q.level is Level.EMERGENCY]
 URGENT = [i for i, q in enumerate(QUESTIONS) if q.level is Level.URGENT]
@@ -38,12 +43,86 @@ def run(all_answers):
     raise AssertionError("the check never finished")
 
 
+def texts_at(level):
+    return " ".join(q.text.lower() for q in QUESTIONS if q.level is level)
+
+
 def test_emergency_questions_come_first_and_cover_every_red_flag():
     levels = [q.level for q in QUESTIONS]
     assert levels == sorted(levels, reverse=True)
-    emergency_text = " ".join(QUESTIONS[i].text.lower() for i in EMERGENCY)
-    for sign in ("peeing", "between your legs", "bowels", "both legs", "erection", "accident"):
-        assert sign in emergency_text
+    emergency_text = texts_at(Level.EMERGENCY)
+    # Every cauda equina sign the NHS trust leaflets list, plus the NHS back-pain emergencies.
+    for sign in (
+        "hard to start",
+        "strain",
+        "can't go",
+        "leaking",
+        "feeling when you pee",
+        "full or empty",
+        "need to poo",
+        "control your bowels",
+        "between your legs",
+        "buttocks or inner thighs",
+        "wipe",
+        "erection",
+        "ejaculating",
+        "genitals",
+        "both legs",
+        "serious accident",
+        "chest pain",
+    ):
+        assert sign in emergency_text, sign
+
+
+def test_urgent_and_soon_questions_cover_the_nhs_urgent_criteria():
+    urgent_text = texts_at(Level.URGENT)
+    for sign in (
+        "one leg or foot getting weaker",
+        "slaps or drags",
+        "walking",
+        "high temperature",
+        "bacterial infection",
+        "weakened immune system",
+        "inject drugs",
+        "cancer",
+        "lost weight",
+        "worse at night",
+        "lump",
+        "between your shoulder blades",
+        "osteoporosis",
+        "long-term steroid",
+        "minor fall",
+    ):
+        assert sign in urgent_text, sign
+    assert "under 20 or over 50" in texts_at(Level.SOON)
+
+
+def test_one_symptom_per_question_for_unrelated_signs():
+    """An accident and chest pain are different questions, as are fever and cancer."""
+    for first, second in (("accident", "chest pain"), ("temperature", "cancer"), ("lump", "night")):
+        assert not any(first in q.text.lower() and second in q.text.lower() for q in QUESTIONS)
+
+
+@pytest.mark.parametrize("question_id", ["bladder-feeling", "bladder", "saddle", "sexual"])
+def test_a_single_cauda_equina_sign_alone_is_an_emergency(question_id):
+    """The review's critical case: only less feeling when peeing, everything else "No"."""
+    only = [Answer.YES if q.id == question_id else Answer.NO for q in QUESTIONS]
+    assessment, _ = run(only)
+    assert assessment.level is Level.EMERGENCY
+    assert assessment.reasons == (next(q.reason for q in QUESTIONS if q.id == question_id),)
+
+
+def test_cauda_equina_signs_are_described_as_new():
+    for question in QUESTIONS:
+        if question.level is Level.EMERGENCY and question.id not in (
+            "both-legs",
+            "accident",
+            "chest-pain",
+        ):
+            text = question.text.lower()
+            assert any(word in text for word in ("new", "since this started", "no longer")), (
+                question.id
+            )
 
 
 @given(full_answers)
@@ -59,13 +138,13 @@ def test_any_emergency_yes_or_not_sure_gives_emergency_and_stops_there(all_answe
         assert assessment.reasons == (QUESTIONS[first_positive].reason,)
 
 
-@pytest.mark.parametrize("prefix", list(itertools.product(list(Answer), repeat=len(EMERGENCY))))
-def test_every_emergency_prefix_exhaustively(prefix):
-    """All 3^6 answer patterns for the emergency questions, with everything else "No"."""
+def test_every_emergency_prefix_exhaustively():
+    """All 3^n answer patterns for the emergency questions, with everything else "No"."""
     rest = [Answer.NO] * (len(QUESTIONS) - len(EMERGENCY))
-    assessment, _ = run([*prefix, *rest])
-    expected = Level.EMERGENCY if any(a is not Answer.NO for a in prefix) else Level.SELF_CARE
-    assert assessment.level is expected
+    for prefix in itertools.product(list(Answer), repeat=len(EMERGENCY)):
+        assessment, _ = run([*prefix, *rest])
+        expected = Level.EMERGENCY if any(a is not Answer.NO for a in prefix) else Level.SELF_CARE
+        assert assessment.level is expected, prefix
 
 
 @given(full_answers)
@@ -97,11 +176,22 @@ def test_reasons_are_exactly_the_positive_answers_at_the_result_level(all_answer
     assert assessment.reasons == expected
 
 
-def test_all_no_is_self_care_with_a_safety_net():
+def test_all_no_is_self_care():
     assessment, _ = run([Answer.NO] * len(QUESTIONS))
     assert assessment.level is Level.SELF_CARE and assessment.reasons == ()
-    steps = " ".join(CHECK.levels[Level.SELF_CARE].next_steps).lower()
-    assert "safety net" in steps and "straight away" in steps
+
+
+def test_the_safety_net_names_every_emergency_sign_and_where_to_go():
+    net = CHECK.ui["safety_net"].lower()
+    for part in ("peeing", "pooing", "between your legs", "sex", "both legs", "a&e", "emergency"):
+        assert part in net, part
+    assert "new" in net
+
+
+def test_no_result_leads_to_a_massage_booking():
+    """A GP or physio first: no level offers the massage follow-up (it carries no link anyway)."""
+    for level, info in CHECK.levels.items():
+        assert "massage_info" not in info.followups, level
 
 
 def test_emergency_result_offers_nothing_but_emergency_advice():
@@ -134,7 +224,7 @@ def test_assess_rejects_too_many_answers():
 
 
 def test_regions_have_emergency_numbers_and_https_sources():
-    regions = load_regions(DEFAULT_DATA_DIR / "regions.toml")
+    regions = REGIONS
     expected = {
         "uk": "999",
         "ireland": "112",
@@ -184,3 +274,41 @@ def test_loader_refuses_http_sources(tmp_path):
     path = broken(tmp_path, 'url = "https://royalfree', 'url = "http://royalfree')
     with pytest.raises(ContentError, match="https"):
         load_quickcheck(path)
+
+
+def test_the_region_typed_now_beats_the_remembered_one_and_the_servers():
+    choice = choose_region(REGIONS, typed="us", remembered="australia", server="uk")
+    assert choice == RegionChoice(REGIONS["us"], RegionSource.TYPED)
+
+
+def test_the_remembered_region_beats_the_servers():
+    choice = choose_region(REGIONS, typed=None, remembered="uk", server="new-zealand")
+    assert choice == RegionChoice(REGIONS["uk"], RegionSource.REMEMBERED)
+
+
+def test_the_servers_region_is_the_last_resort_and_unknown_keys_fall_through():
+    choice = choose_region(REGIONS, typed="atlantis", remembered="gone", server="uk")
+    assert choice == RegionChoice(REGIONS["uk"], RegionSource.SERVER)
+    assert choose_region(REGIONS, typed=" US ", remembered=None, server=None) == RegionChoice(
+        REGIONS["us"], RegionSource.TYPED
+    )
+    assert choose_region(REGIONS, typed="", remembered=None, server=None) is None
+
+
+def test_numbers_say_whose_they_are_and_always_add_elsewhere():
+    ui = CHECK.ui
+    us_here = numbers_text(ui, Level.URGENT, RegionChoice(REGIONS["us"], RegionSource.TYPED))
+    assert "US numbers" in us_here and "911" in us_here and "999" not in us_here
+    assert ui["elsewhere"] in us_here and REGIONS["us"].urgent in us_here
+    uk_server = numbers_text(ui, Level.EMERGENCY, RegionChoice(REGIONS["uk"], RegionSource.SERVER))
+    assert "UK numbers" in uk_server and "this server's setting" in uk_server
+    assert REGIONS["uk"].urgent not in uk_server  # an emergency shows only emergency numbers
+    assert ui["elsewhere"] in uk_server
+
+
+@pytest.mark.parametrize("choice", [None, RegionChoice(REGIONS["other"], RegionSource.TYPED)])
+def test_no_region_lists_the_main_emergency_numbers(choice):
+    text = numbers_text(CHECK.ui, Level.SOON, choice)
+    for number in ("999", "911", "112", "000", "111"):
+        assert number in text
+    assert CHECK.ui["elsewhere"] in text
