@@ -159,8 +159,10 @@ def choose_region(
         (RegionSource.SERVER, server),
     ):
         normalised = (key or "").strip().lower()
-        if normalised in regions:
-            return RegionChoice(regions[normalised], source)
+        by_name = {region.name.lower(): region for region in regions.values()}
+        region = regions.get(normalised) or by_name.get(normalised)
+        if region is not None:
+            return RegionChoice(region, source)
     return None
 
 

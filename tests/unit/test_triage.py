@@ -293,6 +293,8 @@ def test_the_servers_region_is_the_last_resort_and_unknown_keys_fall_through():
         REGIONS["us"], RegionSource.TYPED
     )
     assert choose_region(REGIONS, typed="", remembered=None, server=None) is None
+    by_name = choose_region(REGIONS, typed="united states", remembered=None, server=None)
+    assert by_name == RegionChoice(REGIONS["us"], RegionSource.TYPED)
 
 
 def test_numbers_say_whose_they_are_and_always_add_elsewhere():
