@@ -474,6 +474,7 @@ class Reminders(
                 description=text("reminders.dm_massage"),
                 colour=COLOUR_REMINDER,
             )
+            embed.set_footer(text=text("reminders.dm_massage_footer"))
             link = reminder.link or await self._guild_booking_link(reminder.guild_id)
             if link:
                 view.add_item(discord.ui.Button(label=text("reminders.book"), url=link))

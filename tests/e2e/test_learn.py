@@ -148,3 +148,51 @@ async def test_default_allowed_mentions_ping_nobody(discord_server, bot, world):
     await ix.response(timeout=5)
     callback = next(r for r in discord_server.requests if r.path.endswith("/callback"))
     assert callback.json["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_cauda_equina_card_answers_with_every_sign_and_sources(
+    discord_server, bot, world, content
+):
+    topic = content.library.topic("cauda-equina")
+    ix = await discord_server.invoke(
+        world.alice, "sciatica cauda-equina", {}, guild_id=world.guild.id
+    )
+    response = await ix.response(timeout=5)
+    assert response.type == 4 and response.ephemeral
+    assert embed_limit_problems(response.embeds) == []
+    [embed] = response.embeds
+    text = embed["description"].lower()
+    for sign in ("lost feeling when you pee", "full or empty", "wipe", "erection", "both"):
+        assert sign in text, sign
+    assert "**new**" in text and "even at night or at a weekend" in text
+    assert "worried about cauda equina syndrome" in text
+    assert all(source.url in str(embed) for source in topic.sources)
+    assert "not medical advice" in embed["footer"]["text"].lower()
+
+
+async def test_appointment_topic_answers_within_limits_with_sources(
+    discord_server, bot, world, content
+):
+    topic = content.library.topic("appointment")
+    ix = await discord_server.invoke(
+        world.alice, "sciatica appointment", {"share": True}, guild_id=world.guild.id
+    )
+    response = await ix.response(timeout=5)
+    assert response.type == 4 and not response.ephemeral
+    assert embed_limit_problems(response.embeds) == []
+    [embed] = response.embeds
+    assert embed["title"] == topic.title
+    assert "before you go, note" in embed["description"].lower()
+    assert all(source.url in str(embed) for source in topic.sources)
+
+
+async def test_when_to_get_help_leads_to_the_warning_card(discord_server, bot, world, content):
+    ix = await discord_server.invoke(
+        world.alice, "sciatica when-to-get-help", {}, guild_id=world.guild.id
+    )
+    await ix.response(timeout=5)
+    picked = await discord_server.select(world.alice, ix.message(), values=["cauda-equina"])
+    response = await picked.response(timeout=5)
+    assert response.type == 7
+    assert response.embeds[0]["title"] == content.library.topic("cauda-equina").title
+    assert embed_limit_problems(response.embeds) == []
