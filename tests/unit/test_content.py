@@ -112,6 +112,7 @@ def test_every_message_key_used_in_code_exists():
 
 
 def write_library(tmp_path, topics_edit=None, stretches_edit=None):
+    (tmp_path / "sources.toml").write_text((DEFAULT_DATA_DIR / "sources.toml").read_text())
     for name, edit in (("topics.toml", topics_edit), ("stretches.toml", stretches_edit)):
         text = (DEFAULT_DATA_DIR / name).read_text()
         if edit:
