@@ -1,7 +1,9 @@
 """The curated learning library (data/topics.toml, data/stretches.toml), parsed and validated.
 
 Validation runs at start-up so a broken content edit stops the bot with a message that names
-the file, the item and the field, instead of failing in front of a member.
+the file, the item and the field, instead of failing in front of a member. Every source link
+must point at a publisher listed in data/sources.toml, so a mirror or a copy of a page cannot
+slip into what members are shown.
 """
 
 from __future__ import annotations
@@ -12,13 +14,74 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SLUG = re.compile(r"^[a-z][a-z-]{0,31}$")
 EVIDENCE_LEVELS = ("solid", "moderate", "weak", "unverified")
+PUBLISHERS_FILE = "sources.toml"
+URL_LIMIT = 512
+# A link cut short by a copy-paste ("...") or swallowing the sentence's punctuation is broken.
+TRUNCATION_MARKS = ("...", "\u2026")
+TRAILING_PUNCTUATION = ".,;:!?'\")]}>"
+HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
 class ContentError(Exception):
     """A content file is missing something or breaks a limit; the message says where."""
+
+
+@dataclass(frozen=True)
+class Publishers:
+    """The hosts whose pages may be linked; a subdomain of a listed host counts as listed."""
+
+    hosts: frozenset[str]
+
+    def allows(self, host: str) -> bool:
+        """Exact host or a true subdomain: "www.nhs.uk" is in "nhs.uk", "evilnhs.uk" is not."""
+        return any(host == allowed or host.endswith("." + allowed) for allowed in self.hosts)
+
+    def url_problem(self, url: str) -> str | None:
+        """Why this url may not be shown to a member, or None when it may."""
+        if not url or len(url) > URL_LIMIT:
+            return f"must be 1 to {URL_LIMIT} characters"
+        if any(c.isspace() or not c.isprintable() for c in url):
+            return "must not contain spaces or control characters"
+        if any(mark in url for mark in TRUNCATION_MARKS) or url[-1] in TRAILING_PUNCTUATION:
+            return "looks cut short (ends in punctuation or contains an ellipsis)"
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            return "must be an https:// link"
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if "@" in parts.netloc or port is not None:
+            return "must not carry a user name or a port"
+        host = (parts.hostname or "").rstrip(".")
+        if not HOST.match(host):
+            return "must name a plain host"
+        if not self.allows(host):
+            return f"host {host!r} is not a publisher listed in {PUBLISHERS_FILE}"
+        return None
+
+
+def load_publishers(path: Path) -> Publishers:
+    """Read the allow-list; without it no source could be checked, so the bot must not start."""
+    raw = _load(path)
+    entries = raw.get("publisher")
+    if not isinstance(entries, list) or not entries:
+        raise ContentError(f"{path.name}: no [[publisher]] entries")
+    hosts: set[str] = set()
+    for index, entry in enumerate(entries):
+        reader = _Reader(path.name, f"publisher #{index + 1}", entry)
+        host = reader.text("host", 253).lower()
+        reader.text("publisher", 200)
+        if not HOST.match(host):
+            raise reader.fail("host", f"{host!r} must be a bare host name such as nhs.uk")
+        if host in hosts:
+            raise reader.fail("host", f"{host!r} is listed twice")
+        hosts.add(host)
+    return Publishers(frozenset(hosts))
 
 
 @dataclass(frozen=True)
@@ -103,8 +166,15 @@ class Library:
 class _Reader:
     """Typed access to one TOML table, with errors naming file, item and field."""
 
-    def __init__(self, file: str, item: str, table: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        file: str,
+        item: str,
+        table: Mapping[str, Any],
+        publishers: Publishers | None = None,
+    ) -> None:
         self.file, self.item, self.table = file, item, table
+        self.publishers = publishers
 
     def fail(self, field: str, problem: str) -> ContentError:
         return ContentError(f"{self.file}: {self.item}: field '{field}' {problem}")
@@ -136,6 +206,9 @@ class _Reader:
         return slug
 
     def sources(self) -> tuple[Source, ...]:
+        """The item's sources, each link checked against the publishers allow-list."""
+        if self.publishers is None:
+            raise self.fail("sources", f"cannot be checked without {PUBLISHERS_FILE}")
         raw = self.table.get("sources")
         if not isinstance(raw, list) or not raw:
             raise self.fail("sources", "must list at least one source")
@@ -143,11 +216,13 @@ class _Reader:
         for entry in raw:
             if not isinstance(entry, dict):
                 raise self.fail("sources", "entries need a label and a url")
-            source = _Reader(self.file, self.item, entry)
-            url = source.text("url", 512)
-            if not url.startswith("https://") or any(c.isspace() for c in url):
-                raise self.fail("sources", f"url {url!r} must be an https:// link")
-            sources.append(Source(source.text("label", 100), url))
+            url = entry.get("url")
+            if not isinstance(url, str):
+                raise self.fail("sources", "entries need a label and a url")
+            problem = self.publishers.url_problem(url)
+            if problem:
+                raise self.fail("sources", f"url {url!r} {problem}")
+            sources.append(Source(_Reader(self.file, self.item, entry).text("label", 100), url))
         return tuple(sources)
 
 
@@ -168,11 +243,19 @@ def _ui(file: str, raw: dict[str, Any]) -> dict[str, str]:
     return dict(table)
 
 
-def load_topics(path: Path) -> tuple[dict[str, Topic], dict[str, str]]:
+def publishers_beside(path: Path) -> Publishers:
+    """The allow-list that governs a data file is the sources.toml in the same directory."""
+    return load_publishers(path.parent / PUBLISHERS_FILE)
+
+
+def load_topics(
+    path: Path, publishers: Publishers | None = None
+) -> tuple[dict[str, Topic], dict[str, str]]:
+    publishers = publishers or publishers_beside(path)
     raw = _load(path)
     topics: dict[str, Topic] = {}
     for index, entry in enumerate(raw.get("topic") or []):
-        reader = _Reader(path.name, f"topic #{index + 1}", entry)
+        reader = _Reader(path.name, f"topic #{index + 1}", entry, publishers)
         slug = reader.slug()
         reader.item = f"topic '{slug}'"
         if slug in topics:
@@ -206,11 +289,14 @@ def load_topics(path: Path) -> tuple[dict[str, Topic], dict[str, str]]:
     return topics, _ui(path.name, raw)
 
 
-def load_stretches(path: Path) -> tuple[dict[str, Stretch], Routine, dict[str, str]]:
+def load_stretches(
+    path: Path, publishers: Publishers | None = None
+) -> tuple[dict[str, Stretch], Routine, dict[str, str]]:
+    publishers = publishers or publishers_beside(path)
     raw = _load(path)
     stretches: dict[str, Stretch] = {}
     for index, entry in enumerate(raw.get("stretch") or []):
-        reader = _Reader(path.name, f"stretch #{index + 1}", entry)
+        reader = _Reader(path.name, f"stretch #{index + 1}", entry, publishers)
         slug = reader.slug()
         reader.item = f"stretch '{slug}'"
         if slug in stretches:
@@ -249,6 +335,7 @@ def load_stretches(path: Path) -> tuple[dict[str, Stretch], Routine, dict[str, s
 
 
 def load_library(data_dir: Path) -> Library:
-    topics, topic_ui = load_topics(data_dir / "topics.toml")
-    stretches, routine, stretch_ui = load_stretches(data_dir / "stretches.toml")
+    publishers = load_publishers(data_dir / PUBLISHERS_FILE)
+    topics, topic_ui = load_topics(data_dir / "topics.toml", publishers)
+    stretches, routine, stretch_ui = load_stretches(data_dir / "stretches.toml", publishers)
     return Library(topics, stretches, routine, topic_ui, stretch_ui)

@@ -17,8 +17,17 @@ TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT, FIELD_COUNT_LIMIT = 256, 4096, 1024
 FOOTER_LIMIT, AUTHOR_LIMIT, TOTAL_LIMIT = 2048, 256, 6000
 
 
-def source_links(sources: Iterable[Source]) -> str:
-    return "\n".join(f"[{source.label}]({source.url})" for source in sources)[:FIELD_LIMIT]
+def source_links(sources: Iterable[Source], limit: int = FIELD_LIMIT) -> str:
+    """Whole links only: a link cut at the limit would send a member to a truncated URL."""
+    lines: list[str] = []
+    used = 0
+    for source in sources:
+        line = f"[{source.label}]({source.url})"
+        if used + len(line) + (1 if lines else 0) > limit:
+            break
+        lines.append(line)
+        used += len(line) + (1 if len(lines) > 1 else 0)
+    return "\n".join(lines)
 
 
 def topic_embed(
@@ -60,7 +69,7 @@ def stretch_embed(
     evidence = ui["evidence"].format(level=ui[f"evidence_{stretch.evidence}"])
     embed.add_field(
         name=library.topic_ui["sources"],
-        value=f"{evidence}\n{source_links(stretch.sources)}"[:FIELD_LIMIT],
+        value=f"{evidence}\n{source_links(stretch.sources, FIELD_LIMIT - len(evidence) - 1)}",
         inline=False,
     )
     embed.set_footer(text=library.topic_ui["footer"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.content import ContentError, Source, _Reader
+from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside
 
 UI_KEYS = (
     "intro",
@@ -96,6 +96,8 @@ class LevelInfo:
 
 @dataclass(frozen=True)
 class Region:
+    """One region's numbers; `short` is the few-word name used in "UK numbers" style labels."""
+
     key: str
     name: str
     short: str
@@ -235,7 +237,8 @@ def _load(path: Path) -> dict[str, Any]:
         raise TriageDataError(f"{path.name}: cannot be read ({exc})") from exc
 
 
-def load_quickcheck(path: Path) -> QuickCheck:
+def load_quickcheck(path: Path, publishers: Publishers | None = None) -> QuickCheck:
+    publishers = publishers or publishers_beside(path)
     raw = _load(path)
     questions: list[Question] = []
     for index, entry in enumerate(raw.get("question") or []):
@@ -268,7 +271,7 @@ def load_quickcheck(path: Path) -> QuickCheck:
         entry = table.get(level.key)
         if not isinstance(entry, dict):
             raise TriageDataError(f"{path.name}: [levels.{level.key}] is missing")
-        reader = _Reader(path.name, f"levels.{level.key}", entry)
+        reader = _Reader(path.name, f"levels.{level.key}", entry, publishers)
         followups = tuple(entry.get("followups") or [])
         if any(f not in FOLLOWUPS for f in followups):
             raise TriageDataError(
@@ -294,11 +297,12 @@ def load_quickcheck(path: Path) -> QuickCheck:
     return QuickCheck(tuple(questions), levels, dict(ui))
 
 
-def load_regions(path: Path) -> dict[str, Region]:
+def load_regions(path: Path, publishers: Publishers | None = None) -> dict[str, Region]:
+    publishers = publishers or publishers_beside(path)
     raw = _load(path)
     regions: dict[str, Region] = {}
     for key, entry in raw.items():
-        reader = _Reader(path.name, f"[{key}]", entry)
+        reader = _Reader(path.name, f"[{key}]", entry, publishers)
         regions[key] = Region(
             key=key,
             name=reader.text("name", 100),

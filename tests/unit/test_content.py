@@ -5,8 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_library
-from bot.embeds import embed_limit_problems, routine_intro_embed, stretch_embed, topic_embed
+from bot.content import ContentError, Source, load_library
+from bot.embeds import (
+    embed_limit_problems,
+    routine_intro_embed,
+    source_links,
+    stretch_embed,
+    topic_embed,
+)
 from bot.messages import Messages
 from bot.settings import DEFAULT_DATA_DIR
 
@@ -185,6 +191,7 @@ def test_every_message_key_used_in_code_exists():
 
 
 def write_library(tmp_path, topics_edit=None, stretches_edit=None):
+    (tmp_path / "sources.toml").write_text((DEFAULT_DATA_DIR / "sources.toml").read_text())
     for name, edit in (("topics.toml", topics_edit), ("stretches.toml", stretches_edit)):
         text = (DEFAULT_DATA_DIR / name).read_text()
         if edit:
@@ -371,3 +378,11 @@ def test_every_safety_rule_shows_in_full_on_every_stretch(slug):
     )
     for rule in LIBRARY.routine.general_rules:
         assert rule in cautions, rule
+
+
+def test_source_links_never_cut_a_link_in_half():
+    sources = [Source(f"Source {n}", f"https://www.nhs.uk/page-{n}/") for n in range(40)]
+    text = source_links(sources, limit=200)
+    assert 0 < len(text) <= 200
+    for line in text.splitlines():
+        assert line.startswith("[Source ") and line.endswith("/)"), line

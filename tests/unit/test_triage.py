@@ -233,18 +233,37 @@ def test_regions_have_emergency_numbers_and_https_sources():
         "canada": "911",
         "australia": "000",
         "new-zealand": "111",
+        "india": "112",
     }
     for key, number in expected.items():
         assert number in regions[key].emergency
     assert "local emergency number" in regions["other"].emergency
     assert "1800 022 222" in regions["australia"].urgent
+    assert "13 43 25 84" in regions["australia"].urgent
     assert "0800 611 116" in regions["new-zealand"].urgent
     assert "111" in regions["uk"].urgent
+    assert "Northern Ireland" in regions["uk"].urgent and "out-of-hours" in regions["uk"].urgent
+    assert regions["uk"].short == "UK"
     for region in regions.values():
+        assert region.short and len(region.short) <= 20
         assert all(source.url.startswith("https://") for source in region.sources)
 
 
+def test_a_region_without_a_short_name_is_refused(tmp_path):
+    (tmp_path / "sources.toml").write_text((DEFAULT_DATA_DIR / "sources.toml").read_text())
+    text = (DEFAULT_DATA_DIR / "regions.toml").read_text()
+    assert 'short = "UK"\n' in text
+    (tmp_path / "regions.toml").write_text(text.replace('short = "UK"\n', "", 1))
+    with pytest.raises(ContentError, match=r"regions.toml: \[uk\]: field 'short'"):
+        load_regions(tmp_path / "regions.toml")
+    too_long = text.replace('short = "UK"', 'short = "' + "U" * 21 + '"')
+    (tmp_path / "regions.toml").write_text(too_long)
+    with pytest.raises(ContentError, match="the limit is 20"):
+        load_regions(tmp_path / "regions.toml")
+
+
 def broken(tmp_path: Path, old: str, new: str) -> Path:
+    (tmp_path / "sources.toml").write_text((DEFAULT_DATA_DIR / "sources.toml").read_text())
     text = (DEFAULT_DATA_DIR / "quickcheck.toml").read_text()
     assert old in text
     path = tmp_path / "quickcheck.toml"
