@@ -200,7 +200,7 @@ class Config(
             log.warning("could not post to the audit log channel of guild %s", interaction.guild_id)
 
     @app_commands.command(name="region", description="Where this server is, for emergency numbers.")
-    @app_commands.describe(region="UK, Ireland, EU, US, Canada, Australia, New Zealand or other.")
+    @app_commands.describe(region="The server's default for emergency numbers; pick from the list.")
     async def region(self, interaction: discord.Interaction[SciaticaBot], region: str) -> None:
         regions = self.bot.content.regions
         key = region.strip().lower()
