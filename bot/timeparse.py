@@ -315,6 +315,13 @@ class Zones:
             if zone not in best or key < best[zone]:
                 best[zone] = key
 
+        named = self.names.get(needle)
+        if named is not None:
+            # Alone in the exact tier (names never clash with zones or cities): in the order the
+            # error for an ambiguous name lists them.
+            for position, zone in enumerate(self._entry_order(named, locale)):
+                best[zone] = (_EXACT, 0, 0, 0, position, zone)
+
         exact = _EXACT_ZONE_NAMES.get(needle)
         if exact is not None:
             offer(exact, _EXACT)
@@ -329,8 +336,8 @@ class Zones:
                 offer(name, _SUBSTRING)
         for typed, entry in self.names.items():
             if typed == needle:
-                rank = _EXACT
-            elif typed.startswith(needle):
+                continue
+            if typed.startswith(needle):
                 rank = _NAME_PREFIX
             elif any(word.startswith(needle) for word in typed.split()):
                 rank = _SUBSTRING  # "european" finds CET, EET and WET
@@ -350,15 +357,13 @@ class Zones:
         return next((z for z in entry.zones if _COUNTRY.get(z) in countries), entry.zones[0])
 
     def _entry_order(self, entry: ZoneName, locale: str | None) -> list[str]:
+        """A name's zones: the one the member means, their own country's, then the data file's
+        order (most likely first)."""
         chosen = self._preferred(entry, locale)
         countries = self._countries_of(locale)
         return sorted(
             entry.zones,
-            key=lambda zone: (
-                zone != chosen,
-                self._standing(zone, countries),
-                entry.zones.index(zone),
-            ),
+            key=lambda zone: (zone != chosen, _COUNTRY.get(zone) not in countries),
         )
 
     def _standing(self, zone: str, countries: frozenset[str]) -> tuple[int, int]:
@@ -489,7 +494,7 @@ def load_zones(path: Path) -> Zones:
             names[key] = ZoneName(label, zones, ambiguous, dict(locales))
     ranking = raw.get("ranking", {})
     popular = zone_list(ranking.get("popular"), "ranking.popular")
-    major = zone_list(ranking.get("major", popular), "ranking.major")
+    major = zone_list(ranking["major"], "ranking.major") if "major" in ranking else ()
     countries: dict[str, tuple[str, ...]] = {}
     for locale, codes in raw.get("locales", {}).items():
         if not _LOCALE.fullmatch(locale) or not isinstance(codes, list):
