@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
+import discord
 from discord import app_commands
 
-from bot.timeparse import DAY_KEYWORDS, suggest_zones
+from bot.timeparse import (
+    DAY_KEYWORDS,
+    Render,
+    Zones,
+    format_offset,
+    is_fixed_offset,
+    local_time,
+)
 from bot.triage import Region
 
-DAY_EXAMPLES = (*DAY_KEYWORDS, "mon, wed, fri", "tue, thu")
+DAY_EXAMPLES = (*DAY_KEYWORDS, "mon-fri", "mon, wed, fri", "tue, thu")
 
 
 def region_choices(regions: Mapping[str, Region], current: str) -> list[app_commands.Choice[str]]:
@@ -30,5 +40,23 @@ def day_choices(current: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=option, value=option) for option in options]
 
 
-def zone_choices(current: str) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=zone, value=zone) for zone in suggest_zones(current, 25)]
+def zone_choices(
+    zones: Zones, messages: Render, current: str, *, now: datetime, locale: str | None
+) -> list[app_commands.Choice[str]]:
+    """Zones for what the member is typing, each labelled with its offset and local time now,
+    which is what tells "Europe/London" from "Europe/Dublin" at a glance."""
+    choices = []
+    for zone in zones.suggest(current, now=now, locale=locale, limit=25):
+        local = local_time(zone, now)
+        key = "zones.choice_fixed" if is_fixed_offset(zone) else "zones.choice"
+        label = messages(
+            key, zone=zone, offset=format_offset(local.utcoffset()), time=f"{local:%H:%M}"
+        )
+        choices.append(app_commands.Choice(name=label[:100], value=zone))
+    return choices
+
+
+def member_locale(interaction: discord.Interaction[Any]) -> str | None:
+    """The member's Discord client language ("en-US"), which ranks and settles time zones."""
+    value = getattr(interaction.locale, "value", None)
+    return value if isinstance(value, str) else None

@@ -26,6 +26,7 @@ from bot.messages import Messages
 from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
+from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 
 log = logging.getLogger("bot")
@@ -49,6 +50,7 @@ class Content:
     quickcheck: QuickCheck
     regions: dict[str, Region]
     messages: Messages
+    zones: Zones
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -57,6 +59,7 @@ class Content:
             quickcheck=load_quickcheck(data_dir / "quickcheck.toml"),
             regions=load_regions(data_dir / "regions.toml"),
             messages=Messages.load(data_dir / "messages.toml"),
+            zones=load_zones(data_dir / "zones.toml"),
         )
 
 

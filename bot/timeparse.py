@@ -1,153 +1,532 @@
-"""Turn what members type (times, days, time zones, links) into checked values or helpful errors."""
+"""Turn what members type (times, days, time zones, links) into checked values or helpful errors.
+
+Errors carry message keys from data/messages.toml rather than English, so the caller renders
+them in the bot's words; time zone names and abbreviations come from data/zones.toml.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
-from datetime import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 
 MAX_TIME_LENGTH = 20
 MAX_DAYS_LENGTH = 100
 MAX_ZONE_LENGTH = 64
+MAX_CANDIDATES_SHOWN = 5
+"""How many zones an ambiguous name or an offset lists in its error; autocomplete offers all."""
 
 DAY_KEYWORDS: dict[str, frozenset[int]] = {
     "every day": EVERY_DAY,
     "weekdays": WEEKDAYS,
     "weekends": WEEKENDS,
 }
-"""The named day sets; the slash command offers these keys as choices."""
+"""The named day sets; the days autocomplete offers these keys first."""
 _DAY_KEYWORD_ALIASES = {
     "daily": "every day",
     "everyday": "every day",
+    "all week": "every day",
     "weekday": "weekdays",
     "weekend": "weekends",
 }
+_TIME_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
-ZONE_ALIASES = {"utc": "UTC", "etc/utc": "UTC", "gmt": "UTC", "uk": "Europe/London"}
-"""Only unambiguous short names: "EST" or "IST" mean different places to different people."""
-POPULAR_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
+_TIME = re.compile(
+    r"(?P<hour>[0-9]{1,2})"
+    r"(?:(?P<sep> ?[:.] ?|h)(?P<minute>[0-9]{2})?)?"
+    r" ?(?P<half>[ap]\.?m\.?)?"
 )
-"""Offered before the member has typed anything, and first among equally good matches."""
-
-_TIME_HELP = "Enter a time like 08:00, 20:30, 8am or 8:30 pm."
-_DAYS_HELP = "Use 'every day', 'weekdays', 'weekends', or day names like 'mon, wed, fri'."
-_WEEKDAY_HELP = "Enter one day, like 'tue' or 'Tuesday'."
-_ZONE_HELP = (
-    "Pick a time zone from the list, or type a city like 'London'"
-    " or a zone name like 'America/New_York'."
+_OFFSET = re.compile(
+    r"(?:utc|gmt)? ?(?P<sign>[+-]) ?(?P<hours>[0-9]{1,2})(?::?(?P<minutes>[0-9]{2}))?"
 )
-
-_TIME = re.compile(r"(?P<hour>[0-9]{1,2})(?: ?: ?(?P<minute>[0-9]{2}))? ?(?P<half>am|pm)?")
+_RANGE_WORDS = re.compile(r" ?(?:-|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill\b) ?")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63", "-"))
 _HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _HOST = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*\.?")
+_LOCALE = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}))?")
 _EXACT, _CITY_PREFIX, _NAME_PREFIX, _SUBSTRING = range(4)
 _LOWER_DAY_NAMES = tuple(name.lower() for name in WEEKDAY_NAMES)
+_MAX_OFFSET = timedelta(hours=14)
+_MIN_OFFSET = timedelta(hours=-12)
 
 
-class TimeParseError(ValueError):
+# --- Errors -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message key of data/messages.toml and its values; a value may itself be a Text or a
+    tuple of Texts (rendered as a list)."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+Render = Callable[..., str]
+"""How texts become words: `Messages.__call__(key, **values)`."""
+
+
+class InputError(ValueError):
+    """Something a member typed cannot be used; its parts say why and what is accepted."""
+
+    def __init__(self, *parts: Text) -> None:
+        super().__init__(" ".join(part.key for part in parts))
+        self.parts = parts
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(part.key for part in self.parts)
+
+    def render(self, messages: Render) -> str:
+        return " ".join(_render(part, messages) for part in self.parts)
+
+
+class TimeParseError(InputError):
     """A time or day the member typed cannot be read; the message says what is accepted."""
 
 
-class ZoneError(ValueError):
-    """A time zone the member typed is not known; the message suggests what to type."""
+class ZoneError(InputError):
+    """A time zone the member typed is unknown, ambiguous or only an offset; the message lists
+    what to pick instead."""
+
+
+class ZoneDataError(ValueError):
+    """data/zones.toml is malformed; the message names the entry."""
+
+
+def _render(text: Text, messages: Render) -> str:
+    values: dict[str, object] = {}
+    for name, value in text.values.items():
+        if isinstance(value, Text):
+            values[name] = _render(value, messages)
+        elif isinstance(value, tuple) and all(isinstance(item, Text) for item in value):
+            values[name] = ", ".join(_render(item, messages) for item in value)
+        else:
+            values[name] = value
+    return messages(text.key, **values)
+
+
+# --- Times and days -----------------------------------------------------------------------------
 
 
 def parse_time(text: str) -> time:
-    """A wall-clock time from 24-hour "20:30" or 12-hour "8:30 pm" / "8am" forms.
+    """A wall-clock time as people type it: 20:30, 8:30 pm, 8am, 7.30, 19h30, 19h, noon.
 
-    A bare hour ("8") is refused rather than guessed, since morning and evening are both likely.
+    A bare hour ("8") is refused rather than guessed, since morning and evening are both likely;
+    "19h" is the 24-hour clock, as written in French or German.
     """
     if len(text) > MAX_TIME_LENGTH:
-        raise TimeParseError(_TIME_HELP)
-    match = _TIME.fullmatch(_clean(text))
+        raise TimeParseError(Text("parse.time_help"))
+    cleaned = re.sub(r"^12 ?(?=noon$|midday$|midnight$)", "", _clean(text))
+    if cleaned in _TIME_WORDS:
+        return _TIME_WORDS[cleaned]
+    match = _TIME.fullmatch(cleaned)
     if match is None:
-        raise TimeParseError(_TIME_HELP)
+        raise TimeParseError(Text("parse.time_help"))
+    sep, minute_text, half = match["sep"], match["minute"], match["half"]
+    if sep is not None and sep != "h" and minute_text is None:
+        raise TimeParseError(Text("parse.time_help"))  # "8:" or "8."
     hour = int(match["hour"])
-    minute = int(match["minute"] or 0)
-    if match["half"] is not None:
+    minute = int(minute_text or 0)
+    if half is not None:
         if not 1 <= hour <= 12:
-            raise TimeParseError(
-                "With am/pm the hour runs from 1 to 12 (12am is midnight, 12pm is noon)."
-            )
-        hour = hour % 12 + (12 if match["half"] == "pm" else 0)
-    elif match["minute"] is None:
-        raise TimeParseError("Add am or pm, or use 24-hour time: for example 8am or 20:00.")
+            raise TimeParseError(Text("parse.time_half_hours"))
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    elif sep is None:
+        raise TimeParseError(Text("parse.time_needs_half"))
     if hour > 23 or minute > 59:
-        raise TimeParseError("Hours run from 00 to 23 and minutes from 00 to 59, as in 23:30.")
+        raise TimeParseError(Text("parse.time_range"))
     return time(hour, minute)
 
 
 def parse_days(text: str) -> frozenset[int]:
-    """Weekdays (0 = Monday) from a keyword in DAY_KEYWORDS or a list like "mon, wed, fri"."""
+    """Weekdays (0 = Monday) from a keyword ("weekdays", "daily"), names ("mon, wed, fri",
+    "Mondays"), ranges ("mon-fri", "fri to mon" wrapping over the weekend) or a mix of these."""
     if len(text) > MAX_DAYS_LENGTH:
-        raise TimeParseError(_DAYS_HELP)
+        raise TimeParseError(Text("parse.days_help"))
     cleaned = _clean(text)
     keyword = _DAY_KEYWORD_ALIASES.get(cleaned, cleaned)
     if keyword in DAY_KEYWORDS:
         return DAY_KEYWORDS[keyword]
-    words = [word for word in re.split(r"[\s,&]+", cleaned) if word and word != "and"]
+    cleaned = _RANGE_WORDS.sub("-", cleaned)
+    words = [
+        word for word in re.split(r"[\s,&+/;]+", cleaned) if word and word not in ("and", "every")
+    ]
     if not words:
-        raise TimeParseError(_DAYS_HELP)
-    return frozenset(_day_index(word, _DAYS_HELP) for word in words)
+        raise TimeParseError(Text("parse.days_help"))
+    days: set[int] = set()
+    for word in words:
+        days |= _day_item(word)
+    return frozenset(days)
 
 
 def parse_weekday(text: str) -> int:
     """One weekday (0 = Monday) from its name or a prefix of at least three letters."""
     if len(text) > MAX_DAYS_LENGTH:
-        raise TimeParseError(_WEEKDAY_HELP)
-    return _day_index(_clean(text), _WEEKDAY_HELP)
+        raise TimeParseError(Text("parse.weekday_help"))
+    return _day_index(_clean(text), "parse.weekday_help")
 
 
-def resolve_zone(text: str) -> str:
-    """The IANA zone name to store for what the member typed.
-
-    Accepts any zone name case-insensitively (legacy links such as "US/Eastern" map to their
-    current zone), a city ("new york"), or an alias from ZONE_ALIASES.
-    """
-    query = _searchable(text) if len(text) <= MAX_ZONE_LENGTH else ""
-    if not query:
-        raise ZoneError(_ZONE_HELP)
-    found = _EXACT_ZONE_NAMES.get(query)
-    if found is not None:
-        return found
-    for name, _, city in _ZONE_INDEX:
-        if city == query:
-            return name
-    # Only prefix matches make sensible guesses; "est" is not a typo for America/Creston.
-    guesses = [name for rank, _, name in _ranked_zones(query) if rank <= _NAME_PREFIX][:3]
-    hint = f" Did you mean {', '.join(guesses)}?" if guesses else ""
-    raise ZoneError(f"Unknown time zone. {_ZONE_HELP}{hint}")
+def _day_item(word: str) -> set[int]:
+    keyword = _DAY_KEYWORD_ALIASES.get(word, word)
+    if keyword in DAY_KEYWORDS:
+        return set(DAY_KEYWORDS[keyword])
+    if "-" not in word:
+        return {_day_index(word, "parse.days_help")}
+    ends = word.split("-")
+    if len(ends) != 2 or not all(ends):
+        raise TimeParseError(Text("parse.days_help"))
+    first, last = (_day_index(end, "parse.days_help") for end in ends)
+    return {(first + step) % 7 for step in range((last - first) % 7 + 1)}
 
 
-def suggest_zones(query: str, limit: int = 25) -> list[str]:
-    """Autocomplete choices: exact match, then city prefix, zone-name prefix, substring.
+def _day_index(word: str, help_key: str) -> int:
+    if len(word) >= 3:
+        for index, name in enumerate(_LOWER_DAY_NAMES):
+            if name.startswith(word) or word == f"{name}s":
+                return index
+    if word.isascii() and word.isalpha() and len(word) <= 12:
+        raise TimeParseError(Text("parse.not_a_day", {"word": word}), Text(help_key))
+    raise TimeParseError(Text(help_key))
 
-    Within a tier popular zones come first, so "lon" offers Europe/London before Longyearbyen.
-    """
-    needle = _searchable(query[:MAX_ZONE_LENGTH])
-    if not needle:
-        return list(POPULAR_ZONES[:limit])
-    return [name for _, _, name in _ranked_zones(needle)[:limit]]
+
+# --- Time zones ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneName:
+    """What a name from data/zones.toml (EST, Pacific, IST) stands for."""
+
+    label: str
+    """The name as written in the data file, shown back to the member."""
+    zones: tuple[str, ...]
+    ambiguous: bool
+    locales: Mapping[str, str]
+
+
+class Zones:
+    """Time zone lookup for what members type: IANA names, cities, names from data/zones.toml
+    and UTC offsets, with the member's Discord locale deciding ties and ranking."""
+
+    def __init__(
+        self,
+        names: Mapping[str, ZoneName],
+        popular: Iterable[str],
+        major: Iterable[str],
+        locale_countries: Mapping[str, Iterable[str]],
+    ) -> None:
+        self.names = dict(names)
+        self.popular = tuple(popular)
+        self._popular = frozenset(self.popular)
+        self._major = tuple(zone for zone in major if zone not in self._popular)
+        self._major_order = {zone: order for order, zone in enumerate(self._major, start=1)}
+        self._prominent = self._popular | frozenset(self._major)
+        self._countries = {locale: frozenset(codes) for locale, codes in locale_countries.items()}
+
+    def resolve(self, text: str, *, now: datetime, locale: str | None = None) -> str:
+        """The IANA zone name to store for what the member typed, or a ZoneError saying why not.
+
+        Zone names match case-insensitively (legacy links such as "US/Eastern" give their
+        current zone), as do cities ("new york") and the names in data/zones.toml. A name that
+        means several clocks (IST) is refused with the candidates unless the member's locale
+        settles it; a bare offset (UTC+5) is refused with the zones at that offset at `now`.
+        """
+        query = _searchable(text) if len(text) <= MAX_ZONE_LENGTH else ""
+        if not query:
+            raise ZoneError(Text("zones.help"))
+        found = _EXACT_ZONE_NAMES.get(query) or _CITIES.get(query)
+        if found is not None:
+            return found
+        named = self.names.get(query)
+        if named is not None:
+            chosen = self._preferred(named, locale)
+            if chosen is not None:
+                return chosen
+            shown = self._entry_order(named, locale)[:MAX_CANDIDATES_SHOWN]
+            raise ZoneError(
+                Text(
+                    "zones.ambiguous",
+                    {"name": named.label, "candidates": _candidates(shown, now)},
+                )
+            )
+        offset = parse_offset(query)
+        if offset is not None:
+            raise self._offset_error(offset, now, locale)
+        # Only prefix matches make sensible guesses; "xyz" is not a typo for a substring.
+        guesses = [zone for zone, rank in self._ranked(query, locale) if rank <= _NAME_PREFIX][:3]
+        parts = [Text("zones.unknown"), Text("zones.help")]
+        if guesses:
+            parts.append(Text("zones.did_you_mean", {"zones": ", ".join(guesses)}))
+        raise ZoneError(*parts)
+
+    def suggest(
+        self, query: str, *, now: datetime, locale: str | None = None, limit: int = 25
+    ) -> list[str]:
+        """Autocomplete choices, best first: exact match, then city prefix, then zone-name or
+        data-file-name prefix, then substring. Within a tier the member's own country's big
+        zones come first, then popular ones, their country's others, big cities, the rest.
+
+        An offset ("UTC+5") offers the zones at that offset at `now` and last the fixed-offset
+        zone, so keeping a fixed offset is the member's explicit pick.
+        """
+        needle = _searchable(query[:MAX_ZONE_LENGTH])
+        countries = self._countries_of(locale)
+        if not needle:
+            local = [z for z in (*self.popular, *self._major) if _COUNTRY.get(z) in countries]
+            return list(dict.fromkeys([*local, *self.popular]))[:limit]
+        offset = parse_offset(needle)
+        if offset is not None:
+            if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+                return []
+            found = self.at_offset(offset, now=now, locale=locale)
+            fixed = fixed_offset_zone(offset)
+            if fixed is None or limit < 2:
+                return (found or ([fixed] if fixed else []))[:limit]
+            return [*found[: limit - 1], fixed]
+        return [zone for zone, _ in self._ranked(needle, locale)][:limit]
+
+    def at_offset(
+        self, offset: timedelta, *, now: datetime, locale: str | None = None
+    ) -> list[str]:
+        """The offered zones whose UTC offset at `now` is `offset`, big and local ones first."""
+        _check_aware(now)
+        countries = self._countries_of(locale)
+        found = [name for name, zone in _ZONE_INFOS if now.astimezone(zone).utcoffset() == offset]
+        return sorted(found, key=lambda name: (*self._standing(name, countries), name))
+
+    def _ranked(self, needle: str, locale: str | None) -> list[tuple[str, int]]:
+        """(zone, tier) best first, each zone once, for a non-empty searchable query."""
+        countries = self._countries_of(locale)
+        best: dict[str, tuple[int, int, int, int, int, str]] = {}
+
+        def offer(zone: str, rank: int, preferred: bool = True, position: int = 0) -> None:
+            standing = self._standing(zone, countries)
+            key = (rank, 0 if preferred else 1, *standing, position, zone)
+            if zone not in best or key < best[zone]:
+                best[zone] = key
+
+        named = self.names.get(needle)
+        if named is not None:
+            # Alone in the exact tier (names never clash with zones or cities): in the order the
+            # error for an ambiguous name lists them.
+            for position, zone in enumerate(self._entry_order(named, locale)):
+                best[zone] = (_EXACT, 0, 0, 0, position, zone)
+
+        exact = _EXACT_ZONE_NAMES.get(needle)
+        if exact is not None:
+            offer(exact, _EXACT)
+        for name, key, city in _ZONE_INDEX:
+            if city == needle:
+                offer(name, _EXACT)
+            elif city.startswith(needle):
+                offer(name, _CITY_PREFIX)
+            elif key.startswith(needle):
+                offer(name, _NAME_PREFIX)
+            elif needle in key:
+                offer(name, _SUBSTRING)
+        for typed, entry in self.names.items():
+            if typed == needle:
+                continue
+            if typed.startswith(needle):
+                rank = _NAME_PREFIX
+            elif any(word.startswith(needle) for word in typed.split()):
+                rank = _SUBSTRING  # "european" finds CET, EET and WET
+            else:
+                continue
+            chosen = self._preferred(entry, locale)
+            for position, zone in enumerate(entry.zones):
+                offer(zone, rank, chosen is None or zone == chosen, position)
+        return [(zone, key[0]) for zone, key in sorted(best.items(), key=lambda item: item[1])]
+
+    def _preferred(self, entry: ZoneName, locale: str | None) -> str | None:
+        """The zone a name means for this member, or None when they must be asked."""
+        explicit = _for_locale(entry.locales, locale)
+        if explicit is not None or entry.ambiguous:
+            return explicit
+        countries = self._countries_of(locale)
+        return next((z for z in entry.zones if _COUNTRY.get(z) in countries), entry.zones[0])
+
+    def _entry_order(self, entry: ZoneName, locale: str | None) -> list[str]:
+        """A name's zones: the one the member means, their own country's, then the data file's
+        order (most likely first)."""
+        chosen = self._preferred(entry, locale)
+        countries = self._countries_of(locale)
+        return sorted(
+            entry.zones,
+            key=lambda zone: (zone != chosen, _COUNTRY.get(zone) not in countries),
+        )
+
+    def _standing(self, zone: str, countries: frozenset[str]) -> tuple[int, int]:
+        """How prominent a zone is for this member, lowest first: their own country's big
+        zones, popular zones, their country's other zones, big cities (in the data file's
+        order), the rest, and last the research stations of Antarctica and the Arctic."""
+        local = _COUNTRY.get(zone) in countries
+        order = self._major_order.get(zone, 0)
+        if local and zone in self._prominent:
+            return 0, order
+        if zone in self._popular:
+            return 1, 0
+        if local:
+            return 2, 0
+        if order:
+            return 3, order
+        return (5 if zone.startswith(("Antarctica/", "Arctic/")) else 4), 0
+
+    def _countries_of(self, locale: str | None) -> frozenset[str]:
+        return _for_locale(self._countries, locale) or frozenset()
+
+    def _offset_error(self, offset: timedelta, now: datetime, locale: str | None) -> ZoneError:
+        if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+            return ZoneError(Text("zones.offset_range"), Text("zones.help"))
+        label = format_offset(offset)
+        found = self.at_offset(offset, now=now, locale=locale)[:MAX_CANDIDATES_SHOWN]
+        if found:
+            parts = [Text("zones.offset", {"offset": label, "candidates": _candidates(found, now)})]
+        else:
+            parts = [Text("zones.offset_none", {"offset": label})]
+        fixed = fixed_offset_zone(offset)
+        if fixed is not None:
+            parts.append(Text("zones.offset_fixed", {"zone": fixed}))
+        return ZoneError(*parts)
+
+
+def parse_offset(query: str) -> timedelta | None:
+    """A UTC offset from "utc+5", "gmt-3", "utc+05:30", "+0530" or "+5" (already cleaned), or
+    None when the text is not an offset. The result may lie outside the offsets in use."""
+    match = _OFFSET.fullmatch(query)
+    if match is None:
+        return None
+    hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
+    if minutes > 59:
+        return timedelta(days=1)  # read as an offset, but out of range
+    offset = timedelta(hours=hours, minutes=minutes)
+    return -offset if match["sign"] == "-" else offset
+
+
+def format_offset(offset: timedelta | None) -> str:
+    """UTC+05:30 style, for labels and messages."""
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def fixed_offset_zone(offset: timedelta) -> str | None:
+    """The Etc/ zone that keeps `offset` all year (its sign is POSIX's, the reverse of UTC+N),
+    or None for zero (UTC is among the real zones) and offsets that are not whole hours."""
+    hours, rest = divmod(offset, timedelta(hours=1))
+    if rest or hours == 0 or not -12 <= hours <= 14:
+        return None
+    return f"Etc/GMT{-hours:+d}"
+
+
+def is_fixed_offset(zone: str) -> bool:
+    """Whether a stored zone is a fixed offset the member picked (no daylight saving)."""
+    return zone.startswith("Etc/GMT") and zone != "Etc/GMT"
+
+
+def local_time(zone: str, now: datetime) -> datetime:
+    """The wall-clock time in `zone` at `now`, for labels that help members pick theirs."""
+    _check_aware(now)
+    return now.astimezone(ZoneInfo(zone))
+
+
+def load_zones(path: Path) -> Zones:
+    """Read data/zones.toml, checking every zone against tzdata and every name for clashes."""
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    where = path.name
+    unknown = set(raw) - {"names", "ranking", "locales"}
+    if unknown:
+        raise ZoneDataError(f"{where}: unknown tables {sorted(unknown)}")
+    installed = available_timezones()
+
+    def zone_list(value: Any, context: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            raise ZoneDataError(f"{where}: {context} must be a non-empty list of zones")
+        for zone in value:
+            if zone not in installed or zone not in _OFFERED:
+                raise ZoneDataError(
+                    f"{where}: {context}: {zone!r} is not a current IANA zone name"
+                    " (use the zone it links to, e.g. Asia/Kolkata for Asia/Calcutta)"
+                )
+        if len(set(value)) != len(value):
+            raise ZoneDataError(f"{where}: {context} lists a zone twice")
+        return tuple(value)
+
+    names: dict[str, ZoneName] = {}
+    for number, item in enumerate(raw.get("names", []), start=1):
+        context = f"names entry {number}"
+        extra = set(item) - {"names", "zones", "ambiguous", "locales"}
+        if extra:
+            raise ZoneDataError(f"{where}: {context}: unknown keys {sorted(extra)}")
+        typed = item.get("names")
+        if not isinstance(typed, list) or not typed:
+            raise ZoneDataError(f"{where}: {context}: `names` must be a non-empty list")
+        zones = zone_list(item.get("zones"), f"{context} ({typed[0]})")
+        ambiguous = item.get("ambiguous", False)
+        if not isinstance(ambiguous, bool) or (ambiguous and len(zones) < 2):
+            raise ZoneDataError(f"{where}: {context}: `ambiguous` needs two zones or more")
+        locales = item.get("locales", {})
+        for locale, zone in locales.items():
+            if not _LOCALE.fullmatch(locale) or zone not in zones:
+                raise ZoneDataError(
+                    f"{where}: {context}: locale {locale!r} must name one of its zones"
+                )
+        for label in typed:
+            key = _searchable(label) if isinstance(label, str) else ""
+            if not key or len(label) > MAX_ZONE_LENGTH or parse_offset(key) is not None:
+                raise ZoneDataError(f"{where}: {context}: bad name {label!r}")
+            if key in names or key in _EXACT_ZONE_NAMES or key in _CITIES:
+                raise ZoneDataError(
+                    f"{where}: {context}: {label!r} is already a name, zone or city"
+                )
+            names[key] = ZoneName(label, zones, ambiguous, dict(locales))
+    ranking = raw.get("ranking", {})
+    popular = zone_list(ranking.get("popular"), "ranking.popular")
+    major = zone_list(ranking["major"], "ranking.major") if "major" in ranking else ()
+    countries: dict[str, tuple[str, ...]] = {}
+    for locale, codes in raw.get("locales", {}).items():
+        if not _LOCALE.fullmatch(locale) or not isinstance(codes, list):
+            raise ZoneDataError(f"{where}: locales.{locale} must be a list of country codes")
+        missing = [code for code in codes if code not in _COUNTRY.values()]
+        if missing:
+            raise ZoneDataError(f"{where}: locales.{locale}: no zones for {missing}")
+        countries[locale] = tuple(codes)
+    return Zones(names, popular, major, countries)
+
+
+def _candidates(zones: Iterable[str], now: datetime) -> tuple[Text, ...]:
+    return tuple(
+        Text("zones.candidate", {"zone": zone, "time": f"{local_time(zone, now):%H:%M}"})
+        for zone in zones
+    )
+
+
+def _for_locale(table: Mapping[str, Any], locale: str | None) -> Any:
+    """The entry for a Discord locale ("en-US"), else for its language ("en")."""
+    if not locale:
+        return None
+    found = table.get(locale)
+    return found if found is not None else table.get(locale.split("-", 1)[0])
+
+
+def _check_aware(value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("expected a timezone-aware datetime")
+
+
+# --- Booking links ------------------------------------------------------------------------------
 
 
 def is_safe_https_url(text: str, max_length: int = 512) -> bool:
@@ -174,80 +553,73 @@ def is_safe_https_url(text: str, max_length: int = 512) -> bool:
     )
 
 
+# --- Normalising and the zone index -----------------------------------------------------------
+
+
 def _clean(text: str) -> str:
     """Normalise pasted or phone-typed input so it parses like plain typed ASCII.
 
-    NFKC folds full-width digits and colons; format characters (zero-width spaces, BOMs,
-    direction marks) are dropped; case and runs of whitespace are flattened.
+    NFKC folds full-width digits and colons; dashes and minus signs become "-" (phones turn
+    "mon-fri" into "mon\u2013fri"); format characters (zero-width spaces, BOMs, direction marks) are
+    dropped; case and runs of whitespace are flattened.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     return " ".join(text.lower().split())
-
-
-def _day_index(word: str, help_text: str) -> int:
-    if len(word) >= 3:
-        for index, name in enumerate(_LOWER_DAY_NAMES):
-            if name.startswith(word):
-                return index
-    if word.isascii() and word.isalpha() and len(word) <= 12:
-        raise TimeParseError(f"'{word}' is not a day. {help_text}")
-    raise TimeParseError(help_text)
-
-
-def _ranked_zones(needle: str) -> list[tuple[int, bool, str]]:
-    exact = _EXACT_ZONE_NAMES.get(needle)
-    ranked: list[tuple[int, bool, str]] = []
-    for name, key, city in _ZONE_INDEX:
-        if name == exact or city == needle:
-            rank = _EXACT
-        elif city.startswith(needle):
-            rank = _CITY_PREFIX
-        elif key.startswith(needle):
-            rank = _NAME_PREFIX
-        elif needle in key:
-            rank = _SUBSTRING
-        else:
-            continue
-        ranked.append((rank, name not in POPULAR_ZONES, name))
-    return sorted(ranked)
 
 
 def _searchable(text: str) -> str:
     return _clean(text).replace("_", " ")
 
 
-def _load_zone_index() -> tuple[tuple[str, str, str], ...]:
-    """(zone, searchable zone name, searchable city) for every zone offered.
+def _load_zone_index() -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+    """(zone, searchable zone name, searchable city) for every zone offered, and each zone's
+    country.
 
     zone.tab lists one familiar zone per country region (Europe/Oslo, Asia/Kolkata), leaving out
     legacy links (US/Eastern) and fixed offsets (EST, Etc/GMT+5) that would clutter a picker.
     """
     table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    names = {
-        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
-    }
-    return tuple(
+    rows = [line.split("\t") for line in table.splitlines() if line and not line.startswith("#")]
+    country = {row[2]: row[0] for row in rows}
+    index = tuple(
         (name, _searchable(name), _searchable(name.rsplit("/", 1)[-1]))
-        for name in sorted(names | {"UTC"})
+        for name in sorted({*country, "UTC"})
     )
+    return index, country
 
 
 def _load_exact_zone_names(index: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
-    """Searchable name -> zone to store, for offered zones, aliases and links into them.
+    """Searchable name -> zone to store, for offered zones, links into them and the fixed
+    offsets (Etc/GMT-5), which are never suggested but stored when a member picks one.
 
-    Links without a slash (EST, GB, Japan) are left out: most are abbreviations or countries.
+    Links without a slash (EST, GB, Japan) are left out: most are abbreviations or countries,
+    whose meaning data/zones.toml decides.
     """
     offered = {name for name, _, _ in index}
     source = files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
-    links = (line.split()[1:3] for line in source.splitlines() if line.startswith("L "))
+    lines = [line.split() for line in source.splitlines()]
+    utc = {"Etc/UTC", "Etc/GMT"}
     exact = {
-        _searchable(link): target for target, link in links if target in offered and "/" in link
+        _searchable(fields[1]): fields[1]
+        for fields in lines
+        if fields and fields[0] == "Z" and is_fixed_offset(fields[1])
     }
-    exact |= {_searchable(name): name for name in offered}
-    return exact | ZONE_ALIASES
+    for fields in lines:
+        if fields and fields[0] == "L" and "/" in fields[2]:
+            target, link = fields[1], fields[2]
+            if target in offered:
+                exact[_searchable(link)] = target
+            elif target in utc:
+                exact[_searchable(link)] = "UTC"
+    exact |= {_searchable(name): "UTC" for name in utc}
+    return exact | {_searchable(name): name for name in offered}
 
 
 # Built at import (a few ms) so the first autocomplete request is as fast as the rest.
-_ZONE_INDEX = _load_zone_index()
+_ZONE_INDEX, _COUNTRY = _load_zone_index()
+_OFFERED = frozenset(name for name, _, _ in _ZONE_INDEX)
 _EXACT_ZONE_NAMES = _load_exact_zone_names(_ZONE_INDEX)
+_CITIES = {city: name for name, _, city in reversed(_ZONE_INDEX)}
+"""City -> zone; where two zones share a city name the first in alphabetical order wins."""
+_ZONE_INFOS = tuple((name, ZoneInfo(name)) for name, _, _ in _ZONE_INDEX)

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import day_choices, region_choices, zone_choices
+from bot.autocomplete import day_choices, member_locale, region_choices, zone_choices
 from bot.client import SciaticaBot
 from bot.embeds import COLOUR_INFO
 from bot.errors import UserFacingError, safe_autocomplete
@@ -21,14 +21,7 @@ from bot.recurrence import (
     schedule_from_json,
     schedule_to_json,
 )
-from bot.timeparse import (
-    TimeParseError,
-    ZoneError,
-    is_safe_https_url,
-    parse_days,
-    parse_time,
-    resolve_zone,
-)
+from bot.timeparse import InputError, is_safe_https_url, parse_days, parse_time
 from bot.views import OwnedView
 
 log = logging.getLogger("cogs.config")
@@ -284,9 +277,9 @@ class Config(
     )
     @app_commands.describe(
         channel="Where to post it.",
-        time="When: 8:00, 8am, 12:30 pm or 15:00.",
-        days="every day, weekdays, weekends, or days like mon, wed, fri.",
-        timezone="The server's time zone, e.g. Europe/London or london.",
+        time="When: 8:00, 8am, 12:30 pm, 15:00, 7.30 or noon.",
+        days="every day, weekdays, weekends, a range like mon-fri, or days like mon, wed, fri.",
+        timezone="The server's time zone, e.g. Europe/London, london or EST.",
         role="Optional: the one role to mention when it is posted.",
     )
     async def stretch_break(
@@ -299,12 +292,16 @@ class Config(
         role: discord.Role | None = None,
     ) -> None:
         guild_id = _guild(interaction)
+        now = self.bot.clock.now()
         try:
-            schedule = WeeklySchedule(parse_time(time), parse_days(days), resolve_zone(timezone))
-        except (TimeParseError, ZoneError) as exc:
-            raise UserFacingError(str(exc)) from exc
+            zone = self.bot.content.zones.resolve(
+                timezone, now=now, locale=member_locale(interaction)
+            )
+            schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
+        except InputError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
         self._ensure_can_post(interaction, channel)
-        first = next_occurrence(schedule, self.bot.clock.now())
+        first = next_occurrence(schedule, now)
         store = self.bot.reminders
         old = await store.guild_reminder(guild_id, "stretch_break")
         previous = describe(schedule_from_json(old.schedule)) if old else None
@@ -343,7 +340,13 @@ class Config(
     async def zone_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(
+            self.bot.content.zones,
+            self.bot.messages,
+            current,
+            now=self.bot.clock.now(),
+            locale=member_locale(interaction),
+        )
 
     @app_commands.command(name="stretch-break-off", description="Stop the community stretch break.")
     async def stretch_break_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:

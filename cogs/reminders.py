@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import day_choices, zone_choices
+from bot.autocomplete import day_choices, member_locale, zone_choices
 from bot.checks import require_feature
 from bot.client import SciaticaBot
 from bot.database import Claim, ReminderRow
@@ -30,14 +30,7 @@ from bot.recurrence import (
 )
 from bot.routine import StretchRoutineView
 from bot.scheduler import delivery_nonce
-from bot.timeparse import (
-    TimeParseError,
-    ZoneError,
-    is_safe_https_url,
-    parse_days,
-    parse_time,
-    resolve_zone,
-)
+from bot.timeparse import InputError, is_safe_https_url, parse_days, parse_time
 from bot.views import guarded
 
 DEFAULT_MASSAGE_TIME = time(10, 0)
@@ -136,9 +129,9 @@ class Reminders(
 
     @app_commands.command(name="stretch", description="Get a DM to do your stretches.")
     @app_commands.describe(
-        time="When, in your time: 8:00, 8am, 8:30 pm or 20:30.",
-        days="every day, weekdays, weekends, or days like mon, wed, fri.",
-        timezone="Your time zone, e.g. Europe/London or just london (remembered).",
+        time="When, in your time: 8:00, 8am, 8:30 pm, 20:30, 7.30 or noon.",
+        days="every day, weekdays, weekends, a range like mon-fri, or days like mon, wed, fri.",
+        timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
         note="A short note to yourself, shown in the DM.",
     )
     async def stretch(
@@ -149,11 +142,11 @@ class Reminders(
         timezone: str | None = None,
         note: str | None = None,
     ) -> None:
-        zone = await self._zone_for(interaction.user.id, timezone)
+        zone = await self._zone_for(interaction, timezone)
         try:
             schedule: Schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
-        except TimeParseError as exc:
-            raise UserFacingError(str(exc)) from exc
+        except InputError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
         if note is not None and len(note) > NOTE_LIMIT:
             raise UserFacingError(self.bot.messages("reminders.note_too_long", limit=NOTE_LIMIT))
         await self._create(interaction, "stretch", schedule, zone, note=note, link=None)
@@ -170,7 +163,7 @@ class Reminders(
         every_weeks="How often, in weeks (1 to 12).",
         weekday="Which day (default: today).",
         time="When, in your time (default 10:00).",
-        timezone="Your time zone, e.g. Europe/London or just london (remembered).",
+        timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
         link="Your own https booking link (default: your server's, if it has one).",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
@@ -187,12 +180,12 @@ class Reminders(
             raise UserFacingError(self.bot.messages("reminders.bad_weeks"))
         if link is not None and not is_safe_https_url(link.strip()):
             raise UserFacingError(self.bot.messages("reminders.bad_link"))
-        zone = await self._zone_for(interaction.user.id, timezone)
+        zone = await self._zone_for(interaction, timezone)
         today = local_date(self._now(), zone)
         try:
             at = parse_time(time) if time else DEFAULT_MASSAGE_TIME
-        except TimeParseError as exc:
-            raise UserFacingError(str(exc)) from exc
+        except InputError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
         day = today.weekday() if weekday is None else weekday
         if not 0 <= day <= 6:
             raise UserFacingError(self.bot.messages("reminders.bad_weeks"))
@@ -202,16 +195,24 @@ class Reminders(
             interaction, "massage", schedule, zone, note=None, link=link.strip() if link else None
         )
 
-    async def _zone_for(self, user_id: int, typed: str | None) -> str:
+    async def _zone_for(
+        self, interaction: discord.Interaction[SciaticaBot], typed: str | None
+    ) -> str:
         if typed:
-            try:
-                return resolve_zone(typed)
-            except ZoneError as exc:
-                raise UserFacingError(str(exc)) from exc
-        member = await self.store.member(user_id)
+            return self._resolve_zone(interaction, typed)
+        member = await self.store.member(interaction.user.id)
         if member is None or member.timezone is None:
             raise UserFacingError(self.bot.messages("reminders.need_timezone"))
         return member.timezone
+
+    def _resolve_zone(self, interaction: discord.Interaction[SciaticaBot], typed: str) -> str:
+        """The zone the member means, judged by their Discord language; else their refusal."""
+        try:
+            return self.bot.content.zones.resolve(
+                typed, now=self._now(), locale=member_locale(interaction)
+            )
+        except InputError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
 
     async def _create(
         self,
@@ -308,7 +309,7 @@ class Reminders(
             colour=COLOUR_REMINDER,
         )
         days = await self._streak(interaction.user.id)
-        embed.set_footer(text=text("reminders.streak", days=days).replace("**", ""))
+        embed.set_footer(text=text("reminders.streak", count=days).replace("**", ""))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     def _list_line(self, number: int, row: ReminderRow) -> str:
@@ -415,12 +416,11 @@ class Reminders(
         return [c for c in choices if needle in c.name.lower()][:25]
 
     @app_commands.command(name="timezone", description="Set your time zone for new reminders.")
-    @app_commands.describe(zone="Start typing a city or zone, e.g. london or America/Toronto.")
+    @app_commands.describe(
+        zone="Start typing a city, zone or abbreviation: london, Asia/Tokyo, EST."
+    )
     async def timezone(self, interaction: discord.Interaction[SciaticaBot], zone: str) -> None:
-        try:
-            resolved = resolve_zone(zone)
-        except ZoneError as exc:
-            raise UserFacingError(str(exc)) from exc
+        resolved = self._resolve_zone(interaction, zone)
         await self.store.save_member(interaction.user.id, self._unix(), timezone=resolved)
         local = self._now().astimezone(ZoneInfo(resolved)).strftime("%H:%M")
         await interaction.response.send_message(
@@ -435,7 +435,13 @@ class Reminders(
     async def zone_autocomplete(
         self, interaction: discord.Interaction[SciaticaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+        return zone_choices(
+            self.bot.content.zones,
+            self.bot.messages,
+            current,
+            now=self._now(),
+            locale=member_locale(interaction),
+        )
 
     # --- delivery ------------------------------------------------------------------------
 
@@ -516,7 +522,7 @@ class Reminders(
             await self.store.record_completion(
                 reminder.user_id, reminder.id, today.isoformat(), int(now.timestamp())
             )
-            reply = text("reminders.marked_done", days=await self._streak(reminder.user_id))
+            reply = text("reminders.marked_done", count=await self._streak(reminder.user_id))
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
             await self.store.reschedule(reminder.id, min(until, reminder.next_due_at))
@@ -529,7 +535,7 @@ class Reminders(
             reply = text("reminders.marked_booked")
         else:
             await self.store.set_status([reminder.id], "paused", None, {})
-            reply = text("reminders.paused_one")
+            reply = text("reminders.paused_from_dm")
         self.bot.scheduler.wake()
         await interaction.response.edit_message(content=reply, view=_without_actions(interaction))
 

@@ -1010,8 +1010,10 @@ class FakeDiscord:
         *,
         guild_id: int | None = None,
         channel_id: int | None = None,
+        locale: str = "en-US",
     ) -> Interaction:
-        """A member runs a slash command, resolved by name from the synced tree."""
+        """A member runs a slash command, resolved by name from the synced tree; `locale` is
+        their Discord client's language."""
         command, path = self._find_command(name, guild_id)
         resolved: dict[str, dict[str, Any]] = {}
         guild = self.guilds.get(guild_id) if guild_id else None
@@ -1023,7 +1025,9 @@ class FakeDiscord:
             data["resolved"] = resolved
         if guild_id is not None and command.get("guild_id"):
             data["guild_id"] = str(guild_id)
-        return await self._send_interaction(2, data, self._context(user, guild_id, channel_id))
+        return await self._send_interaction(
+            2, data, self._context(user, guild_id, channel_id), locale=locale
+        )
 
     async def autocomplete(
         self,
@@ -1034,6 +1038,7 @@ class FakeDiscord:
         value: str,
         options: dict[str, Any] | None = None,
         guild_id: int | None = None,
+        locale: str = "en-US",
     ) -> list[dict[str, Any]]:
         command, path = self._find_command(name, guild_id)
         values = {**(options or {}), focused: value}
@@ -1043,7 +1048,9 @@ class FakeDiscord:
             command.get("options") or [], path, values, focused, resolved, guild
         )
         data = {"id": command["id"], "name": command["name"], "type": 1, "options": built}
-        ix = await self._send_interaction(4, data, self._context(user, guild_id, None))
+        ix = await self._send_interaction(
+            4, data, self._context(user, guild_id, None), locale=locale
+        )
         response = await ix.response(timeout=5)
         assert response.type == 8, f"autocomplete answered with callback type {response.type}"
         return list(ix.choices or [])
