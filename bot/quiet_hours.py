@@ -109,8 +109,8 @@ class QuietHours:
     def _window_at(self, instant: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
         _check_aware(instant)
         day = _local_date(instant, tz)
-        # The clock can run back across midnight (Santiago falls back 24:00 -> 23:00), so look
-        # a day further each way than the window's length alone would need.
+        # A window starts on its own day and ends by the next, give or take a gap pushing an
+        # end past midnight or a fall-back over it; a day more each way covers those.
         for offset in range(-2, 2):
             start, end = self._window(day + offset * _ONE_DAY, tz)
             if start <= instant < end:
