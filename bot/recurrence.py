@@ -134,7 +134,8 @@ def next_occurrence(schedule: Schedule, after: datetime) -> datetime:
     """
     _check_aware(after)
     if isinstance(schedule, AfterDoneSchedule):
-        return (after + schedule.wait).astimezone(UTC)
+        # In UTC: adding to a zoned datetime would add wall-clock hours, not elapsed ones.
+        return after.astimezone(UTC) + schedule.wait
     zone = ZoneInfo(schedule.zone)
     # Start a day early: near a transition at midnight a slot's date can trail `after`'s date.
     start = after.astimezone(zone).date() - _ONE_DAY
@@ -189,7 +190,7 @@ def after_done_due(
     events = [active_since, *(at for at in (last_done_at, last_sent_at) if at is not None)]
     for event in events:
         _check_aware(event)
-    return (max(events) + schedule.wait).astimezone(UTC)
+    return max(event.astimezone(UTC) for event in events) + schedule.wait
 
 
 def describe(schedule: Schedule) -> str:

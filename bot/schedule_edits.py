@@ -166,7 +166,7 @@ def next_due_after_edit(
     due = after_done_due(
         new, last_done_at=last_done_at, last_sent_at=sent, active_since=active_since
     )
-    return due if due > floor else (floor + _ONE_SECOND).astimezone(UTC)
+    return due if due > floor else floor.astimezone(UTC) + _ONE_SECOND
 
 
 def resume_at(paused_at: datetime, days: int, zone: str) -> datetime:
