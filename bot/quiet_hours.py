@@ -185,10 +185,14 @@ def plan_delivery(
     Storing the result: `Send` -> claim a delivery with due_at = occurrence (nonce and ledger
     dedupe it), clear the hold, next_due_at = next; `Skip` -> clear the hold, next_due_at =
     next; `Hold` -> no delivery, store the hold, next_due_at = until. Every time stored is after
-    `now`, so one wake-up never causes more than one DM.
+    `now`, so one wake-up never causes more than one DM. Whatever else sets next_due_at clears
+    the hold too: an edit (see bot.schedule_edits) or a Done on an after-done reminder (the
+    member has stretched, so the held nudge is owed no more).
     """
     _check_aware(scheduled)
     _check_aware(now)
+    # Differences of datetimes sharing a zone are wall-clock differences: work in UTC.
+    scheduled, now = scheduled.astimezone(UTC), now.astimezone(UTC)
     if quiet is not None and zone is None:
         raise ValueError("quiet hours need the zone they are read in")
     plan: Delivery = plan_due(scheduled, now, schedule, grace)
