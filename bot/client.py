@@ -171,7 +171,8 @@ class SciaticaBot(commands.Bot):
     ) -> None:
         self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.reminders.take_closed_dms_notice(interaction.user.id):
-            await send_private(interaction, self.messages("reminders.dms_closed_notice"))
+            own = "" if interaction.is_guild_integration() else "_account"
+            await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: forget its settings, audit trail and stretch breaks."""
