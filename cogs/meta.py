@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import weakref
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -15,11 +17,13 @@ from bot.client import SciaticaBot
 from bot.embeds import COLOUR_INFO
 
 HELP_FIELD_LIMIT = 1024
+RootCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 
 
 class Meta(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
+        self._offers: weakref.WeakKeyDictionary[RootCommand, Offer] = weakref.WeakKeyDictionary()
 
     @app_commands.command(name="help", description="List every command with what it does.")
     @app_commands.allowed_installs(guilds=True, users=True)
@@ -42,7 +46,7 @@ class Meta(commands.Cog):
         shown = {
             root.name
             for root in tree.get_commands(type=discord.AppCommandType.chat_input)
-            if place is None or offered(Offer.from_payload(root.to_dict(tree)), place)
+            if place is None or offered(self._offer(root), place)
         }
         grouped: dict[str, list[str]] = {}
         for command in tree.walk_commands():
@@ -55,6 +59,14 @@ class Meta(commands.Cog):
                 f"`/{command.qualified_name}` — {command.description}"
             )
         return dict(sorted(grouped.items()))
+
+    def _offer(self, root: RootCommand) -> Offer:
+        """Where a top-level command is offered, from the body it is synced with; commands do
+        not change once loaded, so each is read once (a reloaded cog brings new objects)."""
+        offer = self._offers.get(root)
+        if offer is None:
+            offer = self._offers[root] = Offer.from_payload(root.to_dict(self.bot.tree))
+        return offer
 
     @app_commands.command(name="about", description="Version, uptime, and what data the bot keeps.")
     @app_commands.allowed_installs(guilds=True, users=True)
