@@ -214,6 +214,10 @@ class _PoseReader:
             hip, knee = joints["hip"], joints[f"{side}_knee"]
             ankle, toe = joints[f"{side}_ankle"], joints[f"{side}_toe"]
             shin, foot, thigh = _sub(ankle, knee), _sub(toe, ankle), _sub(hip, knee)
+            bend = 180 - _angle_between(shin, thigh)
+            # a knee that flexes has the thigh and the toes on opposite sides of the shin
+            if bend > KNEE_STRAIGHT and _cross(shin, foot) * _cross(shin, thigh) > 0:
+                raise self.fail(f"{where}.{side}_knee", "bends the wrong way")
             ankle_angle = _angle_between(shin, foot)
             if not ANKLE_RANGE[0] <= ankle_angle <= ANKLE_RANGE[1]:
                 raise self.fail(
@@ -221,10 +225,6 @@ class _PoseReader:
                     f"makes a {ankle_angle:.0f}° ankle; an ankle goes from "
                     f"{ANKLE_RANGE[0]:.0f}° to {ANKLE_RANGE[1]:.0f}°",
                 )
-            bend = 180 - _angle_between(shin, thigh)
-            # a knee flexes with the thigh on the side the toes point to, never the other way
-            if bend > KNEE_STRAIGHT and _cross(shin, foot) * _cross(shin, thigh) > 0:
-                raise self.fail(f"{where}.{side}_knee", "bends the wrong way")
 
 
 def _bone_part(joint: str) -> str:
