@@ -825,8 +825,9 @@ def _panels(pose: Pose) -> tuple[list[tuple[float, float, float, float]], float,
     stack_h = (height - 2 * margin - count * band - (count - 1) * gap / 2) / count
     side = min(side_w / w, side_h / h)
     stack = min(stack_w / w, stack_h / h) if count == 2 else 0.0
-    scale = min(max(side, stack), MAX_SCALE * SS)
-    if stack > side:
+    stacked = stack > side * 0.92  # as large, or nearly: a person lying down is long and low
+    scale = min(stack if stacked else side, MAX_SCALE * SS)
+    if stacked:
         top = margin + band
         boxes = []
         for _ in range(count):
