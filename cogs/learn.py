@@ -18,7 +18,7 @@ from bot.checks import (
 )
 from bot.client import SciaticaBot
 from bot.content import Stretch, Topic
-from bot.embeds import stretch_embed, topic_embed
+from bot.embeds import picture_file, stretch_embed, topic_embed
 from bot.errors import UserFacingError, safe_autocomplete
 from bot.routine import StretchRoutineView
 from bot.views import guarded
@@ -146,18 +146,17 @@ class Learn(commands.Cog):
         name="routine", description="A guided stretching routine, one stretch per step."
     )
     async def routine(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        view = StretchRoutineView(self.bot, interaction.user.id)
-        await interaction.response.send_message(
-            embed=view.current_embed(), view=view, ephemeral=True
-        )
-        view.origin = interaction
+        await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
 
     @stretch.command(name="show", description="Show one stretch with how-to and cautions.")
     @app_commands.describe(name="Start typing a stretch name.")
     async def show(self, interaction: discord.Interaction[SciaticaBot], name: str) -> None:
         stretch = self._find_stretch(name)
+        picture = self.bot.content.pictures.picture(stretch.slug)
         await interaction.response.send_message(
-            embed=stretch_embed(self.bot.content.library, stretch), ephemeral=True
+            embed=stretch_embed(self.bot.content.library, stretch, picture=picture),
+            file=picture_file(picture),
+            ephemeral=True,
         )
 
     @show.autocomplete("name")

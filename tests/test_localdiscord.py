@@ -1,11 +1,12 @@
 """The local Discord itself: it must reject what Discord rejects, or the e2e suite proves little."""
 
 import asyncio
+import json
 
 import aiohttp
 import pytest
 
-from tests.localdiscord import FakeDiscord
+from tests.localdiscord import FakeDiscord, limits
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
 from tests.localdiscord.models import NotOffered, Session
 
@@ -266,3 +267,135 @@ async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
     assert elsewhere.id not in [g.id for g in server._bot_guilds()]
     server.add_bot_to_guild(elsewhere.id)
     assert elsewhere.id in [g.id for g in server._bot_guilds()]
+
+
+def upload(payload, *files):
+    form = aiohttp.FormData()
+    form.add_field("payload_json", json.dumps(payload), content_type="application/json")
+    for index, (name, data) in enumerate(files):
+        form.add_field(f"files[{index}]", data, filename=name, content_type="image/png")
+    return form
+
+
+PICTURE = {"image": {"url": "attachment://a.png"}, "title": "t"}
+
+
+async def test_uploads_are_recorded_with_alt_text_and_shown_by_the_embed(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    payload = {
+        "embeds": [PICTURE],
+        "attachments": [{"id": 0, "filename": "a.png", "description": "a person lying down"}],
+    }
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        async with http.post(url, data=upload(payload, ("a.png", b"x" * 1234))) as response:
+            assert response.status == 200
+            message = await response.json()
+    [attachment] = message["attachments"]
+    assert attachment["filename"] == "a.png" and attachment["size"] == 1234
+    assert attachment["description"] == "a person lying down"
+    assert message["embeds"][0]["image"]["url"] == attachment["url"]  # as Discord returns it
+    assert server.requests[-1].json["embeds"][0]["image"]["url"] == "attachment://a.png"
+    assert server.dm_messages(user.id)[0]["attachments"] == [attachment]
+
+
+@pytest.mark.parametrize(
+    ("payload", "files"),
+    [
+        ({"embeds": [PICTURE]}, []),  # shows a file nobody uploaded
+        ({"embeds": [PICTURE]}, [("b.png", b"x")]),  # a name that matches no file
+        ({"embeds": [{"thumbnail": {"url": "attachment://c.png"}}]}, [("a.png", b"x")]),
+        ({"attachments": [{"id": 1, "filename": "a.png"}]}, [("a.png", b"x")]),  # no files[1]
+        ({"attachments": [{"id": 0, "description": "d" * 1025}]}, [("a.png", b"x")]),
+        ({}, [(f"{n}.png", b"x") for n in range(11)]),  # more than 10 files
+    ],
+)
+async def test_attachments_that_discord_refuses_are_refused(server, payload, files):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        body = upload(payload, *files) if files else None
+        async with http.post(url, **({"data": body} if body else {"json": payload})) as response:
+            assert response.status == 400
+            assert (await response.json())["code"] == 50035
+    assert server.dm_messages(user.id) == []
+
+
+async def test_a_file_over_the_upload_limit_is_too_large(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    big = b"x" * (limits.UPLOAD_LIMIT + 1)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        async with http.post(url, data=upload({}, ("big.png", big))) as response:
+            assert response.status == 413
+            assert (await response.json())["code"] == 40005
+        just = b"x" * limits.UPLOAD_LIMIT
+        async with http.post(url, data=upload({}, ("just.png", just))) as response:
+            assert response.status == 200
+    assert [r.status for r in server.rejections] == [413]
+
+
+async def test_edits_replace_keep_or_drop_attachments(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        first = {"embeds": [PICTURE], "attachments": [{"id": 0, "filename": "a.png"}]}
+        async with http.post(url, data=upload(first, ("a.png", b"1"))) as response:
+            message = await response.json()
+        edit = f"{url}/{message['id']}"
+        kept = {"embeds": [PICTURE], "attachments": [{"id": message["attachments"][0]["id"]}]}
+        async with http.patch(edit, json=kept) as response:
+            assert response.status == 200
+            assert [a["filename"] for a in (await response.json())["attachments"]] == ["a.png"]
+        swapped = {
+            "embeds": [{"image": {"url": "attachment://b.png"}}],
+            "attachments": [{"id": 0, "filename": "b.png", "description": "second"}],
+        }
+        async with http.patch(edit, data=upload(swapped, ("b.png", b"22"))) as response:
+            [attachment] = (await response.json())["attachments"]
+            assert (attachment["filename"], attachment["size"]) == ("b.png", 2)
+        # the old file is gone: an embed may no longer show it
+        async with http.patch(edit, json={"embeds": [PICTURE]}) as response:
+            assert response.status == 400
+        async with http.patch(edit, json={"embeds": [], "attachments": []}) as response:
+            assert (await response.json())["attachments"] == []
+
+
+async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
+    guild = server.add_guild()
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    server.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    ]
+    server._session = Session("no-bot")
+    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    reply = {
+        "type": 4,
+        "data": {
+            "embeds": [PICTURE],
+            "attachments": [{"id": 0, "filename": "a.png", "description": "alt"}],
+        },
+    }
+    async with aiohttp.ClientSession() as http:
+        callback = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        async with http.post(callback, data=upload(reply, ("a.png", b"abc"))) as response:
+            assert response.status == 204
+        [attachment] = ix.message()["attachments"]
+        assert attachment["description"] == "alt" and ix.files == [("a.png", b"abc")]
+        original = (
+            f"{server.api_base}/webhooks/{server.application_id}/{ix.token}/messages/@original"
+        )
+        edit = {
+            "embeds": [{"image": {"url": "attachment://b.png"}}],
+            "attachments": [{"id": 0, "filename": "b.png"}],
+        }
+        async with http.patch(original, data=upload(edit, ("b.png", b"abcd"))) as response:
+            assert response.status == 200
+        assert [a["filename"] for a in ix.message()["attachments"]] == ["b.png"]
+        async with http.patch(original, json={"embeds": [PICTURE]}) as response:
+            assert response.status == 400  # a.png went with the edit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import itertools
 import json
 import re
@@ -426,8 +427,10 @@ class FakeDiscord:
         )
         self.requests.append(recorded)
         code = recorded.response.get("code") if isinstance(recorded.response, dict) else None
-        if (response.status in (400, 404) and code in (50035, 10062, 40060, 50006)) or (
-            response.status == 403 and code == MISSING_ACCESS
+        if (
+            (response.status in (400, 404) and code in (50035, 10062, 40060, 50006))
+            or (response.status == 413 and code == 40005)
+            or (response.status == 403 and code == MISSING_ACCESS)
         ):
             self.rejections.append(recorded)
         await self._notify()
@@ -609,12 +612,21 @@ class FakeDiscord:
         }.get(kind, lambda _: [])(data)
         if problems:
             raise _Reject.form(problems)
-        ix.files.extend(request[FILES])
+        files = request[FILES]
+        source = ix.payload.get("message")
+        attachments: list[dict[str, Any]] = []
+        if kind == 4:
+            attachments = self._attachments(data, files, None)
+        elif kind == 7 and source is not None:
+            attachments = self._attachments(data, files, self.messages[int(source["id"])])
+        elif files:
+            raise _Reject.form([f"callback type {kind} takes no files"])
+        ix.files.extend(files)
         message: dict[str, Any] | None = None
         channel_id = int(ix.payload["channel_id"])
         if kind == 4:
             message = self._message(channel_id, data, webhook=True)
-            self._attach(message, request[FILES])
+            self._show(message, attachments)
             ix.original_id = int(message["id"])
             self.origins[ix.original_id] = ix.payload
             if not message["flags"] & EPHEMERAL:
@@ -633,6 +645,7 @@ class FakeDiscord:
             ix.original_id = int(message["id"])
             if kind == 7:
                 self._edit(message, data)
+                self._show(message, attachments)
         elif kind == 8:
             ix.choices = data.get("choices") or []
         elif kind == 9:
@@ -656,17 +669,65 @@ class FakeDiscord:
             }
         )
 
-    def _attach(self, message: dict[str, Any], files: list[tuple[str, bytes]]) -> None:
-        message["attachments"] = [
-            {
-                "id": str(self.next_id()),
-                "filename": name,
-                "size": len(data),
-                "url": f"https://cdn.invalid/{name}",
-                "proxy_url": f"https://cdn.invalid/{name}",
-            }
-            for name, data in files
-        ]
+    def _attachments(
+        self, body: dict[str, Any], files: list[tuple[str, bytes]], edited: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        """The attachments a message will have, as Discord works them out, or the rejection:
+        413 for too many bytes, 400 for an `attachments` entry or `attachment://` that matches
+        no file. `edited` is the message an edit changes (None for a new message)."""
+        problem = limits.upload_too_large(files)
+        if problem is not None:
+            raise _Reject(
+                413, {"message": "Request entity too large", "code": 40005, "why": problem}
+            )
+        existing = list((edited or {}).get("attachments") or [])
+        listed = body.get("attachments")
+        if listed is None:  # no list: an edit keeps what it had and adds the new files
+            result = [*existing, *(self._uploaded(name, data, None) for name, data in files)]
+        else:
+            by_id = {str(attachment["id"]): attachment for attachment in existing}
+            result = []
+            for entry in listed:
+                ident = entry.get("id") if isinstance(entry, dict) else None
+                if isinstance(ident, int) and 0 <= ident < len(files):
+                    name, data = files[ident]
+                    name = entry.get("filename") or name
+                    result.append(self._uploaded(name, data, entry.get("description")))
+                elif str(ident) in by_id:
+                    result.append(by_id[str(ident)])
+        # an edit that leaves the embeds alone keeps showing the message's own files
+        checked = body if "embeds" in body or edited is None else {**body, "embeds": []}
+        problems = limits.attachment_problems(checked, len(files), existing, result)
+        if problems:
+            raise _Reject.form(problems)
+        return result
+
+    def _uploaded(self, name: str, data: bytes, description: str | None) -> dict[str, Any]:
+        ident = str(self.next_id())
+        url = f"https://cdn.invalid/attachments/{ident}/{name}"
+        attachment = {
+            "id": ident,
+            "filename": name,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "image/png" if name.endswith(".png") else "application/octet-stream",
+        }
+        if description is not None:
+            attachment["description"] = description
+        return attachment
+
+    def _show(self, message: dict[str, Any], attachments: list[dict[str, Any]]) -> None:
+        """Store the attachments; embeds then point at their CDN address, as Discord returns."""
+        message["attachments"] = attachments
+        urls = {a["filename"]: a["url"] for a in attachments}
+        message["embeds"] = copy.deepcopy(message.get("embeds") or [])  # the request stays as sent
+        for embed in message["embeds"]:
+            for key, field in limits.EMBED_MEDIA:
+                media = embed.get(key) or {}
+                url = media.get(field) or ""
+                if url.startswith(limits.ATTACHMENT_URL):
+                    media[field] = urls[url.removeprefix(limits.ATTACHMENT_URL)]
 
     def _interaction_for(self, token: str) -> Interaction:
         ix = self.interactions.get(token)
@@ -694,9 +755,10 @@ class FakeDiscord:
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
-        message = self._edit(self._target(ix, message_id), body)
-        if request[FILES]:
-            self._attach(message, request[FILES])
+        target = self._target(ix, message_id)
+        attachments = self._attachments(body, request[FILES], target)
+        message = self._edit(target, body)
+        self._show(message, attachments)
         return self._json(message)
 
     async def _webhook_delete(
@@ -712,8 +774,9 @@ class FakeDiscord:
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
+        attachments = self._attachments(body, request[FILES], None)
         message = self._message(int(ix.payload["channel_id"]), body, webhook=True)
-        self._attach(message, request[FILES])
+        self._show(message, attachments)
         self.origins[int(message["id"])] = ix.payload
         ix.followups.append(message)
         return self._json(message)
@@ -756,13 +819,14 @@ class FakeDiscord:
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
+        attachments = self._attachments(body, request[FILES], None)
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
             existing = self.nonces.get((channel.id, str(nonce)))
             if existing is not None:
                 return self._json(self.messages[existing])
         message = self._message(channel.id, body)
-        self._attach(message, request[FILES])
+        self._show(message, attachments)
         if nonce is not None:
             self.nonces[(channel.id, str(nonce))] = int(message["id"])
         self.channel_log.setdefault(channel.id, []).append(int(message["id"]))
@@ -790,7 +854,10 @@ class FakeDiscord:
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
-        return self._json(self._edit(message, body))
+        attachments = self._attachments(body, request[FILES], message)
+        self._edit(message, body)
+        self._show(message, attachments)
+        return self._json(message)
 
     async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:
         return self._json(self._channel_payload(self._visible_channel(channel_id)))
@@ -1329,13 +1396,16 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
         return None, []
     if request.content_type.startswith("multipart/"):
         body: Any = None
-        files: list[tuple[str, bytes]] = []
+        indexed: list[tuple[int, str, bytes]] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if part.name == "payload_json":  # type: ignore[union-attr]
                 body = json.loads(await part.text())  # type: ignore[union-attr]
             else:
-                files.append((part.filename or "file", await part.read()))  # type: ignore[union-attr]
-        return body, files
+                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")  # type: ignore[union-attr]
+                index = int(match[1]) if match else len(indexed)
+                data = await part.read()  # type: ignore[union-attr]
+                indexed.append((index, part.filename or "file", bytes(data)))  # type: ignore[union-attr]
+        return body, [(name, data) for _, name, data in sorted(indexed)]
     raw = await request.read()
     return (json.loads(raw) if raw else None), []
