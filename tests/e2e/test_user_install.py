@@ -201,3 +201,20 @@ async def test_reminders_paused_by_closed_dms_are_explained_for_the_members_own_
     await ix.response(timeout=5)
     [resumed] = await ix.wait_for_followups(1, timeout=5)
     assert "Resumed 1 reminder" in resumed["content"]
+
+
+@pytest.mark.parametrize("where", ["server without the bot", "group DM"])
+async def test_stretches_with_their_pictures_work_through_the_members_own_install(
+    discord_server, bot, world, elsewhere, group, content, where
+):
+    place = (
+        {"guild_id": elsewhere.id}
+        if where == "server without the bot"
+        else {"context": 2, "channel_id": group.id}
+    )
+    slug = next(iter(content.library.stretches))
+    ix, shown = await answer(discord_server, world.alice, "stretch show", {"name": slug}, **place)
+    assert shown.ephemeral and ix.files and ix.message()["attachments"]
+    ix, _ = await answer(discord_server, world.alice, "stretch routine", **place)
+    step = await discord_server.click(world.alice, ix.message(), label="Next")
+    assert (await step.response(timeout=5)).type == 7 and step.message()["attachments"]
