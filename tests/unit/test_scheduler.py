@@ -76,7 +76,7 @@ async def add(store, clock, user_id=1, due=None, schedule=DAILY_8):
 async def running(store):
     clock = FakeClock(START)
     handler = Recorder()
-    scheduler = Scheduler(store, clock, plan_reminder, rate_per_second=1000, retry_delays=(0, 0))
+    scheduler = Scheduler(store, clock, plan_reminder, batch_size=1000, retry_delays=(0, 0))
     scheduler.register("stretch", handler)
     yield SimpleNamespace(store=store, clock=clock, handler=handler, scheduler=scheduler)
     await scheduler.stop()
@@ -213,7 +213,7 @@ async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fres
         (now - int(NONCE_WINDOW.total_seconds()) - 60, stale_id),
     )
     handler = Recorder()
-    scheduler = Scheduler(store, clock, plan_reminder, rate_per_second=1000)
+    scheduler = Scheduler(store, clock, plan_reminder, batch_size=1000)
     scheduler.register("stretch", handler)
     scheduler.start()
     await handler.wait(1)
