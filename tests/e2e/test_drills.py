@@ -231,3 +231,39 @@ async def test_two_hundred_members_setting_up_reminders_at_once_draw_no_429(
     assert discord_server.status_counts()[429] == 0
     assert set(delivered(discord_server, users).values()) == {1}
     assert all("<t:" in ix.followups[0]["content"] for ix in invoked)  # each was saved
+
+
+async def test_a_fan_out_never_holds_back_answers_to_members(
+    discord_server, tmp_path, content, clock
+):
+    """Reminders all due at once at Discord's 50/s and the default pace, while 50 members use
+    commands (the first of which sends consent DMs, queued behind the fan-out): every
+    interaction is answered inside the local Discord's 3-second deadline, which it enforces,
+    with no 429, and every reminder and consent DM arrives once."""
+    recipients = members(discord_server, 300 * SCALE)
+    path = await seeded(discord_server, tmp_path, recipients)
+    guild, users = community(discord_server, 50)
+    created = count_messages(discord_server)
+    clock.set(DUE)
+    answers = []
+    async with run_bot(discord_server, path, content, clock):
+        # two batches under way: the pacer's queue is as long as a fan-out makes it
+        await discord_server.wait_until(lambda: created[0] >= 80, timeout=30)
+        stretch = await create_stretch_reminders(discord_server, guild, users, wave=len(users))
+        answers += [ix.callbacks[0] for ix in stretch]
+        for command in ("sciatica overview", "reminders list", "help", "reminders list"):
+            invoked = await asyncio.gather(
+                *(discord_server.invoke(user, command, {}, guild_id=guild.id) for user in users)
+            )
+            answers += await asyncio.gather(*(ix.response(timeout=5) for ix in invoked))
+        assert created[0] < len(recipients)  # all of it happened during the fan-out
+        await discord_server.wait_until(
+            lambda: (
+                created[0] >= len(recipients) + len(users) and all(ix.followups for ix in stretch)
+            ),
+            timeout=60 * SCALE,
+        )
+    assert len(answers) == 5 * len(users)
+    assert max(answer.latency for answer in answers) < discord_server.interaction_deadline
+    assert discord_server.status_counts()[429] == 0
+    assert set(delivered(discord_server, recipients + users).values()) == {1}
