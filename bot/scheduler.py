@@ -70,6 +70,10 @@ class Scheduler:
         self.clock = clock
         self.planner = planner
         self.batch_size = max(1, batch_size)
+        # sends being prepared or waiting for the pacer: half a second's worth, taken in turn,
+        # so a new batch is not prepared all at once (that stalled the event loop, and with it
+        # the pace, for a moment every second) while the pacer always has sends queued
+        self._in_flight = asyncio.Semaphore(max(1, self.batch_size // 2))
         self.retry_delays = tuple(retry_delays)
         self._handlers: dict[str, Handler] = {}
         self._wake = asyncio.Event()
@@ -184,7 +188,8 @@ class Scheduler:
         if handler is None:
             return "pending"
         try:
-            message_id = await handler(claim)
+            async with self._in_flight:
+                message_id = await handler(claim)
         except discord.Forbidden as exc:
             if exc.code == CLOSED_DMS and claim.reminder.user_id is not None:
                 await self.store.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())

@@ -247,7 +247,7 @@ async def test_a_fan_out_never_holds_back_answers_to_members(
     clock.set(DUE)
     answers = []
     async with run_bot(discord_server, path, content, clock):
-        # two batches under way: the pacer's queue is as long as a fan-out makes it
+        # the fan-out is under way: the pacer has as many sends queued as it ever will
         await discord_server.wait_until(lambda: created[0] >= 80, timeout=30)
         stretch = await create_stretch_reminders(discord_server, guild, users, wave=len(users))
         answers += [ix.callbacks[0] for ix in stretch]
