@@ -23,8 +23,13 @@ from bot.database import Database, GuildSettingsStore, ReminderStore
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
+from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures, load_poses
-from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
+from bot.ratelimits import (
+    amortise_bucket_cleanup,
+    global_limit_event,
+    pace_unprompted_requests,
+)
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.timeparse import Zones, load_zones
@@ -85,11 +90,17 @@ class SciaticaBot(commands.Bot):
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
+        # one pace for every request the bot makes on its own (DMs, posts, edits, DM channels),
+        # whichever feature makes it; answers to interactions are not held back by it
+        self.pacer = RateLimiter(
+            settings.send_rate_per_second, global_gate=lambda: global_limit_event(self.http)
+        )
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
+            http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
         )
         amortise_bucket_cleanup(self.http)
         self.settings = settings
@@ -103,8 +114,7 @@ class SciaticaBot(commands.Bot):
             self.reminders,
             clock,
             plan_reminder,
-            rate_per_second=settings.send_rate_per_second,
-            global_gate=global_limit_gate(self.http),
+            batch_size=max(1, int(settings.send_rate_per_second)),
         )
         self.version = __version__
         self.started_monotonic = time.monotonic()

@@ -457,12 +457,12 @@ class Reminders(
     # --- delivery ------------------------------------------------------------------------
 
     async def deliver(self, claim: Claim) -> int:
-        """Send one reminder DM (the scheduler handles pacing, retries and closed DMs)."""
+        """Send one reminder DM (the scheduler handles retries and closed DMs; the HTTP layer
+        paces every request, opening the DM channel included)."""
         reminder = claim.reminder
         assert reminder.user_id is not None
         channel_id = claim.dm_channel_id
         if channel_id is None:
-            await self.bot.scheduler.limiter.acquire()  # opening the DM is a request too
             channel_id = await self.dm_channel(reminder.user_id)
         embed, view = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
