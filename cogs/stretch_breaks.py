@@ -106,14 +106,14 @@ class StretchBreaks(commands.Cog):
         self.bot.remove_dynamic_items(JoinBreakButton)
 
     def _commands(self) -> list[app_commands.Command[Any, ..., Any]]:
-        save = app_commands.Command(
+        save: app_commands.Command[Any, ..., Any] = app_commands.Command(
             name="stretch-break",
             description="Post a community stretch break on a schedule.",
             callback=self.stretch_break,
         )
         save.autocomplete("days")(self.days_autocomplete)
         save.autocomplete("timezone")(self.zone_autocomplete)
-        off = app_commands.Command(
+        off: app_commands.Command[Any, ..., Any] = app_commands.Command(
             name="stretch-break-off",
             description="Stop the community stretch break.",
             callback=self.stretch_break_off,
