@@ -19,8 +19,8 @@ from bot.storage.connection import DatabaseError, Params, Row, Transaction
 MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "sqlite"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
-# the transaction this task is inside, if any: a store that waits for the lock it already
-# holds would hang the bot, so that mistake raises instead
+# the transaction this task is inside, if any: a store that waits for the lock its own task
+# already holds would hang the bot, so that mistake raises instead
 _current: ContextVar[SqliteTransaction | None] = ContextVar("sqlite_transaction", default=None)
 
 
@@ -44,6 +44,7 @@ class SqliteTransaction:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._conn = connection
         self._after: list[tuple[Callable[[Any], None], Any]] = []
+        self.task = asyncio.current_task()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         cursor = await self._conn.execute(sql, params)
@@ -118,7 +119,9 @@ class SqliteDatabase:
 
     @asynccontextmanager
     async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
-        if _current.get() is not None:
+        open_tx = _current.get()
+        # a task started inside the transaction inherits the variable; it may wait its turn
+        if open_tx is not None and open_tx.task is asyncio.current_task():
             raise RuntimeError("the database was used directly inside a transaction")
         async with self._lock:
             yield self._conn

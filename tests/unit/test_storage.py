@@ -1,6 +1,7 @@
 """The stores against a real SQLite file: change announcements, and writes across stores that
 land together or not at all."""
 
+import asyncio
 from datetime import time
 
 import pytest
@@ -76,6 +77,15 @@ async def test_using_the_database_inside_a_transaction_raises_instead_of_hanging
     with pytest.raises(RuntimeError, match="inside a transaction"):
         async with stores.transaction():
             await stores.members.member(1)
+
+
+async def test_a_task_started_inside_a_transaction_waits_its_turn(stores):
+    async with stores.transaction() as tx:
+        await stores.members.dms_reopened(tx, 1)
+        later = asyncio.create_task(stores.members.member(1))
+        await asyncio.sleep(0)
+        assert not later.done()  # waiting for the lock, not refused
+    assert await later is None
 
 
 async def test_a_change_by_another_writer_drops_the_cached_settings(stores):
