@@ -29,11 +29,11 @@ NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 def seed(path: Path, size: int) -> None:
     """Create the schema through the bot's own migrations, then bulk-insert reminders."""
-    from bot.database import Database
     from bot.recurrence import WeeklySchedule, schedule_to_json
+    from bot.storage import open_database
 
     async def migrate() -> None:
-        database = await Database.open(path)
+        database = await open_database(path)
         await database.close()
 
     asyncio.run(migrate())
@@ -60,23 +60,23 @@ def seed(path: Path, size: int) -> None:
 def measure(path: str) -> dict[str, float]:
     """Runs in the child process."""
     from bot.clock import FakeClock
-    from bot.database import Database, ReminderStore
     from bot.scheduler import plan_reminder
+    from bot.storage import DeliveryLedger, open_database
 
     async def run() -> dict[str, float]:
         started = time.perf_counter()
-        database = await Database.open(Path(path))
-        store = ReminderStore(database)
+        database = await open_database(Path(path))
+        ledger = DeliveryLedger(database)
         clock = FakeClock(NOW)
-        earliest = await store.earliest_due(["stretch"])
+        earliest = await ledger.earliest_due(["stretch"])
         armed = time.perf_counter() - started
         fire_started = time.perf_counter()
         fired = 0
         if earliest is not None:
             now = int(clock.now().timestamp())
-            while claims := await store.claim_due(now, 40, ["stretch"], plan_reminder):
+            while claims := await ledger.claim_due(now, 40, ["stretch"], plan_reminder):
                 for claim in claims:
-                    await store.finish_delivery(claim, "sent", now, 1)
+                    await ledger.finish_delivery(claim, "sent", now, 1)
                 fired += len(claims)
         fire_seconds = time.perf_counter() - fire_started
         await database.close()

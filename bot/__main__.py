@@ -17,8 +17,8 @@ from dotenv import load_dotenv
 from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
-from bot.database import Database, DatabaseError
 from bot.settings import ConfigError, Settings, load_settings, setup_logging
+from bot.storage import DatabaseError, open_database
 from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
@@ -57,7 +57,7 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     if settings.api_base is not None:
         discord.http.Route.BASE = settings.api_base
     try:
-        database = await Database.open(settings.database_path)
+        database = await open_database(settings.database_path)
     except DatabaseError as exc:
         return fail(str(exc))
     bot = SciaticaBot(settings, database, content, SystemClock(), force_sync=force_sync)

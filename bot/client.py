@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock
 from bot.content import Library, load_library
-from bot.database import Database, GuildSettingsStore, ReminderStore
+from bot.contracts import guild_data
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
@@ -32,6 +32,7 @@ from bot.ratelimits import (
 )
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
+from bot.storage import Database, Stores
 from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 
@@ -104,17 +105,17 @@ class SciaticaBot(commands.Bot):
         )
         amortise_bucket_cleanup(self.http)
         self.settings = settings
-        self.db = database
+        self.stores = Stores(database)
         self.content = content
         self.messages = content.messages
         self.clock = clock
-        self.reminders = ReminderStore(database)
-        self.guild_config = GuildConfigCache(GuildSettingsStore(database), now=self.unix_now)
+        self.guild_config = GuildConfigCache(self.stores.guild_settings, now=self.unix_now)
         self.scheduler = Scheduler(
-            self.reminders,
+            self.stores.ledger,
             clock,
             plan_reminder,
             batch_size=max(1, int(settings.send_rate_per_second)),
+            woken_by=self.stores.reminders.changes,
         )
         self.version = __version__
         self.started_monotonic = time.monotonic()
@@ -166,11 +167,11 @@ class SciaticaBot(commands.Bot):
         payload = json.dumps(self.command_tree_payload(), sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(payload.encode()).hexdigest()
         key = f"command_tree:{self.application_id}:{guild.id if guild else 'global'}"
-        if not force and await self.db.get_state(key) == digest:
+        if not force and await self.stores.state.get(key) == digest:
             log.info("application commands unchanged since the last sync; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.db.set_state(key, digest)
+        await self.stores.state.set(key, digest)
         log.info("synced %d application commands (%s)", len(synced), key.rsplit(":", 1)[-1])
         return True
 
@@ -186,14 +187,17 @@ class SciaticaBot(commands.Bot):
         self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]
     ) -> None:
         self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
-        if await self.reminders.take_closed_dms_notice(interaction.user.id):
+        if await self.stores.members.take_closed_dms_notice(interaction.user.id):
             own = "" if interaction.is_guild_integration() else "_account"
             await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        """Removed from a server: forget its settings, audit trail and stretch breaks."""
-        await self.guild_config.forget(guild.id)
-        self.scheduler.wake()
+        """Removed from a server: its settings, audit trail and every feature's data about it
+        go, in one transaction."""
+        async with self.stores.transaction() as tx:
+            await self.guild_config.forget(guild.id, tx)
+            for feature in guild_data(self.cogs.values()):
+                await feature.forget_guild(tx, guild.id)
         log.info("left guild %s; its settings were deleted", guild.id)
 
     async def _on_tree_error(

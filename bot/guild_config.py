@@ -1,11 +1,12 @@
-"""Typed per-server settings with defaults, cached for reads and written through."""
+"""Typed per-server settings with defaults, cached for reads; a write drops the cached copy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.database import AuditEntry, GuildSettingsStore
+from bot.storage import AuditEntry, Changes, GuildSettingsStore, Transaction, within
+from bot.storage.events import GuildSettingsChanged
 
 FEATURES = ("learn", "quickcheck", "reminders", "stretch_breaks")
 SETTING_KEYS = (
@@ -48,65 +49,57 @@ DEFAULTS = GuildConfig()
 
 
 class GuildConfigCache:
-    """Reads hit memory after the first load; every write goes to the database first."""
+    """Reads hit memory after the first load; writes go to the store, whose announcement of
+    the change (from this process or, with a shared backend, another) drops the cached copy."""
 
     def __init__(self, store: GuildSettingsStore, now: Callable[[], int]) -> None:
         self.store = store
         self._now = now
         self._raw: dict[int, dict[str, str]] = {}
+        self._generation = 0
+        store.changes.subscribe(self._invalidate)
+
+    def _invalidate(self, event: GuildSettingsChanged) -> None:
+        self._raw.pop(event.guild_id, None)
+        self._generation += 1
 
     async def raw(self, guild_id: int) -> dict[str, str]:
-        if guild_id not in self._raw:
-            self._raw[guild_id] = await self.store.load(guild_id)
-        return dict(self._raw[guild_id])
+        cached = self._raw.get(guild_id)
+        if cached is None:
+            generation = self._generation
+            cached = await self.store.load(guild_id)
+            # a change committed while this was loading makes what was read stale: don't keep it
+            if generation == self._generation:
+                self._raw[guild_id] = cached
+        return dict(cached)
 
     async def get(self, guild_id: int | None) -> GuildConfig:
         if guild_id is None:
             return DEFAULTS
         return GuildConfig.from_raw(await self.raw(guild_id))
 
-    async def set(
-        self,
-        guild_id: int,
-        moderator_id: int,
-        values: dict[str, str | None],
-        *,
-        drop_stretch_break: bool = False,
-    ) -> dict[str, tuple[str | None, str | None]]:
+    async def set(self, guild_id: int, moderator_id: int, values: dict[str, str | None]) -> Changes:
         """Store the changed keys (None clears one) with their audit rows; returns old -> new."""
-        unknown = set(values) - set(SETTING_KEYS)
-        if unknown:
-            raise KeyError(f"unknown settings: {sorted(unknown)}")
-        current = await self.raw(guild_id)
-        changes = {
-            key: (current.get(key), value)
-            for key, value in values.items()
-            if current.get(key) != value
-        }
-        if changes or drop_stretch_break:
-            await self.store.change(
-                guild_id, moderator_id, changes, self._now(), drop_stretch_break=drop_stretch_break
-            )
-            for key, (_, new) in changes.items():
-                if new is None:
-                    current.pop(key, None)
-                else:
-                    current[key] = new
-            self._raw[guild_id] = current
-        return changes
+        _check_keys(values)
+        return await self.store.change(guild_id, moderator_id, values, self._now())
 
     async def reset(
-        self, guild_id: int, moderator_id: int
-    ) -> dict[str, tuple[str | None, str | None]]:
-        """Every setting back to its default, and the stretch break off, in one transaction."""
-        current = await self.raw(guild_id)
-        return await self.set(
-            guild_id, moderator_id, dict.fromkeys(current), drop_stretch_break=True
-        )
+        self, guild_id: int, moderator_id: int, tx: Transaction | None = None
+    ) -> Changes:
+        """Every setting back to its default; in `tx` when other stores reset with it."""
+        async with within(self.store.db, tx) as tx:
+            return await self.store.reset(tx, guild_id, moderator_id, self._now())
 
     async def recent_changes(self, guild_id: int, limit: int = 5) -> list[AuditEntry]:
         return await self.store.recent_changes(guild_id, limit)
 
-    async def forget(self, guild_id: int) -> None:
-        await self.store.forget_guild(guild_id)
-        self._raw.pop(guild_id, None)
+    async def forget(self, guild_id: int, tx: Transaction | None = None) -> None:
+        """The bot left the server: its settings and audit trail go."""
+        async with within(self.store.db, tx) as tx:
+            await self.store.forget_guild(tx, guild_id)
+
+
+def _check_keys(values: dict[str, str | None]) -> None:
+    unknown = set(values) - set(SETTING_KEYS)
+    if unknown:
+        raise KeyError(f"unknown settings: {sorted(unknown)}")

@@ -26,13 +26,13 @@ import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.database import Claim, DuePlan, ReminderRow, ReminderStore
 from bot.recurrence import Send, plan_due, schedule_from_json
+from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
+from bot.storage.events import Announcer, RemindersChanged
 
 log = logging.getLogger("bot.scheduler")
 
 Handler = Callable[[Claim], Awaitable[int | None]]
-Planner = Callable[[ReminderRow, int], DuePlan]
 
 CLOSED_DMS = 50007
 NONCE_WINDOW = timedelta(minutes=2)
@@ -59,14 +59,15 @@ def _base36(number: int) -> str:
 class Scheduler:
     def __init__(
         self,
-        store: ReminderStore,
+        ledger: DeliveryLedger,
         clock: Clock,
         planner: Planner,
         *,
         batch_size: int,
         retry_delays: Sequence[float] = (2, 5, 15, 30, 60),
+        woken_by: Announcer[RemindersChanged] | None = None,
     ) -> None:
-        self.store = store
+        self.ledger = ledger
         self.clock = clock
         self.planner = planner
         self.batch_size = max(1, batch_size)
@@ -83,6 +84,8 @@ class Scheduler:
         # the last delivery chain per recipient: a member's sends never overlap across batches
         self._recipients: dict[object, asyncio.Future[str]] = {}
         self.sent_count = 0
+        if woken_by is not None:
+            woken_by.subscribe(lambda _: self.wake())
 
     def register(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
@@ -92,7 +95,7 @@ class Scheduler:
         self._handlers.pop(kind, None)
 
     def wake(self) -> None:
-        """Something changed (new, resumed, snoozed): re-read the earliest due time."""
+        """Reminders changed (new, resumed, snoozed, deleted): re-read the earliest due time."""
         self._wake.set()
 
     def start(self) -> None:
@@ -112,17 +115,17 @@ class Scheduler:
 
     async def _run(self) -> None:
         await self._recover()
-        await self.store.prune_deliveries(self._now() - int(DELIVERY_RETENTION.total_seconds()))
+        await self.ledger.prune_deliveries(self._now() - int(DELIVERY_RETENTION.total_seconds()))
         while True:
             self._wake.clear()
-            due = await self.store.earliest_due(self._handlers)
+            due = await self.ledger.earliest_due(self._handlers)
             now = self._now()
             if due is None or due > now:
                 horizon = now + int(IDLE_WAKE.total_seconds())
                 until = horizon if due is None else min(due, horizon)
                 await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
                 continue
-            claims = await self.store.claim_due(now, self.batch_size, self._handlers, self.planner)
+            claims = await self.ledger.claim_due(now, self.batch_size, self._handlers, self.planner)
             _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
             if len(self._batches) >= BATCHES_IN_FLIGHT:
                 await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
@@ -131,7 +134,7 @@ class Scheduler:
         """Resend claims a crash interrupted, but only while Discord's nonce dedupe holds."""
         now = self._now()
         fresh: list[Claim] = []
-        for claim, claimed_at in await self.store.unfinished_claims():
+        for claim, claimed_at in await self.ledger.unfinished_claims():
             if now - claimed_at <= NONCE_WINDOW.total_seconds():
                 fresh.append(claim)
             else:
@@ -140,7 +143,7 @@ class Scheduler:
                     claim.reminder.id,
                     claim.due_at,
                 )
-                await self.store.finish_delivery(claim, "abandoned", now)
+                await self.ledger.finish_delivery(claim, "abandoned", now)
         if fresh:
             log.info("resending %d interrupted deliveries", len(fresh))
             await self._deliver_all(fresh)
@@ -157,7 +160,7 @@ class Scheduler:
                 for recipient, group in by_recipient.items()
             )
         )
-        await self.store.record_sent(sent, self._now())
+        await self.ledger.record_sent(sent, self._now())
         self.sent_count += len(sent)
 
     async def _deliver_in_order(
@@ -173,7 +176,7 @@ class Scheduler:
                 result = await asyncio.shield(previous)
             for claim in claims:
                 if result == "dms_closed":
-                    await self.store.finish_delivery(claim, "failed", self._now())
+                    await self.ledger.finish_delivery(claim, "failed", self._now())
                 else:
                     result = await self._deliver(claim, sent)
         finally:
@@ -192,12 +195,12 @@ class Scheduler:
                 message_id = await handler(claim)
         except discord.Forbidden as exc:
             if exc.code == CLOSED_DMS and claim.reminder.user_id is not None:
-                await self.store.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())
+                await self.ledger.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())
                 return "dms_closed"
-            await self.store.pause_reminder(claim, "cannot_post", self._now())
+            await self.ledger.pause_reminder(claim, "cannot_post", self._now())
             return "failed"
         except discord.NotFound:
-            await self.store.pause_reminder(claim, "cannot_post", self._now())
+            await self.ledger.pause_reminder(claim, "cannot_post", self._now())
             return "failed"
         except (discord.DiscordServerError, aiohttp.ClientError, TimeoutError) as exc:
             if attempt < len(self.retry_delays):
@@ -205,11 +208,11 @@ class Scheduler:
                 self._retry_later(claim, attempt)
                 return "retrying"
             log.error("reminder %s: giving up after %d attempts", claim.reminder.id, attempt + 1)
-            await self.store.finish_delivery(claim, "failed", self._now())
+            await self.ledger.finish_delivery(claim, "failed", self._now())
             return "failed"
         except Exception:
             log.exception("reminder %s: delivery failed", claim.reminder.id)
-            await self.store.finish_delivery(claim, "failed", self._now())
+            await self.ledger.finish_delivery(claim, "failed", self._now())
             return "failed"
         sent.append((claim, message_id))
         return "sent"
@@ -219,7 +222,7 @@ class Scheduler:
             await asyncio.sleep(self.retry_delays[attempt])
             sent: list[tuple[Claim, int | None]] = []
             await self._deliver(claim, sent, attempt + 1)
-            await self.store.record_sent(sent, self._now())
+            await self.ledger.record_sent(sent, self._now())
             self.sent_count += len(sent)
 
         _spawn(retry(), f"retry-reminder-{claim.reminder.id}", self._retries)
@@ -238,7 +241,7 @@ def _log_crash(task: asyncio.Task[None]) -> None:
         log.error("scheduler task %s failed", task.get_name(), exc_info=task.exception())
 
 
-def plan_reminder(row: ReminderRow, now: int) -> DuePlan:
+def plan_reminder(row: ReminderRow, now: int) -> Advance:
     """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row."""
     schedule = schedule_from_json(row.schedule)
     decision = plan_due(
@@ -246,5 +249,5 @@ def plan_reminder(row: ReminderRow, now: int) -> DuePlan:
     )
     next_due = int(decision.next.timestamp())
     if isinstance(decision, Send):
-        return DuePlan(int(decision.occurrence.timestamp()), decision.late, next_due)
-    return DuePlan(None, False, next_due)
+        return Advance(int(decision.occurrence.timestamp()), decision.late, next_due)
+    return Advance(None, False, next_due)

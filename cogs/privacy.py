@@ -1,4 +1,7 @@
-"""/privacy: what the bot keeps about a member, as a file, and deleting all of it."""
+"""/privacy: what the bot keeps about a member, as a file, and deleting all of it.
+
+It keeps no list of tables: it asks every loaded feature that keeps member data (see
+bot.contracts), itself included for the member's own row."""
 
 from __future__ import annotations
 
@@ -11,13 +14,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import SciaticaBot
+from bot.contracts import Export, MemberData, member_data
 from bot.embeds import COLOUR_INFO
+from bot.storage import Transaction
 from bot.views import OwnedView
 
 
 class ConfirmDeleteView(OwnedView):
-    def __init__(self, bot: SciaticaBot, owner_id: int) -> None:
+    def __init__(self, cog: Privacy, owner_id: int) -> None:
+        bot = cog.bot
         super().__init__(bot, owner_id, command="/privacy delete", timeout=120)
+        self.cog = cog
         self.confirm.label = bot.messages("privacy.delete_button")
         self.cancel.label = bot.messages("privacy.cancel_button")
 
@@ -26,8 +33,7 @@ class ConfirmDeleteView(OwnedView):
         self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
     ) -> None:
         self.finish()
-        await self.bot.reminders.forget_member(interaction.user.id)
-        self.bot.scheduler.wake()
+        await self.cog.forget_everything(interaction.user.id)
         await interaction.response.edit_message(
             content=self.bot.messages("privacy.deleted"), view=None
         )
@@ -55,25 +61,48 @@ class Privacy(
         self.bot = bot
         super().__init__()
 
+    def features(self) -> list[MemberData]:
+        """Who keeps member data: this cog (the member's own row) first, then each feature."""
+        others = [cog for cog in member_data(self.bot.cogs.values()) if cog is not self]
+        return [self, *others]
+
+    async def export_everything(self, user_id: int) -> list[tuple[MemberData, Export]]:
+        return [(feature, await feature.export_member(user_id)) for feature in self.features()]
+
+    async def forget_everything(self, user_id: int) -> None:
+        """Every feature deletes its part in one transaction: all of it goes, or none."""
+        async with self.bot.stores.transaction() as tx:
+            for feature in self.features():
+                await feature.forget_member(tx, user_id)
+
+    # --- the member's own row (MemberData) ---------------------------------------------------
+
+    async def export_member(self, user_id: int) -> Export:
+        return await self.bot.stores.members.export_member(user_id)
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        await self.bot.stores.members.forget_member(tx, user_id)
+
+    def privacy_lines(self, data: Export) -> list[str]:
+        text = self.bot.messages
+        members = data.get("members", [])
+        member = members[0] if members else {}
+        region = self.bot.content.regions.get(member.get("region") or "")
+        return [
+            text("privacy.show_member", timezone=member.get("timezone") or "—"),
+            text("privacy.show_region", region=region.name if region else "—"),
+        ]
+
+    # --- commands ----------------------------------------------------------------------------
+
     @app_commands.command(name="show", description="See what the bot keeps about you.")
     async def show(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         text = self.bot.messages
-        data = await self.bot.reminders.member_export(interaction.user.id)
-        if not any(data.values()):
+        parts = await self.export_everything(interaction.user.id)
+        if not any(rows for _, data in parts for rows in data.values()):
             await interaction.response.send_message(text("privacy.show_empty"), ephemeral=True)
             return
-        members = data["members"]
-        member = members[0] if members else {}
-        regions = self.bot.content.regions
-        region = regions.get(member.get("region") or "")
-        lines = [
-            text("privacy.show_member", timezone=member.get("timezone") or "—"),
-            text("privacy.show_region", region=region.name if region else "—"),
-            text("privacy.show_reminders", count=len(data["reminders"])),
-            text("privacy.show_completions", count=len(data["completions"])),
-            text("privacy.show_joins", count=len(data["stretch_break_joins"])),
-            text("privacy.show_audit", count=len(data["audit_log"])),
-        ]
+        lines = [line for feature, data in parts for line in feature.privacy_lines(data)]
         embed = discord.Embed(
             title=text("privacy.show_title"), description="\n".join(lines), colour=COLOUR_INFO
         )
@@ -84,7 +113,9 @@ class Privacy(
         name="export", description="Get everything the bot keeps about you as a file."
     )
     async def export(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        data = await self.bot.reminders.member_export(interaction.user.id)
+        data: Export = {}
+        for _, part in await self.export_everything(interaction.user.id):
+            data.update(part)
         payload = json.dumps({"user_id": interaction.user.id, **data}, indent=2).encode()
         await interaction.response.send_message(
             self.bot.messages("privacy.export_done"),
@@ -94,7 +125,7 @@ class Privacy(
 
     @app_commands.command(name="delete", description="Delete everything the bot keeps about you.")
     async def delete(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        view = ConfirmDeleteView(self.bot, interaction.user.id)
+        view = ConfirmDeleteView(self, interaction.user.id)
         await interaction.response.send_message(
             self.bot.messages("privacy.delete_confirm"), view=view, ephemeral=True
         )

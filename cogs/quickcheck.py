@@ -213,7 +213,7 @@ class QuickCheck(commands.Cog):
         """The member's region beats the server's (one that added the bot); a region typed now
         is remembered."""
         member_id = interaction.user.id
-        member = await self.bot.reminders.member(member_id)
+        member = await self.bot.stores.members.member(member_id)
         remembered = member.region if member is not None else None
         config = await self.bot.guild_config.get(settings_guild_id(interaction))
         choice = choose_region(
@@ -221,7 +221,7 @@ class QuickCheck(commands.Cog):
         )
         typed_new = choice is not None and choice.source is RegionSource.TYPED
         if choice is not None and typed_new and choice.region.key != remembered:
-            await self.bot.reminders.save_member(
+            await self.bot.stores.members.save_member(
                 member_id, self.bot.unix_now(), region=choice.region.key
             )
         return choice

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.autocomplete import day_choices, member_locale, zone_choices
 from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import SciaticaBot
-from bot.database import Claim, ReminderRow
+from bot.contracts import Export
 from bot.embeds import COLOUR_REMINDER, stretch_embed
 from bot.errors import UserFacingError, safe_autocomplete
 from bot.recurrence import (
@@ -30,6 +30,7 @@ from bot.recurrence import (
 )
 from bot.routine import StretchRoutineView
 from bot.scheduler import delivery_nonce
+from bot.storage import Claim, ReminderRow, Transaction
 from bot.timeparse import InputError, is_safe_https_url, parse_days, parse_time
 from bot.views import guarded
 
@@ -106,7 +107,8 @@ class Reminders(
 
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
-        self.store = bot.reminders
+        self.reminders = bot.stores.reminders
+        self.members = bot.stores.members
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -203,7 +205,7 @@ class Reminders(
     ) -> str:
         if typed:
             return self._resolve_zone(interaction, typed)
-        member = await self.store.member(interaction.user.id)
+        member = await self.members.member(interaction.user.id)
         if member is None or member.timezone is None:
             raise UserFacingError(self.bot.messages("reminders.need_timezone"))
         return member.timezone
@@ -231,19 +233,19 @@ class Reminders(
         await interaction.response.defer(ephemeral=True, thinking=True)
         user_id = interaction.user.id
         now = self._unix()
-        existing = await self.store.reminders_of(user_id)
+        existing = await self.reminders.of_member(user_id)
         if len(existing) >= self.bot.settings.max_reminders_per_member:
             raise UserFacingError(
                 self.bot.messages(
                     "reminders.limit_reached", limit=self.bot.settings.max_reminders_per_member
                 )
             )
-        member = await self.store.member(user_id)
+        member = await self.members.member(user_id)
         if member is None or member.dm_channel_id is None or member.dms_closed_at or not existing:
             await self._confirm_by_dm(interaction)
-        await self.store.save_member(user_id, now, timezone=zone)
+        await self.members.save_member(user_id, now, timezone=zone)
         first = next_occurrence(schedule, self._now())
-        reminder_id = await self.store.create_reminder(
+        reminder_id = await self.reminders.create(
             kind=kind,
             user_id=user_id,
             guild_id=settings_guild_id(interaction),  # whose booking link applies later
@@ -260,7 +262,6 @@ class Reminders(
                     "reminders.limit_reached", limit=self.bot.settings.max_reminders_per_member
                 )
             )
-        self.bot.scheduler.wake()
         unix = int(first.timestamp())
         created = self.bot.messages(
             "reminders.created",
@@ -294,12 +295,12 @@ class Reminders(
 
     async def dm_channel(self, user_id: int) -> int:
         """The member's DM channel id, opened once and remembered."""
-        member = await self.store.member(user_id)
+        member = await self.members.member(user_id)
         if member is not None and member.dm_channel_id is not None:
             return member.dm_channel_id
         data = await self.bot.http.start_private_message(user_id)
         channel_id = int(data["id"])
-        await self.store.save_member(user_id, self._unix(), dm_channel_id=channel_id)
+        await self.members.save_member(user_id, self._unix(), dm_channel_id=channel_id)
         return channel_id
 
     # --- managing ------------------------------------------------------------------------
@@ -309,7 +310,7 @@ class Reminders(
     )
     async def list_reminders(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         text = self.bot.messages
-        reminders = await self.store.reminders_of(interaction.user.id)
+        reminders = await self.reminders.of_member(interaction.user.id)
         if not reminders:
             await interaction.response.send_message(text("reminders.none"), ephemeral=True)
             return
@@ -345,11 +346,11 @@ class Reminders(
         )
 
     async def _streak(self, user_id: int) -> int:
-        member = await self.store.member(user_id)
+        member = await self.members.member(user_id)
         zone = member.timezone if member and member.timezone else "UTC"
         today = local_date(self._now(), zone)
         since = (today - STREAK_LOOKBACK).isoformat()
-        days = [date.fromisoformat(d) for d in await self.store.completion_dates(user_id, since)]
+        days = [date.fromisoformat(d) for d in await self.members.completion_dates(user_id, since)]
         return streak(days, today)
 
     @app_commands.command(name="pause", description="Pause one reminder, or all of them.")
@@ -358,7 +359,7 @@ class Reminders(
         rows = [
             r for r in await self._chosen(interaction.user.id, reminder) if r.status == "active"
         ]
-        await self.store.set_status([r.id for r in rows], "paused", None, {})
+        await self.reminders.set_status([r.id for r in rows], "paused", None, {})
         await self._reply(interaction, "reminders.paused", len(rows))
 
     @app_commands.command(name="resume", description="Resume one paused reminder, or all of them.")
@@ -370,22 +371,20 @@ class Reminders(
         if rows and any(r.paused_reason == "dms_closed" for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self._confirm_by_dm(interaction)
-            await self.store.save_member(interaction.user.id, self._unix())
+            await self.members.save_member(interaction.user.id, self._unix())
         now = self._now()
         next_due = {
             r.id: int(next_occurrence(schedule_from_json(r.schedule), now).timestamp())
             for r in rows
         }
-        await self.store.set_status(list(next_due), "active", None, next_due)
-        self.bot.scheduler.wake()
+        await self.reminders.set_status(list(next_due), "active", None, next_due)
         await self._reply(interaction, "reminders.resumed", len(rows))
 
     @app_commands.command(name="delete", description="Delete one reminder, or all of them.")
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
     async def delete(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = await self._chosen(interaction.user.id, reminder)
-        await self.store.delete_reminders([r.id for r in rows])
-        self.bot.scheduler.wake()
+        await self.reminders.delete([r.id for r in rows])
         await self._reply(interaction, "reminders.deleted", len(rows))
 
     async def _reply(
@@ -402,7 +401,7 @@ class Reminders(
             await interaction.response.send_message(text, ephemeral=True)
 
     async def _chosen(self, user_id: int, choice: str) -> list[ReminderRow]:
-        rows = await self.store.reminders_of(user_id)
+        rows = await self.reminders.of_member(user_id)
         if choice.strip().lower() == ALL:
             return rows
         chosen = [row for row in rows if str(row.id) == choice.strip()]
@@ -419,7 +418,7 @@ class Reminders(
     ) -> list[app_commands.Choice[str]]:
         text = self.bot.messages
         choices = [app_commands.Choice(name=text("reminders.all_choice"), value=ALL)]
-        for number, row in enumerate(await self.store.reminders_of(interaction.user.id), start=1):
+        for number, row in enumerate(await self.reminders.of_member(interaction.user.id), start=1):
             kind = text(f"reminders.kind_{row.kind}")
             label = f"#{number} {kind}: {describe(schedule_from_json(row.schedule))}"
             choices.append(app_commands.Choice(name=label[:100], value=str(row.id)))
@@ -432,7 +431,7 @@ class Reminders(
     )
     async def timezone(self, interaction: discord.Interaction[SciaticaBot], zone: str) -> None:
         resolved = self._resolve_zone(interaction, zone)
-        await self.store.save_member(interaction.user.id, self._unix(), timezone=resolved)
+        await self.members.save_member(interaction.user.id, self._unix(), timezone=resolved)
         local = self._now().astimezone(ZoneInfo(resolved)).strftime("%H:%M")
         await interaction.response.send_message(
             self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),
@@ -518,7 +517,7 @@ class Reminders(
         self, interaction: discord.Interaction[SciaticaBot], action: str, reminder_id: int
     ) -> None:
         text = self.bot.messages
-        reminder = await self.store.reminder(reminder_id)
+        reminder = await self.reminders.get(reminder_id)
         if reminder is None or reminder.user_id is None:
             raise UserFacingError(text("reminders.gone"))
         if reminder.user_id != interaction.user.id:
@@ -530,25 +529,45 @@ class Reminders(
         if action == "done":
             zone = schedule_from_json(reminder.schedule).zone
             today = local_date(now, zone)
-            await self.store.record_completion(
+            await self.members.record_completion(
                 reminder.user_id, reminder.id, today.isoformat(), int(now.timestamp())
             )
             reply = text("reminders.marked_done", count=await self._streak(reminder.user_id))
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
-            await self.store.reschedule(reminder.id, min(until, reminder.next_due_at))
+            await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))
             reply = text("reminders.snoozed", when=timestamp(until, "t"))
         elif action == "later":
             until = int((now + NEXT_WEEK).timestamp())
-            await self.store.reschedule(reminder.id, until)
+            await self.reminders.reschedule(reminder.id, until)
             reply = text("reminders.postponed", when=timestamp(until, "F"))
         elif action == "booked":
             reply = text("reminders.marked_booked")
         else:
-            await self.store.set_status([reminder.id], "paused", None, {})
+            await self.reminders.set_status([reminder.id], "paused", None, {})
             reply = text("reminders.paused_from_dm")
-        self.bot.scheduler.wake()
         await interaction.response.edit_message(content=reply, view=_without_actions(interaction))
+
+    # --- a member's data (MemberData) --------------------------------------------------------
+
+    async def export_member(self, user_id: int) -> Export:
+        """Their reminders, what was delivered of them, and the "done" marks of their streak."""
+        return {
+            **await self.reminders.export_member(user_id),
+            **await self.bot.stores.ledger.export_member(user_id),
+            **await self.members.export_completions(user_id),
+        }
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        await self.reminders.forget_member(tx, user_id)
+        await self.members.forget_completions(tx, user_id)
+
+    def privacy_lines(self, data: Export) -> list[str]:
+        text = self.bot.messages
+        return [
+            text("reminders.privacy_reminders", count=len(data.get("reminders", []))),
+            text("reminders.privacy_completions", count=len(data.get("completions", []))),
+        ]
 
 
 def _without_actions(interaction: discord.Interaction[SciaticaBot]) -> discord.ui.View:

@@ -1,19 +1,39 @@
-"""Community stretch breaks: a scheduled post in a channel with an "I did it" button."""
+"""Community stretch breaks: moderators schedule one per server (/config stretch-break), the
+bot posts it in a channel with an "I did it" button, and members who join are counted."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import day_choices, member_locale, zone_choices
 from bot.client import SciaticaBot
-from bot.database import Claim
+from bot.contracts import Export
 from bot.embeds import stretch_embed
-from bot.recurrence import local_date, schedule_from_json
+from bot.errors import UserFacingError, safe_autocomplete
+from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
+from bot.recurrence import (
+    WeeklySchedule,
+    describe,
+    local_date,
+    next_occurrence,
+    schedule_from_json,
+    schedule_to_json,
+)
 from bot.scheduler import delivery_nonce
+from bot.storage import Changes, Claim, Transaction
+from bot.storage.stretch_breaks import KIND
+from bot.timeparse import InputError, parse_days, parse_time
 from bot.views import guarded
+
+log = logging.getLogger("cogs.stretch_breaks")
+
+CONFIG_GROUP = "config"
 
 
 class JoinBreakButton(
@@ -25,7 +45,7 @@ class JoinBreakButton(
     def __init__(self, bot: SciaticaBot, guild_id: int, zone: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label=bot.messages("config.break_button"),
+                label=bot.messages("stretch_breaks.button"),
                 style=discord.ButtonStyle.success,
                 custom_id=f"break:join:{guild_id}:{zone}",
             )
@@ -49,25 +69,152 @@ class JoinBreakButton(
 
     async def _join(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         today = local_date(self.bot.clock.now(), self.zone).isoformat()
-        count = await self.bot.reminders.record_break_join(
+        count = await self.bot.stores.stretch_breaks.record_join(
             self.guild_id, today, interaction.user.id
         )
         await interaction.response.send_message(
-            self.bot.messages("config.break_joined", count=count), ephemeral=True
+            self.bot.messages("stretch_breaks.joined", count=count), ephemeral=True
         )
 
 
 class StretchBreaks(commands.Cog):
+    """Its two moderator commands sit in the /config group, which they join when loaded."""
+
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
+        self.store = bot.stores.stretch_breaks
+        self._group: app_commands.Group | None = None
+        self._added: list[str] = []
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(JoinBreakButton)
-        self.bot.scheduler.register("stretch_break", self.post)
+        self.bot.scheduler.register(KIND, self.post)
+        group = self.bot.tree.get_command(CONFIG_GROUP)
+        if not isinstance(group, app_commands.Group):
+            log.warning("no /%s group: stretch breaks post, but cannot be changed", CONFIG_GROUP)
+            return
+        for command in self._commands():
+            group.add_command(command)
+            self._added.append(command.name)
+        self._group = group
 
     async def cog_unload(self) -> None:
-        self.bot.scheduler.unregister("stretch_break")
+        if self._group is not None:
+            for name in self._added:
+                self._group.remove_command(name)
+        self.bot.scheduler.unregister(KIND)
         self.bot.remove_dynamic_items(JoinBreakButton)
+
+    def _commands(self) -> list[app_commands.Command[Any, ..., Any]]:
+        save: app_commands.Command[Any, ..., Any] = app_commands.Command(
+            name="stretch-break",
+            description="Post a community stretch break on a schedule.",
+            callback=self.stretch_break,
+        )
+        save.autocomplete("days")(self.days_autocomplete)
+        save.autocomplete("timezone")(self.zone_autocomplete)
+        off: app_commands.Command[Any, ..., Any] = app_commands.Command(
+            name="stretch-break-off",
+            description="Stop the community stretch break.",
+            callback=self.stretch_break_off,
+        )
+        return [save, off]
+
+    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
+        return await require_moderator(interaction)
+
+    # --- moderators ------------------------------------------------------------------------
+
+    @app_commands.describe(
+        channel="Where to post it.",
+        time="When: 8:00, 8am, 12:30 pm, 15:00, 7.30 or noon.",
+        days="every day, weekdays, weekends, a range like mon-fri, or days like mon, wed, fri.",
+        timezone="The server's time zone, e.g. Europe/London, london or EST.",
+        role="Optional: the one role to mention when it is posted.",
+    )
+    async def stretch_break(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        channel: discord.TextChannel,
+        time: str,
+        days: str,
+        timezone: str,
+        role: discord.Role | None = None,
+    ) -> None:
+        guild_id = guild_of(interaction)
+        text = self.bot.messages
+        now = self.bot.clock.now()
+        try:
+            zone = self.bot.content.zones.resolve(
+                timezone, now=now, locale=member_locale(interaction)
+            )
+            schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
+        except InputError as exc:
+            raise UserFacingError(exc.render(text)) from exc
+        ensure_can_post(interaction, channel)
+        first = next_occurrence(schedule, now)
+        old = await self.store.current(guild_id)
+        previous = describe(schedule_from_json(old.schedule)) if old else None
+        summary = text(
+            "stretch_breaks.audit_value", description=describe(schedule), channel=channel.name
+        )
+        if role is not None:
+            summary += text("stretch_breaks.audit_role", role=role.name)
+        await self.store.save(
+            guild_id=guild_id,
+            channel_id=channel.id,
+            role_id=role.id if role else None,
+            schedule=schedule_to_json(schedule),
+            next_due_at=int(first.timestamp()),
+            moderator_id=interaction.user.id,
+            audit=(previous, summary),
+            now=self.bot.unix_now(),
+        )
+        await interaction.response.send_message(
+            text(
+                "stretch_breaks.saved",
+                description=describe(schedule),
+                channel=channel.mention,
+                next_full=f"<t:{int(first.timestamp())}:F>",
+            ),
+            ephemeral=True,
+        )
+        await post_to_log(interaction, {KIND: (previous, summary)})
+
+    @safe_autocomplete
+    async def days_autocomplete(
+        self, interaction: discord.Interaction[SciaticaBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return day_choices(current)
+
+    @safe_autocomplete
+    async def zone_autocomplete(
+        self, interaction: discord.Interaction[SciaticaBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return zone_choices(
+            self.bot.content.zones,
+            self.bot.messages,
+            current,
+            now=self.bot.clock.now(),
+            locale=member_locale(interaction),
+        )
+
+    async def stretch_break_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        guild_id = guild_of(interaction)
+        old = await self.store.current(guild_id)
+        if old is None:
+            await interaction.response.send_message(
+                self.bot.messages("stretch_breaks.none"), ephemeral=True
+            )
+            return
+        previous = describe(schedule_from_json(old.schedule))
+        await self.store.turn_off(guild_id, interaction.user.id, previous, self.bot.unix_now())
+        await interaction.response.send_message(
+            self.bot.messages("stretch_breaks.off"), ephemeral=True
+        )
+        await post_to_log(interaction, {KIND: (previous, None)})
+
+    # --- posting -----------------------------------------------------------------------------
 
     async def post(self, claim: Claim) -> int | None:
         """Post the break (skipped while moderators have the feature off)."""
@@ -81,8 +228,10 @@ class StretchBreaks(commands.Cog):
         day = local_date(self.bot.clock.now(), zone)
         stretch = self.bot.content.library.stretch_of_the_day(day.toordinal())
         embed = stretch_embed(self.bot.content.library, stretch)
-        embed.title = text("config.break_title")
-        embed.description = (text("config.break_intro") + "\n\n" + (embed.description or ""))[:4096]
+        embed.title = text("stretch_breaks.title")
+        embed.description = (text("stretch_breaks.intro") + "\n\n" + (embed.description or ""))[
+            :4096
+        ]
         view = discord.ui.View(timeout=None)
         view.add_item(JoinBreakButton(self.bot, reminder.guild_id, zone))
         role = discord.Object(reminder.role_id) if reminder.role_id else None
@@ -98,6 +247,41 @@ class StretchBreaks(commands.Cog):
             ),
         )
         return message.id
+
+    # --- the server's data (GuildData) -------------------------------------------------------
+
+    async def settings_fields(self, guild_id: int) -> list[tuple[str, str]]:
+        text = self.bot.messages
+        row = await self.store.current(guild_id)
+        if row is None:
+            value = text("stretch_breaks.field_off")
+        else:
+            value = text(
+                "stretch_breaks.field_on",
+                description=describe(schedule_from_json(row.schedule)),
+                channel=f"<#{row.channel_id}>",
+            )
+        return [(text("stretch_breaks.field"), value)]
+
+    async def reset_guild(self, tx: Transaction, guild_id: int, moderator_id: int) -> Changes:
+        """A reset turns the break off; the confirmation said so, so no line of its own."""
+        await self.store.drop(tx, guild_id)
+        return {}
+
+    async def forget_guild(self, tx: Transaction, guild_id: int) -> None:
+        await self.store.forget_guild(tx, guild_id)
+
+    # --- a member's data (MemberData) --------------------------------------------------------
+
+    async def export_member(self, user_id: int) -> Export:
+        return await self.store.export_member(user_id)
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        await self.store.forget_member(tx, user_id)
+
+    def privacy_lines(self, data: Export) -> list[str]:
+        joins = data.get("stretch_break_joins", [])
+        return [self.bot.messages("stretch_breaks.privacy_joins", count=len(joins))]
 
 
 async def setup(bot: SciaticaBot) -> None:

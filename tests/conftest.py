@@ -18,8 +18,8 @@ import pytest
 
 from bot.client import Content, SciaticaBot
 from bot.clock import Clock, FakeClock
-from bot.database import Database
 from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
+from bot.storage import Database, open_database
 from tests.localdiscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ async def run_bot(
     """The real bot, in this event loop, pointed at the fake Discord; always shut down."""
     settings = bot_settings(server, database_path, **extra)
     discord.http.Route.BASE = server.api_base
-    database = await Database.open(settings.database_path)
+    database = await open_database(settings.database_path)
     bot = SciaticaBot(settings, database, content, clock)
     task: asyncio.Task[None] | None = None
     try:

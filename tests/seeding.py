@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from bot.database import Database
 from bot.recurrence import WeeklySchedule, schedule_to_json
+from bot.storage import open_database
 
 
 async def create_database(path: Path) -> None:
     """An empty database with every migration applied, through the bot's own code."""
-    database = await Database.open(path)
+    database = await open_database(path)
     await database.close()
 
 

@@ -173,3 +173,41 @@ async def test_removing_the_bot_removes_the_servers_rows(
             )
 
     await eventually_async(no_rows, timeout=5)
+
+
+async def test_stretch_break_commands_sit_in_config_and_are_for_moderators_only(
+    discord_server, bot, world
+):
+    [config] = [c for c in discord_server.synced_commands() if c["name"] == "config"]
+    names = {option["name"] for option in config["options"]}
+    assert {"stretch-break", "stretch-break-off", "reset", "show"} <= names
+    _, response = await run(discord_server, world.alice, "config stretch-break-off", {}, world)
+    assert response.ephemeral and "Manage Server" in response.content
+
+
+async def test_reset_turns_the_stretch_break_off_with_the_settings(
+    discord_server, bot, world, clock
+):
+    await run(discord_server, world.moderator, "config region", {"region": "uk"}, world)
+    options = {
+        "channel": world.guild.general,
+        "time": "7:30",
+        "days": "every day",
+        "timezone": "UTC",
+    }
+    await run(discord_server, world.moderator, "config stretch-break", options, world)
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    [field] = [f for f in shown.embeds[0]["fields"] if f["name"] == "Community stretch break"]
+    assert "every day" in field["value"].lower() and f"<#{world.guild.general}>" in field["value"]
+
+    ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
+    click = await discord_server.click(world.moderator, ix.message(), label="Reset")
+    assert (await click.response(timeout=5)).type == 7
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    [field] = [f for f in shown.embeds[0]["fields"] if f["name"] == "Community stretch break"]
+    assert field["value"] == "off"
+    assert "United Kingdom" not in str(shown.embeds).split("Recent")[0]
+
+    clock.set(datetime(2026, 3, 2, 7, 31, tzinfo=UTC))
+    await run(discord_server, world.moderator, "config show", {}, world)
+    assert discord_server.channel_messages(world.guild.general) == []

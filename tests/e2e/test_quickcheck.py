@@ -186,7 +186,7 @@ async def test_a_remembered_region_is_used_next_time_and_forgotten_on_delete(
     first = await start(discord_server, world, region="uk")
     response, _ = await answer_all(discord_server, world, first, ["Yes"])
     assert "UK numbers" in numbers_field(response, content)
-    member = await bot.reminders.member(world.alice.id)
+    member = await bot.stores.members.member(world.alice.id)
     assert member is not None and member.region == "uk"
 
     again = await start(discord_server, world)  # no region typed: the earlier choice wins
@@ -206,7 +206,7 @@ async def test_a_remembered_region_is_used_next_time_and_forgotten_on_delete(
     await delete.response(timeout=5)
     confirm = await discord_server.click(world.alice, delete.message(), label="Delete everything")
     await confirm.response(timeout=5)
-    assert await bot.reminders.member(world.alice.id) is None
+    assert await bot.stores.members.member(world.alice.id) is None
     after = await start(discord_server, world)
     response, _ = await answer_all(discord_server, world, after, ["Yes"])
     numbers = numbers_field(response, content)

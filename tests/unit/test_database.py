@@ -2,8 +2,10 @@ import sqlite3
 
 import pytest
 
-from bot.database import Database, DatabaseError, GuildSettingsStore, migration_files
 from bot.guild_config import GuildConfigCache
+from bot.storage import BotStateStore, DatabaseError, GuildSettingsStore
+from bot.storage.sqlite import SqliteDatabase as Database
+from bot.storage.sqlite import migration_files
 
 
 async def test_migrates_a_new_file_and_records_the_version(tmp_path):
@@ -26,10 +28,10 @@ async def test_migrates_a_new_file_and_records_the_version(tmp_path):
 async def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "bot.db"
     first = await Database.open(path)
-    await first.set_state("k", "v")
+    await BotStateStore(first).set("k", "v")
     await first.close()
     second = await Database.open(path)
-    assert await second.get_state("k") == "v"
+    assert await BotStateStore(second).get("k") == "v"
     assert await second.migrate() == len(migration_files())
     await second.close()
 
@@ -40,7 +42,7 @@ async def test_a_failed_transaction_leaves_nothing(tmp_path):
         async with database.transaction() as conn:
             await conn.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
             raise RuntimeError("boom")
-    assert await database.get_state("a") is None
+    assert await BotStateStore(database).get("a") is None
     await database.close()
 
 

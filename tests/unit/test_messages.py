@@ -67,7 +67,7 @@ def test_counts_read_as_words(count):
     assert f"**{count}** day{'' if count == 1 else 's'} in a row" in streak
     done = MESSAGES("reminders.marked_done", count=count)
     assert done.endswith(f"**{count}** day{'' if count == 1 else 's'}.")
-    joined = MESSAGES("config.break_joined", count=count)
+    joined = MESSAGES("stretch_breaks.joined", count=count)
     assert ("the first" in joined) if count == 1 else (f"one of {count} " in joined)
     assert plural_form(count) == ("one" if count == 1 else "other")
 

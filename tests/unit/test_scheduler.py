@@ -8,9 +8,9 @@ import discord
 import pytest
 
 from bot.clock import FakeClock
-from bot.database import Claim, Database, ReminderStore
 from bot.recurrence import WeeklySchedule, schedule_to_json
 from bot.scheduler import NONCE_WINDOW, Scheduler, delivery_nonce, plan_reminder
+from bot.storage import Claim, Stores, open_database
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday
 DAILY_8 = WeeklySchedule(time(8, 0), frozenset(range(7)), "UTC")
@@ -53,15 +53,22 @@ def server_error() -> discord.DiscordServerError:
 
 @pytest.fixture
 async def store(tmp_path):
-    database = await Database.open(tmp_path / "bot.db")
-    yield ReminderStore(database)
+    database = await open_database(tmp_path / "bot.db")
+    yield Stores(database)
     await database.close()
+
+
+def scheduler_on(store, clock, **options):
+    """Wired as the bot wires it: woken by the reminders store's announcements."""
+    return Scheduler(
+        store.ledger, clock, plan_reminder, woken_by=store.reminders.changes, **options
+    )
 
 
 async def add(store, clock, user_id=1, due=None, schedule=DAILY_8):
     due = due or datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    await store.save_member(user_id, 0, dm_channel_id=500 + user_id)
-    return await store.create_reminder(
+    await store.members.save_member(user_id, 0, dm_channel_id=500 + user_id)
+    return await store.reminders.create(
         kind="stretch",
         user_id=user_id,
         guild_id=None,
@@ -76,7 +83,7 @@ async def add(store, clock, user_id=1, due=None, schedule=DAILY_8):
 async def running(store):
     clock = FakeClock(START)
     handler = Recorder()
-    scheduler = Scheduler(store, clock, plan_reminder, batch_size=1000, retry_delays=(0, 0))
+    scheduler = scheduler_on(store, clock, batch_size=1000, retry_delays=(0, 0))
     scheduler.register("stretch", handler)
     yield SimpleNamespace(store=store, clock=clock, handler=handler, scheduler=scheduler)
     await scheduler.stop()
@@ -100,7 +107,7 @@ async def test_fires_at_its_time_once_and_moves_to_the_next_day(running):
     assert len(running.handler.claims) == 1
     claim = running.handler.claims[0]
     assert claim.reminder.id == reminder_id and not claim.late
-    row = await running.store.reminder(reminder_id)
+    row = await running.store.reminders.get(reminder_id)
     assert row.next_due_at == int(datetime(2026, 3, 3, 8, 0, tzinfo=UTC).timestamp())
 
 
@@ -109,8 +116,7 @@ async def test_a_new_earlier_reminder_wakes_the_sleeping_dispatcher(running):
     running.scheduler.start()
     await settle()
     soon = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
-    await add(running.store, running.clock, user_id=2, due=soon)
-    running.scheduler.wake()
+    await add(running.store, running.clock, user_id=2, due=soon)  # the store wakes it
     running.clock.set(soon)
     await running.handler.wait(1)
     assert running.handler.claims[0].reminder.user_id == 2
@@ -131,7 +137,7 @@ async def test_after_long_downtime_nothing_floods(running):
     running.scheduler.start()
     await settle()
     assert running.handler.claims == []
-    row = await running.store.reminder(reminder_id)
+    row = await running.store.reminders.get(reminder_id)
     assert row.next_due_at == int(datetime(2026, 3, 6, 8, 0, tzinfo=UTC).timestamp())
 
 
@@ -150,11 +156,11 @@ async def test_closed_dms_pause_all_the_members_reminders_after_one_attempt(runn
     assert len(attempts_for_7) == 1
     assert [c.reminder.id for c in running.handler.claims] == [other]
     for reminder_id in (first, second):
-        row = await running.store.reminder(reminder_id)
+        row = await running.store.reminders.get(reminder_id)
         assert (row.status, row.paused_reason) == ("paused", "dms_closed")
-    assert (await running.store.member(7)).dms_closed_at is not None
-    assert await running.store.take_closed_dms_notice(7) is True
-    assert await running.store.take_closed_dms_notice(7) is False
+    assert (await running.store.members.member(7)).dms_closed_at is not None
+    assert await running.store.members.take_closed_dms_notice(7) is True
+    assert await running.store.members.take_closed_dms_notice(7) is False
 
 
 async def test_a_members_sends_never_overlap_across_batches(running):
@@ -185,7 +191,7 @@ async def test_a_members_sends_never_overlap_across_batches(running):
     ]
     assert len(attempts_for_7) == 1
     assert {c.reminder.user_id for c in running.handler.claims} == {8}
-    row = await running.store.reminder(second_7)
+    row = await running.store.reminders.get(second_7)
     assert (row.status, row.paused_reason) == ("paused", "dms_closed")
 
 
@@ -206,7 +212,7 @@ async def test_a_batch_is_prepared_a_few_sends_at_a_time(store):
         busy[0] -= 1
         return await handler(claim)
 
-    scheduler = Scheduler(store, clock, plan_reminder, batch_size=10)
+    scheduler = scheduler_on(store, clock, batch_size=10)
     scheduler.register("stretch", held_until_released)
     scheduler.start()
     try:
@@ -235,15 +241,15 @@ async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fres
     fresh_id = await add(store, clock, user_id=1)
     stale_id = await add(store, clock, user_id=2)
     now = int(clock.now().timestamp())
-    claims = await store.claim_due(now, 10, ["stretch"], plan_reminder)  # then "crash"
+    claims = await store.ledger.claim_due(now, 10, ["stretch"], plan_reminder)  # then "crash"
     assert {c.reminder.id for c in claims} == {fresh_id, stale_id}
     # pretend the second claim was made long ago
-    await store.db.connection.execute(
+    await store.database.execute(
         "UPDATE deliveries SET claimed_at = ? WHERE reminder_id = ?",
         (now - int(NONCE_WINDOW.total_seconds()) - 60, stale_id),
     )
     handler = Recorder()
-    scheduler = Scheduler(store, clock, plan_reminder, batch_size=1000)
+    scheduler = scheduler_on(store, clock, batch_size=1000)
     scheduler.register("stretch", handler)
     scheduler.start()
     await handler.wait(1)
@@ -251,7 +257,8 @@ async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fres
     await scheduler.stop()
     assert [c.reminder.id for c in handler.claims] == [fresh_id]
     assert handler.nonces == [delivery_nonce(c) for c in claims if c.reminder.id == fresh_id]
-    states = dict(await store.db.fetch_all("SELECT reminder_id, state FROM deliveries", ()))
+    rows = await store.database.fetch_all("SELECT reminder_id, state FROM deliveries")
+    states = {row[0]: row[1] for row in rows}
     assert states == {fresh_id: "sent", stale_id: "abandoned"}
 
 

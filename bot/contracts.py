@@ -1,0 +1,58 @@
+"""What a feature promises about the data it keeps, so the core can ask every loaded feature
+instead of keeping a central list of tables (in the spirit of Red's data-deletion contract).
+
+A cog keeps these promises by having the methods; nothing needs registering. Deletes take the
+caller's transaction, so a member's (or a server's) data goes all at once or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol, runtime_checkable
+
+from bot.storage import Changes, Transaction
+
+Export = dict[str, list[dict[str, Any]]]
+"""Rows by table name, each row by column name: what /privacy export writes out."""
+
+
+@runtime_checkable
+class MemberData(Protocol):
+    """A feature that keeps rows about a member."""
+
+    async def export_member(self, user_id: int) -> Export:
+        """Every row this feature keeps about the member."""
+        ...
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        """Delete (or stop naming the member in) every such row, inside `tx`."""
+        ...
+
+    def privacy_lines(self, data: Export) -> list[str]:
+        """What /privacy show says about this feature's part of an export."""
+        ...
+
+
+@runtime_checkable
+class GuildData(Protocol):
+    """A feature with per-server settings of its own beside the core ones."""
+
+    async def settings_fields(self, guild_id: int) -> list[tuple[str, str]]:
+        """(name, value) fields for /config show."""
+        ...
+
+    async def reset_guild(self, tx: Transaction, guild_id: int, moderator_id: int) -> Changes:
+        """Part of /config reset, inside `tx`; returns what changed for the audit log channel."""
+        ...
+
+    async def forget_guild(self, tx: Transaction, guild_id: int) -> None:
+        """The bot left the server: delete what this feature keeps about it, inside `tx`."""
+        ...
+
+
+def member_data(features: Iterable[object]) -> list[MemberData]:
+    return [feature for feature in features if isinstance(feature, MemberData)]
+
+
+def guild_data(features: Iterable[object]) -> list[GuildData]:
+    return [feature for feature in features if isinstance(feature, GuildData)]

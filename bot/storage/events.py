@@ -1,0 +1,55 @@
+"""Change announcements: a store says what changed after it committed, and whoever cares
+(the scheduler, the settings cache) listens, instead of every writer remembering to tell them.
+
+A backend shared by several processes forwards these between them (e.g. LISTEN/NOTIFY), so
+the events are small, frozen and comparable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from bot.storage.connection import Transaction
+
+log = logging.getLogger("bot.storage")
+
+Event = TypeVar("Event")
+
+
+@dataclass(frozen=True)
+class RemindersChanged:
+    """Reminders were added, removed, paused, resumed or moved: the earliest due may have moved."""
+
+
+@dataclass(frozen=True)
+class GuildSettingsChanged:
+    """A server's settings changed: cached copies of them are stale."""
+
+    guild_id: int
+
+
+class Announcer(Generic[Event]):
+    """Listeners of one kind of change; they are called synchronously and must not block."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[Event], None]] = []
+
+    def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Start calling `listener` for every event; returns the call that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def announce(self, event: Event) -> None:
+        """Tell every listener; one that fails is logged and the others still hear it."""
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("a listener of %s failed", type(event).__name__)
+
+    def after_commit(self, tx: Transaction, event: Event) -> None:
+        """Announce `event` once `tx` commits; a rollback announces nothing."""
+        tx.after_commit(self.announce, event)

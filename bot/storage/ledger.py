@@ -1,0 +1,175 @@
+"""The delivery ledger: what is due, which occurrences the scheduler claimed, how each ended.
+
+One row per claimed occurrence makes delivery at most once: a claim moves the reminder to its
+next occurrence in the same commit, so a crash can never make the same occurrence due again.
+The ledger is the scheduler's own store, so what it changes (a claim moving a reminder on, a
+pause after a refused DM) is not announced: the scheduler already knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.connection import Database
+from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
+
+_PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An occurrence the scheduler has taken responsibility for delivering exactly once."""
+
+    reminder: ReminderRow
+    due_at: int
+    late: bool
+    dm_channel_id: int | None = None  # the owner's DM channel, read with the claim
+
+
+@dataclass(frozen=True)
+class Advance:
+    """How a due row moves on: the occurrence to deliver now (maybe late) or None, and the
+    next due time to store."""
+
+    occurrence: int | None
+    late: bool
+    next_due_at: int
+
+
+Planner = Callable[[ReminderRow, int], Advance]
+
+
+class DeliveryLedger:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def earliest_due(self, kinds: Iterable[str]) -> int | None:
+        kinds = tuple(kinds)
+        if not kinds:
+            return None
+        marks = ",".join("?" * len(kinds))
+        row = await self.db.fetch_one(
+            f"SELECT MIN(next_due_at) FROM reminders WHERE status = 'active' AND kind IN ({marks})",
+            kinds,
+        )
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def claim_due(
+        self, now: int, limit: int, kinds: Iterable[str], plan: Planner
+    ) -> list[Claim]:
+        """Advance every due row and record the occurrences to send, in one transaction."""
+        kinds = tuple(kinds)
+        marks = ",".join("?" * len(kinds))
+        claims: list[Claim] = []
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id FROM reminders r"
+                " LEFT JOIN members m ON m.user_id = r.user_id"
+                f" WHERE r.status = 'active' AND r.next_due_at <= ? AND r.kind IN ({marks})"
+                " ORDER BY r.next_due_at LIMIT ?",
+                (now, *kinds, limit),
+            )
+            due = [(reminder_row(row), row[REMINDER_WIDTH]) for row in rows]
+            decisions = [(reminder, channel, plan(reminder, now)) for reminder, channel in due]
+            await tx.execute_many(
+                "UPDATE reminders SET next_due_at = ? WHERE id = ?",
+                [(decision.next_due_at, reminder.id) for reminder, _, decision in decisions],
+            )
+            for reminder, channel, decision in decisions:
+                if decision.occurrence is None:
+                    continue
+                inserted = await tx.execute(
+                    "INSERT INTO deliveries (reminder_id, due_at, state, late, claimed_at)"
+                    " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT DO NOTHING",
+                    (reminder.id, decision.occurrence, int(decision.late), now),
+                )
+                if inserted == 1:
+                    claims.append(Claim(reminder, decision.occurrence, decision.late, channel))
+        return claims
+
+    async def unfinished_claims(self) -> list[tuple[Claim, int]]:
+        """Claims left by a crash, with when they were claimed."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at"
+            " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            " LEFT JOIN members m ON m.user_id = r.user_id"
+            " WHERE d.state = 'claimed' ORDER BY d.claimed_at",
+            (),
+        )
+        width = REMINDER_WIDTH
+        return [
+            (
+                Claim(reminder_row(row), int(row[width]), bool(row[width + 1]), row[width + 2]),
+                int(row[width + 3]),
+            )
+            for row in rows
+        ]
+
+    async def record_sent(self, sent: Sequence[tuple[Claim, int | None]], now: int) -> None:
+        """Mark a batch of sends done in one transaction (a crash before it only means those
+        claims are resent with their nonces, which Discord drops as duplicates)."""
+        if not sent:
+            return
+        async with self.db.transaction() as tx:
+            await tx.execute_many(
+                "UPDATE deliveries SET state = 'sent', finished_at = ?, message_id = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                [(now, message_id, claim.reminder.id, claim.due_at) for claim, message_id in sent],
+            )
+
+    async def finish_delivery(
+        self, claim: Claim, state: str, now: int, message_id: int | None = None
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE deliveries SET state = ?, finished_at = ?, message_id = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                (state, now, message_id, claim.reminder.id, claim.due_at),
+            )
+
+    async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
+        """A refused DM pauses all the member's reminders at once: no second 403."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE deliveries SET state = 'failed', finished_at = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                (now, claim.reminder.id, claim.due_at),
+            )
+            await tx.execute(
+                "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed'"
+                " WHERE user_id = ? AND status = 'active'",
+                (user_id,),
+            )
+            await tx.execute(
+                "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
+                (now, user_id),
+            )
+
+    async def pause_reminder(self, claim: Claim, reason: str, now: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE deliveries SET state = 'failed', finished_at = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                (now, claim.reminder.id, claim.due_at),
+            )
+            await tx.execute(
+                "UPDATE reminders SET status = 'paused', paused_reason = ? WHERE id = ?",
+                (reason, claim.reminder.id),
+            )
+
+    async def prune_deliveries(self, before: int) -> int:
+        async with self.db.transaction() as tx:
+            return await tx.execute(
+                "DELETE FROM deliveries WHERE state != 'claimed' AND claimed_at < ?", (before,)
+            )
+
+    async def export_member(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The delivery records of the member's reminders (they go when the reminders do)."""
+        rows = await self.db.fetch_all(
+            "SELECT d.* FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            " WHERE r.user_id = ?",
+            (user_id,),
+        )
+        return {"deliveries": [dict(row) for row in rows]}

@@ -1,0 +1,124 @@
+"""What the bot keeps about a member whatever feature they use: their time zone, region and
+DM channel (the members table), and the "done" marks their streaks count (completions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.connection import Database, Transaction
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    user_id: int
+    timezone: str | None
+    dm_channel_id: int | None
+    dms_closed_at: int | None
+    dms_closed_told: int
+    region: str | None
+
+
+class MemberStore:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def member(self, user_id: int) -> MemberRow | None:
+        row = await self.db.fetch_one(
+            "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told, region"
+            " FROM members WHERE user_id = ?",
+            (user_id,),
+        )
+        return None if row is None else MemberRow(*row)
+
+    async def save_member(
+        self,
+        user_id: int,
+        now: int,
+        *,
+        timezone: str | None = None,
+        dm_channel_id: int | None = None,
+        region: str | None = None,
+    ) -> None:
+        """Create the member row if needed and update only the fields given."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO members (user_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (user_id, now),
+            )
+            if timezone is not None:
+                await tx.execute(
+                    "UPDATE members SET timezone = ? WHERE user_id = ?", (timezone, user_id)
+                )
+            if dm_channel_id is not None:
+                await tx.execute(
+                    "UPDATE members SET dm_channel_id = ? WHERE user_id = ?",
+                    (dm_channel_id, user_id),
+                )
+            if region is not None:
+                await tx.execute(
+                    "UPDATE members SET region = ? WHERE user_id = ?", (region, user_id)
+                )
+
+    async def dms_reopened(self, tx: Transaction, user_id: int) -> None:
+        """A DM just went through: forget that the member's DMs were found closed."""
+        await tx.execute(
+            "UPDATE members SET dms_closed_at = NULL, dms_closed_told = 0 WHERE user_id = ?",
+            (user_id,),
+        )
+
+    async def take_closed_dms_notice(self, user_id: int) -> bool:
+        """True once after the member's DMs were found closed, so they are told exactly once.
+
+        Runs after every command, so the common case is a read; only a pending notice writes.
+        """
+        pending = await self.db.fetch_one(
+            "SELECT 1 FROM members"
+            " WHERE user_id = ? AND dms_closed_at IS NOT NULL AND dms_closed_told = 0",
+            (user_id,),
+        )
+        if pending is None:
+            return False
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE members SET dms_closed_told = 1"
+                " WHERE user_id = ? AND dms_closed_at IS NOT NULL AND dms_closed_told = 0",
+                (user_id,),
+            )
+        return changed == 1
+
+    # --- completions -----------------------------------------------------------------------------
+
+    async def record_completion(
+        self, user_id: int, reminder_id: int | None, local_date: str, now: int
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO completions (user_id, reminder_id, local_date, completed_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, reminder_id, local_date, now),
+            )
+
+    async def completion_dates(self, user_id: int, since: str) -> list[str]:
+        rows = await self.db.fetch_all(
+            "SELECT DISTINCT local_date FROM completions WHERE user_id = ? AND local_date >= ?",
+            (user_id, since),
+        )
+        return [str(row[0]) for row in rows]
+
+    # --- a member's data, for /privacy -------------------------------------------------------
+
+    async def export_member(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The member's own row (time zone, region, DM channel)."""
+        rows = await self.db.fetch_all("SELECT * FROM members WHERE user_id = ?", (user_id,))
+        return {"members": [dict(row) for row in rows]}
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        await tx.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
+
+    async def export_completions(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        rows = await self.db.fetch_all("SELECT * FROM completions WHERE user_id = ?", (user_id,))
+        return {"completions": [dict(row) for row in rows]}
+
+    async def forget_completions(self, tx: Transaction, user_id: int) -> None:
+        await tx.execute("DELETE FROM completions WHERE user_id = ?", (user_id,))

@@ -1,0 +1,174 @@
+"""The reminders table: members' own reminders and the servers' scheduled posts, as stored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.connection import Database, Row, Transaction
+from bot.storage.events import Announcer, RemindersChanged
+from bot.storage.members import MemberStore
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    id: int
+    kind: str
+    user_id: int | None
+    guild_id: int | None
+    channel_id: int | None
+    role_id: int | None
+    schedule: str
+    note: str | None
+    link: str | None
+    status: str
+    paused_reason: str | None
+    next_due_at: int
+    created_at: int
+
+
+REMINDER_COLUMNS = (
+    "id, kind, user_id, guild_id, channel_id, role_id, schedule, note, link, status,"
+    " paused_reason, next_due_at, created_at"
+)
+REMINDER_WIDTH = len(REMINDER_COLUMNS.split(","))
+
+
+def reminder_row(row: Row | Sequence[Any]) -> ReminderRow:
+    """The first REMINDER_WIDTH columns of a row, selected in REMINDER_COLUMNS order."""
+    return ReminderRow(*row[:REMINDER_WIDTH])
+
+
+class ReminderStore:
+    """Creating, reading and changing reminders; every change is announced after its commit,
+    so the scheduler re-reads the earliest due time."""
+
+    def __init__(self, database: Database, members: MemberStore) -> None:
+        self.db = database
+        self.members = members
+        self.changes: Announcer[RemindersChanged] = Announcer()
+
+    def _changed(self, tx: Transaction) -> None:
+        self.changes.after_commit(tx, RemindersChanged())
+
+    # --- reading -----------------------------------------------------------------------------
+
+    async def get(self, reminder_id: int) -> ReminderRow | None:
+        row = await self.db.fetch_one(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
+        )
+        return None if row is None else reminder_row(row)
+
+    async def of_member(self, user_id: int) -> list[ReminderRow]:
+        rows = await self.db.fetch_all(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [reminder_row(row) for row in rows]
+
+    async def of_guild(self, guild_id: int, kind: str) -> ReminderRow | None:
+        row = await self.db.fetch_one(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE guild_id = ? AND kind = ?"
+            " ORDER BY id LIMIT 1",
+            (guild_id, kind),
+        )
+        return None if row is None else reminder_row(row)
+
+    # --- a member's reminders ------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        kind: str,
+        user_id: int,
+        guild_id: int | None,
+        schedule: str,
+        next_due_at: int,
+        now: int,
+        limit: int,
+        note: str | None = None,
+        link: str | None = None,
+    ) -> int | None:
+        """Insert a member's reminder unless they already have `limit`; None means over it.
+
+        Creating one also clears the member's closed-DMs mark: the caller has just
+        delivered a confirmation DM, so DMs work again.
+        """
+        async with self.db.transaction() as tx:
+            row = await tx.fetch_one("SELECT COUNT(*) FROM reminders WHERE user_id = ?", (user_id,))
+            if row is not None and row[0] >= limit:
+                return None
+            await self.members.dms_reopened(tx, user_id)
+            reminder_id = await tx.insert(
+                "INSERT INTO reminders (kind, user_id, guild_id, schedule, note, link,"
+                " next_due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, user_id, guild_id, schedule, note, link, next_due_at, now),
+            )
+            self._changed(tx)
+        return reminder_id
+
+    async def set_status(
+        self, reminder_ids: Sequence[int], status: str, reason: str | None, next_due: dict[int, int]
+    ) -> None:
+        """Pause or resume several reminders together; resumed ones get a fresh next time."""
+        async with self.db.transaction() as tx:
+            await tx.execute_many(
+                "UPDATE reminders SET status = ?, paused_reason = ?,"
+                " next_due_at = COALESCE(?, next_due_at) WHERE id = ?",
+                [(status, reason, next_due.get(rid), rid) for rid in reminder_ids],
+            )
+            self._changed(tx)
+
+    async def reschedule(self, reminder_id: int, next_due_at: int) -> None:
+        """Snooze or postpone: the next firing moves, the recurrence stays as it was."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE reminders SET next_due_at = ?, status = 'active', paused_reason = NULL"
+                " WHERE id = ?",
+                (next_due_at, reminder_id),
+            )
+            self._changed(tx)
+
+    async def delete(self, reminder_ids: Sequence[int]) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute_many(
+                "DELETE FROM reminders WHERE id = ?", [(rid,) for rid in reminder_ids]
+            )
+            self._changed(tx)
+
+    # --- a server's scheduled posts --------------------------------------------------------------
+
+    async def replace_for_guild(
+        self,
+        tx: Transaction,
+        *,
+        kind: str,
+        guild_id: int,
+        channel_id: int,
+        role_id: int | None,
+        schedule: str,
+        next_due_at: int,
+        now: int,
+    ) -> None:
+        """The server's one reminder of `kind`, replacing any it had."""
+        await self.delete_for_guild(tx, guild_id, kind)
+        await tx.execute(
+            "INSERT INTO reminders (kind, guild_id, channel_id, role_id, schedule,"
+            " next_due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, guild_id, channel_id, role_id, schedule, next_due_at, now),
+        )
+
+    async def delete_for_guild(self, tx: Transaction, guild_id: int, kind: str) -> None:
+        await tx.execute("DELETE FROM reminders WHERE guild_id = ? AND kind = ?", (guild_id, kind))
+        self._changed(tx)
+
+    # --- a member's data (for the reminders feature's /privacy part) ------------------------------
+
+    async def export_member(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        rows = await self.db.fetch_all("SELECT * FROM reminders WHERE user_id = ?", (user_id,))
+        return {"reminders": [dict(row) for row in rows]}
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        """Their reminders go, and with them (by foreign key) their delivery records."""
+        await tx.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+        self._changed(tx)

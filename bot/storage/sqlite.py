@@ -1,0 +1,215 @@
+"""The SQLite backend: one aiosqlite connection, a lock so transactions never interleave, and
+the numbered migrations in migrations/sqlite/."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.connection import DatabaseError, Params, Row, Transaction
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "sqlite"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# the transaction this task is inside, if any: a store that waits for the lock its own task
+# already holds would hang the bot, so that mistake raises instead
+_current: ContextVar[SqliteTransaction | None] = ContextVar("sqlite_transaction", default=None)
+
+
+def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """Numbered SQL files in order; a gap or duplicate number is a packaging bug."""
+    found: list[tuple[int, Path]] = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise DatabaseError(f"migration file {path.name} is not named NNNN_name.sql")
+        found.append((int(match.group(1)), path))
+    expected = list(range(1, len(found) + 1))
+    if [number for number, _ in found] != expected:
+        raise DatabaseError("migration numbers must run 1, 2, 3... without gaps")
+    return found
+
+
+class SqliteTransaction:
+    """Statements on the locked connection between BEGIN IMMEDIATE and COMMIT."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection
+        self._after: list[tuple[Callable[[Any], None], Any]] = []
+        self.task = asyncio.current_task()
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._conn.execute(sql, params)
+        if cursor.lastrowid is None:
+            raise DatabaseError("an insert returned no row id")
+        return cursor.lastrowid
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        # one trip to aiosqlite's thread instead of three (execute, fetch, close)
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    def after_commit(self, callback: Callable[[Any], None], argument: Any) -> None:
+        if (callback, argument) not in self._after:
+            self._after.append((callback, argument))
+
+    def committed(self) -> None:
+        for callback, argument in self._after:
+            callback(argument)
+
+
+class SqliteDatabase:
+    """One aiosqlite connection shared by the bot; a lock keeps transactions from interleaving."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteDatabase:
+        """Open (creating if needed), configure and migrate the database file."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+        connection.row_factory = sqlite3.Row
+        database = cls(connection)
+        try:
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL: a commit survives a crash of the bot (SIGKILL included); only a
+            # power cut can undo the last commits, and it saves an fsync per reminder sent
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await database.migrate()
+            # fail now, not mid-reminder, if the file is read-only or another program holds
+            # the write lock: a write that is rolled back touches nothing on disk
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                await connection.execute("INSERT INTO schema_migrations (version) VALUES (0)")
+            finally:
+                await connection.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            await connection.close()
+            raise DatabaseError(f"cannot use database file {path}: {exc}") from exc
+        return database
+
+    async def close(self) -> None:
+        async with self._locked():
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
+        open_tx = _current.get()
+        # a task started inside the transaction inherits the variable; it may wait its turn
+        if open_tx is not None and open_tx.task is asyncio.current_task():
+            raise RuntimeError("the database was used directly inside a transaction")
+        async with self._lock:
+            yield self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: multi-step writes land whole.
+
+        What the stores asked to announce is announced after the commit, outside the lock."""
+        async with self._locked() as conn:
+            tx = SqliteTransaction(conn)
+            token = _current.set(tx)
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield tx
+                except BaseException:
+                    await conn.execute("ROLLBACK")
+                    raise
+                await conn.execute("COMMIT")
+            finally:
+                _current.reset(token)
+        tx.committed()
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._locked() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self._locked() as conn:
+            await conn.executemany(sql, rows)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        async with self._locked() as conn:
+            cursor = await conn.execute(sql, params)
+        if cursor.lastrowid is None:
+            raise DatabaseError("an insert returned no row id")
+        return cursor.lastrowid
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._locked() as conn:
+            return list(await conn.execute_fetchall(sql, params))
+
+    # --- migrations --------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        async with self._locked():
+            return await self._schema_version()
+
+    async def _schema_version(self) -> int:
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        rows = list(await self._conn.execute_fetchall("SELECT MAX(version) FROM schema_migrations"))
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than the recorded version, each in its own transaction."""
+        current = await self.schema_version()
+        for number, path in migration_files():
+            if number <= current:
+                continue
+            statements = path.read_text(encoding="utf-8")
+            async with self.transaction() as tx:
+                for statement in split_sql(statements):
+                    await tx.execute(statement)
+                await tx.execute("INSERT INTO schema_migrations (version) VALUES (?)", (number,))
+            current = number
+        return current
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would COMMIT behind our back)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise DatabaseError("migration ends with an incomplete SQL statement")
+    return statements
