@@ -58,3 +58,12 @@ def test_bad_settings_name_the_setting(env, named):
 
 def test_repr_never_shows_the_token():
     assert TOKEN not in repr(load_settings({"DISCORD_TOKEN": TOKEN}))
+
+
+def test_every_bad_setting_is_named_at_once():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LOG_LEVEL": "loud", "SEND_RATE_PER_SECOND": "0", "DEV_GUILD_ID": "x"})
+    problems = caught.value.problems
+    assert len(problems) == 4
+    for name in ("DISCORD_TOKEN", "LOG_LEVEL", "SEND_RATE_PER_SECOND", "DEV_GUILD_ID"):
+        assert any(name in problem for problem in problems), name
