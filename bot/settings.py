@@ -14,6 +14,7 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_.\-]{10,200}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_SHARDS = 1024
 
 
 class ConfigError(Exception):
@@ -29,6 +30,8 @@ class Settings:
     api_base: str | None
     max_reminders_per_member: int
     send_rate_per_second: float
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     data_dir: Path = DEFAULT_DATA_DIR
 
     def __repr__(self) -> str:  # never let the token reach a log line
@@ -54,6 +57,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
 
     database = env.get("DATABASE_PATH", "").strip()
+    shard_count, shard_ids = _shards(env)
     return Settings(
         token=token,
         database_path=Path(database) if database else DEFAULT_DATABASE_PATH,
@@ -62,7 +66,30 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         api_base=api_base,
         max_reminders_per_member=_int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100),
         send_rate_per_second=float(_int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000)),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT alone runs every shard here; SHARD_IDS picks this process's share of them."""
+    raw_count = env.get("SHARD_COUNT", "").strip()
+    raw_ids = env.get("SHARD_IDS", "").strip()
+    count = _int_in_range(env, "SHARD_COUNT", 0, 1, MAX_SHARDS) if raw_count else None
+    if not raw_ids:
+        return count, None
+    if count is None:
+        raise ConfigError("SHARD_IDS needs SHARD_COUNT (the total number of shards) as well")
+    parts = [part.strip() for part in raw_ids.split(",")]
+    if not all(part.isdigit() and int(part) < count for part in parts):
+        raise ConfigError(
+            f"SHARD_IDS must be shard numbers from 0 to {count - 1} separated by commas, "
+            "such as 0,1"
+        )
+    ids = tuple(int(part) for part in parts)
+    if len(set(ids)) != len(ids):
+        raise ConfigError("SHARD_IDS lists a shard more than once")
+    return count, ids
 
 
 def _optional_snowflake(env: Mapping[str, str], name: str) -> int | None:
