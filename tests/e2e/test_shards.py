@@ -127,3 +127,20 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
 def sent_deliveries(database):
     with sqlite3.connect(database) as conn:
         return conn.execute("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'").fetchone()[0]
+
+
+async def test_without_gateway_information_the_bot_stops_with_one_line(discord_server, tmp_path):
+    """GET /gateway/bot tells the bot where to connect, its shard count and identify limit."""
+    discord_server.fail_next("GET", r"/gateway/bot", status=404)
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+        LOG_LEVEL="WARNING",
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait(timeout=30)
+    lines = stderr.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and "/gateway/bot" in lines[0], stderr
+    assert discord_server.identify_count == 0

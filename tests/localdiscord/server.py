@@ -103,6 +103,7 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        self.release_identifies()  # a held identify would keep its socket from closing
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
