@@ -24,6 +24,7 @@ from bot.database import Database, GuildSettingsStore, ReminderStore
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
+from bot.pictures import StretchPictures, load_poses
 from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
@@ -53,15 +54,20 @@ class Content:
     regions: dict[str, Region]
     messages: Messages
     zones: Zones
+    pictures: StretchPictures
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
+        library = load_library(data_dir)
+        poses = load_poses(data_dir / "poses.toml", library.stretches)
         return cls(
-            library=load_library(data_dir),
+            library=library,
             quickcheck=load_quickcheck(data_dir / "quickcheck.toml"),
             regions=load_regions(data_dir / "regions.toml"),
             messages=Messages.load(data_dir / "messages.toml"),
             zones=load_zones(data_dir / "zones.toml"),
+            # drawn here, before the bot connects: no member ever waits for a picture
+            pictures=StretchPictures.render_all(poses),
         )
 
 
@@ -208,7 +214,8 @@ class SciaticaBot(commands.AutoShardedBot):
     ) -> None:
         self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.reminders.take_closed_dms_notice(interaction.user.id):
-            await send_private(interaction, self.messages("reminders.dms_closed_notice"))
+            own = "" if interaction.is_guild_integration() else "_account"
+            await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: forget its settings, audit trail and stretch breaks."""

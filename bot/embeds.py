@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
 
 import discord
 
 from bot.content import Library, Routine, Source, Stretch, Topic
+from bot.pictures import Picture
 
 COLOUR_INFO = discord.Colour(0x4F8A8B)
 COLOUR_STRETCH = discord.Colour(0x6AA84F)
@@ -52,9 +54,20 @@ def topic_embed(
     return embed
 
 
+def picture_file(picture: Picture) -> discord.File:
+    """A fresh attachment for each message (discord.py closes a File once it is sent)."""
+    return discord.File(io.BytesIO(picture.png), filename=picture.filename, description=picture.alt)
+
+
 def stretch_embed(
-    library: Library, stretch: Stretch, *, step: int | None = None, total: int | None = None
+    library: Library,
+    stretch: Stretch,
+    *,
+    step: int | None = None,
+    total: int | None = None,
+    picture: Picture | None = None,
 ) -> discord.Embed:
+    """`picture`: the message carries it as an attachment, and the embed shows it."""
     ui = library.stretch_ui
     steps = "\n".join(f"{number}. {text}" for number, text in enumerate(stretch.steps, start=1))
     embed = discord.Embed(title=stretch.name, description=steps, colour=COLOUR_STRETCH)
@@ -73,6 +86,8 @@ def stretch_embed(
         inline=False,
     )
     embed.set_footer(text=library.topic_ui["footer"])
+    if picture is not None:
+        embed.set_image(url=f"attachment://{picture.filename}")
     return embed
 
 

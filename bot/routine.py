@@ -7,7 +7,7 @@ from typing import Any
 import discord
 
 from bot.client import SciaticaBot
-from bot.embeds import routine_intro_embed, routine_outro_embed, stretch_embed
+from bot.embeds import picture_file, routine_intro_embed, routine_outro_embed, stretch_embed
 from bot.views import OwnedView
 
 
@@ -28,15 +28,16 @@ class StretchRoutineView(OwnedView):
     def total(self) -> int:
         return len(self.routine.stretches)
 
-    def current_embed(self) -> discord.Embed:
+    def current(self) -> tuple[discord.Embed, list[discord.File]]:
+        """The step's embed and its picture (none on the intro)."""
         if self.step == 0:
-            return routine_intro_embed(self.bot.content.library, self.routine)
-        return stretch_embed(
-            self.bot.content.library,
-            self.routine.stretches[self.step - 1],
-            step=self.step,
-            total=self.total,
+            return routine_intro_embed(self.bot.content.library, self.routine), []
+        stretch = self.routine.stretches[self.step - 1]
+        picture = self.bot.content.pictures.picture(stretch.slug)
+        embed = stretch_embed(
+            self.bot.content.library, stretch, step=self.step, total=self.total, picture=picture
         )
+        return embed, [picture_file(picture)]
 
     def _refresh_buttons(self) -> None:
         self.back_button.disabled = self.step == 0
@@ -44,7 +45,9 @@ class StretchRoutineView(OwnedView):
 
     async def _show(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         self._refresh_buttons()
-        await interaction.response.edit_message(embed=self.current_embed(), view=self)
+        embed, files = self.current()
+        # `attachments` replaces the message's files: the last step's picture goes with it
+        await interaction.response.edit_message(embed=embed, attachments=files, view=self)
 
     @discord.ui.button(label="Back", style=discord.ButtonStyle.secondary, custom_id="routine:back")
     async def back_button(
@@ -70,12 +73,12 @@ class StretchRoutineView(OwnedView):
         await interaction.response.edit_message(
             content=self.bot.messages("stretch.finished"),
             embed=routine_outro_embed(self.bot.content.library, self.routine),
+            attachments=[],
             view=None,
         )
 
     async def send(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         """Open the routine as a private reply to `interaction`."""
-        await interaction.response.send_message(
-            embed=self.current_embed(), view=self, ephemeral=True
-        )
+        embed, files = self.current()
+        await interaction.response.send_message(embed=embed, files=files, view=self, ephemeral=True)
         self.origin = interaction

@@ -71,6 +71,7 @@ class ConfirmResetView(OwnedView):
 
 
 @app_commands.guild_only()
+@app_commands.guild_install()
 @app_commands.default_permissions(manage_guild=True)
 class Config(
     commands.GroupCog, group_name="config", group_description="Server settings for moderators."
@@ -85,6 +86,8 @@ class Config(
     async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
+        if not interaction.is_guild_integration():  # a member's own install: no server settings
+            raise UserFacingError(self.bot.messages("install.config_needs_server"))
         if not interaction.permissions.manage_guild:
             raise UserFacingError(self.bot.messages("config.not_allowed"))
         return True

@@ -1,13 +1,14 @@
 """The local Discord itself: it must reject what Discord rejects, or the e2e suite proves little."""
 
 import asyncio
+import json
 
 import aiohttp
 import pytest
 
-from tests.localdiscord import FakeDiscord
+from tests.localdiscord import FakeDiscord, limits
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import Session, shard_of
+from tests.localdiscord.models import NotOffered, Session, shard_of
 
 AUTH = {"Authorization": "Bot test-token"}
 
@@ -143,6 +144,261 @@ async def test_unknown_commands_and_options_fail_the_driver(server):
         await server.invoke(user, "ping", {}, guild_id=guild.id)
     with pytest.raises(AssertionError, match="unknown options"):
         await server.invoke(user, "ping", {"word": "a", "typo": 1}, guild_id=guild.id)
+
+
+EVERYWHERE = {"contexts": [0, 1, 2], "integration_types": [0, 1]}
+SERVER_ONLY = {"contexts": [0], "integration_types": [0], "dm_permission": False}
+
+
+def _commands(server, **declared):
+    server.commands[None] = [
+        {"id": str(n), "name": name, "description": name, "type": 1, "options": [], **fields}
+        for n, (name, fields) in enumerate(declared.items(), start=1)
+    ]
+    server._session = Session("no-bot")  # payloads are checked without a connected client
+
+
+async def test_user_install_payloads_say_where_and_by_whom(server):
+    added = server.add_guild("Added")
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user = server.add_user("u")
+    server.add_member(added.id, user.id)
+    server.add_member(elsewhere.id, user.id)
+    _commands(server, ping=EVERYWHERE)
+
+    there = (await server.invoke(user, "ping", guild_id=elsewhere.id)).payload
+    assert there["context"] == 0 and there["guild_id"] == str(elsewhere.id)
+    assert there["authorizing_integration_owners"] == {"1": str(user.id)}
+    assert int(there["app_permissions"]) & (1 << 11) == 0  # the bot cannot post there
+    assert int(there["member"]["permissions"])
+
+    both = (await server.invoke(user, "ping", guild_id=added.id, installed="user")).payload
+    assert both["authorizing_integration_owners"] == {"0": str(added.id), "1": str(user.id)}
+    server_only = (await server.invoke(user, "ping", guild_id=added.id)).payload
+    assert server_only["authorizing_integration_owners"] == {"0": str(added.id)}
+    assert int(server_only["app_permissions"]) & (1 << 11)
+
+    dm = (await server.invoke(user, "ping", context=1, installed="user")).payload
+    assert dm["context"] == 1 and "guild_id" not in dm and dm["channel"]["type"] == 1
+    assert dm["authorizing_integration_owners"] == {"1": str(user.id)}
+    dm_by_server = (await server.invoke(user, "ping", context=1)).payload
+    assert dm_by_server["authorizing_integration_owners"] == {"0": "0"}
+
+    friend = server.add_user("friend")
+    group = server.add_group_dm(user, friend)
+    private = (await server.invoke(user, "ping", context=2, channel_id=group.id)).payload
+    assert private["context"] == 2 and "guild_id" not in private and "member" not in private
+    assert private["channel"]["type"] == 3 and private["channel_id"] == str(group.id)
+    assert len(private["channel"]["recipients"]) == 2
+    assert private["authorizing_integration_owners"] == {"1": str(user.id)}
+    stranger = server.add_user("stranger")
+    with pytest.raises(AssertionError, match="not in that group DM"):
+        await server.invoke(stranger, "ping", context=2, channel_id=group.id)
+
+
+async def test_commands_are_refused_outside_their_contexts_and_installs(server):
+    added = server.add_guild("Added")
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user = server.add_user("u")
+    server.add_member(added.id, user.id)
+    server.add_member(elsewhere.id, user.id)
+    _commands(server, config=SERVER_ONLY, legacy={}, ping=EVERYWHERE)
+
+    await server.invoke(user, "config", guild_id=added.id)
+    await server.invoke(user, "config", guild_id=added.id, installed="user")
+    for where in (
+        {"guild_id": elsewhere.id},
+        {"context": 1},
+        {"context": 1, "installed": "user"},
+        {"context": 2},
+    ):
+        with pytest.raises(NotOffered):
+            await server.invoke(user, "config", **where)
+    # nothing declared: Discord's defaults, a server install, offered in every context
+    await server.invoke(user, "legacy", guild_id=added.id)
+    await server.invoke(user, "legacy", context=1)
+    with pytest.raises(NotOffered, match="integration_types"):
+        await server.invoke(user, "legacy", guild_id=elsewhere.id)
+    with pytest.raises(NotOffered, match="integration_types"):
+        await server.invoke(user, "legacy", context=2)
+    with pytest.raises(NotOffered, match="integration_types"):  # a server install needs the bot
+        await server.invoke(user, "ping", guild_id=elsewhere.id, installed="guild")
+    with pytest.raises(NotOffered):
+        await server.autocomplete(user, "config", focused="x", value="", context=2)
+    assert len(server.interactions) == 4  # the refused ones were never delivered
+
+
+async def test_a_component_answers_to_the_install_of_its_interaction(server):
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    author, other = server.add_user("author"), server.add_user("other")
+    server.add_member(elsewhere.id, author.id)
+    server.add_member(elsewhere.id, other.id)
+    _commands(server, ping=EVERYWHERE)
+    ix = await server.invoke(author, "ping", guild_id=elsewhere.id)
+    button = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        body = {"type": 4, "data": {"content": "hi", "components": [button_row(button)]}}
+        async with http.post(url, json=body) as response:
+            assert response.status == 204
+    click = await server.click(other, ix.message(), label="Go")
+    assert click.payload["authorizing_integration_owners"] == {"1": str(author.id)}
+    assert click.payload["member"]["user"]["id"] == str(other.id)
+    assert click.payload["guild_id"] == str(elsewhere.id)
+
+
+def button_row(button):
+    return {"type": 1, "components": [button]}
+
+
+async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user, friend = server.add_user("u"), server.add_user("friend")
+    group = server.add_group_dm(user, friend)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        for channel in (elsewhere.general, group.id):
+            url = f"{server.api_base}/channels/{channel}/messages"
+            async with http.post(url, json={"content": "hi"}) as response:
+                assert response.status == 403 and (await response.json())["code"] == 50001
+        async with http.get(f"{server.api_base}/guilds/{elsewhere.id}") as response:
+            assert response.status == 403
+    assert len(server.rejections) == 3  # a test doing this fails, as it should
+    server.rejections.clear()
+    assert elsewhere.id not in [g.id for g in server._bot_guilds()]
+    server.add_bot_to_guild(elsewhere.id)
+    assert elsewhere.id in [g.id for g in server._bot_guilds()]
+
+
+def upload(payload, *files):
+    form = aiohttp.FormData()
+    form.add_field("payload_json", json.dumps(payload), content_type="application/json")
+    for index, (name, data) in enumerate(files):
+        form.add_field(f"files[{index}]", data, filename=name, content_type="image/png")
+    return form
+
+
+PICTURE = {"image": {"url": "attachment://a.png"}, "title": "t"}
+
+
+async def test_uploads_are_recorded_with_alt_text_and_shown_by_the_embed(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    payload = {
+        "embeds": [PICTURE],
+        "attachments": [{"id": 0, "filename": "a.png", "description": "a person lying down"}],
+    }
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        async with http.post(url, data=upload(payload, ("a.png", b"x" * 1234))) as response:
+            assert response.status == 200
+            message = await response.json()
+    [attachment] = message["attachments"]
+    assert attachment["filename"] == "a.png" and attachment["size"] == 1234
+    assert attachment["description"] == "a person lying down"
+    assert message["embeds"][0]["image"]["url"] == attachment["url"]  # as Discord returns it
+    assert server.requests[-1].json["embeds"][0]["image"]["url"] == "attachment://a.png"
+    assert server.dm_messages(user.id)[0]["attachments"] == [attachment]
+
+
+@pytest.mark.parametrize(
+    ("payload", "files"),
+    [
+        ({"embeds": [PICTURE]}, []),  # shows a file nobody uploaded
+        ({"embeds": [PICTURE]}, [("b.png", b"x")]),  # a name that matches no file
+        ({"embeds": [{"thumbnail": {"url": "attachment://c.png"}}]}, [("a.png", b"x")]),
+        ({"attachments": [{"id": 1, "filename": "a.png"}]}, [("a.png", b"x")]),  # no files[1]
+        ({"attachments": [{"id": 0, "description": "d" * 1025}]}, [("a.png", b"x")]),
+        ({}, [(f"{n}.png", b"x") for n in range(11)]),  # more than 10 files
+    ],
+)
+async def test_attachments_that_discord_refuses_are_refused(server, payload, files):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        body = upload(payload, *files) if files else None
+        async with http.post(url, **({"data": body} if body else {"json": payload})) as response:
+            assert response.status == 400
+            assert (await response.json())["code"] == 50035
+    assert server.dm_messages(user.id) == []
+
+
+async def test_a_file_over_the_upload_limit_is_too_large(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    big = b"x" * (limits.UPLOAD_LIMIT + 1)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        async with http.post(url, data=upload({}, ("big.png", big))) as response:
+            assert response.status == 413
+            assert (await response.json())["code"] == 40005
+        just = b"x" * limits.UPLOAD_LIMIT
+        async with http.post(url, data=upload({}, ("just.png", just))) as response:
+            assert response.status == 200
+    assert [r.status for r in server.rejections] == [413]
+
+
+async def test_edits_replace_keep_or_drop_attachments(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        first = {"embeds": [PICTURE], "attachments": [{"id": 0, "filename": "a.png"}]}
+        async with http.post(url, data=upload(first, ("a.png", b"1"))) as response:
+            message = await response.json()
+        edit = f"{url}/{message['id']}"
+        kept = {"embeds": [PICTURE], "attachments": [{"id": message["attachments"][0]["id"]}]}
+        async with http.patch(edit, json=kept) as response:
+            assert response.status == 200
+            assert [a["filename"] for a in (await response.json())["attachments"]] == ["a.png"]
+        swapped = {
+            "embeds": [{"image": {"url": "attachment://b.png"}}],
+            "attachments": [{"id": 0, "filename": "b.png", "description": "second"}],
+        }
+        async with http.patch(edit, data=upload(swapped, ("b.png", b"22"))) as response:
+            [attachment] = (await response.json())["attachments"]
+            assert (attachment["filename"], attachment["size"]) == ("b.png", 2)
+        # the old file is gone: an embed may no longer show it
+        async with http.patch(edit, json={"embeds": [PICTURE]}) as response:
+            assert response.status == 400
+        async with http.patch(edit, json={"embeds": [], "attachments": []}) as response:
+            assert (await response.json())["attachments"] == []
+
+
+async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
+    guild = server.add_guild()
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    server.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    ]
+    server._session = Session("no-bot")
+    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    reply = {
+        "type": 4,
+        "data": {
+            "embeds": [PICTURE],
+            "attachments": [{"id": 0, "filename": "a.png", "description": "alt"}],
+        },
+    }
+    async with aiohttp.ClientSession() as http:
+        callback = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        async with http.post(callback, data=upload(reply, ("a.png", b"abc"))) as response:
+            assert response.status == 204
+        [attachment] = ix.message()["attachments"]
+        assert attachment["description"] == "alt" and ix.files == [("a.png", b"abc")]
+        original = (
+            f"{server.api_base}/webhooks/{server.application_id}/{ix.token}/messages/@original"
+        )
+        edit = {
+            "embeds": [{"image": {"url": "attachment://b.png"}}],
+            "attachments": [{"id": 0, "filename": "b.png"}],
+        }
+        async with http.patch(original, data=upload(edit, ("b.png", b"abcd"))) as response:
+            assert response.status == 200
+        assert [a["filename"] for a in ix.message()["attachments"]] == ["b.png"]
+        async with http.patch(original, json={"embeds": [PICTURE]}) as response:
+            assert response.status == 400  # a.png went with the edit
 
 
 async def identify(http, server, shard, token="test-token"):

@@ -118,8 +118,8 @@ async def test_unknown_stretch_gets_a_clear_private_error(discord_server, bot, w
     assert response.ephemeral and "don't know a stretch" in response.content
 
 
-async def test_help_lists_every_synced_command(discord_server, bot, world):
-    ix = await discord_server.invoke(world.alice, "help", {}, guild_id=world.guild.id)
+async def test_help_lists_every_synced_command_to_a_moderator(discord_server, bot, world):
+    ix = await discord_server.invoke(world.moderator, "help", {}, guild_id=world.guild.id)
     response = await ix.response(timeout=5)
     assert response.ephemeral
     text = str(response.embeds)
@@ -196,3 +196,50 @@ async def test_when_to_get_help_leads_to_the_warning_card(discord_server, bot, w
     assert response.type == 7
     assert response.embeds[0]["title"] == content.library.topic("cauda-equina").title
     assert embed_limit_problems(response.embeds) == []
+
+
+def assert_shows_picture(server, ix, message, picture):
+    """The callback uploaded the picture, and the message's embed displays that attachment."""
+    assert ix.files == [(picture.filename, picture.png)]
+    [attachment] = message["attachments"]
+    assert attachment["filename"] == picture.filename
+    assert attachment["size"] == len(picture.png)
+    assert attachment["description"] == picture.alt  # what a screen reader says
+    [embed] = message["embeds"]
+    assert embed["image"]["url"] == attachment["url"]
+    [sent] = [r.json for r in server.requests if r.path.endswith(f"/{ix.token}/callback")]
+    assert sent["data"]["embeds"][0]["image"]["url"] == f"attachment://{picture.filename}"
+
+
+async def test_stretch_show_carries_the_stretch_picture(discord_server, bot, world, content):
+    for slug in content.library.stretches:
+        ix = await discord_server.invoke(
+            world.alice, "stretch show", {"name": slug}, guild_id=world.guild.id
+        )
+        response = await ix.response(timeout=5)
+        assert response.ephemeral
+        assert_shows_picture(discord_server, ix, ix.message(), content.pictures.picture(slug))
+
+
+async def test_every_routine_step_shows_its_picture_and_back_swaps_it(
+    discord_server, bot, world, content
+):
+    stretches = content.library.routine.stretches
+    ix = await discord_server.invoke(world.alice, "stretch routine", {}, guild_id=world.guild.id)
+    await ix.response(timeout=5)
+    assert ix.files == [] and ix.message()["attachments"] == []  # the intro has no picture
+    message = ix.message()
+    for stretch in stretches:
+        click = await discord_server.click(world.alice, message, label="Next")
+        assert (await click.response(timeout=5)).type == 7
+        message = click.message()
+        assert_shows_picture(discord_server, click, message, content.pictures.picture(stretch.slug))
+    back = await discord_server.click(world.alice, message, label="Back")
+    await back.response(timeout=5)
+    assert_shows_picture(
+        discord_server, back, back.message(), content.pictures.picture(stretches[-2].slug)
+    )
+    finish = await discord_server.click(world.alice, back.message(), label="Finish")
+    await finish.response(timeout=5)
+    assert finish.message()["attachments"] == []  # the outro drops the last picture
+    assert "image" not in finish.message()["embeds"][0]

@@ -172,3 +172,59 @@ def _command_problems(item: dict[str, Any], where: str, problems: list[str], top
                 problems.append(f"{where}: required option {option['name']} after an optional one")
         else:
             required_seen_optional = True
+
+
+ATTACHMENT_LIMIT = 10  # files on one message
+UPLOAD_LIMIT = (
+    10 * 1024 * 1024
+)  # one file, a bot's default (the interaction's attachment_size_limit)
+REQUEST_UPLOAD_LIMIT = 25 * 1024 * 1024  # all files of one request together
+DESCRIPTION_LIMIT = 1024  # an attachment's alt text
+ATTACHMENT_URL = "attachment://"
+EMBED_MEDIA = (
+    ("image", "url"),
+    ("thumbnail", "url"),
+    ("author", "icon_url"),
+    ("footer", "icon_url"),
+)
+
+
+def upload_too_large(files: list[tuple[str, bytes]], limit: int = UPLOAD_LIMIT) -> str | None:
+    """Discord answers 413 / 40005 to a file over the limit, or to too many bytes in all."""
+    for name, data in files:
+        if len(data) > limit:
+            return f"{name} is {len(data)} bytes (max {limit})"
+    total = sum(len(data) for _, data in files)
+    if total > REQUEST_UPLOAD_LIMIT:
+        return f"the files hold {total} bytes (max {REQUEST_UPLOAD_LIMIT})"
+    return None
+
+
+def attachment_problems(
+    body: dict[str, Any],
+    uploads: int,
+    existing: list[dict[str, Any]],
+    attachments: list[dict[str, Any]],
+) -> list[str]:
+    """The `attachments` list of a body against the uploaded files and the message's own ones,
+    and every `attachment://name` an embed shows against the message's resulting files."""
+    problems: list[str] = []
+    known = {str(attachment["id"]) for attachment in existing}
+    for index, entry in enumerate(body.get("attachments") or []):
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(ident, int) and not isinstance(ident, bool):
+            if not 0 <= ident < uploads:
+                problems.append(f"attachments[{index}].id {ident} names no uploaded file")
+        elif str(ident) not in known:
+            problems.append(f"attachments[{index}].id {ident!r} is not on the message")
+        if len((entry or {}).get("description") or "") > DESCRIPTION_LIMIT:
+            problems.append(f"attachments[{index}].description over {DESCRIPTION_LIMIT} characters")
+    if len(attachments) > ATTACHMENT_LIMIT:
+        problems.append(f"{len(attachments)} attachments (max {ATTACHMENT_LIMIT})")
+    names = {attachment["filename"] for attachment in attachments}
+    for index, embed in enumerate(body.get("embeds") or []):
+        for key, field in EMBED_MEDIA:
+            url = (embed.get(key) or {}).get(field) or ""
+            if url.startswith(ATTACHMENT_URL) and url.removeprefix(ATTACHMENT_URL) not in names:
+                problems.append(f"embeds[{index}].{key}.{field} {url!r} matches no uploaded file")
+    return problems
