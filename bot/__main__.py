@@ -121,6 +121,11 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
             except aiohttp.ClientConnectorError as exc:
                 return fail(f"cannot reach Discord at {discord.http.Route.BASE}: {exc.os_error}")
+            except discord.GatewayNotFound:
+                return fail(
+                    f"Discord at {discord.http.Route.BASE} did not say where its gateway is "
+                    "(GET /gateway/bot failed)"
+                )
     finally:
         await database.close()
     log.info("stopped cleanly")
