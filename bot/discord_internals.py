@@ -1,4 +1,10 @@
-"""The places the bot reaches into discord.py's HTTP and rate-limit internals, kept together."""
+"""Every place the bot reaches past discord.py's public API, kept together.
+
+Where Discord is (the REST base and the gateway URL, for a REST proxy or the local test
+Discord), the voice warnings a text-only bot does not need, the pacing hook on its HTTP
+session and its rate-limit buckets. A discord.py upgrade that moves any of these is checked
+here, and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import aiohttp
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
 
 from bot.pacing import RateLimiter, is_paced
@@ -15,6 +24,29 @@ from bot.pacing import RateLimiter, is_paced
 log = logging.getLogger("bot")
 
 FIRST_SCAN_AT = 256  # discord.py's own threshold
+
+
+def use_api_base(url: str) -> None:
+    """Send every REST request to `url` (".../api/v10") instead of discord.com: discord.py
+    reads it from the class for each request, so this holds for every client in the process."""
+    Route.BASE = url
+
+
+def api_base() -> str:
+    """Where REST requests go now, for messages that name it."""
+    return Route.BASE
+
+
+def use_gateway(url: str) -> None:
+    """Connect the gateway to `url`, the one GET /gateway/bot named (behind a REST proxy or
+    on the local test Discord, not Discord's own)."""
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+
+def silence_voice_warnings() -> None:
+    """A text-only bot: no warning at every start that the voice libraries are missing."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def pace_unprompted_requests(
@@ -35,7 +67,7 @@ def pace_unprompted_requests(
         params: aiohttp.TraceRequestStartParams,
     ) -> None:
         paced = is_paced(
-            params.method, params.url, api_base=Route.BASE, application_id=application_id()
+            params.method, params.url, api_base=api_base(), application_id=application_id()
         )
         if paced:
             await limiter.acquire()
