@@ -10,7 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -40,6 +40,10 @@ from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 
 log = logging.getLogger("bot")
+
+ClientT = TypeVar("ClientT", bound=discord.Client)
+"""The client type discord.py's generic hooks (cog and group checks, dynamic items) are
+declared with; overriding them keeps it, and `sciatica_interaction` narrows to this bot."""
 
 EXTENSIONS = (
     "cogs.learn",
@@ -267,3 +271,11 @@ class SciaticaBot(commands.AutoShardedBot):
 
     def uptime_seconds(self) -> float:
         return time.monotonic() - self.started_monotonic
+
+
+def sciatica_interaction(interaction: discord.Interaction[Any]) -> discord.Interaction[SciaticaBot]:
+    """The interaction, typed as this bot's: every feature runs in a SciaticaBot, and a hook
+    discord.py declares for any client is checked here once rather than cast at each use."""
+    if not isinstance(interaction.client, SciaticaBot):
+        raise TypeError(f"interaction {interaction.id} came through {type(interaction.client)!r}")
+    return interaction
