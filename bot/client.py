@@ -22,6 +22,7 @@ from bot.content import Library, load_library
 from bot.contracts import guild_data
 from bot.discord_internals import (
     amortise_bucket_cleanup,
+    bot_gateway,
     global_limit_event,
     pace_unprompted_requests,
     silence_voice_warnings,
@@ -183,7 +184,7 @@ class SciaticaBot(commands.AutoShardedBot):
     async def _prepare_gateway(self) -> None:
         """One GET /gateway/bot: where the gateway is (behind a REST proxy or a local test
         Discord too), the recommended shard count when none is set, and the identify limit."""
-        recommended, url, limits = await self.http.get_bot_gateway()
+        recommended, url, limits = await bot_gateway(self.http)
         use_gateway(url)
         if self.settings.shard_count is None:  # discord.py declares it int; None until here
             self.shard_count = recommended

@@ -1,9 +1,10 @@
 """Every place the bot reaches past discord.py's public API, kept together.
 
 Where Discord is (the REST base and the gateway URL, for a REST proxy or the local test
-Discord), the voice warnings a text-only bot does not need, the pacing hook on its HTTP
-session and its rate-limit buckets. A discord.py upgrade that moves any of these is checked
-here, and nowhere else.
+Discord), the voice warnings a text-only bot does not need, the two raw requests it makes
+(GET /gateway/bot, opening a DM channel by user id), the pacing hook on its HTTP session and
+its rate-limit buckets. A discord.py upgrade that moves any of these is checked here, and
+nowhere else.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
+from discord.types.gateway import SessionStartLimit
 
 from bot.pacing import RateLimiter, is_paced
 
@@ -41,6 +43,18 @@ def use_gateway(url: str) -> None:
     """Connect the gateway to `url`, the one GET /gateway/bot named (behind a REST proxy or
     on the local test Discord, not Discord's own)."""
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+
+async def bot_gateway(http: HTTPClient) -> tuple[int, str, SessionStartLimit]:
+    """GET /gateway/bot: Discord's recommended shard count, the gateway URL and the identify
+    limits (`max_concurrency`, `remaining` session starts today)."""
+    return await http.get_bot_gateway()
+
+
+async def open_dm_channel(http: HTTPClient, user_id: int) -> int:
+    """The id of the DM channel with a user, from the user id alone: no fetch of the user."""
+    data = await http.start_private_message(user_id)
+    return int(data["id"])
 
 
 def silence_voice_warnings() -> None:
@@ -100,6 +114,7 @@ def amortise_bucket_cleanup(http: HTTPClient) -> None:
         clear()
         threshold = max(FIRST_SCAN_AT, 2 * len(buckets))
 
+    # the one client's own method is replaced on purpose: that is the whole fix
     http._try_clear_expired_ratelimits = clear_when_doubled  # type: ignore[method-assign]
 
 

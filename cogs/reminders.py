@@ -20,6 +20,7 @@ from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.clock import from_unix
 from bot.contracts import Export
+from bot.discord_internals import open_dm_channel
 from bot.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER, DESCRIPTION_LIMIT, stretch_embed
 from bot.errors import UserFacingError
 from bot.recurrence import (
@@ -302,8 +303,7 @@ class Reminders(
         member = await self.members.member(user_id)
         if member is not None and member.dm_channel_id is not None:
             return member.dm_channel_id
-        data = await self.bot.http.start_private_message(user_id)
-        channel_id = int(data["id"])
+        channel_id = await open_dm_channel(self.bot.http, user_id)
         await self.members.save_member(user_id, self._unix(), dm_channel_id=channel_id)
         return channel_id
 
