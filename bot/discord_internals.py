@@ -13,15 +13,18 @@ import asyncio
 import logging
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
-from discord.types.gateway import SessionStartLimit
 
 from bot.pacing import RateLimiter, is_paced
+
+if TYPE_CHECKING:  # imported at run time from here, discord.types trips a circular import
+    from discord.types.gateway import SessionStartLimit
 
 log = logging.getLogger("bot")
 
