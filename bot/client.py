@@ -24,6 +24,7 @@ from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
 from bot.pictures import StretchPictures, load_poses
+from bot.progress import ProgressContent, load_progress_content
 from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
@@ -41,6 +42,7 @@ EXTENSIONS = (
     "cogs.privacy",
     "cogs.config",
     "cogs.stretch_breaks",
+    "cogs.progress",
 )
 
 
@@ -54,6 +56,7 @@ class Content:
     messages: Messages
     zones: Zones
     pictures: StretchPictures
+    progress: ProgressContent
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -67,6 +70,7 @@ class Content:
             zones=load_zones(data_dir / "zones.toml"),
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
+            progress=load_progress_content(data_dir / "progress.toml"),
         )
 
 
