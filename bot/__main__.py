@@ -1,4 +1,5 @@
-"""Entry point: `python -m bot` runs the bot, `python -m bot sync` re-registers its commands."""
+"""Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
+validates the settings, the content files and the database, for operators before a deploy."""
 
 from __future__ import annotations
 
@@ -17,13 +18,21 @@ from dotenv import load_dotenv
 from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
-from bot.settings import ConfigError, Settings, load_settings, setup_logging
-from bot.storage import DatabaseError, open_database
+from bot.settings import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_DATABASE_PATH,
+    ConfigError,
+    Settings,
+    load_settings,
+    setup_logging,
+)
+from bot.storage import DatabaseError, inspect_database, open_database
 from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
+CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
-USAGE = "usage: python -m bot [run | sync]"
+USAGE = "usage: python -m bot [run | sync | check]"
 
 
 def fail(message: str) -> int:
@@ -34,9 +43,11 @@ def fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args not in ([], ["run"], ["sync"]):
+    if args not in ([], ["run"], ["sync"], ["check"]):
         return fail(USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
+    if args == ["check"]:
+        return check()
     try:
         settings = load_settings(os.environ)
     except ConfigError as exc:
@@ -44,12 +55,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level)
     try:
         content = Content.load(settings.data_dir)
-    except (ContentError, TriageDataError, ValueError, OSError) as exc:
+    except CONTENT_ERRORS as exc:
         return fail(f"content files are invalid: {exc}")
     try:
         return asyncio.run(run(settings, content, force_sync=args == ["sync"]))
     except KeyboardInterrupt:
         return 0
+
+
+def check() -> int:
+    """One line per problem and a non-zero exit, or one line saying all is well."""
+    problems: list[str] = []
+    found: list[str] = []
+    try:
+        settings: Settings | None = load_settings(os.environ)
+    except ConfigError as exc:
+        settings = None
+        problems.extend(exc.problems)
+    try:
+        content = Content.load(settings.data_dir if settings else DEFAULT_DATA_DIR)
+        library = content.library
+        found.append(
+            f"content: {len(library.topics)} topics, {len(library.stretches)} stretches,"
+            f" {len(content.quickcheck.questions)} quick-check questions"
+        )
+    except CONTENT_ERRORS as exc:
+        problems.append(f"content files are invalid: {exc}")
+    database_path = (
+        settings.database_path
+        if settings
+        else Path(os.environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
+    )
+    try:
+        found.append(f"database: {asyncio.run(inspect_database(database_path))}")
+    except DatabaseError as exc:
+        problems.append(str(exc))
+    for problem in problems:
+        print(f"sciatica-companion: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    print(f"sciatica-companion: all is well; {'; '.join(found)}")
+    return 0
 
 
 async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
@@ -75,6 +121,11 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
             except aiohttp.ClientConnectorError as exc:
                 return fail(f"cannot reach Discord at {discord.http.Route.BASE}: {exc.os_error}")
+            except discord.GatewayNotFound:
+                return fail(
+                    f"Discord at {discord.http.Route.BASE} did not say where its gateway is "
+                    "(GET /gateway/bot failed)"
+                )
     finally:
         await database.close()
     log.info("stopped cleanly")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import json
@@ -23,11 +24,17 @@ from bot.contracts import guild_data
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
+from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures, load_poses
 from bot.progress import ProgressContent, load_progress_content
-from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
+from bot.ratelimits import (
+    amortise_bucket_cleanup,
+    global_limit_event,
+    pace_unprompted_requests,
+)
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
+from bot.shards import IdentifyPacer, shard_of
 from bot.storage import Database, Stores
 from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
@@ -74,8 +81,11 @@ class Content:
         )
 
 
-class SciaticaBot(commands.Bot):
-    """A slash-command-only bot: no privileged intents, no message content, no pings."""
+class SciaticaBot(commands.AutoShardedBot):
+    """A slash-command-only bot: no privileged intents, no message content, no pings.
+
+    It runs the shards it is given (SHARD_COUNT, SHARD_IDS), or all of Discord's recommended
+    count; with one shard that is the same single connection an unsharded bot makes."""
 
     def __init__(
         self,
@@ -90,11 +100,19 @@ class SciaticaBot(commands.Bot):
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
+        # one pace for every request the bot makes on its own (DMs, posts, edits, DM channels),
+        # whichever feature makes it; answers to interactions are not held back by it
+        self.pacer = RateLimiter(
+            settings.send_rate_per_second, global_gate=lambda: global_limit_event(self.http)
+        )
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
+            http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
         )
         amortise_bucket_cleanup(self.http)
         self.settings = settings
@@ -107,18 +125,23 @@ class SciaticaBot(commands.Bot):
             self.stores.ledger,
             clock,
             plan_reminder,
+            batch_size=max(1, int(settings.send_rate_per_second)),
             woken_by=self.stores.reminders.changes,
-            rate_per_second=settings.send_rate_per_second,
-            global_gate=global_limit_gate(self.http),
         )
         self.version = __version__
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
+        self.identify_pacer = IdentifyPacer()
         self.tree.on_error = self._on_tree_error
 
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Shard 0 receives every DM; its process also owns the command sync."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
     async def setup_hook(self) -> None:
-        if self.settings.api_base is not None:
-            await self._use_gateway_of_api_base()
+        if not self.force_sync:
+            await self._prepare_gateway()
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -126,7 +149,10 @@ class SciaticaBot(commands.Bot):
                 log.exception(
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
-        await self.sync_commands_if_changed(force=self.force_sync)
+        if self.force_sync or self.runs_shard_zero:
+            await self.sync_commands_if_changed(force=self.force_sync)
+        else:
+            log.info("application commands are synced by the process that runs shard 0")
         # everything loaded so far lives as long as the bot: keep it out of the collector's
         # scans so full collections stay short while members wait for an answer
         gc.collect()
@@ -141,10 +167,31 @@ class SciaticaBot(commands.Bot):
     def unix_now(self) -> int:
         return int(self.clock.now().timestamp())
 
-    async def _use_gateway_of_api_base(self) -> None:
-        """Behind a REST proxy (or a local test Discord), ask that API where the gateway is."""
-        _, url, _ = await self.http.get_bot_gateway()
+    async def _prepare_gateway(self) -> None:
+        """One GET /gateway/bot: where the gateway is (behind a REST proxy or a local test
+        Discord too), the recommended shard count when none is set, and the identify limit."""
+        recommended, url, limits = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        if self.shard_count is None:
+            self.shard_count = recommended
+        self.identify_pacer = IdentifyPacer(int(limits.get("max_concurrency") or 1))
+        shard_ids = self.shard_ids if self.shard_ids is not None else range(self.shard_count)
+        log.info(
+            "running shards %s of %d (Discord recommends %d; %s identifies at once, "
+            "%s session starts left today)",
+            ", ".join(map(str, shard_ids)),
+            self.shard_count,
+            recommended,
+            self.identify_pacer.max_concurrency,
+            limits.get("remaining", "?"),
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's identify slot (see bot.shards) instead of a flat 5 s."""
+        delay = self.identify_pacer.reserve(shard_id or 0, time.monotonic())
+        if delay > 0:
+            log.info("shard %s identifies in %.1f s (Discord's identify limit)", shard_id, delay)
+            await asyncio.sleep(delay)
 
     def command_tree_payload(self) -> list[dict[str, Any]]:
         guild = self._sync_target()
@@ -182,7 +229,8 @@ class SciaticaBot(commands.Bot):
     ) -> None:
         self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.stores.members.take_closed_dms_notice(interaction.user.id):
-            await send_private(interaction, self.messages("reminders.dms_closed_notice"))
+            own = "" if interaction.is_guild_integration() else "_account"
+            await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: its settings, audit trail and every feature's data about it
@@ -205,10 +253,12 @@ class SciaticaBot(commands.Bot):
     ) -> None:
         """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
         latency_ms = (discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000
+        guild_id = interaction.guild_id
         log.info(
-            "interaction %s guild=%s latency=%.0fms outcome=%s",
+            "interaction %s guild=%s shard=%d latency=%.0fms outcome=%s",
             name,
-            interaction.guild_id or "dm",
+            guild_id or "dm",
+            shard_of(guild_id, self.shard_count or 1) if guild_id else 0,
             latency_ms,
             outcome,
         )

@@ -1,10 +1,11 @@
 """The durable dispatcher: one task fires every reminder and stretch break at its time.
 
 Design: the earliest due time is read from an index, the task sleeps until then (or until
-woken because something changed), claims a batch in one transaction, and sends it paced
-below Discord's global limit. The next batch is claimed while one is still sending, so the
-pace holds across batches; at most two batches are in memory, so memory stays flat in the
-number of stored reminders.
+woken because something changed), claims a batch in one transaction, and sends it. The sends
+are paced below Discord's global limit where every request the bot makes is (the HTTP layer,
+see bot.ratelimits), so a batch is about one second's worth. The next batch is claimed while
+one is still sending, so the pace holds across batches; at most two batches are in memory, so
+memory stays flat in the number of stored reminders.
 
 Delivery is at most once: a claim moves the row to its next occurrence in the same commit,
 each send carries a nonce derived from (reminder, occurrence) so Discord drops a resend,
@@ -25,8 +26,8 @@ import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.pacing import RateLimiter
-from bot.recurrence import Send, next_occurrence, plan_due, schedule_from_json
+from bot.recurrence import Send, plan_due, schedule_from_json
+from bot.schedule_edits import first_due_after_pause
 from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
 from bot.storage.events import Announcer, RemindersChanged
 
@@ -67,16 +68,18 @@ class Scheduler:
         clock: Clock,
         planner: Planner,
         *,
-        rate_per_second: float,
-        global_gate: Callable[[], asyncio.Event | None] = lambda: None,
+        batch_size: int,
         retry_delays: Sequence[float] = (2, 5, 15, 30, 60),
         woken_by: Announcer[RemindersChanged] | None = None,
     ) -> None:
         self.ledger = ledger
         self.clock = clock
         self.planner = planner
-        self.limiter = RateLimiter(rate_per_second, global_gate=global_gate)
-        self.batch_size = max(1, int(rate_per_second))
+        self.batch_size = max(1, batch_size)
+        # sends being prepared or waiting for the pacer: half a second's worth, taken in turn,
+        # so a new batch is not prepared all at once (that stalled the event loop, and with it
+        # the pace, for a moment every second) while the pacer always has sends queued
+        self._in_flight = asyncio.Semaphore(max(1, self.batch_size // 2))
         self.retry_delays = tuple(retry_delays)
         self._handlers: dict[str, Handler] = {}
         self._wake = asyncio.Event()
@@ -222,9 +225,9 @@ class Scheduler:
         handler = self._handlers.get(claim.reminder.kind)
         if handler is None:
             return "pending"
-        await self.limiter.acquire()
         try:
-            message_id = await handler(claim)
+            async with self._in_flight:
+                message_id = await handler(claim)
         except discord.Forbidden as exc:
             if exc.code == CLOSED_DMS and claim.reminder.user_id is not None:
                 await self.ledger.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())
@@ -276,17 +279,19 @@ def _log_crash(task: asyncio.Task[None]) -> None:
 def plan_reminder(row: ReminderRow, now: int) -> Advance:
     """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row.
 
-    A row paused until some time is due at that time: then the pause is over, and it moves on
-    to its next regular occurrence without sending (nothing it skipped is made up for)."""
+    A row paused until some time is due at that time: then the pause is over and it moves on to
+    its first regular occurrence at or after the pause's end, sending nothing for the slots the
+    pause covered. Only an occurrence that is itself due by now (one exactly at the end, or
+    one passed while the bot was down) goes through the usual catch-up rule."""
     schedule = schedule_from_json(row.schedule)
+    scheduled = datetime.fromtimestamp(row.next_due_at, UTC)
     if row.paused_until is not None:
         if row.paused_until > now:  # due early (moved by hand): the pause still runs
             return Advance(None, False, row.paused_until, row.paused_until)
-        resumed = next_occurrence(schedule, datetime.fromtimestamp(now, UTC))
-        return Advance(None, False, int(resumed.timestamp()))
-    decision = plan_due(
-        datetime.fromtimestamp(row.next_due_at, UTC), datetime.fromtimestamp(now, UTC), schedule
-    )
+        scheduled = first_due_after_pause(schedule, datetime.fromtimestamp(row.paused_until, UTC))
+        if scheduled.timestamp() > now:
+            return Advance(None, False, int(scheduled.timestamp()))
+    decision = plan_due(scheduled, datetime.fromtimestamp(now, UTC), schedule)
     next_due = int(decision.next.timestamp())
     if isinstance(decision, Send):
         return Advance(int(decision.occurrence.timestamp()), decision.late, next_due)

@@ -85,10 +85,16 @@ async def run_bot(
     try:
         await bot.login(settings.token)
         task = asyncio.create_task(bot.connect(reconnect=True))
-        # the gateway handshake is done once the fake sent READY; discord.py's own "ready"
-        # additionally waits 2 s for guilds that a fresh test world does not have yet
+        # the gateway handshake is done once the fake sent READY on each of the bot's shards;
+        # discord.py's own "ready" additionally waits 2 s for guilds a fresh test world does
+        # not have yet. An identify refused by the limit is retried after 5 s: allow for one.
         ready = server.ready_count
-        await server.wait_until(lambda: server.ready_count > ready, timeout=10)
+        shards = (
+            len(settings.shard_ids)
+            if settings.shard_ids is not None
+            else settings.shard_count or server.recommended_shards
+        )
+        await server.wait_until(lambda: server.ready_count >= ready + shards, timeout=20)
         yield bot
     finally:
         await bot.close()

@@ -8,7 +8,7 @@ import pytest
 
 from tests.localdiscord import FakeDiscord, limits
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import Session
+from tests.localdiscord.models import NotOffered, Session, shard_of
 
 AUTH = {"Authorization": "Bot test-token"}
 
@@ -146,6 +146,129 @@ async def test_unknown_commands_and_options_fail_the_driver(server):
         await server.invoke(user, "ping", {"word": "a", "typo": 1}, guild_id=guild.id)
 
 
+EVERYWHERE = {"contexts": [0, 1, 2], "integration_types": [0, 1]}
+SERVER_ONLY = {"contexts": [0], "integration_types": [0], "dm_permission": False}
+
+
+def _commands(server, **declared):
+    server.commands[None] = [
+        {"id": str(n), "name": name, "description": name, "type": 1, "options": [], **fields}
+        for n, (name, fields) in enumerate(declared.items(), start=1)
+    ]
+    server._session = Session("no-bot")  # payloads are checked without a connected client
+
+
+async def test_user_install_payloads_say_where_and_by_whom(server):
+    added = server.add_guild("Added")
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user = server.add_user("u")
+    server.add_member(added.id, user.id)
+    server.add_member(elsewhere.id, user.id)
+    _commands(server, ping=EVERYWHERE)
+
+    there = (await server.invoke(user, "ping", guild_id=elsewhere.id)).payload
+    assert there["context"] == 0 and there["guild_id"] == str(elsewhere.id)
+    assert there["authorizing_integration_owners"] == {"1": str(user.id)}
+    assert int(there["app_permissions"]) & (1 << 11) == 0  # the bot cannot post there
+    assert int(there["member"]["permissions"])
+
+    both = (await server.invoke(user, "ping", guild_id=added.id, installed="user")).payload
+    assert both["authorizing_integration_owners"] == {"0": str(added.id), "1": str(user.id)}
+    server_only = (await server.invoke(user, "ping", guild_id=added.id)).payload
+    assert server_only["authorizing_integration_owners"] == {"0": str(added.id)}
+    assert int(server_only["app_permissions"]) & (1 << 11)
+
+    dm = (await server.invoke(user, "ping", context=1, installed="user")).payload
+    assert dm["context"] == 1 and "guild_id" not in dm and dm["channel"]["type"] == 1
+    assert dm["authorizing_integration_owners"] == {"1": str(user.id)}
+    dm_by_server = (await server.invoke(user, "ping", context=1)).payload
+    assert dm_by_server["authorizing_integration_owners"] == {"0": "0"}
+
+    friend = server.add_user("friend")
+    group = server.add_group_dm(user, friend)
+    private = (await server.invoke(user, "ping", context=2, channel_id=group.id)).payload
+    assert private["context"] == 2 and "guild_id" not in private and "member" not in private
+    assert private["channel"]["type"] == 3 and private["channel_id"] == str(group.id)
+    assert len(private["channel"]["recipients"]) == 2
+    assert private["authorizing_integration_owners"] == {"1": str(user.id)}
+    stranger = server.add_user("stranger")
+    with pytest.raises(AssertionError, match="not in that group DM"):
+        await server.invoke(stranger, "ping", context=2, channel_id=group.id)
+
+
+async def test_commands_are_refused_outside_their_contexts_and_installs(server):
+    added = server.add_guild("Added")
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user = server.add_user("u")
+    server.add_member(added.id, user.id)
+    server.add_member(elsewhere.id, user.id)
+    _commands(server, config=SERVER_ONLY, legacy={}, ping=EVERYWHERE)
+
+    await server.invoke(user, "config", guild_id=added.id)
+    await server.invoke(user, "config", guild_id=added.id, installed="user")
+    for where in (
+        {"guild_id": elsewhere.id},
+        {"context": 1},
+        {"context": 1, "installed": "user"},
+        {"context": 2},
+    ):
+        with pytest.raises(NotOffered):
+            await server.invoke(user, "config", **where)
+    # nothing declared: Discord's defaults, a server install, offered in every context
+    await server.invoke(user, "legacy", guild_id=added.id)
+    await server.invoke(user, "legacy", context=1)
+    with pytest.raises(NotOffered, match="integration_types"):
+        await server.invoke(user, "legacy", guild_id=elsewhere.id)
+    with pytest.raises(NotOffered, match="integration_types"):
+        await server.invoke(user, "legacy", context=2)
+    with pytest.raises(NotOffered, match="integration_types"):  # a server install needs the bot
+        await server.invoke(user, "ping", guild_id=elsewhere.id, installed="guild")
+    with pytest.raises(NotOffered):
+        await server.autocomplete(user, "config", focused="x", value="", context=2)
+    assert len(server.interactions) == 4  # the refused ones were never delivered
+
+
+async def test_a_component_answers_to_the_install_of_its_interaction(server):
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    author, other = server.add_user("author"), server.add_user("other")
+    server.add_member(elsewhere.id, author.id)
+    server.add_member(elsewhere.id, other.id)
+    _commands(server, ping=EVERYWHERE)
+    ix = await server.invoke(author, "ping", guild_id=elsewhere.id)
+    button = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        body = {"type": 4, "data": {"content": "hi", "components": [button_row(button)]}}
+        async with http.post(url, json=body) as response:
+            assert response.status == 204
+    click = await server.click(other, ix.message(), label="Go")
+    assert click.payload["authorizing_integration_owners"] == {"1": str(author.id)}
+    assert click.payload["member"]["user"]["id"] == str(other.id)
+    assert click.payload["guild_id"] == str(elsewhere.id)
+
+
+def button_row(button):
+    return {"type": 1, "components": [button]}
+
+
+async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user, friend = server.add_user("u"), server.add_user("friend")
+    group = server.add_group_dm(user, friend)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        for channel in (elsewhere.general, group.id):
+            url = f"{server.api_base}/channels/{channel}/messages"
+            async with http.post(url, json={"content": "hi"}) as response:
+                assert response.status == 403 and (await response.json())["code"] == 50001
+        async with http.get(f"{server.api_base}/guilds/{elsewhere.id}") as response:
+            assert response.status == 403
+    assert len(server.rejections) == 3  # a test doing this fails, as it should
+    server.rejections.clear()
+    assert elsewhere.id not in [g.id for g in server._bot_guilds()]
+    server.add_bot_to_guild(elsewhere.id)
+    assert elsewhere.id in [g.id for g in server._bot_guilds()]
+
+
 def upload(payload, *files):
     form = aiohttp.FormData()
     form.add_field("payload_json", json.dumps(payload), content_type="application/json")
@@ -276,3 +399,154 @@ async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
         assert [a["filename"] for a in ix.message()["attachments"]] == ["b.png"]
         async with http.patch(original, json={"embeds": [PICTURE]}) as response:
             assert response.status == 400  # a.png went with the edit
+
+
+async def identify(http, server, shard, token="test-token"):
+    """A bare gateway client: connect, read HELLO, IDENTIFY as `shard`; returns the socket."""
+    socket = await http.ws_connect(server.gateway_url)
+    assert (await socket.receive_json(timeout=5))["op"] == 10
+    await socket.send_json(
+        {"op": 2, "d": {"token": token, "shard": list(shard), "intents": 1, "properties": {}}}
+    )
+    return socket
+
+
+async def next_frame(socket):
+    return await socket.receive_json(timeout=5)
+
+
+def sent(server, shard_id, event):
+    """What shard `shard_id`'s session was sent of `event`, as the fake recorded it."""
+    [session] = [s for s in server.sessions.values() if s.shard_id == shard_id]
+    return [frame["d"] for frame in session.backlog if frame["t"] == event]
+
+
+async def test_gateway_bot_reports_shards_and_the_identify_limit(server):
+    server.recommended_shards = 4
+    server.max_concurrency = 2
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        async with http.get(f"{server.api_base}/gateway/bot") as response:
+            info = await response.json()
+        assert info["url"] == server.gateway_url and info["shards"] == 4
+        limit = info["session_start_limit"]
+        assert limit["max_concurrency"] == 2 and limit["remaining"] == limit["total"]
+        async with http.get(f"{server.api_base}/gateway") as response:
+            assert await response.json() == {"url": server.gateway_url}
+        socket = await identify(http, server, (0, 4))
+        assert (await next_frame(socket))["t"] == "READY"
+        async with http.get(f"{server.api_base}/gateway/bot") as response:
+            left = (await response.json())["session_start_limit"]["remaining"]
+        assert left == limit["total"] - 1
+        await socket.close()
+
+
+async def test_events_and_interactions_go_to_the_servers_shard_and_dms_to_shard_zero(server):
+    server.max_concurrency = 2
+    early = [server.add_guild("early 0", shard=(0, 2)), server.add_guild("early 1", shard=(1, 2))]
+    assert [shard_of(g.id, 2) for g in early] == [0, 1]
+    user = server.add_user("u")
+    for guild in early:
+        server.add_member(guild.id, user.id)
+    server.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    ]
+    async with aiohttp.ClientSession() as http:
+        sockets = [await identify(http, server, (shard, 2)) for shard in (0, 1)]
+        for shard, socket in enumerate(sockets):
+            ready = await next_frame(socket)
+            assert ready["t"] == "READY" and ready["d"]["shard"] == [shard, 2]
+            assert ready["d"]["guilds"] == [{"id": str(early[shard].id), "unavailable": True}]
+            created = await next_frame(socket)
+            assert created["t"] == "GUILD_CREATE" and created["d"]["id"] == str(early[shard].id)
+        await server.wait_for_shards({0, 1})
+
+        late = server.add_guild("late 1", shard=(1, 2))
+        server.add_text_channel(early[0].id, "zero")
+        in_zero = await server.invoke(user, "ping", guild_id=early[0].id)
+        in_one = await server.invoke(user, "ping", guild_id=early[1].id)
+        in_dm = await server.invoke(user, "ping")
+        assert (in_zero.shard_id, in_one.shard_id, in_dm.shard_id) == (0, 1, 0)
+
+        assert [g["id"] for g in sent(server, 1, "GUILD_CREATE")] == [
+            str(early[1].id),
+            str(late.id),
+        ]
+        assert [c["name"] for c in sent(server, 0, "CHANNEL_CREATE")] == ["zero"]
+        assert sent(server, 1, "CHANNEL_CREATE") == []
+        assert [i["id"] for i in sent(server, 0, "INTERACTION_CREATE")] == [
+            str(in_zero.id),
+            str(in_dm.id),
+        ]
+        assert [i["id"] for i in sent(server, 1, "INTERACTION_CREATE")] == [str(in_one.id)]
+        frame = await next_frame(sockets[1])  # and the socket really received it, in order
+        assert frame["t"] == "GUILD_CREATE" and frame["d"]["id"] == str(late.id)
+        frame = await next_frame(sockets[1])
+        assert frame["t"] == "INTERACTION_CREATE" and frame["d"]["id"] == str(in_one.id)
+        for socket in sockets:
+            await socket.close()
+
+
+async def test_a_server_on_a_shard_nobody_runs_gets_no_interaction(server):
+    guild = server.add_guild("orphan", shard=(1, 2))
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    server.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    ]
+    async with aiohttp.ClientSession() as http:
+        socket = await identify(http, server, (0, 2))
+        assert (await next_frame(socket))["t"] == "READY"
+        with pytest.raises(AssertionError, match="not connected on the shard"):
+            await server.invoke(user, "ping", guild_id=guild.id)
+        await socket.close()
+
+
+async def test_identifies_over_the_limit_get_an_invalid_session(server):
+    """max_concurrency identifies per window, one per bucket shard_id % max_concurrency."""
+    now = [1000.0]
+    server.identify_clock = lambda: now[0]
+    server.max_concurrency = 2
+    async with aiohttp.ClientSession() as http:
+        first = await identify(http, server, (0, 3))
+        assert (await next_frame(first))["t"] == "READY"
+        same_bucket = await identify(http, server, (2, 3))
+        assert await next_frame(same_bucket) == {"op": 9, "d": False, "s": None, "t": None}
+        other_bucket = await identify(http, server, (1, 3))
+        assert (await next_frame(other_bucket))["t"] == "READY"
+        assert server.invalid_session_count == 1 and server.connected_shards() == {0, 1}
+
+        now[0] += 4.9
+        await same_bucket.send_json(
+            {"op": 2, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
+        )
+        assert (await next_frame(same_bucket))["op"] == 9
+        now[0] += 0.1  # a full window after shard 0's identify
+        await same_bucket.send_json(
+            {"op": 2, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
+        )
+        assert (await next_frame(same_bucket))["t"] == "READY"
+        assert server.invalid_session_count == 2 and server.connected_shards() == {0, 1, 2}
+        assert server.identify_count == 3
+        for socket in (first, same_bucket, other_bucket):
+            await socket.close()
+
+
+async def test_an_invalid_shard_is_closed_with_4010(server):
+    async with aiohttp.ClientSession() as http:
+        socket = await identify(http, server, (3, 3))
+        closing = await socket.receive(timeout=5)
+        assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == 4010
+        assert server.identify_count == 0
+
+
+async def test_held_identifies_wait_until_released(server):
+    server.max_concurrency = 4
+    server.hold_identifies()
+    async with aiohttp.ClientSession() as http:
+        sockets = [await identify(http, server, (shard, 2)) for shard in (0, 1)]
+        await server.wait_until(lambda: server.identifies_waiting == 2)
+        assert server.identify_count == 0
+        server.release_identifies()
+        for socket in sockets:
+            assert (await next_frame(socket))["t"] == "READY"
+            await socket.close()

@@ -10,6 +10,11 @@ EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
 
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """Discord's routing: a server's events go to `(guild_id >> 22) % shard_count`, DMs to 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
 @dataclass
 class User:
     id: int
@@ -59,9 +64,12 @@ class Channel:
     guild_id: int | None = None
     bot_can_send: bool = True
     recipient_id: int | None = None  # DM channels
+    group_members: list[int] = field(default_factory=list)  # group DMs, the bot not among them
 
     @property
     def type(self) -> int:
+        if self.group_members:
+            return 3
         return 0 if self.guild_id is not None else 1
 
 
@@ -81,6 +89,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    bot_added: bool = True  # False: members may still use the app they installed to themselves
 
 
 @dataclass
@@ -137,6 +146,7 @@ class Interaction:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+    shard_id: int | None = None  # the shard whose session it was sent on
 
     async def response(self, timeout: float = 5) -> Response:
         await self.server.wait_until(lambda: bool(self.callbacks), timeout)
@@ -153,6 +163,10 @@ class Interaction:
         return [self.server.messages[int(m["id"])] for m in self.followups]
 
 
+class NotOffered(AssertionError):
+    """Discord would not show this command here, so the interaction is never delivered."""
+
+
 @dataclass
 class Failure:
     method: str
@@ -163,9 +177,16 @@ class Failure:
 
 @dataclass
 class Session:
+    """One gateway session: the shard it identified as, and what it was sent."""
+
     id: str
+    shard_id: int = 0
+    shard_count: int = 1
     sequence: int = 0
     backlog: list[dict[str, Any]] = field(default_factory=list)
     socket: Any = None
     outbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
+
+    def handles(self, guild_id: int | None) -> bool:
+        return shard_of(guild_id, self.shard_count) == self.shard_id
