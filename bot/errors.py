@@ -74,4 +74,6 @@ def _interaction_name(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
     custom_id = interaction.data.get("custom_id", "?") if interaction.data else "?"
-    return f"component {str(custom_id)[:40]}"
+    # only the family ("rem", "pain"): the rest of a custom_id can carry an answer or a score,
+    # and neither belongs in a log
+    return f"component {str(custom_id).split(':', 1)[0][:20]}"

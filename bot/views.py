@@ -170,3 +170,15 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
 
 PersistentButton = PersistentItem[discord.ui.Button[Any]]
 PersistentSelect = PersistentItem[discord.ui.Select[Any]]
+
+
+def link_buttons_of(message: discord.Message | None) -> discord.ui.View:
+    """A view holding only the message's link buttons: what stays once its actions are used."""
+    view = discord.ui.View(timeout=None)
+    if message is None:
+        return view
+    for row in message.components:
+        for component in getattr(row, "children", []):
+            if isinstance(component, discord.components.Button) and component.url:
+                view.add_item(discord.ui.Button(label=component.label, url=component.url))
+    return view
