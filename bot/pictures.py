@@ -14,7 +14,6 @@ import io
 import itertools
 import json
 import math
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from bot.content import ContentError
+from bot.content import ContentError, read_toml
 
 RENDERER_VERSION = 1
 WIDTH, HEIGHT = 800, 450
@@ -342,13 +341,7 @@ def _read_frame(reader: _PoseReader, where: str, raw: Any) -> Frame:
 
 def load_poses(path: Path, stretch_slugs: Iterable[str]) -> PoseLibrary:
     """Every stretch must have a pose and every pose must belong to a stretch."""
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise ContentError(f"{path.name}: file is missing") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path.name}: not valid TOML ({exc})") from exc
+    raw = read_toml(path)
     ui = raw.get("ui")
     if not isinstance(ui, dict) or not all(isinstance(ui.get(k), str) for k in ("start", "end")):
         raise ContentError(f"{path.name}: [ui] needs the texts start and end")
