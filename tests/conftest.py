@@ -41,9 +41,9 @@ async def discord_server(request: pytest.FixtureRequest) -> AsyncIterator[FakeDi
     finally:
         await server.stop()
     if not request.node.get_closest_marker("allow_rejections"):
-        rejected = [(r.method, r.path, r.status, r.response) for r in server.rejections]
+        rejected = [(r.method, r.path, r.status, r.response) for r in server.rest.rejections]
         assert rejected == [], "the bot sent requests Discord would reject"
-        assert server.unknown_routes == [], "the bot called routes the fake does not know"
+        assert server.rest.unknown_routes == [], "the bot called routes the fake does not know"
 
 
 @pytest.fixture
@@ -88,13 +88,13 @@ async def run_bot(
         # the gateway handshake is done once the fake sent READY on each of the bot's shards;
         # discord.py's own "ready" additionally waits 2 s for guilds a fresh test world does
         # not have yet. An identify refused by the limit is retried after 5 s: allow for one.
-        ready = server.ready_count
+        ready = server.gateway.ready_count
         shards = (
             len(settings.shard_ids)
             if settings.shard_ids is not None
-            else settings.shard_count or server.recommended_shards
+            else settings.shard_count or server.gateway.recommended_shards
         )
-        await server.wait_until(lambda: server.ready_count >= ready + shards, timeout=20)
+        await server.wait_until(lambda: server.gateway.ready_count >= ready + shards, timeout=20)
         yield bot
     finally:
         await bot.close()

@@ -8,7 +8,7 @@ import pytest
 
 from tests.localdiscord import FakeDiscord, limits
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import NotOffered, Session, shard_of
+from tests.localdiscord.models import NotOffered, shard_of
 
 AUTH = {"Authorization": "Bot test-token"}
 
@@ -93,7 +93,7 @@ async def test_rejections_look_like_discords(server):
 
 
 async def test_global_rate_limit_answers_429_with_discords_headers(server):
-    server.global_rate_limit = 3
+    server.rest.global_rate_limit = 3
     async with aiohttp.ClientSession(headers=AUTH) as http:
         statuses = []
         for _ in range(5):
@@ -108,28 +108,28 @@ async def test_global_rate_limit_answers_429_with_discords_headers(server):
 
 
 async def test_late_first_response_is_an_unknown_interaction(server):
-    server.interaction_deadline = 0.05
+    server.interactions.deadline = 0.05
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
+    server.world.commands[None] = [
         {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
     ]
-    server._session = Session("no-bot")  # the deadline is checked without a connected client
+    server.gateway.new_session()  # the deadline is checked without a connected client
     ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
     await asyncio.sleep(0.1)
     async with aiohttp.ClientSession() as http:
         url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
         async with http.post(url, json={"type": 4, "data": {"content": "late"}}) as response:
             assert response.status == 404 and (await response.json())["code"] == 10062
-    server.rejections.clear()
+    server.rest.rejections.clear()
 
 
 async def test_unknown_commands_and_options_fail_the_driver(server):
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
+    server.world.commands[None] = [
         {
             "id": "1",
             "name": "ping",
@@ -151,11 +151,11 @@ SERVER_ONLY = {"contexts": [0], "integration_types": [0], "dm_permission": False
 
 
 def _commands(server, **declared):
-    server.commands[None] = [
+    server.world.commands[None] = [
         {"id": str(n), "name": name, "description": name, "type": 1, "options": [], **fields}
         for n, (name, fields) in enumerate(declared.items(), start=1)
     ]
-    server._session = Session("no-bot")  # payloads are checked without a connected client
+    server.gateway.new_session()  # payloads are checked without a connected client
 
 
 async def test_user_install_payloads_say_where_and_by_whom(server):
@@ -225,7 +225,7 @@ async def test_commands_are_refused_outside_their_contexts_and_installs(server):
         await server.invoke(user, "ping", guild_id=elsewhere.id, installed="guild")
     with pytest.raises(NotOffered):
         await server.autocomplete(user, "config", focused="x", value="", context=2)
-    assert len(server.interactions) == 4  # the refused ones were never delivered
+    assert len(server.interactions.by_token) == 4  # the refused ones were never delivered
 
 
 async def test_a_component_answers_to_the_install_of_its_interaction(server):
@@ -262,11 +262,11 @@ async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
                 assert response.status == 403 and (await response.json())["code"] == 50001
         async with http.get(f"{server.api_base}/guilds/{elsewhere.id}") as response:
             assert response.status == 403
-    assert len(server.rejections) == 3  # a test doing this fails, as it should
-    server.rejections.clear()
-    assert elsewhere.id not in [g.id for g in server._bot_guilds()]
+    assert len(server.rest.rejections) == 3  # a test doing this fails, as it should
+    server.rest.rejections.clear()
+    assert elsewhere.id not in [g.id for g in server.world.bot_guilds()]
     server.add_bot_to_guild(elsewhere.id)
-    assert elsewhere.id in [g.id for g in server._bot_guilds()]
+    assert elsewhere.id in [g.id for g in server.world.bot_guilds()]
 
 
 def upload(payload, *files):
@@ -296,7 +296,7 @@ async def test_uploads_are_recorded_with_alt_text_and_shown_by_the_embed(server)
     assert attachment["filename"] == "a.png" and attachment["size"] == 1234
     assert attachment["description"] == "a person lying down"
     assert message["embeds"][0]["image"]["url"] == attachment["url"]  # as Discord returns it
-    assert server.requests[-1].json["embeds"][0]["image"]["url"] == "attachment://a.png"
+    assert server.rest.requests[-1].json["embeds"][0]["image"]["url"] == "attachment://a.png"
     assert server.dm_messages(user.id)[0]["attachments"] == [attachment]
 
 
@@ -335,7 +335,7 @@ async def test_a_file_over_the_upload_limit_is_too_large(server):
         just = b"x" * limits.UPLOAD_LIMIT
         async with http.post(url, data=upload({}, ("just.png", just))) as response:
             assert response.status == 200
-    assert [r.status for r in server.rejections] == [413]
+    assert [r.status for r in server.rest.rejections] == [413]
 
 
 async def test_edits_replace_keep_or_drop_attachments(server):
@@ -369,10 +369,10 @@ async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
+    server.world.commands[None] = [
         {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
     ]
-    server._session = Session("no-bot")
+    server.gateway.new_session()
     ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
     reply = {
         "type": 4,
@@ -387,9 +387,8 @@ async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
             assert response.status == 204
         [attachment] = ix.message()["attachments"]
         assert attachment["description"] == "alt" and ix.files == [("a.png", b"abc")]
-        original = (
-            f"{server.api_base}/webhooks/{server.application_id}/{ix.token}/messages/@original"
-        )
+        app = server.world.application_id
+        original = f"{server.api_base}/webhooks/{app}/{ix.token}/messages/@original"
         edit = {
             "embeds": [{"image": {"url": "attachment://b.png"}}],
             "attachments": [{"id": 0, "filename": "b.png"}],
@@ -417,13 +416,13 @@ async def next_frame(socket):
 
 def sent(server, shard_id, event):
     """What shard `shard_id`'s session was sent of `event`, as the fake recorded it."""
-    [session] = [s for s in server.sessions.values() if s.shard_id == shard_id]
+    [session] = [s for s in server.gateway.sessions.values() if s.shard_id == shard_id]
     return [frame["d"] for frame in session.backlog if frame["t"] == event]
 
 
 async def test_gateway_bot_reports_shards_and_the_identify_limit(server):
-    server.recommended_shards = 4
-    server.max_concurrency = 2
+    server.gateway.recommended_shards = 4
+    server.gateway.max_concurrency = 2
     async with aiohttp.ClientSession(headers=AUTH) as http:
         async with http.get(f"{server.api_base}/gateway/bot") as response:
             info = await response.json()
@@ -441,13 +440,13 @@ async def test_gateway_bot_reports_shards_and_the_identify_limit(server):
 
 
 async def test_events_and_interactions_go_to_the_servers_shard_and_dms_to_shard_zero(server):
-    server.max_concurrency = 2
+    server.gateway.max_concurrency = 2
     early = [server.add_guild("early 0", shard=(0, 2)), server.add_guild("early 1", shard=(1, 2))]
     assert [shard_of(g.id, 2) for g in early] == [0, 1]
     user = server.add_user("u")
     for guild in early:
         server.add_member(guild.id, user.id)
-    server.commands[None] = [
+    server.world.commands[None] = [
         {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
     ]
     async with aiohttp.ClientSession() as http:
@@ -490,7 +489,7 @@ async def test_a_server_on_a_shard_nobody_runs_gets_no_interaction(server):
     guild = server.add_guild("orphan", shard=(1, 2))
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
+    server.world.commands[None] = [
         {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
     ]
     async with aiohttp.ClientSession() as http:
@@ -504,8 +503,8 @@ async def test_a_server_on_a_shard_nobody_runs_gets_no_interaction(server):
 async def test_identifies_over_the_limit_get_an_invalid_session(server):
     """max_concurrency identifies per window, one per bucket shard_id % max_concurrency."""
     now = [1000.0]
-    server.identify_clock = lambda: now[0]
-    server.max_concurrency = 2
+    server.gateway.identify_clock = lambda: now[0]
+    server.gateway.max_concurrency = 2
     async with aiohttp.ClientSession() as http:
         first = await identify(http, server, (0, 3))
         assert (await next_frame(first))["t"] == "READY"
@@ -513,7 +512,7 @@ async def test_identifies_over_the_limit_get_an_invalid_session(server):
         assert await next_frame(same_bucket) == {"op": 9, "d": False, "s": None, "t": None}
         other_bucket = await identify(http, server, (1, 3))
         assert (await next_frame(other_bucket))["t"] == "READY"
-        assert server.invalid_session_count == 1 and server.connected_shards() == {0, 1}
+        assert server.gateway.invalid_session_count == 1 and server.connected_shards() == {0, 1}
 
         now[0] += 4.9
         await same_bucket.send_json(
@@ -525,8 +524,8 @@ async def test_identifies_over_the_limit_get_an_invalid_session(server):
             {"op": 2, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
         )
         assert (await next_frame(same_bucket))["t"] == "READY"
-        assert server.invalid_session_count == 2 and server.connected_shards() == {0, 1, 2}
-        assert server.identify_count == 3
+        assert server.gateway.invalid_session_count == 2 and server.connected_shards() == {0, 1, 2}
+        assert server.gateway.identify_count == 3
         for socket in (first, same_bucket, other_bucket):
             await socket.close()
 
@@ -536,16 +535,16 @@ async def test_an_invalid_shard_is_closed_with_4010(server):
         socket = await identify(http, server, (3, 3))
         closing = await socket.receive(timeout=5)
         assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == 4010
-        assert server.identify_count == 0
+        assert server.gateway.identify_count == 0
 
 
 async def test_held_identifies_wait_until_released(server):
-    server.max_concurrency = 4
+    server.gateway.max_concurrency = 4
     server.hold_identifies()
     async with aiohttp.ClientSession() as http:
         sockets = [await identify(http, server, (shard, 2)) for shard in (0, 1)]
-        await server.wait_until(lambda: server.identifies_waiting == 2)
-        assert server.identify_count == 0
+        await server.wait_until(lambda: server.gateway.identifies_waiting == 2)
+        assert server.gateway.identify_count == 0
         server.release_identifies()
         for socket in sockets:
             assert (await next_frame(socket))["t"] == "READY"

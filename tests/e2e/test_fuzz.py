@@ -84,7 +84,7 @@ def live(tmp_path_factory, content):
     live = Live(tmp_path_factory.mktemp("fuzz"), content)
     yield live
     live.close()
-    assert [(r.path, r.response) for r in live.server.rejections] == []
+    assert [(r.path, r.response) for r in live.server.rest.rejections] == []
 
 
 def leaf_commands(commands: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -146,7 +146,7 @@ async def test_default_allowed_mentions_ping_nobody(discord_server, bot, world):
         world.alice, "sciatica overview", {"share": True}, guild_id=world.guild.id
     )
     await ix.response(timeout=5)
-    callback = next(r for r in discord_server.requests if r.path.endswith("/callback"))
+    callback = next(r for r in discord_server.rest.requests if r.path.endswith("/callback"))
     assert callback.json["data"]["allowed_mentions"] == {"parse": []}
 
 
@@ -207,7 +207,7 @@ def assert_shows_picture(server, ix, message, picture):
     assert attachment["description"] == picture.alt  # what a screen reader says
     [embed] = message["embeds"]
     assert embed["image"]["url"] == attachment["url"]
-    [sent] = [r.json for r in server.requests if r.path.endswith(f"/{ix.token}/callback")]
+    [sent] = [r.json for r in server.rest.requests if r.path.endswith(f"/{ix.token}/callback")]
     assert sent["data"]["embeds"][0]["image"]["url"] == f"attachment://{picture.filename}"
 
 

@@ -124,7 +124,7 @@ async def test_sharing_in_a_server_without_the_bot_goes_through_the_answer(
     pick = await discord_server.select(world.bob, posted, [related])
     picked = await pick.response(timeout=5)
     assert picked.ephemeral and picked.embeds and ADD_APP in picked.content
-    channel_calls = [r for r in discord_server.requests if r.path.startswith("/channels/")]
+    channel_calls = [r for r in discord_server.rest.requests if r.path.startswith("/channels/")]
     assert channel_calls == []
 
 
