@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
 from tests.seeding import create_database, seed_reminders
 
 SCALE = int(os.environ.get("DRILL_SCALE", "1"))

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 from tests.seeding import create_database, seed_reminders
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ async def test_one_process_runs_two_shards_and_answers_on_both(
         clock.set(EIGHT)
         await discord_server.wait_until(lambda: bool(reminder_dms(discord_server, alice)))
         done = await discord_server.click(alice, reminder_dms(discord_server, alice)[0], "Done")
-        assert (await done.response(timeout=5)).type == 7
+        assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
         assert done.shard_id == 0 and created.shard_id == 1
     assert discord_server.rest.sync_count == 1
     assert discord_server.gateway.invalid_session_count == 0
@@ -101,7 +102,7 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
             assert ix.shard_id == shard
         [reminder] = reminder_dms(server, alice)
         done = await server.click(alice, reminder, "Done")
-        assert (await done.response(timeout=5)).type == 7
+        assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
         assert done.shard_id == 0
     finally:
         server.release_identifies()

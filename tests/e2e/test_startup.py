@@ -7,7 +7,7 @@ import signal
 import socket
 import sqlite3
 
-from tests.conftest import TOKEN, BotProcess, eventually, process_env
+from tests.helpers import TOKEN, BotProcess, eventually, process_env
 from tests.seeding import create_database
 
 

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.localdiscord.constants import MEMBER_PERMISSIONS, MessageFlag, Permission
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 from tests.localdiscord.models import NotOffered
 
-MANAGE_GUILD = 1 << 5
+MANAGE_GUILD = Permission.MANAGE_GUILD
 EVERYWHERE = {"integration_types": [0, 1], "contexts": [0, 1, 2]}
 BOOKING = "https://clinic.example/book"
 DISCLAIMER = "Ask the clinic team before trying anything new."
@@ -19,7 +21,8 @@ ADD_APP = "Add to Server"
 def elsewhere(discord_server, world):
     """A server whose moderators never added the bot; the world's members are in it."""
     guild = discord_server.add_guild("Stretch Friends", bot_added=False)
-    discord_server.add_member(guild.id, world.moderator.id, permissions=MANAGE_GUILD | 3072)
+    moderator = MANAGE_GUILD | MEMBER_PERMISSIONS
+    discord_server.add_member(guild.id, world.moderator.id, permissions=moderator)
     for user in (world.alice, world.bob):
         discord_server.add_member(guild.id, user.id)
     return guild
@@ -68,7 +71,8 @@ async def test_reminders_list_and_quickcheck_work_wherever_the_member_is(
     assert (ADD_APP in started.content) == (where == "server without the bot")
     click = await discord_server.click(world.alice, ix.message(), label="No")
     step = await click.response(timeout=5)
-    assert step.type == 7 and step.embeds  # the next question, through the same install
+    # the next question, through the same install
+    assert step.type == Callback.UPDATE_MESSAGE and step.embeds
 
     for user in (world.alice, world.moderator):
         with pytest.raises(NotOffered):
@@ -137,7 +141,7 @@ async def test_a_refused_dm_is_told_at_once_and_nothing_is_kept(
     options = {"time": "8:00", "days": "every day", "timezone": "UTC"}
     ix = await discord_server.invoke(world.alice, "reminders stretch", options, **place)
     [refusal] = await ix.wait_for_followups(1, timeout=5)
-    assert refusal["flags"] & 64
+    assert refusal["flags"] & MessageFlag.EPHEMERAL
     assert "no reminder was saved" in refusal["content"]
     assert "Content & Social" in refusal["content"]  # the member's own settings, not a server's
     _, listed = await answer(discord_server, world.alice, "reminders list", **place)
@@ -217,4 +221,5 @@ async def test_stretches_with_their_pictures_work_through_the_members_own_instal
     assert shown.ephemeral and ix.files and ix.message()["attachments"]
     ix, _ = await answer(discord_server, world.alice, "stretch routine", **place)
     step = await discord_server.click(world.alice, ix.message(), label="Next")
-    assert (await step.response(timeout=5)).type == 7 and step.message()["attachments"]
+    assert (await step.response(timeout=5)).type == Callback.UPDATE_MESSAGE
+    assert step.message()["attachments"]
