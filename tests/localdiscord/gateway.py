@@ -19,6 +19,7 @@ from tests.localdiscord.world import World
 
 HEARTBEAT_INTERVAL = 41250  # ms, as Discord sends in HELLO
 BACKLOG = 1000  # events a session keeps for a RESUME
+IDENTIFY_WINDOW = 5.0  # seconds: Discord's identify limit is per 5 s
 
 
 def frame(op: Opcode, data: Any = None) -> dict[str, Any]:
@@ -27,7 +28,8 @@ def frame(op: Opcode, data: Any = None) -> dict[str, Any]:
 
 class Gateway:
     """`recommended_shards` is what GET /gateway/bot recommends; Discord's identify limit is one
-    identify per `identify_window` seconds in each bucket `shard_id % max_concurrency`."""
+    identify per IDENTIFY_WINDOW in each bucket `shard_id % max_concurrency`, timed by
+    `identify_clock`."""
 
     def __init__(self, world: World, changes: Changes, valid_token: str) -> None:
         self.world = world
@@ -37,7 +39,6 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.recommended_shards = 1
         self.max_concurrency = 1
-        self.identify_window = 5.0
         self.identify_clock: Callable[[], float] = time.monotonic
         self.identify_count = 0
         self.resume_count = 0
@@ -217,7 +218,7 @@ class Gateway:
         bucket = shard_id % self.max_concurrency
         now = self.identify_clock()
         last = self._identified_at.get(bucket)
-        if last is not None and now - last < self.identify_window:
+        if last is not None and now - last < IDENTIFY_WINDOW:
             return False
         self._identified_at[bucket] = now
         return True
