@@ -14,8 +14,8 @@ from discord.ext import commands
 from bot.autocomplete import day_choices, member_locale, zone_choices
 from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import SciaticaBot
-from bot.contracts import Export
-from bot.embeds import COLOUR_REMINDER, stretch_embed
+from bot.contracts import Export, after_stretch
+from bot.embeds import COLOUR_REMINDER, picture_file, stretch_embed
 from bot.errors import UserFacingError, safe_autocomplete
 from bot.recurrence import (
     EveryNWeeksSchedule,
@@ -32,7 +32,7 @@ from bot.routine import StretchRoutineView
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim, ReminderRow, Transaction
 from bot.timeparse import InputError, is_safe_https_url, parse_days, parse_time
-from bot.views import guarded
+from bot.views import guarded, link_buttons_of
 
 DEFAULT_MASSAGE_TIME = time(10, 0)
 NOTE_LIMIT = 200
@@ -326,7 +326,9 @@ class Reminders(
 
     def _list_line(self, number: int, row: ReminderRow) -> str:
         text = self.bot.messages
-        if row.status == "active":
+        if row.status == "active" and row.paused_until is not None:
+            status = text("reminders.list_paused_until", until=timestamp(row.paused_until, "f"))
+        elif row.status == "active":
             status = text(
                 "reminders.list_next",
                 next_full=timestamp(row.next_due_at, "F"),
@@ -366,7 +368,9 @@ class Reminders(
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
     async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = [
-            r for r in await self._chosen(interaction.user.id, reminder) if r.status == "paused"
+            r
+            for r in await self._chosen(interaction.user.id, reminder)
+            if r.status == "paused" or r.paused_until is not None
         ]
         if rows and any(r.paused_reason == "dms_closed" for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -463,20 +467,27 @@ class Reminders(
         channel_id = claim.dm_channel_id
         if channel_id is None:
             channel_id = await self.dm_channel(reminder.user_id)
-        embed, view = await self.reminder_message(claim)
+        embed, view, files = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
-        ).send(embed=embed, view=view, nonce=delivery_nonce(claim))
+        ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
         return message.id
 
-    async def reminder_message(self, claim: Claim) -> tuple[discord.Embed, discord.ui.View]:
+    async def reminder_message(
+        self, claim: Claim
+    ) -> tuple[discord.Embed, discord.ui.View, list[discord.File]]:
+        """The DM for one occurrence; a stretch reminder carries the picture of the stretch of
+        the day (drawn at start-up, so attaching it costs a copy, not a drawing)."""
         text = self.bot.messages
         reminder = claim.reminder
         view = discord.ui.View(timeout=None)
+        files: list[discord.File] = []
         due_day = datetime.fromtimestamp(claim.due_at, UTC).date()
         if reminder.kind == "stretch":
             suggestion = self.bot.content.library.stretch_of_the_day(due_day.toordinal())
-            embed = stretch_embed(self.bot.content.library, suggestion)
+            picture = self.bot.content.pictures.picture(suggestion.slug)
+            embed = stretch_embed(self.bot.content.library, suggestion, picture=picture)
+            files.append(picture_file(picture))
             embed.title = text("reminders.dm_stretch_title")
             embed.description = (
                 text("reminders.dm_suggestion", name=suggestion.name)
@@ -505,7 +516,7 @@ class Reminders(
             ]
         for action in actions:
             view.add_item(ReminderButton(self.bot, action, reminder.id))
-        return embed, view
+        return embed, view, files
 
     async def _guild_booking_link(self, guild_id: int | None) -> str | None:
         config = await self.bot.guild_config.get(guild_id)
@@ -533,6 +544,13 @@ class Reminders(
                 reminder.user_id, reminder.id, today.isoformat(), int(now.timestamp())
             )
             reply = text("reminders.marked_done", count=await self._streak(reminder.user_id))
+            follow_up = await after_stretch(self.bot.cogs.values(), reminder.user_id)
+            view = link_buttons_of(interaction.message)
+            for item in follow_up.items:
+                view.add_item(item)
+            content = f"{reply}\n\n{follow_up.text}" if follow_up.text else reply
+            await interaction.response.edit_message(content=content, view=view)
+            return
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))
@@ -546,7 +564,9 @@ class Reminders(
         else:
             await self.reminders.set_status([reminder.id], "paused", None, {})
             reply = text("reminders.paused_from_dm")
-        await interaction.response.edit_message(content=reply, view=_without_actions(interaction))
+        await interaction.response.edit_message(
+            content=reply, view=link_buttons_of(interaction.message)
+        )
 
     # --- a member's data (MemberData) --------------------------------------------------------
 
@@ -568,19 +588,6 @@ class Reminders(
             text("reminders.privacy_reminders", count=len(data.get("reminders", []))),
             text("reminders.privacy_completions", count=len(data.get("completions", []))),
         ]
-
-
-def _without_actions(interaction: discord.Interaction[SciaticaBot]) -> discord.ui.View:
-    """Keep only link buttons once the member has acted on a reminder DM."""
-    view = discord.ui.View(timeout=None)
-    message = interaction.message
-    if message is None:
-        return view
-    for row in message.components:
-        for component in getattr(row, "children", []):
-            if isinstance(component, discord.components.Button) and component.url:
-                view.add_item(discord.ui.Button(label=component.label, url=component.url))
-    return view
 
 
 async def setup(bot: SciaticaBot) -> None:

@@ -3,11 +3,13 @@ made of live in tests/helpers.py)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.client import Content, SciaticaBot
 from bot.clock import FakeClock
@@ -16,6 +18,11 @@ from tests.helpers import TOKEN, Community, run_bot
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
 from tests.localdiscord.constants import Permission
+
+# CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
+# examples each run (and hypothesis replays any failure it found before)
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

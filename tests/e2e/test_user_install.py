@@ -8,6 +8,7 @@ import pytest
 
 from tests.localdiscord.constants import MEMBER_PERMISSIONS, MessageFlag, Permission
 from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import InteractionContextType as Context
 from tests.localdiscord.models import NotOffered
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
@@ -178,7 +179,9 @@ async def test_help_lists_only_what_the_member_can_use_there(
         assert "/sciatica overview" in help_text(shown) and "/privacy delete" in help_text(shown)
     assert ADD_APP in shown.embeds[0]["description"]  # the server without the bot
 
-    _, private = await answer(discord_server, world.alice, "help", context=2, channel_id=group.id)
+    _, private = await answer(
+        discord_server, world.alice, "help", context=Context.PRIVATE_CHANNEL, channel_id=group.id
+    )
     assert "/config" not in help_text(private) and "/stretch routine" in help_text(private)
     assert ADD_APP not in help_text(private)
 
@@ -187,20 +190,24 @@ async def test_reminders_paused_by_closed_dms_are_explained_for_the_members_own_
     discord_server, bot, world, group, clock
 ):
     options = {"time": "8:00", "days": "every day", "timezone": "UTC"}
-    ix = await discord_server.invoke(world.alice, "reminders stretch", options, context=2)
+    ix = await discord_server.invoke(
+        world.alice, "reminders stretch", options, context=Context.PRIVATE_CHANNEL
+    )
     await ix.wait_for_followups(1, timeout=5)
     discord_server.set_dms_open(world.alice.id, False)
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     await discord_server.wait_until(lambda: discord_server.status_counts()[403] >= 1)
 
-    ix = await discord_server.invoke(world.alice, "about", context=2, channel_id=group.id)
+    ix = await discord_server.invoke(
+        world.alice, "about", context=Context.PRIVATE_CHANNEL, channel_id=group.id
+    )
     await ix.response(timeout=5)
     [notice] = await ix.wait_for_followups(1, timeout=5)
     assert "paused" in notice["content"] and "Content & Social" in notice["content"]
 
     discord_server.set_dms_open(world.alice.id, True)
     ix = await discord_server.invoke(
-        world.alice, "reminders resume", {"reminder": "all"}, context=2
+        world.alice, "reminders resume", {"reminder": "all"}, context=Context.PRIVATE_CHANNEL
     )
     await ix.response(timeout=5)
     [resumed] = await ix.wait_for_followups(1, timeout=5)

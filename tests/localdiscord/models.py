@@ -104,6 +104,7 @@ class RecordedRequest:
     status: int
     response: Any
     wall: float
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # uploads, as (name, bytes)
 
 
 @dataclass

@@ -155,7 +155,7 @@ class Rest:
         )
         answer = json.loads(response.body) if response.body else None  # type: ignore[arg-type]
         recorded = RecordedRequest(
-            request.method, path, body, response.status, answer, wall=time.time()
+            request.method, path, body, response.status, answer, time.time(), files
         )
         self.requests.append(recorded)
         code = answer.get("code") if isinstance(answer, dict) else None
