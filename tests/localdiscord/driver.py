@@ -34,7 +34,8 @@ SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
 
 
 class Driver:
-    """Test-facing user actions; each returns the Interaction to read the bot's answer from."""
+    """What members do; each action returns the Interaction to read the bot's answers from
+    (autocomplete: the choices it offered)."""
 
     def __init__(self, world: World, interactions: Interactions) -> None:
         self.world = world
@@ -54,8 +55,9 @@ class Driver:
         context: int | None = None,
     ) -> Interaction:
         """A member runs a slash command, resolved by name from the synced tree; `locale` is
-        their Discord client's language. `context` is 0 (a server: give `guild_id`), 1 (the
-        bot's DMs) or 2 (a group DM: `channel_id` from `add_group_dm`, else one is made);
+        their Discord client's language. `context` is an InteractionContextType: GUILD (give
+        `guild_id`), BOT_DM or PRIVATE_CHANNEL (`channel_id` from `add_group_dm`, else a group
+        DM is made);
         `installed` is "guild" (the server's install) or "user" (the member's own). A command
         whose synced contexts / integration_types leave this place out raises NotOffered."""
         resolved: dict[str, dict[str, Any]] = {}
@@ -103,6 +105,7 @@ class Driver:
         label: str | None = None,
         custom_id: str | None = None,
     ) -> Interaction:
+        """A member clicks a button of the message as it is now, by label or custom_id."""
         current = self.world.messages[int(message["id"])]
         button = self._component(current, label, custom_id, ComponentType.BUTTON)
         data = {"custom_id": button["custom_id"], "component_type": ComponentType.BUTTON}
@@ -116,6 +119,7 @@ class Driver:
     async def select(
         self, user: User, message: dict[str, Any], values: list[str], custom_id: str | None = None
     ) -> Interaction:
+        """A member picks `values` in the message's select menu."""
         current = self.world.messages[int(message["id"])]
         menu = self._component(current, None, custom_id, ComponentType.STRING_SELECT)
         allowed = {option["value"] for option in menu.get("options") or []}

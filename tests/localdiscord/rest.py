@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from aiohttp.typedefs import Handler as Next
 
 from tests.localdiscord import attachments, limits
@@ -33,12 +33,12 @@ REJECTED = {
     (413, ErrorCode.ENTITY_TOO_LARGE),
     (403, ErrorCode.MISSING_ACCESS),
 }
-Handler = Callable[..., Awaitable[web.Response]]
-Route = tuple[str, re.Pattern[str], Handler]
+RouteHandler = Callable[..., Awaitable[web.Response]]
+Route = tuple[str, re.Pattern[str], RouteHandler]
 APP = r"(\d+)"  # the application ID in a route
 
 
-def route(method: str, pattern: str, handler: Handler) -> Route:
+def route(method: str, pattern: str, handler: RouteHandler) -> Route:
     return method, re.compile(pattern), handler
 
 
@@ -65,13 +65,14 @@ async def read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]
         indexed: list[tuple[int, str, bytes]] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
-            if part.name == "payload_json":  # type: ignore[union-attr]
-                body = json.loads(await part.text())  # type: ignore[union-attr]
+            assert isinstance(part, BodyPartReader), "discord.py sends no nested multipart"
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
             else:
-                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")  # type: ignore[union-attr]
+                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")
                 index = int(match[1]) if match else len(indexed)
-                data = await part.read()  # type: ignore[union-attr]
-                indexed.append((index, part.filename or "file", bytes(data)))  # type: ignore[union-attr]
+                data = await part.read()
+                indexed.append((index, part.filename or "file", bytes(data)))
         return body, [(name, data) for _, name, data in sorted(indexed)]
     raw = await request.read()
     return (json.loads(raw) if raw else None), []
@@ -153,7 +154,7 @@ class Rest:
                 "X-RateLimit-Bucket": bucket,
             }
         )
-        answer = json.loads(response.body) if response.body else None  # type: ignore[arg-type]
+        answer = json.loads(response.text) if response.text else None
         recorded = RecordedRequest(
             request.method, path, body, response.status, answer, time.time(), files
         )
