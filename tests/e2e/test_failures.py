@@ -5,7 +5,7 @@ import logging
 import re
 from datetime import UTC, datetime
 
-from tests.conftest import eventually
+from tests.helpers import eventually
 from tests.e2e.test_reminders import create_stretch
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
