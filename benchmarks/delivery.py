@@ -48,7 +48,8 @@ import discord
 
 from bot.content import load_library
 from bot.embeds import picture_file, stretch_embed
-from bot.pictures import StretchPictures, load_poses
+from bot.pictures import StretchPictures
+from bot.poses import load_poses
 from bot.settings import DEFAULT_DATA_DIR
 from tests.helpers import TOKEN, BotProcess, process_env
 from tests.localdiscord import FakeDiscord

@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.content import ContentError, read_toml
-from bot.pictures import CARD, CARD_EDGE, INK, LABEL
+from bot.figure import CARD, CARD_EDGE, INK, LABEL
 
 WEEKS = 12
 WIDTH, HEIGHT = 800, 450
