@@ -1,4 +1,5 @@
-"""Entry point: `python -m bot` runs the bot, `python -m bot sync` re-registers its commands."""
+"""Entry point: `python -m bot` runs the bot, `python -m bot sync` re-registers its commands,
+`python -m bot copy-database postgresql://...` moves a SQLite installation to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,13 +18,22 @@ from dotenv import load_dotenv
 from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
-from bot.settings import ConfigError, Settings, load_settings, setup_logging
-from bot.storage import DatabaseError, open_database
+from bot.settings import (
+    ConfigError,
+    Settings,
+    database_path,
+    database_url,
+    load_settings,
+    setup_logging,
+)
+from bot.storage import DatabaseError, PostgresDatabase, SqliteDatabase, open_database
+from bot.storage.copying import copy_database
+from bot.storage.postgres import redact
 from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
 
-USAGE = "usage: python -m bot [run | sync]"
+USAGE = "usage: python -m bot [run | sync | copy-database postgresql://user@host/db]"
 
 
 def fail(message: str) -> int:
@@ -34,6 +44,9 @@ def fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) == 2 and args[0] == "copy-database":
+        load_dotenv(Path.cwd() / ".env", override=False)
+        return copy_main(args[1])
     if args not in ([], ["run"], ["sync"]):
         return fail(USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
@@ -57,7 +70,7 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     if settings.api_base is not None:
         discord.http.Route.BASE = settings.api_base
     try:
-        database = await open_database(settings.database_path)
+        database = await open_database(settings.database)
     except DatabaseError as exc:
         return fail(str(exc))
     bot = SciaticaBot(settings, database, content, SystemClock(), force_sync=force_sync)
@@ -78,6 +91,42 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     finally:
         await database.close()
     log.info("stopped cleanly")
+    return 0
+
+
+def copy_main(target: str) -> int:
+    """Copy the SQLite installation (DATABASE_PATH) into an empty PostgreSQL database."""
+    try:
+        url = database_url({"target": target}, name="the target of copy-database")
+        source = database_path(os.environ)
+    except ConfigError as exc:
+        return fail(str(exc))
+    if url is None or not source.is_file():
+        return fail(f"no SQLite database at {source} to copy (set DATABASE_PATH)")
+    return asyncio.run(copy(source, url))
+
+
+async def copy(source_path: Path, url: str) -> int:
+    try:
+        source = await SqliteDatabase.open(source_path)
+    except DatabaseError as exc:
+        return fail(str(exc))
+    try:
+        target = await PostgresDatabase.open(url)
+    except DatabaseError as exc:
+        await source.close()
+        return fail(str(exc))
+    try:
+        copies = await copy_database(source, target)
+    except DatabaseError as exc:
+        return fail(f"copy-database: {exc}")
+    finally:
+        await target.close()
+        await source.close()
+    for table in copies:
+        print(f"{table.table}: {table.source_rows} rows copied, {table.target_rows} in PostgreSQL")
+    total = sum(table.target_rows for table in copies)
+    print(f"copied {total} rows from {source_path} to {redact(url)}; every table's count matches")
     return 0
 
 

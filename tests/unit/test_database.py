@@ -5,13 +5,13 @@ import pytest
 from bot.guild_config import GuildConfigCache
 from bot.storage import BotStateStore, DatabaseError, GuildSettingsStore
 from bot.storage.sqlite import SqliteDatabase as Database
-from bot.storage.sqlite import migration_files
+from bot.storage.sqlite import MIGRATIONS_DIR, migration_files
 
 
 async def test_migrates_a_new_file_and_records_the_version(tmp_path):
     path = tmp_path / "bot.db"
     database = await Database.open(path)
-    latest = len(migration_files())
+    latest = len(migration_files(MIGRATIONS_DIR))
     assert await database.schema_version() == latest
     await database.close()
 
@@ -32,7 +32,7 @@ async def test_reopening_applies_nothing_twice(tmp_path):
     await first.close()
     second = await Database.open(path)
     assert await BotStateStore(second).get("k") == "v"
-    assert await second.migrate() == len(migration_files())
+    assert await second.migrate() == len(migration_files(MIGRATIONS_DIR))
     await second.close()
 
 
