@@ -97,11 +97,13 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
 def copy_main(target: str) -> int:
     """Copy the SQLite installation (DATABASE_PATH) into an empty PostgreSQL database."""
     try:
-        url = database_url({"target": target}, name="the target of copy-database")
-        source = database_path(os.environ)
-    except ConfigError as exc:
-        return fail(str(exc))
-    if url is None or not source.is_file():
+        url = database_url({"target": target}, name="target")
+    except ConfigError:
+        return fail("copy-database needs a PostgreSQL URL such as postgresql://user@host/db")
+    source = database_path(os.environ)
+    if url is None:
+        return fail(USAGE)
+    if not source.is_file():
         return fail(f"no SQLite database at {source} to copy (set DATABASE_PATH)")
     return asyncio.run(copy(source, url))
 
