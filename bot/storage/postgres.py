@@ -199,6 +199,7 @@ class PostgresDatabase:
         self._listening: asyncpg.Connection | None = None
         self._listen_task: asyncio.Task[None] | None = None
         self._candidates: dict[str, asyncpg.Connection] = {}
+        self._trying = asyncio.Lock()  # one connection runs one query at a time
         self._closed = False
 
     @classmethod
@@ -401,6 +402,10 @@ class PostgresDatabase:
     async def try_lead(self, name: str) -> PostgresLead | None:
         """`pg_try_advisory_lock` on a dedicated connection; kept between tries while another
         process leads, so trying every second costs one query, not one connection."""
+        async with self._trying:
+            return await self._try_lead(name)
+
+    async def _try_lead(self, name: str) -> PostgresLead | None:
         connection = self._candidates.get(name)
         if connection is None or connection.is_closed():
             connection = await self._connect()
