@@ -1,6 +1,6 @@
 """Reminder delivery through the local Discord, with the bot as a real `python -m bot` process.
 
-    python -m benchmarks.delivery [--runs 3] [--fanout 10000] [--ceiling 500]
+    python -m benchmarks.delivery [--runs 3] [--fanout 10000] [--ceiling 500] [--only TEXT]
     python -m benchmarks.delivery --backend postgres [--database-url postgresql://...]
 
 light     60 reminders, one due each second for a minute: p50/p99 lateness (from each due
@@ -11,9 +11,16 @@ lateness  1,000 reminders due spread over one minute, no rate limit at the serve
 fan-out   N reminders due at the same instant; the server enforces a global limit equal to the
           bot's SEND_RATE_PER_SECOND: delivered/s as a fraction of that ceiling, 429s, losses,
           duplicates. Run at a raised ceiling and once at Discord's real 50/s with 1,000.
+answers   interaction turnaround (INTERACTION_CREATE sent -> first callback, p50/p99) while the
+          bot also sends on its own, at Discord's 50/s and the default SEND_RATE_PER_SECOND:
+          200 members setting up a reminder within 5 s (each one opens a DM and sends a consent
+          DM), and 50 members using commands every half second, alone and during a fan-out of
+          1,000 reminders due at once (their first command sends consent DMs too). Also 429s,
+          consent DMs and reminders delivered.
 
-With `--backend postgres` the bot runs on a fresh schema of that PostgreSQL server (dropped
-afterwards), with DATABASE_URL, so it also takes the dispatcher's lead before it sends.
+With `--backend postgres` the light, lateness and fan-out scenarios run the bot on a fresh
+schema of that PostgreSQL server (dropped afterwards), with DATABASE_URL, so it also takes the
+dispatcher's lead before it sends.
 
 The local Discord runs in this process with its cyclic garbage collector off: it records every
 request, and full collections over that record stalled its event loop for up to 0.3 s, long
@@ -33,20 +40,19 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 
 from tests.conftest import TOKEN, BotProcess, process_env, with_search_path
 from tests.localdiscord import FakeDiscord
+from tests.localdiscord.models import Interaction, User
 from tests.seeding import create_database, seed_reminders, seed_reminders_postgres
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-
 START_DELAY = 6.0  # seconds for the process to start before the first reminder is due
 
 
@@ -91,49 +97,34 @@ async def deliver(
     members = [(u.id, server.dm_channel(u.id)) for u in users]
     with tempfile.TemporaryDirectory() as tmp:
         async with seeded(Path(tmp), postgres, members, dues) as database:
-            await run_process(server, tmp, database, count, spread, ceiling, send_rate)
-    return summary(server, users, count)
+            env = process_env(
+                DISCORD_TOKEN=TOKEN,
+                DISCORD_API_BASE=server.api_base,
+                SEND_RATE_PER_SECOND=str(send_rate),
+                LOG_LEVEL="WARNING",
+                **database,
+            )
+            process = BotProcess(env, cwd=Path(tmp))
+            await process.start()
+            created: list[dict[str, object]] = []
+            all_in = asyncio.Event()
 
+            def count_message(message: dict[str, object]) -> None:
+                created.append(message)
+                if len(created) >= count:
+                    all_in.set()
 
-async def run_process(
-    server: FakeDiscord,
-    tmp: str,
-    database: dict[str, str],
-    count: int,
-    spread: float,
-    ceiling: int | None,
-    send_rate: int,
-) -> None:
-    """`python -m bot` until every reminder arrived (and a second more, for duplicates)."""
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=server.api_base,
-        SEND_RATE_PER_SECOND=str(send_rate),
-        LOG_LEVEL="WARNING",
-        **database,
-    )
-    process = BotProcess(env, cwd=Path(tmp))
-    await process.start()
-    created: list[dict[str, object]] = []
-    all_in = asyncio.Event()
-
-    def count_message(message: dict[str, object]) -> None:
-        created.append(message)
-        if len(created) >= count:
-            all_in.set()
-
-    server.on_message_created = count_message  # O(1) per send, unlike scanning every DM
-    try:
-        timeout = START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
-        async with asyncio.timeout(timeout):
-            await all_in.wait()
-        await asyncio.sleep(1.0)  # any duplicate would land now
-    finally:
-        await process.stop()
-        await server.stop()
-
-
-def summary(server: FakeDiscord, users: list[Any], count: int) -> dict[str, float]:
+            server.on_message_created = count_message  # O(1) per send, unlike scanning every DM
+            try:
+                timeout = (
+                    START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
+                )
+                async with asyncio.timeout(timeout):
+                    await all_in.wait()
+                await asyncio.sleep(1.0)  # any duplicate would land now
+            finally:
+                await process.stop()
+                await server.stop()
     sends = [
         r
         for r in server.requests
@@ -156,15 +147,178 @@ def summary(server: FakeDiscord, users: list[Any], count: int) -> dict[str, floa
     }
 
 
-def deliver_without_collector_stalls(
-    count: int, spread: float, ceiling: int | None, send_rate: int, postgres: str | None
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+NOT_DUE_TODAY = timedelta(hours=12)  # members' own new reminders stay out of the figures
+COMMANDS = ("sciatica overview", "reminders list", "help")
+ROUND_EVERY = 0.5  # seconds between two rounds of the 50 members' commands
+RUSH_WAVES = 5  # the 200 members arrive in this many waves, one a second
+
+
+async def answered_while_busy(
+    fanout: int, members: int, ceiling: int, send_rate: int, *, rush: bool
 ) -> dict[str, float]:
+    """Members' commands while the bot sends on its own, to a real `python -m bot` process.
+
+    rush: every member runs /reminders stretch once, in RUSH_WAVES waves a second apart.
+    Otherwise the members run a command together every ROUND_EVERY seconds until the fan-out
+    of `fanout` reminders is delivered (or for 10 s without one), /reminders stretch first."""
+    server = FakeDiscord()
+    await server.start()
+    server.global_rate_limit = ceiling
+    recipients = [server.add_user(f"r{i}") for i in range(fanout)]
+    guild = server.add_guild("Busy")
+    users = [server.add_user(f"m{i}") for i in range(members)]
+    for user in users:
+        server.add_member(guild.id, user.id)
+    due = datetime.now(UTC) + timedelta(seconds=START_DELAY)
+    answers: list[float] = []
+    stretches: list[Interaction] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bot.db"
+        await create_database(path)
+        seed_reminders(path, [(u.id, server.dm_channel(u.id)) for u in recipients], due)
+        env = process_env(
+            DISCORD_TOKEN=TOKEN,
+            DISCORD_API_BASE=server.api_base,
+            DATABASE_PATH=str(path),
+            SEND_RATE_PER_SECOND=str(send_rate),
+            LOG_LEVEL="WARNING",
+        )
+        process = BotProcess(env, cwd=Path(tmp))
+        await process.start()
+        created = [0]
+
+        def count_message(message: dict[str, object]) -> None:
+            created[0] += 1
+
+        server.on_message_created = count_message
+
+        async def command(user: User, name: str) -> None:
+            options = {}
+            if name == "reminders stretch":
+                at = (datetime.now(UTC) + NOT_DUE_TODAY).strftime("%H:%M")
+                options = {"time": at, "days": "every day", "timezone": "UTC"}
+            ix = await server.invoke(user, name, options, guild_id=guild.id)
+            if name == "reminders stretch":
+                stretches.append(ix)
+            answers.append((await ix.response(timeout=10)).latency)
+
+        try:
+            async with asyncio.timeout(START_DELAY + fanout / send_rate * 2 + 60):
+                await server.wait_until(
+                    lambda: server.ready_count > 0 and bool(server.synced_commands()), 30
+                )
+                if fanout:
+                    await server.wait_until(lambda: created[0] >= 2 * send_rate, 60)
+                started = time.perf_counter()
+                if rush:
+                    wave = -(-members // RUSH_WAVES)
+                    for start in range(0, members, wave):
+                        names = [(u, "reminders stretch") for u in users[start : start + wave]]
+                        await asyncio.gather(
+                            asyncio.gather(*(command(u, n) for u, n in names)),
+                            asyncio.sleep(1.0 if start + wave < members else 0),
+                        )
+                else:
+                    round_number = 0
+                    while round_number * ROUND_EVERY < 10 or created[0] < fanout + members:
+                        name = (
+                            "reminders stretch"
+                            if round_number == 0
+                            else COMMANDS[round_number % len(COMMANDS)]
+                        )
+                        await asyncio.gather(
+                            asyncio.gather(*(command(u, name) for u in users)),
+                            asyncio.sleep(ROUND_EVERY),
+                        )
+                        round_number += 1
+                await server.wait_until(
+                    lambda: (
+                        created[0] >= fanout + members and all(ix.followups for ix in stretches)
+                    ),
+                    60,
+                )
+                settled = time.perf_counter() - started
+            await asyncio.sleep(1.0)  # any duplicate would land now
+        finally:
+            await process.stop()
+            await server.stop()
+    per_recipient = Counter(len(server.dm_messages(u.id)) for u in recipients)
+    return {
+        "answered": len(answers),
+        "turnaround_p50_ms": statistics.median(answers) * 1000,
+        "turnaround_p99_ms": percentile(answers, 0.99) * 1000,
+        "turnaround_max_ms": max(answers) * 1000,
+        "late": sum(1 for r in server.rejections if r.response.get("code") == 10062),
+        "status_429": server.status_counts()[429],
+        "consent_dms": sum(1 for u in users if len(server.dm_messages(u.id)) == 1),
+        "settled_s": settled,
+        "lost": per_recipient[0] if fanout else 0,
+        "duplicated": sum(n for k, n in per_recipient.items() if k > 1),
+    }
+
+
+def without_collector_stalls(run: Callable[[], Awaitable[dict[str, float]]]) -> dict[str, float]:
     gc.disable()
     try:
-        return asyncio.run(deliver(count, spread, ceiling, send_rate, postgres))
+        return asyncio.run(run())
     finally:
         gc.enable()
         gc.collect()
+
+
+def deliver_without_collector_stalls(
+    count: int, spread: float, ceiling: int | None, send_rate: int, postgres: str | None = None
+) -> dict[str, float]:
+    return without_collector_stalls(lambda: deliver(count, spread, ceiling, send_rate, postgres))
+
+
+def print_answers(runs: int, only: str) -> dict[str, dict[str, float]]:
+    """The answers scenarios: medians of the runs' figures, counts summed over the runs."""
+    scenarios = {
+        "200 set up reminders in 5 s": (0, 200, True),
+        "50 members, no fan-out": (0, 50, False),
+        "50 members, fan-out 1000": (1000, 50, False),
+    }
+    results: dict[str, dict[str, float]] = {}
+    for name, (fanout, members, rush) in scenarios.items():
+        if only not in name:
+            continue
+        figures = [
+            without_collector_stalls(
+                lambda f=fanout, m=members, r=rush: answered_while_busy(f, m, 50, 40, rush=r)
+            )
+            for _ in range(runs)
+        ]
+        results[name] = {
+            key: round(statistics.median(f[key] for f in figures), 1)
+            for key in ("turnaround_p50_ms", "turnaround_p99_ms", "turnaround_max_ms", "settled_s")
+        } | {
+            key: sum(f[key] for f in figures)
+            for key in ("answered", "late", "status_429", "consent_dms", "lost", "duplicated")
+        }
+    if not results:
+        return results
+    columns = ("answered", "p50 ms", "p99 ms", "max ms", "late", "429", "consent", "lost", "dup")
+    print(f"{'answers at 50/s, pace 40/s':<28} " + " ".join(f"{c:>8}" for c in columns))
+    for name, row in results.items():
+        cells = (
+            row["answered"],
+            f"{row['turnaround_p50_ms']:.1f}",
+            f"{row['turnaround_p99_ms']:.1f}",
+            f"{row['turnaround_max_ms']:.1f}",
+            row["late"],
+            row["status_429"],
+            row["consent_dms"],
+            row["lost"],
+            row["duplicated"],
+        )
+        print(f"{name:<28} " + " ".join(f"{c:>8}" for c in cells))
+    return results
 
 
 def main() -> None:
@@ -174,29 +328,30 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fanout", type=int, default=10_000)
     parser.add_argument("--ceiling", type=int, default=500)
+    parser.add_argument("--only", default="", help="run only the scenarios naming this text")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("TEST_DATABASE_URL") or LOCAL_POSTGRES,
         help="the PostgreSQL server for --backend postgres (a schema per run, dropped after)",
     )
-    parser.add_argument(
-        "--scenarios", nargs="+", choices=("light", "lateness", "fanout", "discord"), default=None
-    )
     args = parser.parse_args()
     postgres = args.database_url if args.backend == "postgres" else None
-    every = {
-        "light": ("light: 60 over 60 s", (60, 60.0, None, 40)),
-        "lateness": ("lateness 1000 over 60 s", (1000, 60.0, None, 40)),
-        "fanout": (
-            f"fan-out {args.fanout} at {args.ceiling}/s",
-            (args.fanout, 0.0, args.ceiling, args.ceiling),
+    scenarios = {
+        "light: 60 over 60 s": (60, 60.0, None, 40),
+        "lateness 1000 over 60 s": (1000, 60.0, None, 40),
+        f"fan-out {args.fanout} at {args.ceiling}/s": (
+            args.fanout,
+            0.0,
+            args.ceiling,
+            args.ceiling,
         ),
-        "discord": ("fan-out 1000 at 50/s", (1000, 0.0, 50, 50)),
+        "fan-out 1000 at 50/s": (1000, 0.0, 50, 50),
     }
-    scenarios = dict(every[key] for key in (args.scenarios or every))
     results = {}
     for name, (count, spread, ceiling, rate) in scenarios.items():
+        if args.only not in name:
+            continue
         runs = []
         for _ in range(args.runs):
             started = time.perf_counter()
@@ -216,7 +371,8 @@ def main() -> None:
             "duplicated": sum(r["duplicated"] for r in runs),
         }
     columns = ("p50 late s", "p99 late s", "sent/s", "of ceiling", "429", "lost", "dup")
-    print(f"{'scenario':<28} " + " ".join(f"{c:>10}" for c in columns))
+    if results:
+        print(f"{'scenario':<28} " + " ".join(f"{c:>10}" for c in columns))
     for name, row in results.items():
         fraction = (
             "-" if row["fraction_of_ceiling"] is None else f"{row['fraction_of_ceiling']:.0%}"
@@ -231,6 +387,8 @@ def main() -> None:
             row["duplicated"],
         )
         print(f"{name:<28} " + " ".join(f"{c:>10}" for c in cells))
+    # the answers scenarios measure the bot's own turnaround; they run on SQLite
+    answers = print_answers(args.runs, args.only) if postgres is None else {}
     print(
         json.dumps(
             {
@@ -238,6 +396,7 @@ def main() -> None:
                 "backend": args.backend,
                 "runs": args.runs,
                 "results": results,
+                "answers": answers,
             }
         )
     )

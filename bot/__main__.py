@@ -1,5 +1,6 @@
-"""Entry point: `python -m bot` runs the bot, `python -m bot sync` re-registers its commands,
-`python -m bot copy-database postgresql://...` moves a SQLite installation to PostgreSQL."""
+"""Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
+validates the settings, the content files and the database, for operators before a deploy;
+`copy-database postgresql://...` moves a SQLite installation to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
 from bot.settings import (
+    DEFAULT_DATA_DIR,
     ConfigError,
     Settings,
     database_path,
@@ -26,14 +28,21 @@ from bot.settings import (
     load_settings,
     setup_logging,
 )
-from bot.storage import DatabaseError, PostgresDatabase, SqliteDatabase, open_database
+from bot.storage import (
+    DatabaseError,
+    PostgresDatabase,
+    SqliteDatabase,
+    inspect_database,
+    open_database,
+)
 from bot.storage.copying import copy_database
-from bot.storage.postgres import redact
+from bot.storage.postgres import inspect_postgres, redact
 from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
+CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
-USAGE = "usage: python -m bot [run | sync | copy-database postgresql://user@host/db]"
+USAGE = "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db]"
 
 
 def fail(message: str) -> int:
@@ -47,9 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) == 2 and args[0] == "copy-database":
         load_dotenv(Path.cwd() / ".env", override=False)
         return copy_main(args[1])
-    if args not in ([], ["run"], ["sync"]):
+    if args not in ([], ["run"], ["sync"], ["check"]):
         return fail(USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
+    if args == ["check"]:
+        return check()
     try:
         settings = load_settings(os.environ)
     except ConfigError as exc:
@@ -57,12 +68,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level)
     try:
         content = Content.load(settings.data_dir)
-    except (ContentError, TriageDataError, ValueError, OSError) as exc:
+    except CONTENT_ERRORS as exc:
         return fail(f"content files are invalid: {exc}")
     try:
         return asyncio.run(run(settings, content, force_sync=args == ["sync"]))
     except KeyboardInterrupt:
         return 0
+
+
+def check() -> int:
+    """One line per problem and a non-zero exit, or one line saying all is well."""
+    problems: list[str] = []
+    found: list[str] = []
+    try:
+        settings: Settings | None = load_settings(os.environ)
+    except ConfigError as exc:
+        settings = None
+        problems.extend(exc.problems)
+    try:
+        content = Content.load(settings.data_dir if settings else DEFAULT_DATA_DIR)
+        library = content.library
+        found.append(
+            f"content: {len(library.topics)} topics, {len(library.stretches)} stretches,"
+            f" {len(content.quickcheck.questions)} quick-check questions"
+        )
+    except CONTENT_ERRORS as exc:
+        problems.append(f"content files are invalid: {exc}")
+    try:
+        url = settings.database_url if settings else database_url(os.environ)
+    except ConfigError:
+        url = None  # already named among the settings' problems
+    try:
+        if url is not None:
+            found.append(f"database: {asyncio.run(inspect_postgres(url))}")
+        else:
+            path = settings.database_path if settings else database_path(os.environ)
+            found.append(f"database: {asyncio.run(inspect_database(path))}")
+    except DatabaseError as exc:
+        problems.append(str(exc))
+    for problem in problems:
+        print(f"sciatica-companion: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    print(f"sciatica-companion: all is well; {'; '.join(found)}")
+    return 0
 
 
 async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:

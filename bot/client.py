@@ -24,8 +24,13 @@ from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.leadership import Leadership
 from bot.messages import Messages
+from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures, load_poses
-from bot.ratelimits import amortise_bucket_cleanup, global_limit_gate
+from bot.ratelimits import (
+    amortise_bucket_cleanup,
+    global_limit_event,
+    pace_unprompted_requests,
+)
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.storage import Database, Stores
@@ -87,11 +92,17 @@ class SciaticaBot(commands.Bot):
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
+        # one pace for every request the bot makes on its own (DMs, posts, edits, DM channels),
+        # whichever feature makes it; answers to interactions are not held back by it
+        self.pacer = RateLimiter(
+            settings.send_rate_per_second, global_gate=lambda: global_limit_event(self.http)
+        )
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
+            http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
         )
         amortise_bucket_cleanup(self.http)
         self.settings = settings
@@ -104,9 +115,8 @@ class SciaticaBot(commands.Bot):
             self.stores.ledger,
             clock,
             plan_reminder,
+            batch_size=max(1, int(settings.send_rate_per_second)),
             woken_by=self.stores.reminders.changes,
-            rate_per_second=settings.send_rate_per_second,
-            global_gate=global_limit_gate(self.http),
         )
         # every process can dispatch; the one holding the lead does
         self.leadership = Leadership(
@@ -188,7 +198,8 @@ class SciaticaBot(commands.Bot):
     ) -> None:
         self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.stores.members.take_closed_dms_notice(interaction.user.id):
-            await send_private(interaction, self.messages("reminders.dms_closed_notice"))
+            own = "" if interaction.is_guild_integration() else "_account"
+            await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: its settings, audit trail and every feature's data about it

@@ -25,6 +25,8 @@ async def require_moderator(interaction: discord.Interaction[SciaticaBot]) -> bo
     command permissions per role or channel."""
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
+    if not interaction.is_guild_integration():  # a member's own install: no server settings
+        raise UserFacingError(interaction.client.messages("install.config_needs_server"))
     if not interaction.permissions.manage_guild:
         raise UserFacingError(interaction.client.messages("config.not_allowed"))
     return True

@@ -1,16 +1,48 @@
-"""The two places the bot reaches into discord.py's rate-limit internals, kept together."""
+"""The places the bot reaches into discord.py's HTTP and rate-limit internals, kept together."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable
+from types import SimpleNamespace
 
-from discord.http import HTTPClient
+import aiohttp
+from discord.http import HTTPClient, Route
+
+from bot.pacing import RateLimiter, is_paced
 
 log = logging.getLogger("bot")
 
 FIRST_SCAN_AT = 256  # discord.py's own threshold
+
+
+def pace_unprompted_requests(
+    limiter: RateLimiter, application_id: Callable[[], int | None]
+) -> aiohttp.TraceConfig:
+    """A trace for discord.py's HTTP session that holds each request until the limiter allows it.
+
+    Every REST call discord.py makes goes through that one session, including each retry it
+    makes by itself after a 429 or a 5xx, so pacing there covers every feature, present or
+    future, without any call site having to remember it. Interaction callbacks and followups
+    pass straight through (see `is_paced`): Discord does not count them toward the global
+    limit, and a member's answer must not wait behind a fan-out.
+    """
+
+    async def on_request_start(
+        session: aiohttp.ClientSession,
+        context: SimpleNamespace,
+        params: aiohttp.TraceRequestStartParams,
+    ) -> None:
+        paced = is_paced(
+            params.method, params.url, api_base=Route.BASE, application_id=application_id()
+        )
+        if paced:
+            await limiter.acquire()
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(on_request_start)
+    return trace
 
 
 def amortise_bucket_cleanup(http: HTTPClient) -> None:
@@ -39,13 +71,9 @@ def amortise_bucket_cleanup(http: HTTPClient) -> None:
     http._try_clear_expired_ratelimits = clear_when_doubled  # type: ignore[method-assign]
 
 
-def global_limit_gate(http: HTTPClient) -> Callable[[], asyncio.Event | None]:
+def global_limit_event(http: HTTPClient | None) -> asyncio.Event | None:
     """The event discord.py clears while a global 429 holds every request, so pacing can wait.
 
     discord.py creates it at login, so it is looked up at each use rather than kept."""
-
-    def gate() -> asyncio.Event | None:
-        event = getattr(http, "_global_over", None)
-        return event if isinstance(event, asyncio.Event) else None
-
-    return gate
+    event = getattr(http, "_global_over", None)
+    return event if isinstance(event, asyncio.Event) else None

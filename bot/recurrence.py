@@ -1,4 +1,9 @@
-"""When reminders fire: wall-clock schedules in each member's zone, catch-up, streaks."""
+"""When reminders fire: wall-clock schedules in each member's zone, schedules that follow what
+the member did (after-done), catch-up after downtime, streaks.
+
+Quiet hours and holds are in bot.quiet_hours, edits and timed pauses in bot.schedule_edits, the
+words for a schedule in bot.schedule_text.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ DEFAULT_GRACE = timedelta(hours=1)
 """A reminder more than this overdue is no longer useful (a stretch prompt at the wrong hour)."""
 LATE_AFTER = timedelta(seconds=60)
 """Sends later than this are flagged late so the message can own up to the delay."""
+
+AFTER_DONE_HOURS = range(2, 169)
+"""How many hours an after-done reminder may wait: from 2 to 168 (one week)."""
 
 _ONE_DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
@@ -61,16 +69,46 @@ class EveryNWeeksSchedule:
         _zone(self.zone)
 
 
-Schedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule
+@dataclass(frozen=True)
+class AfterDoneSchedule:
+    """`hours` after the member last stretched (pressed Done on any stretch reminder or finished
+    a routine), or after the last DM of this reminder if that came later.
+
+    The hours are elapsed hours, so "2 hours after Done" is 2 hours even across a DST change
+    (the wall-clock time of the next DM then moves by the shift). `zone` is the member's zone,
+    for quiet hours and local days; the due time itself never depends on it.
+    """
+
+    hours: int
+    zone: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.hours, int) or self.hours not in AFTER_DONE_HOURS:
+            raise ValueError("hours must be a whole number from 2 to 168")
+        _zone(self.zone)
+
+    @property
+    def wait(self) -> timedelta:
+        return timedelta(hours=self.hours)
+
+
+ClockSchedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule
+"""Schedules that fire at wall-clock times."""
+Schedule: TypeAlias = ClockSchedule | AfterDoneSchedule
 
 
 @dataclass(frozen=True)
 class Send:
-    """Send the reminder for `occurrence` now, then wait for `next`."""
+    """Send the reminder for `occurrence` now, then wait for `next`.
+
+    `occurrence` is the delivery's identity (its nonce and ledger key), not the send time: a
+    held send keeps the identity of the occurrence quiet hours held (`held` is then true).
+    """
 
     occurrence: datetime
     late: bool
     next: datetime
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,8 +127,15 @@ def next_occurrence(schedule: Schedule, after: datetime) -> datetime:
     Times are wall-clock times in the member's zone, so 08:00 stays 08:00 across DST. A time that
     a spring-forward gap skips fires shifted forward by the gap (02:30 becomes 03:30 when 02:00 to
     03:00 is missing); a time that a fall-back repeats fires once, at its first instance.
+
+    For an after-done schedule it is `after` plus the hours: the due time if the member's last
+    Done or the last DM were at `after`. So "the next one after a DM sent now" and "the first
+    one after a resume" read the same for every kind.
     """
     _check_aware(after)
+    if isinstance(schedule, AfterDoneSchedule):
+        # In UTC: adding to a zoned datetime would add wall-clock hours, not elapsed ones.
+        return after.astimezone(UTC) + schedule.wait
     zone = ZoneInfo(schedule.zone)
     # Start a day early: near a transition at midnight a slot's date can trail `after`'s date.
     start = after.astimezone(zone).date() - _ONE_DAY
@@ -106,12 +151,19 @@ def plan_due(
     A slot at most `grace` old is sent once. After a longer outage the most recent slot is sent
     instead if it is within `grace`, otherwise nothing is. `next` is always after `now`, so
     storing it guarantees at most one send per catch-up: a member is never flooded.
+
+    An after-done reminder is never stale ("you have not stretched for a while" stays true), so
+    after any outage it is sent once, late if need be, and the next one is due `hours` after
+    this DM, i.e. after `now`. Quiet hours are applied on top, by bot.quiet_hours.plan_delivery.
     """
     _check_aware(scheduled)
     _check_aware(now)
     if scheduled > now:
         raise ValueError("the reminder is not due yet")
     following = next_occurrence(schedule, now)
+    if isinstance(schedule, AfterDoneSchedule):
+        late = now - scheduled > LATE_AFTER
+        return Send(occurrence=scheduled.astimezone(UTC), late=late, next=following)
     slot = scheduled
     if now - slot > grace:
         slot = next_occurrence(schedule, now - grace - _TICK)
@@ -120,8 +172,35 @@ def plan_due(
     return Send(occurrence=slot.astimezone(UTC), late=now - slot > LATE_AFTER, next=following)
 
 
+def after_done_due(
+    schedule: AfterDoneSchedule,
+    *,
+    last_done_at: datetime | None,
+    last_sent_at: datetime | None,
+    active_since: datetime,
+) -> datetime:
+    """When an after-done reminder is next due: `hours` after the latest of its events.
+
+    `last_done_at` is the member's latest Done on any stretch reminder or finished routine,
+    `last_sent_at` this reminder's latest DM, `active_since` when it was created or last
+    resumed (so nothing is due sooner than `hours` after that). A Done after the DM moves the
+    next one to done + hours; with no Done since the DM it is DM + hours. The result is always
+    later than every event given. Recompute and store it whenever one of them changes.
+    """
+    events = [active_since, *(at for at in (last_done_at, last_sent_at) if at is not None)]
+    for event in events:
+        _check_aware(event)
+    return max(event.astimezone(UTC) for event in events) + schedule.wait
+
+
 def describe(schedule: Schedule) -> str:
-    """A short line for the member, e.g. "Every weekday at 08:00 (Europe/London)"."""
+    """A short line for the member, e.g. "Every weekday at 08:00 (Europe/London)".
+
+    English for the wall-clock kinds, kept for existing callers; new callers render
+    bot.schedule_text.describe_text, which covers every kind from data/messages.toml.
+    """
+    if isinstance(schedule, AfterDoneSchedule):
+        raise TypeError("an after-done schedule is described by bot.schedule_text.describe_text")
     at = f"at {schedule.local_time:%H:%M} ({schedule.zone})"
     if isinstance(schedule, EveryNWeeksSchedule):
         day = WEEKDAY_NAMES[schedule.weekday]
@@ -159,7 +238,7 @@ def local_date(instant: datetime, zone: str) -> date:
     return instant.astimezone(_zone(zone)).date()
 
 
-def _days(schedule: Schedule, start: date) -> Iterator[date]:
+def _days(schedule: ClockSchedule, start: date) -> Iterator[date]:
     """The local dates the schedule fires on, in order, from `start` on (endless)."""
     if isinstance(schedule, WeeklySchedule):
         day = start
@@ -201,6 +280,9 @@ def _check_aware(value: datetime) -> None:
 
 def schedule_to_json(schedule: Schedule) -> str:
     """The stored form of a schedule (reminders.schedule)."""
+    if isinstance(schedule, AfterDoneSchedule):
+        after_done = {"type": "after_done", "hours": schedule.hours, "zone": schedule.zone}
+        return json.dumps(after_done, sort_keys=True)
     data: dict[str, object] = {"time": schedule.local_time.strftime("%H:%M"), "zone": schedule.zone}
     if isinstance(schedule, WeeklySchedule):
         data |= {"type": "weekly", "weekdays": sorted(schedule.weekdays)}
@@ -215,7 +297,10 @@ def schedule_to_json(schedule: Schedule) -> str:
 
 
 def schedule_from_json(text: str) -> Schedule:
+    """The schedule `schedule_to_json` stored; validated like a new one."""
     data = json.loads(text)
+    if data["type"] == "after_done":
+        return AfterDoneSchedule(data["hours"], data["zone"])
     local_time = time.fromisoformat(data["time"])
     if data["type"] == "weekly":
         return WeeklySchedule(local_time, frozenset(data["weekdays"]), data["zone"])

@@ -1,10 +1,11 @@
 """The durable dispatcher: one task fires every reminder and stretch break at its time.
 
 Design: the earliest due time is read from an index, the task sleeps until then (or until
-woken because something changed), claims a batch in one transaction, and sends it paced
-below Discord's global limit. The next batch is claimed while one is still sending, so the
-pace holds across batches; at most two batches are in memory, so memory stays flat in the
-number of stored reminders.
+woken because something changed), claims a batch in one transaction, and sends it. The sends
+are paced below Discord's global limit where every request the bot makes is (the HTTP layer,
+see bot.ratelimits), so a batch is about one second's worth. The next batch is claimed while
+one is still sending, so the pace holds across batches; at most two batches are in memory, so
+memory stays flat in the number of stored reminders.
 
 Delivery is at most once: a claim moves the row to its next occurrence in the same commit,
 each send carries a nonce derived from (reminder, occurrence) so Discord drops a resend,
@@ -29,7 +30,6 @@ import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.pacing import RateLimiter
 from bot.recurrence import Send, plan_due, schedule_from_json
 from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
 from bot.storage.events import Announcer, RemindersChanged
@@ -68,16 +68,18 @@ class Scheduler:
         clock: Clock,
         planner: Planner,
         *,
-        rate_per_second: float,
-        global_gate: Callable[[], asyncio.Event | None] = lambda: None,
+        batch_size: int,
         retry_delays: Sequence[float] = (2, 5, 15, 30, 60),
         woken_by: Announcer[RemindersChanged] | None = None,
     ) -> None:
         self.ledger = ledger
         self.clock = clock
         self.planner = planner
-        self.limiter = RateLimiter(rate_per_second, global_gate=global_gate)
-        self.batch_size = max(1, int(rate_per_second))
+        self.batch_size = max(1, batch_size)
+        # sends being prepared or waiting for the pacer: half a second's worth, taken in turn,
+        # so a new batch is not prepared all at once (that stalled the event loop, and with it
+        # the pace, for a moment every second) while the pacer always has sends queued
+        self._in_flight = asyncio.Semaphore(max(1, self.batch_size // 2))
         self.retry_delays = tuple(retry_delays)
         self._handlers: dict[str, Handler] = {}
         self._wake = asyncio.Event()
@@ -228,9 +230,9 @@ class Scheduler:
         handler = self._handlers.get(claim.reminder.kind)
         if handler is None:
             return "pending"
-        await self.limiter.acquire()
         try:
-            message_id = await handler(claim)
+            async with self._in_flight:
+                message_id = await handler(claim)
         except discord.Forbidden as exc:
             if exc.code == CLOSED_DMS and claim.reminder.user_id is not None:
                 await self.ledger.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())

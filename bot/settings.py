@@ -8,16 +8,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "sciatica.db"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# relative to the directory the bot is started from, like .env: an installed bot never writes
+# into its own package
+DEFAULT_DATABASE_PATH = Path("data") / "sciatica.db"
+
+
+def _bundled_data_dir() -> Path:
+    """The content files: inside the package when installed, data/ beside bot/ in a checkout."""
+    installed = PACKAGE_DIR / "data"
+    return installed if (installed / "topics.toml").is_file() else PACKAGE_DIR.parent / "data"
+
+
+DEFAULT_DATA_DIR = _bundled_data_dir()
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_.\-]{10,200}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the setting."""
+    """Settings are missing or malformed; each problem names its setting."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -44,32 +58,39 @@ class Settings:
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
-    """Build Settings from an environment mapping, or raise ConfigError for the first bad value."""
+    """Build Settings from an environment mapping, or raise ConfigError naming every bad value."""
+    problems: list[str] = []
     token = env.get("DISCORD_TOKEN", "").strip()
     if not token:
-        raise ConfigError("DISCORD_TOKEN is not set")
-    if not _TOKEN_SHAPE.match(token):
-        raise ConfigError("DISCORD_TOKEN does not look like a bot token")
+        problems.append("DISCORD_TOKEN is not set")
+    elif not _TOKEN_SHAPE.match(token):
+        problems.append("DISCORD_TOKEN does not look like a bot token")
 
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if log_level not in _LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
+        problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
 
     api_base = env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None
     if api_base is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", api_base):
-        raise ConfigError(
+        problems.append(
             "DISCORD_API_BASE must be an http(s) URL such as https://proxy.example/api/v10"
         )
 
+    url = database_url(env, "DATABASE_URL", problems)
+    dev_guild_id = _optional_snowflake(env, "DEV_GUILD_ID", problems)
+    max_reminders = _int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100, problems)
+    send_rate = _int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000, problems)
+    if problems:
+        raise ConfigError(problems)
     return Settings(
         token=token,
         database_path=database_path(env),
-        database_url=database_url(env),
-        dev_guild_id=_optional_snowflake(env, "DEV_GUILD_ID"),
+        database_url=url,
+        dev_guild_id=dev_guild_id,
         log_level=log_level,
         api_base=api_base,
-        max_reminders_per_member=_int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100),
-        send_rate_per_second=float(_int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000)),
+        max_reminders_per_member=max_reminders,
+        send_rate_per_second=float(send_rate),
     )
 
 
@@ -78,31 +99,42 @@ def database_path(env: Mapping[str, str]) -> Path:
     return Path(database) if database else DEFAULT_DATABASE_PATH
 
 
-def database_url(env: Mapping[str, str], name: str = "DATABASE_URL") -> str | None:
-    """A postgresql:// URL, or None when the setting is empty (SQLite then)."""
+def database_url(
+    env: Mapping[str, str], name: str = "DATABASE_URL", problems: list[str] | None = None
+) -> str | None:
+    """A postgresql:// URL, or None when the setting is empty (SQLite then); a malformed one
+    is added to `problems` (raised at once without a list)."""
     raw = env.get(name, "").strip()
     if not raw:
         return None
     if not re.match(r"^postgres(ql)?://\S+$", raw):
-        raise ConfigError(f"{name} must be a PostgreSQL URL such as postgresql://user@host/db")
+        problem = f"{name} must be a PostgreSQL URL such as postgresql://user@host/db"
+        if problems is None:
+            raise ConfigError([problem])
+        problems.append(problem)
+        return None
     return raw
 
 
-def _optional_snowflake(env: Mapping[str, str], name: str) -> int | None:
+def _optional_snowflake(env: Mapping[str, str], name: str, problems: list[str]) -> int | None:
     raw = env.get(name, "").strip()
     if not raw:
         return None
     if not raw.isdigit() or not 15 <= len(raw) <= 21:
-        raise ConfigError(f"{name} must be a server ID (a 17-20 digit number)")
+        problems.append(f"{name} must be a server ID (a 17-20 digit number)")
+        return None
     return int(raw)
 
 
-def _int_in_range(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+def _int_in_range(
+    env: Mapping[str, str], name: str, default: int, low: int, high: int, problems: list[str]
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}")
+        problems.append(f"{name} must be a whole number from {low} to {high}")
+        return default
     return int(raw)
 
 

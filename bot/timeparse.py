@@ -104,6 +104,11 @@ class ZoneDataError(ValueError):
     """data/zones.toml is malformed; the message names the entry."""
 
 
+def render_text(text: Text, messages: Render) -> str:
+    """The words for `text`, Texts inside it included (for texts that are not errors)."""
+    return _render(text, messages)
+
+
 def _render(text: Text, messages: Render) -> str:
     values: dict[str, object] = {}
     for name, value in text.values.items():

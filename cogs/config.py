@@ -58,6 +58,7 @@ class ConfirmResetView(OwnedView):
 
 
 @app_commands.guild_only()
+@app_commands.guild_install()
 @app_commands.default_permissions(manage_guild=True)
 class Config(
     commands.GroupCog, group_name="config", group_description="Server settings for moderators."

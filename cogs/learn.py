@@ -9,7 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_feature
+from bot.checks import (
+    add_bot_note,
+    everywhere_contexts,
+    everywhere_installs,
+    require_feature,
+    settings_guild_id,
+)
 from bot.client import SciaticaBot
 from bot.content import Stretch, Topic
 from bot.embeds import picture_file, stretch_embed, topic_embed
@@ -62,18 +68,21 @@ class RelatedTopicSelect(
 
     async def _jump(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         chosen = self.bot.content.library.topic(self.item.values[0])
-        embed, view = await topic_answer(self.bot, chosen, interaction.guild_id)
+        embed, view = await topic_answer(self.bot, chosen, settings_guild_id(interaction))
         message = interaction.message
         if message is not None and message.flags.ephemeral:
             await interaction.response.edit_message(embed=embed, view=view)
         else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+            await interaction.response.send_message(
+                add_bot_note(interaction), embed=embed, view=view, ephemeral=True
+            )
 
 
 async def topic_answer(
     bot: SciaticaBot, topic: Topic, guild_id: int | None
 ) -> tuple[discord.Embed, discord.ui.View]:
-    """The embed (with this server's disclaimer and booking link) and related-topics menu."""
+    """The embed (with the disclaimer and booking link of the server that added the bot, if
+    any) and the related-topics menu."""
     config = await bot.guild_config.get(guild_id)
     embed = topic_embed(
         bot.content.library,
@@ -91,7 +100,10 @@ class Learn(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
         self.sciatica = app_commands.Group(
-            name="sciatica", description=bot.messages("learn.group_description")
+            name="sciatica",
+            description=bot.messages("learn.group_description"),
+            allowed_installs=everywhere_installs(),
+            allowed_contexts=everywhere_contexts(),
         )
         for topic in bot.content.library.topics.values():
             self.sciatica.add_command(self._topic_command(topic))
@@ -118,11 +130,16 @@ class Learn(commands.Cog):
     async def show_topic(
         self, interaction: discord.Interaction[SciaticaBot], topic: Topic, *, share: bool
     ) -> None:
-        embed, view = await topic_answer(self.bot, topic, interaction.guild_id)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=not share)
+        embed, view = await topic_answer(self.bot, topic, settings_guild_id(interaction))
+        await interaction.response.send_message(
+            add_bot_note(interaction), embed=embed, view=view, ephemeral=not share
+        )
 
     stretch = app_commands.Group(
-        name="stretch", description="Gentle stretches for sciatica, one step at a time."
+        name="stretch",
+        description="Gentle stretches for sciatica, one step at a time.",
+        allowed_installs=everywhere_installs(),
+        allowed_contexts=everywhere_contexts(),
     )
 
     @stretch.command(

@@ -3,47 +3,74 @@
 from __future__ import annotations
 
 import math
+import weakref
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.availability import Offer, Place, offered
+from bot.checks import add_bot_note, place_of
 from bot.client import SciaticaBot
 from bot.embeds import COLOUR_INFO
 
 HELP_FIELD_LIMIT = 1024
+RootCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 
 
 class Meta(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
+        self._offers: weakref.WeakKeyDictionary[RootCommand, Offer] = weakref.WeakKeyDictionary()
 
     @app_commands.command(name="help", description="List every command with what it does.")
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def help(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         text = self.bot.messages
-        embed = discord.Embed(
-            title=text("help.title"), description=text("help.intro"), colour=COLOUR_INFO
-        )
-        for title, lines in self.command_lines().items():
+        note = add_bot_note(interaction)
+        intro = text("help.intro") + (f"\n\n{note}" if note else "")
+        embed = discord.Embed(title=text("help.title"), description=intro, colour=COLOUR_INFO)
+        for title, lines in self.command_lines(place_of(interaction)).items():
             for chunk in _chunks(lines, HELP_FIELD_LIMIT):
                 embed.add_field(name=title, value=chunk, inline=False)
         embed.set_footer(text=text("help.footer"))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    def command_lines(self) -> dict[str, list[str]]:
-        """One line per runnable command, grouped by top-level command, straight from the tree."""
+    def command_lines(self, place: Place | None = None) -> dict[str, list[str]]:
+        """One line per runnable command, grouped by top-level command, straight from the tree;
+        with a place, only the commands Discord offers the member there."""
+        tree = self.bot.tree
+        shown = {
+            root.name
+            for root in tree.get_commands(type=discord.AppCommandType.chat_input)
+            if place is None or offered(self._offer(root), place)
+        }
         grouped: dict[str, list[str]] = {}
-        for command in self.bot.tree.walk_commands():
+        for command in tree.walk_commands():
             if isinstance(command, app_commands.Group):
                 continue
             root = command.root_parent.name if command.root_parent else command.name
+            if root not in shown:
+                continue
             grouped.setdefault(f"/{root}", []).append(
                 f"`/{command.qualified_name}` — {command.description}"
             )
         return dict(sorted(grouped.items()))
 
+    def _offer(self, root: RootCommand) -> Offer:
+        """Where a top-level command is offered, from the body it is synced with; commands do
+        not change once loaded, so each is read once (a reloaded cog brings new objects)."""
+        offer = self._offers.get(root)
+        if offer is None:
+            offer = self._offers[root] = Offer.from_payload(root.to_dict(self.bot.tree))
+        return offer
+
     @app_commands.command(name="about", description="Version, uptime, and what data the bot keeps.")
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def about(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         text = self.bot.messages
         embed = discord.Embed(

@@ -48,6 +48,8 @@ class ConfirmDeleteView(OwnedView):
         )
 
 
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 class Privacy(
     commands.GroupCog,
     group_name="privacy",

@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import region_choices
-from bot.checks import require_feature
+from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import SciaticaBot
 from bot.embeds import topic_embed
 from bot.errors import safe_autocomplete
@@ -185,6 +185,8 @@ class QuickCheck(commands.Cog):
     @app_commands.command(
         name="quickcheck", description="A private symptom check: how soon to get help."
     )
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.describe(
         region="Where you are, for the right emergency numbers (remembered for next time)."
     )
@@ -195,8 +197,10 @@ class QuickCheck(commands.Cog):
         view = QuickCheckView(
             self.bot, interaction.user.id, await self._region(interaction, region)
         )
+        intro = self.bot.content.quickcheck.ui["intro"]
+        note = add_bot_note(interaction)
         await interaction.response.send_message(
-            content=self.bot.content.quickcheck.ui["intro"],
+            content=f"{intro}\n{note}" if note else intro,
             embed=view.question_embed(),
             view=view,
             ephemeral=True,
@@ -206,11 +210,12 @@ class QuickCheck(commands.Cog):
     async def _region(
         self, interaction: discord.Interaction[SciaticaBot], typed: str | None
     ) -> RegionChoice | None:
-        """The member's region beats the server's; a region typed now is remembered."""
+        """The member's region beats the server's (one that added the bot); a region typed now
+        is remembered."""
         member_id = interaction.user.id
         member = await self.bot.stores.members.member(member_id)
         remembered = member.region if member is not None else None
-        config = await self.bot.guild_config.get(interaction.guild_id)
+        config = await self.bot.guild_config.get(settings_guild_id(interaction))
         choice = choose_region(
             self.bot.content.regions, typed=typed, remembered=remembered, server=config.region
         )

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import day_choices, member_locale, zone_choices
-from bot.checks import require_feature
+from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import SciaticaBot
 from bot.contracts import Export
 from bot.embeds import COLOUR_REMINDER, stretch_embed
@@ -40,6 +40,7 @@ SNOOZE = timedelta(minutes=30)
 NEXT_WEEK = timedelta(days=7)
 STREAK_LOOKBACK = timedelta(days=400)
 ALL = "all"
+CANNOT_DM = 50007  # "Cannot send messages to this user", also when opening the DM
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index)
     for index, name in enumerate(
@@ -95,6 +96,8 @@ class ReminderButton(
         await guarded(interaction, cog.press(interaction, self.action, self.reminder_id))
 
 
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 class Reminders(
     commands.GroupCog,
     group_name="reminders",
@@ -239,13 +242,13 @@ class Reminders(
             )
         member = await self.members.member(user_id)
         if member is None or member.dm_channel_id is None or member.dms_closed_at or not existing:
-            await self._confirm_by_dm(user_id)
+            await self._confirm_by_dm(interaction)
         await self.members.save_member(user_id, now, timezone=zone)
         first = next_occurrence(schedule, self._now())
         reminder_id = await self.reminders.create(
             kind=kind,
             user_id=user_id,
-            guild_id=interaction.guild_id,
+            guild_id=settings_guild_id(interaction),  # whose booking link applies later
             schedule=schedule_to_json(schedule),
             next_due_at=int(first.timestamp()),
             now=now,
@@ -260,27 +263,35 @@ class Reminders(
                 )
             )
         unix = int(first.timestamp())
-        await interaction.followup.send(
-            self.bot.messages(
-                "reminders.created",
-                description=describe(schedule),
-                next_full=timestamp(unix, "F"),
-                next_relative=timestamp(unix, "R"),
-            ),
-            ephemeral=True,
+        created = self.bot.messages(
+            "reminders.created",
+            description=describe(schedule),
+            next_full=timestamp(unix, "F"),
+            next_relative=timestamp(unix, "R"),
         )
+        note = add_bot_note(interaction) if kind == "massage" and link is None else None
+        await interaction.followup.send(f"{created}\n{note}" if note else created, ephemeral=True)
 
-    async def _confirm_by_dm(self, user_id: int) -> None:
-        channel_id = await self.dm_channel(user_id)
+    async def _confirm_by_dm(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        """Refused, the member hears why at once: through a server's privacy menu where a
+        server added the bot, through their own settings where they use their own install."""
         embed = discord.Embed(
             title=self.bot.messages("reminders.confirm_dm_title"),
             description=self.bot.messages("reminders.confirm_dm"),
             colour=COLOUR_REMINDER,
         )
         try:
+            channel_id = await self.dm_channel(interaction.user.id)
             await self.bot.get_partial_messageable(channel_id).send(embed=embed)
-        except discord.Forbidden as exc:
-            raise UserFacingError(self.bot.messages("reminders.dms_closed_setup")) from exc
+        except discord.HTTPException as exc:
+            if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
+                raise
+            key = (
+                "dms_closed_setup"
+                if interaction.is_guild_integration()
+                else "dms_closed_setup_account"
+            )
+            raise UserFacingError(self.bot.messages(f"reminders.{key}")) from exc
 
     async def dm_channel(self, user_id: int) -> int:
         """The member's DM channel id, opened once and remembered."""
@@ -359,7 +370,7 @@ class Reminders(
         ]
         if rows and any(r.paused_reason == "dms_closed" for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
-            await self._confirm_by_dm(interaction.user.id)
+            await self._confirm_by_dm(interaction)
             await self.members.save_member(interaction.user.id, self._unix())
         now = self._now()
         next_due = {
@@ -445,12 +456,12 @@ class Reminders(
     # --- delivery ------------------------------------------------------------------------
 
     async def deliver(self, claim: Claim) -> int:
-        """Send one reminder DM (the scheduler handles pacing, retries and closed DMs)."""
+        """Send one reminder DM (the scheduler handles retries and closed DMs; the HTTP layer
+        paces every request, opening the DM channel included)."""
         reminder = claim.reminder
         assert reminder.user_id is not None
         channel_id = claim.dm_channel_id
         if channel_id is None:
-            await self.bot.scheduler.limiter.acquire()  # opening the DM is a request too
             channel_id = await self.dm_channel(reminder.user_id)
         embed, view = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(

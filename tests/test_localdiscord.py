@@ -8,7 +8,7 @@ import pytest
 
 from tests.localdiscord import FakeDiscord, limits
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import Session
+from tests.localdiscord.models import NotOffered, Session
 
 AUTH = {"Authorization": "Bot test-token"}
 
@@ -144,6 +144,129 @@ async def test_unknown_commands_and_options_fail_the_driver(server):
         await server.invoke(user, "ping", {}, guild_id=guild.id)
     with pytest.raises(AssertionError, match="unknown options"):
         await server.invoke(user, "ping", {"word": "a", "typo": 1}, guild_id=guild.id)
+
+
+EVERYWHERE = {"contexts": [0, 1, 2], "integration_types": [0, 1]}
+SERVER_ONLY = {"contexts": [0], "integration_types": [0], "dm_permission": False}
+
+
+def _commands(server, **declared):
+    server.commands[None] = [
+        {"id": str(n), "name": name, "description": name, "type": 1, "options": [], **fields}
+        for n, (name, fields) in enumerate(declared.items(), start=1)
+    ]
+    server._session = Session("no-bot")  # payloads are checked without a connected client
+
+
+async def test_user_install_payloads_say_where_and_by_whom(server):
+    added = server.add_guild("Added")
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user = server.add_user("u")
+    server.add_member(added.id, user.id)
+    server.add_member(elsewhere.id, user.id)
+    _commands(server, ping=EVERYWHERE)
+
+    there = (await server.invoke(user, "ping", guild_id=elsewhere.id)).payload
+    assert there["context"] == 0 and there["guild_id"] == str(elsewhere.id)
+    assert there["authorizing_integration_owners"] == {"1": str(user.id)}
+    assert int(there["app_permissions"]) & (1 << 11) == 0  # the bot cannot post there
+    assert int(there["member"]["permissions"])
+
+    both = (await server.invoke(user, "ping", guild_id=added.id, installed="user")).payload
+    assert both["authorizing_integration_owners"] == {"0": str(added.id), "1": str(user.id)}
+    server_only = (await server.invoke(user, "ping", guild_id=added.id)).payload
+    assert server_only["authorizing_integration_owners"] == {"0": str(added.id)}
+    assert int(server_only["app_permissions"]) & (1 << 11)
+
+    dm = (await server.invoke(user, "ping", context=1, installed="user")).payload
+    assert dm["context"] == 1 and "guild_id" not in dm and dm["channel"]["type"] == 1
+    assert dm["authorizing_integration_owners"] == {"1": str(user.id)}
+    dm_by_server = (await server.invoke(user, "ping", context=1)).payload
+    assert dm_by_server["authorizing_integration_owners"] == {"0": "0"}
+
+    friend = server.add_user("friend")
+    group = server.add_group_dm(user, friend)
+    private = (await server.invoke(user, "ping", context=2, channel_id=group.id)).payload
+    assert private["context"] == 2 and "guild_id" not in private and "member" not in private
+    assert private["channel"]["type"] == 3 and private["channel_id"] == str(group.id)
+    assert len(private["channel"]["recipients"]) == 2
+    assert private["authorizing_integration_owners"] == {"1": str(user.id)}
+    stranger = server.add_user("stranger")
+    with pytest.raises(AssertionError, match="not in that group DM"):
+        await server.invoke(stranger, "ping", context=2, channel_id=group.id)
+
+
+async def test_commands_are_refused_outside_their_contexts_and_installs(server):
+    added = server.add_guild("Added")
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user = server.add_user("u")
+    server.add_member(added.id, user.id)
+    server.add_member(elsewhere.id, user.id)
+    _commands(server, config=SERVER_ONLY, legacy={}, ping=EVERYWHERE)
+
+    await server.invoke(user, "config", guild_id=added.id)
+    await server.invoke(user, "config", guild_id=added.id, installed="user")
+    for where in (
+        {"guild_id": elsewhere.id},
+        {"context": 1},
+        {"context": 1, "installed": "user"},
+        {"context": 2},
+    ):
+        with pytest.raises(NotOffered):
+            await server.invoke(user, "config", **where)
+    # nothing declared: Discord's defaults, a server install, offered in every context
+    await server.invoke(user, "legacy", guild_id=added.id)
+    await server.invoke(user, "legacy", context=1)
+    with pytest.raises(NotOffered, match="integration_types"):
+        await server.invoke(user, "legacy", guild_id=elsewhere.id)
+    with pytest.raises(NotOffered, match="integration_types"):
+        await server.invoke(user, "legacy", context=2)
+    with pytest.raises(NotOffered, match="integration_types"):  # a server install needs the bot
+        await server.invoke(user, "ping", guild_id=elsewhere.id, installed="guild")
+    with pytest.raises(NotOffered):
+        await server.autocomplete(user, "config", focused="x", value="", context=2)
+    assert len(server.interactions) == 4  # the refused ones were never delivered
+
+
+async def test_a_component_answers_to_the_install_of_its_interaction(server):
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    author, other = server.add_user("author"), server.add_user("other")
+    server.add_member(elsewhere.id, author.id)
+    server.add_member(elsewhere.id, other.id)
+    _commands(server, ping=EVERYWHERE)
+    ix = await server.invoke(author, "ping", guild_id=elsewhere.id)
+    button = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        body = {"type": 4, "data": {"content": "hi", "components": [button_row(button)]}}
+        async with http.post(url, json=body) as response:
+            assert response.status == 204
+    click = await server.click(other, ix.message(), label="Go")
+    assert click.payload["authorizing_integration_owners"] == {"1": str(author.id)}
+    assert click.payload["member"]["user"]["id"] == str(other.id)
+    assert click.payload["guild_id"] == str(elsewhere.id)
+
+
+def button_row(button):
+    return {"type": 1, "components": [button]}
+
+
+async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
+    elsewhere = server.add_guild("Not added", bot_added=False)
+    user, friend = server.add_user("u"), server.add_user("friend")
+    group = server.add_group_dm(user, friend)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        for channel in (elsewhere.general, group.id):
+            url = f"{server.api_base}/channels/{channel}/messages"
+            async with http.post(url, json={"content": "hi"}) as response:
+                assert response.status == 403 and (await response.json())["code"] == 50001
+        async with http.get(f"{server.api_base}/guilds/{elsewhere.id}") as response:
+            assert response.status == 403
+    assert len(server.rejections) == 3  # a test doing this fails, as it should
+    server.rejections.clear()
+    assert elsewhere.id not in [g.id for g in server._bot_guilds()]
+    server.add_bot_to_guild(elsewhere.id)
+    assert elsewhere.id in [g.id for g in server._bot_guilds()]
 
 
 def upload(payload, *files):

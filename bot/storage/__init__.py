@@ -17,7 +17,7 @@ from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.reminders import ReminderRow, ReminderStore
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage.sqlite import SqliteDatabase, inspect_database
 from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
 
@@ -42,6 +42,7 @@ __all__ = [
     "Stores",
     "StretchBreakStore",
     "Transaction",
+    "inspect_database",
     "open_database",
     "within",
 ]

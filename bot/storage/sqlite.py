@@ -19,7 +19,8 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.connection import DatabaseError, Dialect, Params, Row, Transaction
-from bot.storage.schema import migration_files, migrations_dir
+from bot.storage.schema import migration_files as _migration_files
+from bot.storage.schema import migrations_dir
 
 if os.name == "nt":  # pragma: no cover - the bot is developed and tested on Linux
     import msvcrt
@@ -47,6 +48,65 @@ MIGRATIONS_DIR = migrations_dir("sqlite")
 # the transaction this task is inside, if any: a store that waits for the lock its own task
 # already holds would hang the bot, so that mistake raises instead
 _current: ContextVar[SqliteTransaction | None] = ContextVar("sqlite_transaction", default=None)
+
+
+def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """SQLite's numbered migrations, in order."""
+    return _migration_files(directory)
+
+
+def _existing_file_uri(path: Path) -> str | None:
+    """A read-write URI for an existing file (never creating it), or None if it can be created."""
+    if path.exists():
+        return f"{path.resolve().as_uri()}?mode=rw"
+    folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseError(f"cannot create database file {path}: {folder} is not writable")
+    return None
+
+
+async def inspect_database(path: Path) -> str:
+    """For `python -m bot check`: can the bot use this file? Changes nothing on disk.
+
+    Returns what the bot will find; raises DatabaseError naming the problem otherwise."""
+    uri = _existing_file_uri(path)
+    if uri is None:
+        return f"{path} will be created at start"
+    latest = len(migration_files())
+    try:
+        connection = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+    try:
+        await connection.execute("PRAGMA busy_timeout = 1000")
+        rows = await connection.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        version = 0
+        if rows:
+            [(recorded,)] = await connection.execute_fetchall(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+            )
+            version = int(recorded)
+        # the same rolled-back write the bot makes at start: read-only or locked fails here
+        await connection.execute("BEGIN IMMEDIATE")
+        try:
+            await connection.execute("CREATE TABLE check_probe (x INTEGER)")
+        finally:
+            await connection.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot use database file {path}: {exc}") from exc
+    finally:
+        await connection.close()
+    if version > latest:
+        raise DatabaseError(
+            f"database file {path} has schema version {version}, newer than this bot's"
+            f" {latest}: upgrade the bot or point DATABASE_PATH elsewhere"
+        )
+    pending = latest - version
+    return f"{path} at schema version {version}" + (
+        f", {pending} migration(s) to apply at start" if pending else ""
+    )
 
 
 class SqliteTransaction:

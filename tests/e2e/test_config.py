@@ -40,6 +40,8 @@ async def test_a_moderator_sets_everything_and_sees_it(discord_server, bot, worl
     assert "United Kingdom" in text or "UK" in text
     assert "region" in text  # in recent changes
 
+    # the log lines are posted after each answer, at the pace of everything the bot sends
+    await discord_server.wait_for_channel_messages(log.id, len(steps))
     lines = discord_server.channel_messages(log.id)
     assert len(lines) == len(steps)  # one line per change, the log channel's own included
     for (command, _), message in zip(steps, lines, strict=True):

@@ -187,3 +187,83 @@ async def test_sigkill_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(
         await second.stop()
     assert set(delivered(discord_server, users).values()) == {1}
     assert discord_server.status_counts()[429] == 0
+
+
+def community(server, count):
+    """A server with `count` members who have never had a DM from the bot."""
+    guild = server.add_guild(name="Busy Circle")
+    users = members(server, count)
+    for user in users:
+        server.add_member(guild.id, user.id)
+    return guild, users
+
+
+async def create_stretch_reminders(server, guild, users, wave=40):
+    """Everyone runs /reminders stretch, `wave` members at a time, each wave as soon as the
+    previous one has its deferrals; returns the interactions."""
+    options = {"time": "9:00", "days": "every day", "timezone": "UTC"}
+    invoked = []
+    for start in range(0, len(users), wave):
+        batch = await asyncio.gather(
+            *(
+                server.invoke(user, "reminders stretch", options, guild_id=guild.id)
+                for user in users[start : start + wave]
+            )
+        )
+        await asyncio.gather(*(ix.response(timeout=5) for ix in batch))
+        invoked += batch
+    return invoked
+
+
+async def test_two_hundred_members_setting_up_reminders_at_once_draw_no_429(
+    discord_server, tmp_path, content, clock
+):
+    """Each new reminder opens a DM and sends a consent DM: 400 requests in a few seconds,
+    at Discord's own 50/s. Paced with everything else the bot sends, none draws a 429."""
+    guild, users = community(discord_server, 200 * SCALE)
+    created = count_messages(discord_server)
+    async with run_bot(discord_server, tmp_path / "bot.db", content, clock):
+        invoked = await create_stretch_reminders(discord_server, guild, users)
+        await discord_server.wait_until(
+            lambda: created[0] >= len(users) and all(ix.followups for ix in invoked),
+            timeout=30 * SCALE,
+        )
+    assert discord_server.status_counts()[429] == 0
+    assert set(delivered(discord_server, users).values()) == {1}
+    assert all("<t:" in ix.followups[0]["content"] for ix in invoked)  # each was saved
+
+
+async def test_a_fan_out_never_holds_back_answers_to_members(
+    discord_server, tmp_path, content, clock
+):
+    """Reminders all due at once at Discord's 50/s and the default pace, while 50 members use
+    commands (the first of which sends consent DMs, queued behind the fan-out): every
+    interaction is answered inside the local Discord's 3-second deadline, which it enforces,
+    with no 429, and every reminder and consent DM arrives once."""
+    recipients = members(discord_server, 300 * SCALE)
+    path = await seeded(discord_server, tmp_path, recipients)
+    guild, users = community(discord_server, 50)
+    created = count_messages(discord_server)
+    clock.set(DUE)
+    answers = []
+    async with run_bot(discord_server, path, content, clock):
+        # the fan-out is under way: the pacer has as many sends queued as it ever will
+        await discord_server.wait_until(lambda: created[0] >= 80, timeout=30)
+        stretch = await create_stretch_reminders(discord_server, guild, users, wave=len(users))
+        answers += [ix.callbacks[0] for ix in stretch]
+        for command in ("sciatica overview", "reminders list", "help", "reminders list"):
+            invoked = await asyncio.gather(
+                *(discord_server.invoke(user, command, {}, guild_id=guild.id) for user in users)
+            )
+            answers += await asyncio.gather(*(ix.response(timeout=5) for ix in invoked))
+        assert created[0] < len(recipients)  # all of it happened during the fan-out
+        await discord_server.wait_until(
+            lambda: (
+                created[0] >= len(recipients) + len(users) and all(ix.followups for ix in stretch)
+            ),
+            timeout=60 * SCALE,
+        )
+    assert len(answers) == 5 * len(users)
+    assert max(answer.latency for answer in answers) < discord_server.interaction_deadline
+    assert discord_server.status_counts()[429] == 0
+    assert set(delivered(discord_server, recipients + users).values()) == {1}

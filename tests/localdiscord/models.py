@@ -59,9 +59,12 @@ class Channel:
     guild_id: int | None = None
     bot_can_send: bool = True
     recipient_id: int | None = None  # DM channels
+    group_members: list[int] = field(default_factory=list)  # group DMs, the bot not among them
 
     @property
     def type(self) -> int:
+        if self.group_members:
+            return 3
         return 0 if self.guild_id is not None else 1
 
 
@@ -81,6 +84,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    bot_added: bool = True  # False: members may still use the app they installed to themselves
 
 
 @dataclass
@@ -151,6 +155,10 @@ class Interaction:
     async def wait_for_followups(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
         await self.server.wait_until(lambda: len(self.followups) >= count, timeout)
         return [self.server.messages[int(m["id"])] for m in self.followups]
+
+
+class NotOffered(AssertionError):
+    """Discord would not show this command here, so the interaction is never delivered."""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from tests.localdiscord.models import (
     Guild,
     Interaction,
     Member,
+    NotOffered,
     RecordedRequest,
     Response,
     Role,
@@ -37,10 +38,18 @@ from tests.localdiscord.models import (
 API_PREFIX = "/api/v10"
 VIEW, SEND, EMBED, HISTORY = 1 << 10, 1 << 11, 1 << 14, 1 << 16
 ADMINISTRATOR = 1 << 3
-BOT_PERMISSIONS = VIEW | SEND | EMBED | HISTORY | (1 << 17)
+ATTACH, MENTION_EVERYONE, EXTERNAL_EMOJIS, SEND_POLLS = 1 << 15, 1 << 17, 1 << 18, 1 << 49
+BOT_PERMISSIONS = VIEW | SEND | EMBED | HISTORY | MENTION_EVERYONE
+# what Discord grants an app where its bot is not present: only the interaction's own answers
+USER_APP_PERMISSIONS = EMBED | ATTACH | MENTION_EVERYONE | EXTERNAL_EMOJIS | SEND_POLLS
+PRIVATE_CHANNEL_PERMISSIONS = EMBED | ATTACH | MENTION_EVERYONE | SEND_POLLS
+GUILD_CONTEXT, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2  # an interaction's `context`
+GUILD_INSTALL, USER_INSTALL = 0, 1  # keys of `authorizing_integration_owners`
+CONTEXT_NAMES = {GUILD_CONTEXT: "a server", BOT_DM: "the bot's DMs", PRIVATE_CHANNEL: "a group DM"}
 JSON = "application/json"
 OPTION_TYPES = {3: str, 4: int, 5: bool, 6: int, 7: int, 8: int, 10: float}
 NOT_COUNTED = ("/interactions/", "/webhooks/")
+MISSING_ACCESS = 50001  # a channel or server the bot is not in: the bot should never try
 BODY = web.RequestKey("body", object)
 FILES = web.RequestKey("files", list)
 
@@ -61,6 +70,7 @@ class FakeDiscord:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.nonces: dict[tuple[int, str], int] = {}
+        self.origins: dict[int, dict[str, Any]] = {}  # message id -> the interaction it answers
         self.requests: list[RecordedRequest] = []
         self.rejections: list[RecordedRequest] = []
         self.unknown_routes: list[str] = []
@@ -125,16 +135,31 @@ class FakeDiscord:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str = "Wellness") -> Guild:
-        guild = Guild(self.next_id(), name, owner_id=self.next_id())  # an owner who never acts
+    def add_guild(self, name: str = "Wellness", *, bot_added: bool = True) -> Guild:
+        """A server; with `bot_added=False` its moderators never added the app (members can
+        still use it through their own user install) and the bot knows nothing of it."""
+        guild = Guild(self.next_id(), name, owner_id=self.next_id(), bot_added=False)
         guild.roles[guild.id] = Role(guild.id, "@everyone", VIEW | SEND, position=0)
+        self.guilds[guild.id] = guild
+        guild.general = self.add_text_channel(guild.id, "general", dispatch=False).id
+        if bot_added:
+            self.add_bot_to_guild(guild.id)
+        return guild
+
+    def add_bot_to_guild(self, guild_id: int) -> None:
+        """A moderator adds the app to the server: the bot joins and gets GUILD_CREATE."""
+        guild = self.guilds[guild_id]
         bot_role = Role(self.next_id(), "Sciatica Companion", BOT_PERMISSIONS)
         guild.roles[bot_role.id] = bot_role
         guild.members[self.bot_user.id] = Member(self.bot_user.id, BOT_PERMISSIONS, [bot_role.id])
-        self.guilds[guild.id] = guild
-        guild.general = self.add_text_channel(guild.id, "general", dispatch=False).id
+        guild.bot_added = True
         self._dispatch_if_ready("GUILD_CREATE", lambda: self._guild_payload(guild))
-        return guild
+
+    def add_group_dm(self, *users: User) -> Channel:
+        """A group DM between people; the bot is not in it (user installs reach it)."""
+        channel = Channel(self.next_id(), "group", group_members=[u.id for u in users])
+        self.channels[channel.id] = channel
+        return channel
 
     def add_text_channel(
         self, guild_id: int, name: str, bot_can_send: bool = True, dispatch: bool = True
@@ -142,16 +167,17 @@ class FakeDiscord:
         channel = Channel(self.next_id(), name, guild_id, bot_can_send)
         self.channels[channel.id] = channel
         self.guilds[guild_id].channels[channel.id] = channel
-        if dispatch:
+        if dispatch and self.guilds[guild_id].bot_added:
             self._dispatch_if_ready("CHANNEL_CREATE", lambda: self._channel_payload(channel))
         return channel
 
     def add_role(self, guild_id: int, name: str) -> Role:
         role = Role(self.next_id(), name)
         self.guilds[guild_id].roles[role.id] = role
-        self._dispatch_if_ready(
-            "GUILD_ROLE_CREATE", lambda: {"guild_id": str(guild_id), "role": role.payload()}
-        )
+        if self.guilds[guild_id].bot_added:
+            self._dispatch_if_ready(
+                "GUILD_ROLE_CREATE", lambda: {"guild_id": str(guild_id), "role": role.payload()}
+            )
         return role
 
     def add_member(self, guild_id: int, user_id: int, permissions: int = VIEW | SEND) -> None:
@@ -161,8 +187,8 @@ class FakeDiscord:
         self.users[user_id].dms_open = open_
 
     def remove_guild(self, guild_id: int) -> None:
-        self.guilds.pop(guild_id)
-        self._dispatch_if_ready("GUILD_DELETE", lambda: {"id": str(guild_id)})
+        if self.guilds.pop(guild_id).bot_added:
+            self._dispatch_if_ready("GUILD_DELETE", lambda: {"id": str(guild_id)})
 
     def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
         self.failures.append(Failure(method, re.compile(path_pattern), status, times))
@@ -206,6 +232,17 @@ class FakeDiscord:
     # --- payloads --------------------------------------------------------------------------
 
     def _channel_payload(self, channel: Channel) -> dict[str, Any]:
+        if channel.group_members:
+            return {
+                "id": str(channel.id),
+                "type": 3,
+                "name": channel.name,
+                "icon": None,
+                "owner_id": str(channel.group_members[0]),
+                "recipients": [self.users[u].payload() for u in channel.group_members],
+                "last_message_id": None,
+                "flags": 0,
+            }
         if channel.guild_id is None:
             recipient = self.users[channel.recipient_id or 0]
             return {
@@ -389,14 +426,11 @@ class FakeDiscord:
             wall=time.time(),
         )
         self.requests.append(recorded)
+        code = recorded.response.get("code") if isinstance(recorded.response, dict) else None
         if (
-            response.status in (400, 404)
-            and isinstance(recorded.response, dict)
-            and recorded.response.get("code") in (50035, 10062, 40060, 50006)
-        ) or (
-            response.status == 413
-            and isinstance(recorded.response, dict)
-            and recorded.response.get("code") == 40005
+            (response.status in (400, 404) and code in (50035, 10062, 40060, 50006))
+            or (response.status == 413 and code == 40005)
+            or (response.status == 403 and code == MISSING_ACCESS)
         ):
             self.rejections.append(recorded)
         await self._notify()
@@ -594,6 +628,7 @@ class FakeDiscord:
             message = self._message(channel_id, data, webhook=True)
             self._show(message, attachments)
             ix.original_id = int(message["id"])
+            self.origins[ix.original_id] = ix.payload
             if not message["flags"] & EPHEMERAL:
                 self.channel_log.setdefault(channel_id, []).append(ix.original_id)
         elif kind == 5:
@@ -601,6 +636,7 @@ class FakeDiscord:
                 channel_id, {"flags": data.get("flags") or 0}, flags=LOADING, webhook=True
             )
             ix.original_id = int(message["id"])
+            self.origins[ix.original_id] = ix.payload
         elif kind in (6, 7):
             source = ix.payload.get("message")
             if source is None:
@@ -741,6 +777,7 @@ class FakeDiscord:
         attachments = self._attachments(body, request[FILES], None)
         message = self._message(int(ix.payload["channel_id"]), body, webhook=True)
         self._show(message, attachments)
+        self.origins[int(message["id"])] = ix.payload
         ix.followups.append(message)
         return self._json(message)
 
@@ -759,10 +796,19 @@ class FakeDiscord:
             user.dm_channel_id = channel.id
         return user.dm_channel_id
 
-    async def _create_message(self, request: web.Request, channel_id: str) -> web.Response:
+    def _visible_channel(self, channel_id: str) -> Channel:
+        """A channel the bot itself can reach: not a group DM, not a server that never added
+        it (there only the interaction's answers work)."""
         channel = self.channels.get(int(channel_id))
         if channel is None:
             raise _Reject(404, {"message": "Unknown Channel", "code": 10003})
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        if channel.group_members or (guild is not None and not guild.bot_added):
+            raise _Reject(403, {"message": "Missing Access", "code": MISSING_ACCESS})
+        return channel
+
+    async def _create_message(self, request: web.Request, channel_id: str) -> web.Response:
+        channel = self._visible_channel(channel_id)
         if channel.recipient_id is not None and not self.users[channel.recipient_id].dms_open:
             raise _Reject(403, {"message": "Cannot send messages to this user", "code": 50007})
         if channel.guild_id is not None and (
@@ -791,6 +837,7 @@ class FakeDiscord:
     async def _get_message(
         self, request: web.Request, channel_id: str, message_id: str
     ) -> web.Response:
+        self._visible_channel(channel_id)
         message = self.messages.get(int(message_id))
         if message is None:
             raise _Reject(404, {"message": "Unknown Message", "code": 10008})
@@ -799,6 +846,7 @@ class FakeDiscord:
     async def _edit_message(
         self, request: web.Request, channel_id: str, message_id: str
     ) -> web.Response:
+        self._visible_channel(channel_id)
         message = self.messages.get(int(message_id))
         if message is None:
             raise _Reject(404, {"message": "Unknown Message", "code": 10008})
@@ -812,15 +860,14 @@ class FakeDiscord:
         return self._json(message)
 
     async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:
-        channel = self.channels.get(int(channel_id))
-        if channel is None:
-            raise _Reject(404, {"message": "Unknown Channel", "code": 10003})
-        return self._json(self._channel_payload(channel))
+        return self._json(self._channel_payload(self._visible_channel(channel_id)))
 
     async def _get_guild(self, request: web.Request, guild_id: str) -> web.Response:
         guild = self.guilds.get(int(guild_id))
         if guild is None:
             raise _Reject(404, {"message": "Unknown Guild", "code": 10004})
+        if not guild.bot_added:
+            raise _Reject(403, {"message": "Missing Access", "code": MISSING_ACCESS})
         return self._json(self._guild_payload(guild))
 
     # --- gateway ---------------------------------------------------------------------------
@@ -858,7 +905,7 @@ class FakeDiscord:
             self.identify_count += 1
             self._attach_session(Session(secrets.token_hex(8)), socket)
             await self._send_dispatch("READY", self._ready_payload())
-            for guild in self.guilds.values():
+            for guild in self._bot_guilds():
                 await self._send_dispatch("GUILD_CREATE", self._guild_payload(guild))
             self.ready_count += 1
             await self._notify()
@@ -875,6 +922,9 @@ class FakeDiscord:
             await self._send_dispatch("RESUMED", {"_trace": []})
             await self._notify()
 
+    def _bot_guilds(self) -> list[Guild]:
+        return [guild for guild in self.guilds.values() if guild.bot_added]
+
     def _attach_session(self, session: Session, socket: web.WebSocketResponse) -> None:
         if session.writer is not None:
             session.writer.cancel()
@@ -888,7 +938,7 @@ class FakeDiscord:
         return {
             "v": 10,
             "user": self.bot_user.payload(bot=True),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in self._bot_guilds()],
             "session_id": self._session.id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
@@ -1015,36 +1065,126 @@ class FakeDiscord:
         elif kind == 6:
             resolved.setdefault("users", {})[str(snowflake)] = self.users[snowflake].payload()
 
-    def _context(self, user: User, guild_id: int | None, channel_id: int | None) -> dict[str, Any]:
-        if guild_id is None:
+    def _where(
+        self, guild_id: int | None, context: int | None, installed: str | None
+    ) -> tuple[int, str]:
+        """The invocation's context and the member's install, defaulted as things usually are:
+        a server's own install where it added the app, the member's own install elsewhere."""
+        if context is None:
+            context = GUILD_CONTEXT if guild_id is not None else BOT_DM
+        if (context == GUILD_CONTEXT) != (guild_id is not None):
+            raise AssertionError("guild_id goes with context 0 (a server) and only with it")
+        if installed is None:
+            if context == GUILD_CONTEXT:
+                installed = "guild" if self.guilds[guild_id or 0].bot_added else "user"
+            else:
+                installed = "user" if context == PRIVATE_CHANNEL else "guild"
+        if installed not in ("guild", "user"):
+            raise AssertionError(f"installed is 'guild' or 'user', not {installed!r}")
+        return context, installed
+
+    def _owners(
+        self,
+        command: dict[str, Any],
+        user: User,
+        guild_id: int | None,
+        context: int,
+        installed: str,
+    ) -> dict[str, str]:
+        """`authorizing_integration_owners` as Discord fills it: one entry per install that
+        offers the command here. Where none does, Discord never shows the command."""
+        name = f"/{command['name']}"
+        types, contexts = offered_where(command)
+        if context not in contexts:
+            raise NotOffered(
+                f"Discord does not offer {name} in {CONTEXT_NAMES[context]}: its contexts are "
+                f"{sorted(contexts)}"
+            )
+        owners: dict[str, str] = {}
+        if GUILD_INSTALL in types:
+            if context == GUILD_CONTEXT and self.guilds[guild_id or 0].bot_added:
+                owners[str(GUILD_INSTALL)] = str(guild_id)
+            elif context == BOT_DM and installed == "guild":
+                owners[str(GUILD_INSTALL)] = "0"  # a server install reaches the bot's DMs
+        if USER_INSTALL in types and installed == "user":
+            owners[str(USER_INSTALL)] = str(user.id)
+        if not owners:
+            raise NotOffered(
+                f"Discord does not offer {name} to a {installed} install in "
+                f"{CONTEXT_NAMES[context]}: its integration_types are {sorted(types)}"
+            )
+        return owners
+
+    def _place(
+        self, user: User, context: int, guild_id: int | None, channel_id: int | None
+    ) -> tuple[dict[str, Any], Channel]:
+        """Who invokes where: the payload's user or member, guild and channel fields."""
+        if context == GUILD_CONTEXT:
+            return self._guild_place(user, self.guilds[guild_id or 0], channel_id)
+        if context == BOT_DM:
             channel = self.channels[self.dm_channel(user.id)]
-            return {
-                "user": user.payload(),
-                "channel_id": str(channel.id),
-                "channel": self._channel_payload(channel),
-                "context": 1,
-                "authorizing_integration_owners": {"0": "0"},
-                "app_permissions": str(VIEW | SEND | EMBED),
-            }
-        guild = self.guilds[guild_id]
+        else:
+            channel = self.channels[channel_id or self._default_group_dm(user).id]
+            if user.id not in channel.group_members:
+                raise AssertionError(f"{user.name} is not in that group DM")
+        return {
+            "user": user.payload(),
+            "channel_id": str(channel.id),
+            "channel": self._channel_payload(channel),
+        }, channel
+
+    def _guild_place(
+        self, user: User, guild: Guild, channel_id: int | None
+    ) -> tuple[dict[str, Any], Channel]:
         member = guild.members.get(user.id)
         if member is None:
             raise AssertionError(f"{user.name} is not a member of {guild.name}")
         channel = self.channels[channel_id or guild.general]
         permissions = member.permissions | guild.roles[guild.id].permissions
         return {
-            "guild_id": str(guild_id),
-            "guild": {"id": str(guild_id), "locale": "en-US", "features": []},
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
             "guild_locale": "en-US",
             "member": {**self._member_payload(guild, member), "permissions": str(permissions)},
             "channel_id": str(channel.id),
             "channel": {**self._channel_payload(channel), "permissions": str(permissions)},
-            "context": 0,
-            "authorizing_integration_owners": {"0": str(guild_id)},
-            "app_permissions": str(
-                BOT_PERMISSIONS if channel.bot_can_send else BOT_PERMISSIONS & ~SEND
-            ),
+        }, channel
+
+    def _app_permissions(self, context: int, owners: dict[str, str], channel: Channel) -> int:
+        """The bot's own permissions where it is present; elsewhere only what answers need."""
+        if context == GUILD_CONTEXT and str(GUILD_INSTALL) in owners:
+            return BOT_PERMISSIONS if channel.bot_can_send else BOT_PERMISSIONS & ~SEND
+        return PRIVATE_CHANNEL_PERMISSIONS if context == PRIVATE_CHANNEL else USER_APP_PERMISSIONS
+
+    def _context(
+        self,
+        user: User,
+        guild_id: int | None,
+        channel_id: int | None,
+        *,
+        context: int | None = None,
+        owners: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """An interaction's where-fields; `owners` defaults to the server's own install (or,
+        in the bot's DMs, a server install), as for the bot's own messages."""
+        if context is None:
+            context = GUILD_CONTEXT if guild_id is not None else BOT_DM
+        if owners is None:
+            owners = {str(GUILD_INSTALL): str(guild_id) if context == GUILD_CONTEXT else "0"}
+        place, channel = self._place(user, context, guild_id, channel_id)
+        return {
+            **place,
+            "context": context,
+            "authorizing_integration_owners": owners,
+            "app_permissions": str(self._app_permissions(context, owners, channel)),
         }
+
+    def _default_group_dm(self, user: User) -> Channel:
+        """The member's group DM with a friend, made on first use."""
+        for channel in self.channels.values():
+            if channel.group_members and channel.group_members[0] == user.id:
+                return channel
+        return self.add_group_dm(user, self.add_user(f"{user.name}-friend"))
 
     async def _send_interaction(
         self, kind: int, data: dict[str, Any], context: dict[str, Any], **extra: Any
@@ -1080,10 +1220,17 @@ class FakeDiscord:
         guild_id: int | None = None,
         channel_id: int | None = None,
         locale: str = "en-US",
+        installed: str | None = None,
+        context: int | None = None,
     ) -> Interaction:
         """A member runs a slash command, resolved by name from the synced tree; `locale` is
-        their Discord client's language."""
+        their Discord client's language. `context` is 0 (a server: give `guild_id`), 1 (the
+        bot's DMs) or 2 (a group DM: `channel_id` from `add_group_dm`, else one is made);
+        `installed` is "guild" (the server's install) or "user" (the member's own). A command
+        whose synced contexts / integration_types leave this place out raises NotOffered."""
         command, path = self._find_command(name, guild_id)
+        context, installed = self._where(guild_id, context, installed)
+        owners = self._owners(command, user, guild_id, context, installed)
         resolved: dict[str, dict[str, Any]] = {}
         guild = self.guilds.get(guild_id) if guild_id else None
         built = self._build_options(
@@ -1094,9 +1241,8 @@ class FakeDiscord:
             data["resolved"] = resolved
         if guild_id is not None and command.get("guild_id"):
             data["guild_id"] = str(guild_id)
-        return await self._send_interaction(
-            2, data, self._context(user, guild_id, channel_id), locale=locale
-        )
+        where = self._context(user, guild_id, channel_id, context=context, owners=owners)
+        return await self._send_interaction(2, data, where, locale=locale)
 
     async def autocomplete(
         self,
@@ -1107,9 +1253,14 @@ class FakeDiscord:
         value: str,
         options: dict[str, Any] | None = None,
         guild_id: int | None = None,
+        channel_id: int | None = None,
         locale: str = "en-US",
+        installed: str | None = None,
+        context: int | None = None,
     ) -> list[dict[str, Any]]:
         command, path = self._find_command(name, guild_id)
+        context, installed = self._where(guild_id, context, installed)
+        owners = self._owners(command, user, guild_id, context, installed)
         values = {**(options or {}), focused: value}
         resolved: dict[str, dict[str, Any]] = {}
         guild = self.guilds.get(guild_id) if guild_id else None
@@ -1117,9 +1268,8 @@ class FakeDiscord:
             command.get("options") or [], path, values, focused, resolved, guild
         )
         data = {"id": command["id"], "name": command["name"], "type": 1, "options": built}
-        ix = await self._send_interaction(
-            4, data, self._context(user, guild_id, None), locale=locale
-        )
+        where = self._context(user, guild_id, channel_id, context=context, owners=owners)
+        ix = await self._send_interaction(4, data, where, locale=locale)
         response = await ix.response(timeout=5)
         assert response.type == 8, f"autocomplete answered with callback type {response.type}"
         return list(ix.choices or [])
@@ -1144,12 +1294,18 @@ class FakeDiscord:
         raise AssertionError(f"no component {label or custom_id!r} on the message")
 
     def _message_context(self, user: User, message: dict[str, Any]) -> dict[str, Any]:
+        """A component on a message answers to the install that authorised the interaction
+        the message answers (whoever clicks); on the bot's own posts, to the server's."""
         channel = self.channels[int(message["channel_id"])]
+        origin = self.origins.get(int(message["id"]))
+        owners = origin["authorizing_integration_owners"] if origin else None
+        if channel.group_members:
+            return self._context(user, None, channel.id, context=PRIVATE_CHANNEL, owners=owners)
         if channel.guild_id is None:
             if channel.recipient_id is not None and channel.recipient_id != user.id:
                 raise AssertionError("only the DM's recipient can see this message")
-            return self._context(user, None, None)
-        return self._context(user, channel.guild_id, channel.id)
+            return self._context(user, None, None, owners=owners)
+        return self._context(user, channel.guild_id, channel.id, owners=owners)
 
     async def click(
         self,
@@ -1206,6 +1362,20 @@ class FakeDiscord:
             )
         }
         return await self._send_interaction(5, data, context)
+
+
+def offered_where(command: dict[str, Any]) -> tuple[set[int], set[int]]:
+    """The installs and contexts a synced command is offered in, with Discord's defaults for
+    fields left out (the app's default install is a server install). Server-scoped commands
+    exist only in that server, through its install."""
+    if command.get("guild_id"):
+        return {GUILD_INSTALL}, {GUILD_CONTEXT}
+    types = set(command.get("integration_types") or [GUILD_INSTALL])
+    contexts = command.get("contexts")
+    if contexts is None:
+        everywhere = [GUILD_CONTEXT, BOT_DM, PRIVATE_CHANNEL]
+        contexts = everywhere if command.get("dm_permission", True) else [GUILD_CONTEXT]
+    return types, set(contexts)
 
 
 class _Reject(Exception):

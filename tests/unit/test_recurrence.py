@@ -17,10 +17,12 @@ from bot.recurrence import (
     LATE_AFTER,
     WEEKDAYS,
     WEEKENDS,
+    AfterDoneSchedule,
     EveryNWeeksSchedule,
     Send,
     Skip,
     WeeklySchedule,
+    after_done_due,
     describe,
     local_date,
     next_occurrence,
@@ -286,6 +288,10 @@ def test_date_line_skip_fires_once():
         lambda: EveryNWeeksSchedule(13, 0, time(8), "UTC", date(2024, 1, 1)),
         lambda: EveryNWeeksSchedule(2, 7, time(8), "UTC", date(2024, 1, 1)),
         lambda: EveryNWeeksSchedule(2, -1, time(8), "UTC", date(2024, 1, 1)),
+        lambda: AfterDoneSchedule(1, "UTC"),
+        lambda: AfterDoneSchedule(169, "UTC"),
+        lambda: AfterDoneSchedule(2.5, "UTC"),
+        lambda: AfterDoneSchedule(3, "Not/A_Zone"),
     ],
 )
 def test_invalid_schedules_are_refused(build):
@@ -517,6 +523,113 @@ def test_catch_up_never_floods(zone, at, weekdays, start, downtime):
         assert next_occurrence(schedule, now - HOUR - timedelta(microseconds=1)) > now
 
 
+# --- After-done schedules --------------------------------------------------------------------
+
+THREE_HOURS = AfterDoneSchedule(3, "Europe/London")
+
+
+def test_after_done_waits_from_the_later_of_done_and_the_last_dm():
+    created = utc(2024, 5, 6, 8)
+    sent = utc(2024, 5, 6, 11)
+    due = after_done_due
+    assert due(THREE_HOURS, last_done_at=None, last_sent_at=None, active_since=created) == (
+        created + 3 * HOUR
+    )
+    # No Done since the DM: the next one is the DM plus the hours.
+    assert due(THREE_HOURS, last_done_at=None, last_sent_at=sent, active_since=created) == (
+        sent + 3 * HOUR
+    )
+    assert (
+        due(THREE_HOURS, last_done_at=sent - HOUR, last_sent_at=sent, active_since=created)
+        == sent + 3 * HOUR
+    )
+    # Done after the DM moves the next one to Done plus the hours.
+    done = sent + 40 * timedelta(minutes=1)
+    assert due(THREE_HOURS, last_done_at=done, last_sent_at=sent, active_since=created) == (
+        done + 3 * HOUR
+    )
+    # Stretching before the reminder existed does not make it due sooner than its first wait.
+    assert due(
+        THREE_HOURS, last_done_at=created - HOUR, last_sent_at=None, active_since=created
+    ) == (created + 3 * HOUR)
+
+
+def test_after_done_hours_are_elapsed_hours_across_dst():
+    # London springs forward at 01:00 UTC on 2024-03-31: 8 hours after 22:00 GMT is 07:00 BST.
+    done = utc(2024, 3, 30, 22)
+    due = after_done_due(
+        AfterDoneSchedule(8, "Europe/London"),
+        last_done_at=done,
+        last_sent_at=None,
+        active_since=done - DAY,
+    )
+    assert due == utc(2024, 3, 31, 6)
+    assert due - done == 8 * HOUR
+    assert due.tzinfo is UTC
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 168),
+    st.sampled_from(DST_ZONES),
+    any_instant,
+    st.one_of(st.none(), st.integers(-30 * 86400, 30 * 86400)),
+    st.one_of(st.none(), st.integers(-30 * 86400, 30 * 86400)),
+)
+def test_after_done_next_due_is_always_after_every_event(hours, zone, since, done, sent):
+    schedule = AfterDoneSchedule(hours, zone)
+    done_at = None if done is None else since + timedelta(seconds=done)
+    sent_at = None if sent is None else since + timedelta(seconds=sent)
+    # Given in the member's zone, where adding to a datetime would add wall-clock hours.
+    tz = ZoneInfo(zone)
+    since, done_at, sent_at = (
+        None if at is None else at.astimezone(tz) for at in (since, done_at, sent_at)
+    )
+    due = after_done_due(schedule, last_done_at=done_at, last_sent_at=sent_at, active_since=since)
+    events = [at for at in (since, done_at, sent_at) if at is not None]
+    assert all(due > event for event in events)
+    assert due - max(events) == timedelta(hours=hours)
+
+
+def test_after_done_next_occurrence_is_the_wait_after_the_instant():
+    after = datetime(2024, 3, 30, 23, tzinfo=ZoneInfo("Europe/London"))
+    assert next_occurrence(THREE_HOURS, after) == utc(2024, 3, 31, 2)
+    assert next_occurrence(THREE_HOURS, after).tzinfo is UTC
+
+
+def test_after_done_catch_up_sends_once_however_long_the_outage():
+    due = utc(2024, 5, 6, 8)
+    assert plan_due(due, due, THREE_HOURS) == Send(due, late=False, next=due + 3 * HOUR)
+    # Never stale: after three days offline it is sent once, late, and the next one waits
+    # the hours from this DM.
+    now = due + 3 * DAY
+    assert plan_due(due, now, THREE_HOURS) == Send(due, late=True, next=now + 3 * HOUR)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 168),
+    any_instant,
+    st.integers(0, 30 * 86400).map(lambda seconds: timedelta(seconds=seconds)),
+)
+def test_after_done_catch_up_never_floods(hours, start, downtime):
+    schedule = AfterDoneSchedule(hours, "UTC")
+    stored, now = start, start + downtime
+    sends = 0
+    while stored <= now:
+        plan = plan_due(stored, now, schedule)
+        assert isinstance(plan, Send)
+        sends += 1
+        stored = plan.next
+    assert sends == 1
+    assert stored == now + timedelta(hours=hours)
+
+
+def test_the_english_describe_leaves_after_done_to_the_texts():
+    with pytest.raises(TypeError, match="describe_text"):
+        describe(THREE_HOURS)
+
+
 # --- Description ------------------------------------------------------------------------------
 
 
@@ -567,10 +680,18 @@ def test_describe(schedule, text):
             st.sampled_from(DST_ZONES),
             st.dates(),
         ),
+        st.builds(AfterDoneSchedule, st.integers(2, 168), st.sampled_from(DST_ZONES)),
     )
 )
 def test_schedule_json_round_trips(schedule):
     assert schedule_from_json(schedule_to_json(schedule)) == schedule
+
+
+def test_after_done_is_stored_with_its_type():
+    text = schedule_to_json(AfterDoneSchedule(3, "Europe/London"))
+    assert text == '{"hours": 3, "type": "after_done", "zone": "Europe/London"}'
+    with pytest.raises(ValueError):
+        schedule_from_json('{"hours": 200, "type": "after_done", "zone": "UTC"}')
 
 
 # --- Streaks and local days -------------------------------------------------------------------

@@ -85,7 +85,7 @@ async def add(store, clock, user_id=1, due=None, schedule=DAILY_8):
 async def running(store):
     clock = FakeClock(START)
     handler = Recorder()
-    scheduler = scheduler_on(store, clock, rate_per_second=1000, retry_delays=(0, 0))
+    scheduler = scheduler_on(store, clock, batch_size=1000, retry_delays=(0, 0))
     scheduler.register("stretch", handler)
     yield SimpleNamespace(store=store, clock=clock, handler=handler, scheduler=scheduler)
     await scheduler.stop()
@@ -197,6 +197,36 @@ async def test_a_members_sends_never_overlap_across_batches(running):
     assert (row.status, row.paused_reason) == ("paused", "dms_closed")
 
 
+async def test_a_batch_is_prepared_a_few_sends_at_a_time(store):
+    """Half a batch at most is being prepared or waiting for the pacer: preparing a whole
+    batch at once stalled the event loop, and the pace with it, every second."""
+    clock = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    for user_id in range(30):
+        await add(store, clock, user_id=user_id)
+    handler = Recorder()
+    release = asyncio.Event()
+    busy = [0, 0]  # now, most at once
+
+    async def held_until_released(claim):
+        busy[0] += 1
+        busy[1] = max(busy)
+        await release.wait()
+        busy[0] -= 1
+        return await handler(claim)
+
+    scheduler = scheduler_on(store, clock, batch_size=10)
+    scheduler.register("stretch", held_until_released)
+    scheduler.start()
+    try:
+        await settle()
+        assert busy == [5, 5]
+        release.set()
+        await handler.wait(30)
+        assert busy[1] == 5
+    finally:
+        await scheduler.stop()
+
+
 async def test_a_server_error_is_retried_and_delivered_once(running):
     await add(running.store, running.clock)
     running.handler.failures = [server_error()]
@@ -221,7 +251,7 @@ async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fres
         (now - int(NONCE_WINDOW.total_seconds()) - 60, stale_id),
     )
     handler = Recorder()
-    scheduler = scheduler_on(store, clock, rate_per_second=1000)
+    scheduler = scheduler_on(store, clock, batch_size=1000)
     scheduler.register("stretch", handler)
     scheduler.start()
     if store.database.shared:  # another process may still be sending them: wait out the lease

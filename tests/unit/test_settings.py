@@ -72,3 +72,12 @@ def test_a_database_url_selects_postgresql_and_its_password_stays_out_of_repr():
     assert "s3cret" not in repr(settings)
     short = load_settings({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgres://u@h/db"})
     assert short.database == "postgres://u@h/db"
+
+
+def test_every_bad_setting_is_named_at_once():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LOG_LEVEL": "loud", "SEND_RATE_PER_SECOND": "0", "DEV_GUILD_ID": "x"})
+    problems = caught.value.problems
+    assert len(problems) == 4
+    for name in ("DISCORD_TOKEN", "LOG_LEVEL", "SEND_RATE_PER_SECOND", "DEV_GUILD_ID"):
+        assert any(name in problem for problem in problems), name
