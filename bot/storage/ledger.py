@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.storage.connection import Database
+from bot.storage.connection import Database, Transaction
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
@@ -29,6 +29,8 @@ _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUM
 LEASE = timedelta(seconds=30)
 """How long a claim stays its dispatcher's without a renewal; well inside Discord's nonce
 window, so a claim whose dispatcher died is resent while Discord still drops duplicates."""
+
+_INSERT_ROWS = 500  # rows per INSERT: 7 parameters each, far below either backend's limit
 
 # row locks exist only on PostgreSQL; SQLite's writers take turns anyway
 _SKIP_LOCKED = {"sqlite": "", "postgres": " FOR UPDATE OF {table} SKIP LOCKED"}
@@ -107,25 +109,44 @@ class DeliveryLedger:
                 "UPDATE reminders SET next_due_at = ? WHERE id = ?",
                 [(decision.next_due_at, reminder.id) for reminder, _, decision in decisions],
             )
-            for reminder, channel, decision in decisions:
-                if decision.occurrence is None:
-                    continue
-                inserted = await tx.execute(
-                    "INSERT INTO deliveries"
-                    " (reminder_id, due_at, state, late, claimed_at, lease_owner, lease_until)"
-                    " VALUES (?, ?, 'claimed', ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (
-                        reminder.id,
-                        decision.occurrence,
-                        int(decision.late),
-                        now,
-                        self.owner,
-                        self._lease_until(now),
-                    ),
+            to_send = [(r, c, d) for r, c, d in decisions if d.occurrence is not None]
+            for start in range(0, len(to_send), _INSERT_ROWS):
+                claims.extend(
+                    await self._record_claims(tx, to_send[start : start + _INSERT_ROWS], now)
                 )
-                if inserted == 1:
-                    claims.append(Claim(reminder, decision.occurrence, decision.late, channel))
         return claims
+
+    async def _record_claims(
+        self, tx: Transaction, chosen: list[tuple[ReminderRow, int | None, Advance]], now: int
+    ) -> list[Claim]:
+        """One INSERT for many occurrences (one round trip, not one per reminder); those
+        already in the ledger are skipped, and only the rows really inserted become claims."""
+        if not chosen:
+            return []
+        values = ", ".join(["(?, ?, 'claimed', ?, ?, ?, ?)"] * len(chosen))
+        params: list[Any] = []
+        for reminder, _, decision in chosen:
+            late = int(decision.late)
+            params += [
+                reminder.id,
+                decision.occurrence,
+                late,
+                now,
+                self.owner,
+                self._lease_until(now),
+            ]
+        rows = await tx.fetch_all(
+            "INSERT INTO deliveries"
+            " (reminder_id, due_at, state, late, claimed_at, lease_owner, lease_until)"
+            f" VALUES {values} ON CONFLICT DO NOTHING RETURNING reminder_id, due_at",
+            params,
+        )
+        inserted = {(int(row[0]), int(row[1])) for row in rows}
+        return [
+            Claim(reminder, decision.occurrence, decision.late, channel)
+            for reminder, channel, decision in chosen
+            if decision.occurrence is not None and (reminder.id, decision.occurrence) in inserted
+        ]
 
     async def take_over_claims(self, now: int) -> list[tuple[Claim, int]]:
         """Claims whose dispatcher is gone, with when they were claimed; they become ours.

@@ -53,7 +53,7 @@ _current: ContextVar[PostgresTransaction | None] = ContextVar("pg_transaction", 
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?")
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=2048)
 def to_dollar(sql: str) -> str:
     """`?` placeholders to `$1, $2...`, leaving quoted text and comments alone (cached: the
     stores run the same few statements again and again)."""
