@@ -11,6 +11,13 @@ lateness  1,000 reminders due spread over one minute, no rate limit at the serve
 fan-out   N reminders due at the same instant; the server enforces a global limit equal to the
           bot's SEND_RATE_PER_SECOND: delivered/s as a fraction of that ceiling, 429s, losses,
           duplicates. Run at a raised ceiling and once at Discord's real 50/s with 1,000.
+pictures  what the stretch picture on every stretch reminder DM costs. In the bot process, for
+          1,000 reminders due at once at Discord's 50/s: stretch reminders (each DM uploads
+          its stretch's PNG) against massage reminders (no picture), by the bot's CPU time
+          and resident memory from the first DM to the last, and the bytes uploaded; 429s,
+          losses and duplicates as above. In this process: drawing every picture (done once,
+          at start-up) and what attaching adds to building one DM's request body through
+          discord.py and aiohttp (the same embed with and without the picture).
 answers   interaction turnaround (INTERACTION_CREATE sent -> first callback, p50/p99) while the
           bot also sends on its own, at Discord's 50/s and the default SEND_RATE_PER_SECOND:
           200 members setting up a reminder within 5 s (each one opens a DM and sends a consent
@@ -40,13 +47,20 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
+import aiohttp
 import asyncpg
+import discord
 
+from bot.content import load_library
+from bot.embeds import picture_file, stretch_embed
+from bot.pictures import StretchPictures, load_poses
+from bot.settings import DEFAULT_DATA_DIR
 from tests.conftest import TOKEN, BotProcess, process_env, with_search_path
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.models import Interaction, User
@@ -61,16 +75,31 @@ def due_of(nonce: str) -> int:
     return int(nonce.split(".")[1], 36)
 
 
+def process_figures(pid: int) -> tuple[float, float, float]:
+    """CPU seconds used so far, resident and peak resident memory in MB, of a Linux process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    status = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    rss, peak = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+    return cpu, rss, peak
+
+
 @asynccontextmanager
 async def seeded(
-    tmp: Path, postgres: str | None, members: list[tuple[int, int]], dues: list[datetime]
+    tmp: Path,
+    postgres: str | None,
+    members: list[tuple[int, int]],
+    dues: list[datetime],
+    kind: str,
 ) -> AsyncIterator[dict[str, str]]:
     """The bot's database setting, seeded with one reminder per member: a SQLite file, or a
     fresh schema on the PostgreSQL server `postgres` (dropped afterwards)."""
     if postgres is None:
         path = tmp / "bot.db"
         await create_database(path)
-        seed_reminders(path, members, dues)
+        seed_reminders(path, members, dues, kind)
         yield {"DATABASE_PATH": str(path)}
         return
     schema = f"bench_{secrets.token_hex(4)}"
@@ -78,7 +107,7 @@ async def seeded(
     try:
         await admin.execute(f"CREATE SCHEMA {schema}")
         url = with_search_path(postgres, schema)
-        await seed_reminders_postgres(url, members, dues)
+        await seed_reminders_postgres(url, members, dues, kind)
         yield {"DATABASE_URL": url}
     finally:
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -86,7 +115,12 @@ async def seeded(
 
 
 async def deliver(
-    count: int, spread: float, ceiling: int | None, send_rate: int, postgres: str | None = None
+    count: int,
+    spread: float,
+    ceiling: int | None,
+    send_rate: int,
+    kind: str = "stretch",
+    postgres: str | None = None,
 ) -> dict[str, float]:
     server = FakeDiscord()
     await server.start()
@@ -96,7 +130,7 @@ async def deliver(
     dues = [first_due + timedelta(seconds=spread * i / count) for i in range(count)]
     members = [(u.id, server.dm_channel(u.id)) for u in users]
     with tempfile.TemporaryDirectory() as tmp:
-        async with seeded(Path(tmp), postgres, members, dues) as database:
+        async with seeded(Path(tmp), postgres, members, dues, kind) as database:
             env = process_env(
                 DISCORD_TOKEN=TOKEN,
                 DISCORD_API_BASE=server.api_base,
@@ -108,8 +142,13 @@ async def deliver(
             await process.start()
             created: list[dict[str, object]] = []
             all_in = asyncio.Event()
+            assert process.process is not None
+            pid = process.process.pid
+            at_first: list[tuple[float, float, float]] = []
 
             def count_message(message: dict[str, object]) -> None:
+                if not created:
+                    at_first.append(process_figures(pid))
                 created.append(message)
                 if len(created) >= count:
                     all_in.set()
@@ -122,6 +161,7 @@ async def deliver(
                 async with asyncio.timeout(timeout):
                     await all_in.wait()
                 await asyncio.sleep(1.0)  # any duplicate would land now
+                at_end = process_figures(pid)
             finally:
                 await process.stop()
                 await server.stop()
@@ -144,7 +184,111 @@ async def deliver(
         "status_429": server.status_counts()[429],
         "lost": per_user[0],
         "duplicated": sum(n for k, n in per_user.items() if k > 1),
+        "bot_cpu_s": at_end[0] - at_first[0][0],
+        "bot_rss_start_mb": at_first[0][1],
+        "bot_rss_growth_mb": at_end[2] - at_first[0][1],
+        "uploaded_mb": sum(len(data) for r in sends for _, data in r.files) / 1e6,
     }
+
+
+class _Counter:
+    """Stands in for the socket: counts what aiohttp would write."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+
+
+async def _request_body(embed: discord.Embed, files: list[discord.File]) -> int:
+    """Build one DM's body as discord.py and aiohttp do before sending it; returns its size."""
+    with discord.http.handle_message_parameters(
+        embed=embed, files=files or discord.utils.MISSING, nonce="r1.abc"
+    ) as params:
+        if not params.multipart:
+            return len(json.dumps(params.payload).encode())
+        form = aiohttp.FormData(quote_fields=False)
+        for part in params.multipart:
+            form.add_field(**part)
+        counter = _Counter()
+        await form().write(counter)  # type: ignore[arg-type]  # counts bytes; only write() is used
+        return counter.size
+
+
+async def attaching(rounds: int) -> dict[str, float]:
+    """Drawing every picture once, and what attaching one adds to building a DM's body."""
+    library = load_library(DEFAULT_DATA_DIR)
+    poses = load_poses(DEFAULT_DATA_DIR / "poses.toml", library.stretches)
+    started = time.perf_counter()
+    pictures = StretchPictures.render_all(poses)
+    drawn_s = time.perf_counter() - started
+    stretch = library.routine.stretches[0]
+    picture = pictures.picture(stretch.slug)
+    held = sum(len(pictures.picture(s).png) for s in library.stretches)
+    per_dm: dict[bool, list[float]] = {False: [], True: []}
+    sizes: dict[bool, int] = {}
+    for _ in range(rounds):
+        for with_picture in (False, True):
+            started = time.perf_counter()
+            embed = stretch_embed(library, stretch, picture=picture if with_picture else None)
+            files = [picture_file(picture)] if with_picture else []
+            sizes[with_picture] = await _request_body(embed, files)
+            per_dm[with_picture].append(time.perf_counter() - started)
+    without = statistics.median(per_dm[False]) * 1e6
+    with_ = statistics.median(per_dm[True]) * 1e6
+    return {
+        "pictures": len(library.stretches),
+        "drawing_all_s": drawn_s,
+        "pictures_held_mb": held / 1e6,
+        "dm_body_us_without": without,
+        "dm_body_us_with": with_,
+        "attach_us_per_dm": with_ - without,
+        "dm_body_kb_without": sizes[False] / 1000,
+        "dm_body_kb_with": sizes[True] / 1000,
+    }
+
+
+def print_pictures(runs: int) -> dict[str, object]:
+    """Stretch reminders (a picture each) against massage reminders (none), 1,000 at 50/s."""
+    fanouts: dict[str, dict[str, float]] = {}
+    for kind in ("stretch", "massage"):
+        figures = [deliver_without_collector_stalls(1000, 0.0, 50, 50, kind) for _ in range(runs)]
+        fanouts[kind] = {
+            key: round(statistics.median(f[key] for f in figures), 3)
+            for key in (
+                "delivered_per_s",
+                "bot_cpu_s",
+                "bot_rss_start_mb",
+                "bot_rss_growth_mb",
+                "uploaded_mb",
+            )
+        } | {key: sum(f[key] for f in figures) for key in ("status_429", "lost", "duplicated")}
+    columns = ("sent/s", "cpu s", "rss MB", "+rss MB", "upload MB", "429", "lost", "dup")
+    print(f"{'1000 due at once, 50/s':<28} " + " ".join(f"{c:>9}" for c in columns))
+    for kind, row in fanouts.items():
+        name = "stretch (a picture each)" if kind == "stretch" else "massage (no picture)"
+        cells = (
+            f"{row['delivered_per_s']:.1f}",
+            f"{row['bot_cpu_s']:.2f}",
+            f"{row['bot_rss_start_mb']:.1f}",
+            f"{row['bot_rss_growth_mb']:.1f}",
+            f"{row['uploaded_mb']:.1f}",
+            row["status_429"],
+            row["lost"],
+            row["duplicated"],
+        )
+        print(f"{name:<28} " + " ".join(f"{c:>9}" for c in cells))
+    cost = asyncio.run(attaching(rounds=200 * runs))
+    extra_ms = (fanouts["stretch"]["bot_cpu_s"] - fanouts["massage"]["bot_cpu_s"]) / 1000 * 1000
+    print(
+        f"bot CPU per DM, stretch minus massage: {extra_ms:.2f} ms;"
+        f" building one DM's body: {cost['dm_body_us_without']:.0f} us without the picture,"
+        f" {cost['dm_body_us_with']:.0f} us with it ({cost['dm_body_kb_without']:.1f} KB ->"
+        f" {cost['dm_body_kb_with']:.1f} KB); drawing all {cost['pictures']} pictures once at"
+        f" start-up: {cost['drawing_all_s']:.2f} s, {cost['pictures_held_mb']:.2f} MB of PNGs held"
+    )
+    return {"fanout": fanouts, "extra_cpu_ms_per_dm": round(extra_ms, 3), "attaching": cost}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -262,7 +406,9 @@ async def answered_while_busy(
     }
 
 
-def without_collector_stalls(run: Callable[[], Awaitable[dict[str, float]]]) -> dict[str, float]:
+def without_collector_stalls(
+    run: Callable[[], Coroutine[None, None, dict[str, float]]],
+) -> dict[str, float]:
     gc.disable()
     try:
         return asyncio.run(run())
@@ -272,9 +418,16 @@ def without_collector_stalls(run: Callable[[], Awaitable[dict[str, float]]]) -> 
 
 
 def deliver_without_collector_stalls(
-    count: int, spread: float, ceiling: int | None, send_rate: int, postgres: str | None = None
+    count: int,
+    spread: float,
+    ceiling: int | None,
+    send_rate: int,
+    kind: str = "stretch",
+    postgres: str | None = None,
 ) -> dict[str, float]:
-    return without_collector_stalls(lambda: deliver(count, spread, ceiling, send_rate, postgres))
+    return without_collector_stalls(
+        lambda: deliver(count, spread, ceiling, send_rate, kind, postgres)
+    )
 
 
 def print_answers(runs: int, only: str) -> dict[str, dict[str, float]]:
@@ -290,7 +443,7 @@ def print_answers(runs: int, only: str) -> dict[str, dict[str, float]]:
             continue
         figures = [
             without_collector_stalls(
-                lambda f=fanout, m=members, r=rush: answered_while_busy(f, m, 50, 40, rush=r)
+                partial(answered_while_busy, fanout, members, 50, 40, rush=rush)
             )
             for _ in range(runs)
         ]
@@ -355,7 +508,9 @@ def main() -> None:
         runs = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            runs.append(deliver_without_collector_stalls(count, spread, ceiling, rate, postgres))
+            runs.append(
+                deliver_without_collector_stalls(count, spread, ceiling, rate, postgres=postgres)
+            )
             runs[-1]["wall_s"] = time.perf_counter() - started
         results[name] = {
             "lateness_p50_s": round(statistics.median(r["lateness_p50_s"] for r in runs), 3),
@@ -387,8 +542,10 @@ def main() -> None:
             row["duplicated"],
         )
         print(f"{name:<28} " + " ".join(f"{c:>10}" for c in cells))
-    # the answers scenarios measure the bot's own turnaround; they run on SQLite
-    answers = print_answers(args.runs, args.only) if postgres is None else {}
+    # the answers and pictures scenarios measure the bot itself; they run on SQLite
+    on_sqlite = postgres is None
+    answers = print_answers(args.runs, args.only) if on_sqlite else {}
+    pictures = print_pictures(args.runs) if on_sqlite and args.only in "pictures" else {}
     print(
         json.dumps(
             {
@@ -397,6 +554,7 @@ def main() -> None:
                 "runs": args.runs,
                 "results": results,
                 "answers": answers,
+                "pictures": pictures,
             }
         )
     )

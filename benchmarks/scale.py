@@ -191,7 +191,8 @@ def child(target: Path | str) -> dict[str, float]:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

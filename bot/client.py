@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import json
@@ -9,10 +10,9 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
-import yarl
 from discord import app_commands
 from discord.ext import commands
 
@@ -20,24 +20,33 @@ from bot import __version__
 from bot.clock import Clock
 from bot.content import Library, load_library
 from bot.contracts import guild_data
+from bot.discord_internals import (
+    amortise_bucket_cleanup,
+    bot_gateway,
+    global_limit_event,
+    pace_unprompted_requests,
+    silence_voice_warnings,
+    use_gateway,
+)
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.leadership import Leadership
 from bot.messages import Messages
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures, load_poses
-from bot.ratelimits import (
-    amortise_bucket_cleanup,
-    global_limit_event,
-    pace_unprompted_requests,
-)
+from bot.progress import ProgressContent, load_progress_content
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
+from bot.shards import IdentifyPacer, shard_of
 from bot.storage import Database, Stores
 from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 
 log = logging.getLogger("bot")
+
+ClientT = TypeVar("ClientT", bound=discord.Client)
+"""The client type discord.py's generic hooks (cog and group checks, dynamic items) are
+declared with; overriding them keeps it, and `sciatica_interaction` narrows to this bot."""
 
 EXTENSIONS = (
     "cogs.learn",
@@ -47,6 +56,7 @@ EXTENSIONS = (
     "cogs.privacy",
     "cogs.config",
     "cogs.stretch_breaks",
+    "cogs.progress",
 )
 
 
@@ -60,6 +70,7 @@ class Content:
     messages: Messages
     zones: Zones
     pictures: StretchPictures
+    progress: ProgressContent
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -73,11 +84,26 @@ class Content:
             zones=load_zones(data_dir / "zones.toml"),
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
+            progress=load_progress_content(data_dir / "progress.toml"),
         )
 
 
-class SciaticaBot(commands.Bot):
-    """A slash-command-only bot: no privileged intents, no message content, no pings."""
+class SciaticaTree(app_commands.CommandTree["SciaticaBot"]):
+    """The command tree: a failed command answers the member privately and is logged once."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[SciaticaBot], error: app_commands.AppCommandError
+    ) -> None:
+        outcome = await report_error(interaction, error, self.client.messages)
+        name = f"/{interaction.command.qualified_name}" if interaction.command else "command"
+        self.client.log_interaction(interaction, name, outcome)
+
+
+class SciaticaBot(commands.AutoShardedBot):
+    """A slash-command-only bot: no privileged intents, no message content, no pings.
+
+    It runs the shards it is given (SHARD_COUNT, SHARD_IDS), or all of Discord's recommended
+    count; with one shard that is the same single connection an unsharded bot makes."""
 
     def __init__(
         self,
@@ -88,8 +114,7 @@ class SciaticaBot(commands.Bot):
         *,
         force_sync: bool = False,
     ) -> None:
-        # a text-only bot: don't warn at every start that voice libraries are missing
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        silence_voice_warnings()
         intents = discord.Intents.none()
         intents.guilds = True
         # one pace for every request the bot makes on its own (DMs, posts, edits, DM channels),
@@ -100,10 +125,15 @@ class SciaticaBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
+            tree_cls=SciaticaTree,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
+            shard_count=settings.shard_count,
         )
+        # given only when set (discord.py's options take a list, not None); settings already
+        # refused SHARD_IDS without SHARD_COUNT, the one check discord.py would make of it
+        self.shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
         amortise_bucket_cleanup(self.http)
         self.settings = settings
         self.stores = Stores(database)
@@ -125,11 +155,16 @@ class SciaticaBot(commands.Bot):
         self.version = __version__
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
-        self.tree.on_error = self._on_tree_error
+        self.identify_pacer = IdentifyPacer()
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Shard 0 receives every DM; its process also owns the command sync."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
-        if self.settings.api_base is not None:
-            await self._use_gateway_of_api_base()
+        if not self.force_sync:
+            await self._prepare_gateway()
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -137,7 +172,10 @@ class SciaticaBot(commands.Bot):
                 log.exception(
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
-        await self.sync_commands_if_changed(force=self.force_sync)
+        if self.force_sync or self.runs_shard_zero:
+            await self.sync_commands_if_changed(force=self.force_sync)
+        else:
+            log.info("application commands are synced by the process that runs shard 0")
         # everything loaded so far lives as long as the bot: keep it out of the collector's
         # scans so full collections stay short while members wait for an answer
         gc.collect()
@@ -153,10 +191,31 @@ class SciaticaBot(commands.Bot):
     def unix_now(self) -> int:
         return int(self.clock.now().timestamp())
 
-    async def _use_gateway_of_api_base(self) -> None:
-        """Behind a REST proxy (or a local test Discord), ask that API where the gateway is."""
-        _, url, _ = await self.http.get_bot_gateway()
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    async def _prepare_gateway(self) -> None:
+        """One GET /gateway/bot: where the gateway is (behind a REST proxy or a local test
+        Discord too), the recommended shard count when none is set, and the identify limit."""
+        recommended, url, limits = await bot_gateway(self.http)
+        use_gateway(url)
+        if self.settings.shard_count is None:  # discord.py declares it int; None until here
+            self.shard_count = recommended
+        self.identify_pacer = IdentifyPacer(int(limits.get("max_concurrency") or 1))
+        shard_ids = self.shard_ids if self.shard_ids is not None else range(self.shard_count)
+        log.info(
+            "running shards %s of %d (Discord recommends %d; %s identifies at once, "
+            "%s session starts left today)",
+            ", ".join(map(str, shard_ids)),
+            self.shard_count,
+            recommended,
+            self.identify_pacer.max_concurrency,
+            limits.get("remaining", "?"),
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's identify slot (see bot.shards) instead of a flat 5 s."""
+        delay = self.identify_pacer.reserve(shard_id or 0, time.monotonic())
+        if delay > 0:
+            log.info("shard %s identifies in %.1f s (Discord's identify limit)", shard_id, delay)
+            await asyncio.sleep(delay)
 
     def command_tree_payload(self) -> list[dict[str, Any]]:
         guild = self._sync_target()
@@ -191,12 +250,12 @@ class SciaticaBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is discord.InteractionType.component:
-            self._log_interaction(interaction, "component", "dispatched")
+            self.log_interaction(interaction, "component", "dispatched")
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]
     ) -> None:
-        self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
+        self.log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.stores.members.take_closed_dms_notice(interaction.user.id):
             own = "" if interaction.is_guild_integration() else "_account"
             await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
@@ -210,25 +269,28 @@ class SciaticaBot(commands.Bot):
                 await feature.forget_guild(tx, guild.id)
         log.info("left guild %s; its settings were deleted", guild.id)
 
-    async def _on_tree_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
-    ) -> None:
-        outcome = await report_error(interaction, error, self.messages)
-        name = f"/{interaction.command.qualified_name}" if interaction.command else "command"
-        self._log_interaction(interaction, name, outcome)
-
-    def _log_interaction(
+    def log_interaction(
         self, interaction: discord.Interaction[Any], name: str, outcome: str
     ) -> None:
         """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
         latency_ms = (discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000
+        guild_id = interaction.guild_id
         log.info(
-            "interaction %s guild=%s latency=%.0fms outcome=%s",
+            "interaction %s guild=%s shard=%d latency=%.0fms outcome=%s",
             name,
-            interaction.guild_id or "dm",
+            guild_id or "dm",
+            shard_of(guild_id, self.shard_count or 1) if guild_id else 0,
             latency_ms,
             outcome,
         )
 
     def uptime_seconds(self) -> float:
         return time.monotonic() - self.started_monotonic
+
+
+def sciatica_interaction(interaction: discord.Interaction[Any]) -> discord.Interaction[SciaticaBot]:
+    """The interaction, typed as this bot's: every feature runs in a SciaticaBot, and a hook
+    discord.py declares for any client is checked here once rather than cast at each use."""
+    if not isinstance(interaction.client, SciaticaBot):
+        raise TypeError(f"interaction {interaction.id} came through {type(interaction.client)!r}")
+    return interaction

@@ -3,7 +3,7 @@
 Design: the earliest due time is read from an index, the task sleeps until then (or until
 woken because something changed), claims a batch in one transaction, and sends it. The sends
 are paced below Discord's global limit where every request the bot makes is (the HTTP layer,
-see bot.ratelimits), so a batch is about one second's worth. The next batch is claimed while
+see bot.discord_internals), so a batch is about one second's worth. The next batch is claimed while
 one is still sending, so the pace holds across batches; at most two batches are in memory, so
 memory stays flat in the number of stored reminders.
 
@@ -31,6 +31,7 @@ import discord
 
 from bot.clock import Clock
 from bot.recurrence import Send, plan_due, schedule_from_json
+from bot.schedule_edits import first_due_after_pause
 from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
 from bot.storage.events import Announcer, RemindersChanged
 from bot.storage.ledger import LEASE
@@ -38,11 +39,15 @@ from bot.storage.ledger import LEASE
 log = logging.getLogger("bot.scheduler")
 
 Handler = Callable[[Claim], Awaitable[int | None]]
+Chore = Callable[[datetime], Awaitable[None]]
+"""Housekeeping run once a day by the dispatcher (e.g. deleting what is past its keeping time);
+it is given the clock's now."""
 
 CLOSED_DMS = 50007
 NONCE_WINDOW = timedelta(minutes=2)
 DELIVERY_RETENTION = timedelta(days=30)
 IDLE_WAKE = timedelta(hours=1)
+CHORE_INTERVAL = timedelta(days=1)
 BATCHES_IN_FLIGHT = 2
 
 
@@ -90,6 +95,9 @@ class Scheduler:
         # the last delivery chain per recipient: a member's sends never overlap across batches
         self._recipients: dict[object, asyncio.Future[str]] = {}
         self.sent_count = 0
+        self._chores: dict[str, Chore] = {}
+        self._chores_due: dict[str, int] = {}
+        self.add_chore("prune-deliveries", self._prune_deliveries)
         if woken_by is not None:
             woken_by.subscribe(lambda _: self.wake())
 
@@ -99,6 +107,17 @@ class Scheduler:
 
     def unregister(self, kind: str) -> None:
         self._handlers.pop(kind, None)
+
+    def add_chore(self, name: str, chore: Chore) -> None:
+        """Run `chore` at the dispatcher's next turn (at start, for one added before), then
+        once a day: housekeeping without a polling loop of its own."""
+        self._chores[name] = chore
+        self._chores_due[name] = 0
+        self.wake()
+
+    def remove_chore(self, name: str) -> None:
+        self._chores.pop(name, None)
+        self._chores_due.pop(name, None)
 
     def wake(self) -> None:
         """Reminders changed (new, resumed, snoozed, deleted): re-read the earliest due time."""
@@ -134,9 +153,9 @@ class Scheduler:
 
     async def _run(self) -> None:
         await self._recover()
-        await self.ledger.prune_deliveries(self._now() - int(DELIVERY_RETENTION.total_seconds()))
         while True:
             self._wake.clear()
+            next_chore = await self._run_chores()
             due = await self.ledger.earliest_due(self._handlers)
             now = self._now()
             if self.ledger.shared:
@@ -148,8 +167,8 @@ class Scheduler:
                 if expiry is not None and (due is None or expiry < due):
                     due = expiry
             if due is None or due > now:
-                horizon = now + int(IDLE_WAKE.total_seconds())
-                until = horizon if due is None else min(due, horizon)
+                wake_at = [now + int(IDLE_WAKE.total_seconds()), due, next_chore]
+                until = min(when for when in wake_at if when is not None)
                 await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
                 continue
             claims = await self.ledger.claim_due(now, self.batch_size, self._handlers, self.planner)
@@ -168,6 +187,22 @@ class Scheduler:
                 await self.ledger.renew_leases(self._now())
             except Exception:
                 log.exception("could not renew the dispatcher's leases")
+
+    async def _run_chores(self) -> int | None:
+        """Run the chores whose day has come; returns when the next one is due. A chore that
+        fails is logged and tried again the next day; the dispatcher carries on."""
+        for name, chore in list(self._chores.items()):
+            if self._chores_due.get(name, 0) > self._now():
+                continue
+            self._chores_due[name] = self._now() + int(CHORE_INTERVAL.total_seconds())
+            try:
+                await chore(self.clock.now())
+            except Exception:
+                log.exception("daily chore %s failed", name)
+        return min(self._chores_due.values(), default=None)
+
+    async def _prune_deliveries(self, now: datetime) -> None:
+        await self.ledger.prune_deliveries(int((now - DELIVERY_RETENTION).timestamp()))
 
     async def _recover(self) -> None:
         """Resend claims a crash (or a lost lead) interrupted, but only while Discord's nonce
@@ -282,11 +317,21 @@ def _log_crash(task: asyncio.Task[None]) -> None:
 
 
 def plan_reminder(row: ReminderRow, now: int) -> Advance:
-    """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row."""
+    """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row.
+
+    A row paused until some time is due at that time: then the pause is over and it moves on to
+    its first regular occurrence at or after the pause's end, sending nothing for the slots the
+    pause covered. Only an occurrence that is itself due by now (one exactly at the end, or
+    one passed while the bot was down) goes through the usual catch-up rule."""
     schedule = schedule_from_json(row.schedule)
-    decision = plan_due(
-        datetime.fromtimestamp(row.next_due_at, UTC), datetime.fromtimestamp(now, UTC), schedule
-    )
+    scheduled = datetime.fromtimestamp(row.next_due_at, UTC)
+    if row.paused_until is not None:
+        if row.paused_until > now:  # due early (moved by hand): the pause still runs
+            return Advance(None, False, row.paused_until, row.paused_until)
+        scheduled = first_due_after_pause(schedule, datetime.fromtimestamp(row.paused_until, UTC))
+        if scheduled.timestamp() > now:
+            return Advance(None, False, int(scheduled.timestamp()))
+    decision = plan_due(scheduled, datetime.fromtimestamp(now, UTC), schedule)
     next_due = int(decision.next.timestamp())
     if isinstance(decision, Send):
         return Advance(int(decision.occurrence.timestamp()), decision.late, next_due)

@@ -24,6 +24,7 @@ DEFAULT_DATA_DIR = _bundled_data_dir()
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_.\-]{10,200}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_SHARDS = 1024
 
 
 class ConfigError(Exception):
@@ -43,6 +44,8 @@ class Settings:
     api_base: str | None
     max_reminders_per_member: int
     send_rate_per_second: float
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str | None = None
     """A PostgreSQL database (several processes may share it); None: the SQLite file."""
@@ -80,6 +83,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     dev_guild_id = _optional_snowflake(env, "DEV_GUILD_ID", problems)
     max_reminders = _int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100, problems)
     send_rate = _int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000, problems)
+    shard_count, shard_ids = _shards(env, problems)
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -91,6 +95,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         api_base=api_base,
         max_reminders_per_member=max_reminders,
         send_rate_per_second=float(send_rate),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
 
 
@@ -114,6 +120,35 @@ def database_url(
         problems.append(problem)
         return None
     return raw
+
+
+def _shards(
+    env: Mapping[str, str], problems: list[str]
+) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT alone runs every shard here; SHARD_IDS picks this process's share of them."""
+    raw_count = env.get("SHARD_COUNT", "").strip()
+    raw_ids = env.get("SHARD_IDS", "").strip()
+    before = len(problems)
+    count = _int_in_range(env, "SHARD_COUNT", 0, 1, MAX_SHARDS, problems) if raw_count else None
+    if len(problems) > before:
+        return None, None
+    if not raw_ids:
+        return count, None
+    if count is None:
+        problems.append("SHARD_IDS needs SHARD_COUNT (the total number of shards) as well")
+        return None, None
+    parts = [part.strip() for part in raw_ids.split(",")]
+    if not all(part.isdigit() and int(part) < count for part in parts):
+        problems.append(
+            f"SHARD_IDS must be shard numbers from 0 to {count - 1} separated by commas, "
+            "such as 0,1"
+        )
+        return None, None
+    ids = tuple(int(part) for part in parts)
+    if len(set(ids)) != len(ids):
+        problems.append("SHARD_IDS lists a shard more than once")
+        return None, None
+    return count, ids
 
 
 def _optional_snowflake(env: Mapping[str, str], name: str, problems: list[str]) -> int | None:

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import day_choices, member_locale, zone_choices
+from bot.autocomplete import (
+    days_autocomplete,
+    member_locale,
+    safe_autocomplete,
+    zone_autocomplete,
+)
 from bot.checks import add_bot_note, require_feature, settings_guild_id
-from bot.client import SciaticaBot
-from bot.contracts import Export
-from bot.embeds import COLOUR_REMINDER, stretch_embed
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.clock import from_unix
+from bot.contracts import Export, after_stretch
+from bot.discord_internals import open_dm_channel
+from bot.embeds import (
+    CHOICE_NAME_LIMIT,
+    COLOUR_REMINDER,
+    DESCRIPTION_LIMIT,
+    picture_file,
+    stretch_embed,
+)
+from bot.errors import UserFacingError
 from bot.recurrence import (
     EveryNWeeksSchedule,
     Schedule,
@@ -32,7 +44,7 @@ from bot.routine import StretchRoutineView
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim, ReminderRow, Transaction
 from bot.timeparse import InputError, is_safe_https_url, parse_days, parse_time
-from bot.views import guarded
+from bot.views import PersistentButton, link_buttons_of
 
 DEFAULT_MASSAGE_TIME = time(10, 0)
 NOTE_LIMIT = 200
@@ -49,13 +61,8 @@ WEEKDAY_CHOICES = [
 ]
 
 
-def timestamp(instant: int, style: str) -> str:
-    """A Discord timestamp: every reader sees it in their own local time."""
-    return f"<t:{instant}:{style}>"
-
-
 class ReminderButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"rem:(?P<action>done|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
 ):
     """A button on a reminder DM; the action and reminder id live in the custom_id, so it
@@ -81,19 +88,29 @@ class ReminderButton(
         self.reminder_id = reminder_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[SciaticaBot],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> ReminderButton:
-        return cls(interaction.client, match["action"], int(match["id"]))
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> ReminderButton:
+        return cls(bot, match["action"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         cog = self.bot.get_cog("Reminders")
         assert isinstance(cog, Reminders)
-        await guarded(interaction, cog.press(interaction, self.action, self.reminder_id))
+        await cog.press(interaction, self.action, self.reminder_id)
+
+
+@safe_autocomplete
+async def reminder_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """The member's own reminders, numbered as /reminders list numbers them, and "all"."""
+    bot = interaction.client
+    text = bot.messages
+    choices = [app_commands.Choice(name=text("reminders.all_choice"), value=ALL)]
+    for number, row in enumerate(await bot.stores.reminders.of_member(interaction.user.id), 1):
+        kind = text(f"reminders.kind_{row.kind}")
+        label = f"#{number} {kind}: {describe(schedule_from_json(row.schedule))}"
+        choices.append(app_commands.Choice(name=label[:CHOICE_NAME_LIMIT], value=str(row.id)))
+    needle = current.strip().lower()
+    return [c for c in choices if needle in c.name.lower()]
 
 
 @app_commands.allowed_installs(guilds=True, users=True)
@@ -121,8 +138,8 @@ class Reminders(
         self.bot.scheduler.unregister("massage")
         self.bot.remove_dynamic_items(ReminderButton)
 
-    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
-        return await require_feature(interaction, "reminders")
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_feature(sciatica_interaction(interaction), "reminders")
 
     def _now(self) -> datetime:
         return self.bot.clock.now()
@@ -139,6 +156,7 @@ class Reminders(
         timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
         note="A short note to yourself, shown in the DM.",
     )
+    @app_commands.autocomplete(days=days_autocomplete, timezone=zone_autocomplete)
     async def stretch(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -156,13 +174,6 @@ class Reminders(
             raise UserFacingError(self.bot.messages("reminders.note_too_long", limit=NOTE_LIMIT))
         await self._create(interaction, "stretch", schedule, zone, note=note, link=None)
 
-    @stretch.autocomplete("days")
-    @safe_autocomplete
-    async def days_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return day_choices(current)
-
     @app_commands.command(name="massage", description="Get a DM to book a massage every few weeks.")
     @app_commands.describe(
         every_weeks="How often, in weeks (1 to 12).",
@@ -172,6 +183,7 @@ class Reminders(
         link="Your own https booking link (default: your server's, if it has one).",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.autocomplete(timezone=zone_autocomplete)
     async def massage(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -262,12 +274,11 @@ class Reminders(
                     "reminders.limit_reached", limit=self.bot.settings.max_reminders_per_member
                 )
             )
-        unix = int(first.timestamp())
         created = self.bot.messages(
             "reminders.created",
             description=describe(schedule),
-            next_full=timestamp(unix, "F"),
-            next_relative=timestamp(unix, "R"),
+            next_full=discord.utils.format_dt(first, "F"),
+            next_relative=discord.utils.format_dt(first, "R"),
         )
         note = add_bot_note(interaction) if kind == "massage" and link is None else None
         await interaction.followup.send(f"{created}\n{note}" if note else created, ephemeral=True)
@@ -298,8 +309,7 @@ class Reminders(
         member = await self.members.member(user_id)
         if member is not None and member.dm_channel_id is not None:
             return member.dm_channel_id
-        data = await self.bot.http.start_private_message(user_id)
-        channel_id = int(data["id"])
+        channel_id = await open_dm_channel(self.bot.http, user_id)
         await self.members.save_member(user_id, self._unix(), dm_channel_id=channel_id)
         return channel_id
 
@@ -326,11 +336,14 @@ class Reminders(
 
     def _list_line(self, number: int, row: ReminderRow) -> str:
         text = self.bot.messages
-        if row.status == "active":
+        if row.status == "active" and row.paused_until is not None:
+            until = discord.utils.format_dt(from_unix(row.paused_until), "f")
+            status = text("reminders.list_paused_until", until=until)
+        elif row.status == "active":
             status = text(
                 "reminders.list_next",
-                next_full=timestamp(row.next_due_at, "F"),
-                next_relative=timestamp(row.next_due_at, "R"),
+                next_full=discord.utils.format_dt(from_unix(row.next_due_at), "F"),
+                next_relative=discord.utils.format_dt(from_unix(row.next_due_at), "R"),
             )
         else:
             reason = text(f"reminders.paused_{row.paused_reason or 'by_member'}")
@@ -355,6 +368,7 @@ class Reminders(
 
     @app_commands.command(name="pause", description="Pause one reminder, or all of them.")
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def pause(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = [
             r for r in await self._chosen(interaction.user.id, reminder) if r.status == "active"
@@ -364,9 +378,12 @@ class Reminders(
 
     @app_commands.command(name="resume", description="Resume one paused reminder, or all of them.")
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = [
-            r for r in await self._chosen(interaction.user.id, reminder) if r.status == "paused"
+            r
+            for r in await self._chosen(interaction.user.id, reminder)
+            if r.status == "paused" or r.paused_until is not None
         ]
         if rows and any(r.paused_reason == "dms_closed" for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -382,6 +399,7 @@ class Reminders(
 
     @app_commands.command(name="delete", description="Delete one reminder, or all of them.")
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def delete(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = await self._chosen(interaction.user.id, reminder)
         await self.reminders.delete([r.id for r in rows])
@@ -409,26 +427,11 @@ class Reminders(
             raise UserFacingError(self.bot.messages("reminders.unknown_reminder"))
         return chosen
 
-    @pause.autocomplete("reminder")
-    @resume.autocomplete("reminder")
-    @delete.autocomplete("reminder")
-    @safe_autocomplete
-    async def reminder_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        text = self.bot.messages
-        choices = [app_commands.Choice(name=text("reminders.all_choice"), value=ALL)]
-        for number, row in enumerate(await self.reminders.of_member(interaction.user.id), start=1):
-            kind = text(f"reminders.kind_{row.kind}")
-            label = f"#{number} {kind}: {describe(schedule_from_json(row.schedule))}"
-            choices.append(app_commands.Choice(name=label[:100], value=str(row.id)))
-        needle = current.strip().lower()
-        return [c for c in choices if needle in c.name.lower()][:25]
-
     @app_commands.command(name="timezone", description="Set your time zone for new reminders.")
     @app_commands.describe(
         zone="Start typing a city, zone or abbreviation: london, Asia/Tokyo, EST."
     )
+    @app_commands.autocomplete(zone=zone_autocomplete)
     async def timezone(self, interaction: discord.Interaction[SciaticaBot], zone: str) -> None:
         resolved = self._resolve_zone(interaction, zone)
         await self.members.save_member(interaction.user.id, self._unix(), timezone=resolved)
@@ -436,21 +439,6 @@ class Reminders(
         await interaction.response.send_message(
             self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),
             ephemeral=True,
-        )
-
-    @timezone.autocomplete("zone")
-    @stretch.autocomplete("timezone")
-    @massage.autocomplete("timezone")
-    @safe_autocomplete
-    async def zone_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return zone_choices(
-            self.bot.content.zones,
-            self.bot.messages,
-            current,
-            now=self._now(),
-            locale=member_locale(interaction),
         )
 
     # --- delivery ------------------------------------------------------------------------
@@ -463,27 +451,31 @@ class Reminders(
         channel_id = claim.dm_channel_id
         if channel_id is None:
             channel_id = await self.dm_channel(reminder.user_id)
-        embed, view = await self.reminder_message(claim)
+        embed, view, files = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
-        ).send(embed=embed, view=view, nonce=delivery_nonce(claim))
+        ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
         return message.id
 
-    async def reminder_message(self, claim: Claim) -> tuple[discord.Embed, discord.ui.View]:
+    async def reminder_message(
+        self, claim: Claim
+    ) -> tuple[discord.Embed, discord.ui.View, list[discord.File]]:
+        """The DM for one occurrence; a stretch reminder carries the picture of the stretch of
+        the day (drawn at start-up, so attaching it costs a copy, not a drawing)."""
         text = self.bot.messages
         reminder = claim.reminder
         view = discord.ui.View(timeout=None)
+        files: list[discord.File] = []
         due_day = datetime.fromtimestamp(claim.due_at, UTC).date()
         if reminder.kind == "stretch":
             suggestion = self.bot.content.library.stretch_of_the_day(due_day.toordinal())
-            embed = stretch_embed(self.bot.content.library, suggestion)
+            picture = self.bot.content.pictures.picture(suggestion.slug)
+            embed = stretch_embed(self.bot.content.library, suggestion, picture=picture)
+            files.append(picture_file(picture))
             embed.title = text("reminders.dm_stretch_title")
-            embed.description = (
-                text("reminders.dm_suggestion", name=suggestion.name)
-                + "\n\n"
-                + (embed.description or "")
-            )[:4096]
-            actions = ("done", "snooze", "pause", "routine")
+            suggested = text("reminders.dm_suggestion", name=suggestion.name)
+            embed.description = f"{suggested}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
+            actions: tuple[str, ...] = ("done", "snooze", "pause", "routine")
         else:
             embed = discord.Embed(
                 title=text("reminders.dm_massage_title"),
@@ -500,12 +492,11 @@ class Reminders(
                 0, name=text("reminders.dm_note"), value=reminder.note, inline=False
             )
         if claim.late:
-            embed.description = (text("reminders.dm_late") + "\n\n" + (embed.description or ""))[
-                :4096
-            ]
+            late = text("reminders.dm_late")
+            embed.description = f"{late}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
         for action in actions:
             view.add_item(ReminderButton(self.bot, action, reminder.id))
-        return embed, view
+        return embed, view, files
 
     async def _guild_booking_link(self, guild_id: int | None) -> str | None:
         config = await self.bot.guild_config.get(guild_id)
@@ -533,20 +524,29 @@ class Reminders(
                 reminder.user_id, reminder.id, today.isoformat(), int(now.timestamp())
             )
             reply = text("reminders.marked_done", count=await self._streak(reminder.user_id))
+            follow_up = await after_stretch(self.bot.cogs.values(), reminder.user_id)
+            view = link_buttons_of(interaction.message)
+            for item in follow_up.items:
+                view.add_item(item)
+            content = f"{reply}\n\n{follow_up.text}" if follow_up.text else reply
+            await interaction.response.edit_message(content=content, view=view)
+            return
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))
-            reply = text("reminders.snoozed", when=timestamp(until, "t"))
+            reply = text("reminders.snoozed", when=discord.utils.format_dt(from_unix(until), "t"))
         elif action == "later":
             until = int((now + NEXT_WEEK).timestamp())
             await self.reminders.reschedule(reminder.id, until)
-            reply = text("reminders.postponed", when=timestamp(until, "F"))
+            reply = text("reminders.postponed", when=discord.utils.format_dt(from_unix(until), "F"))
         elif action == "booked":
             reply = text("reminders.marked_booked")
         else:
             await self.reminders.set_status([reminder.id], "paused", None, {})
             reply = text("reminders.paused_from_dm")
-        await interaction.response.edit_message(content=reply, view=_without_actions(interaction))
+        await interaction.response.edit_message(
+            content=reply, view=link_buttons_of(interaction.message)
+        )
 
     # --- a member's data (MemberData) --------------------------------------------------------
 
@@ -568,19 +568,6 @@ class Reminders(
             text("reminders.privacy_reminders", count=len(data.get("reminders", []))),
             text("reminders.privacy_completions", count=len(data.get("completions", []))),
         ]
-
-
-def _without_actions(interaction: discord.Interaction[SciaticaBot]) -> discord.ui.View:
-    """Keep only link buttons once the member has acted on a reminder DM."""
-    view = discord.ui.View(timeout=None)
-    message = interaction.message
-    if message is None:
-        return view
-    for row in message.components:
-        for component in getattr(row, "children", []):
-            if isinstance(component, discord.components.Button) and component.url:
-                view.add_item(discord.ui.Button(label=component.label, url=component.url))
-    return view
 
 
 async def setup(bot: SciaticaBot) -> None:

@@ -15,14 +15,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-import discord
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.client import Content, SciaticaBot
 from bot.clock import Clock, FakeClock
+from bot.discord_internals import use_api_base
 from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
 from bot.storage import Database, open_database
 from tests.localdiscord import FakeDiscord
+from tests.localdiscord.models import Guild, User
+
+# CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
+# examples each run (and hypothesis replays any failure it found before)
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"
@@ -91,7 +98,9 @@ async def postgres_url() -> AsyncIterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def database_target(request, tmp_path) -> AsyncIterator[Path | str]:
+async def database_target(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Path | str]:
     """Each backend in turn: a SQLite file in a temporary folder, a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield tmp_path / "bot.db"
@@ -157,19 +166,25 @@ async def run_bot(
     **extra: str,
 ) -> AsyncIterator[SciaticaBot]:
     """The real bot, in this event loop, pointed at the fake Discord; always shut down.
-    `database` is a SQLite file's path or a PostgreSQL URL."""
+    `database_at` is a SQLite file's path or a PostgreSQL URL."""
     settings = bot_settings(server, database_at, **extra)
-    discord.http.Route.BASE = server.api_base
+    use_api_base(server.api_base)
     database = await open_database(settings.database)
     bot = SciaticaBot(settings, database, content, clock)
     task: asyncio.Task[None] | None = None
     try:
         await bot.login(settings.token)
         task = asyncio.create_task(bot.connect(reconnect=True))
-        # the gateway handshake is done once the fake sent READY; discord.py's own "ready"
-        # additionally waits 2 s for guilds that a fresh test world does not have yet
+        # the gateway handshake is done once the fake sent READY on each of the bot's shards;
+        # discord.py's own "ready" additionally waits 2 s for guilds a fresh test world does
+        # not have yet. An identify refused by the limit is retried after 5 s: allow for one.
         ready = server.ready_count
-        await server.wait_until(lambda: server.ready_count > ready, timeout=10)
+        shards = (
+            len(settings.shard_ids)
+            if settings.shard_ids is not None
+            else settings.shard_count or server.recommended_shards
+        )
+        await server.wait_until(lambda: server.ready_count >= ready + shards, timeout=20)
         yield bot
     finally:
         await bot.close()
@@ -181,13 +196,15 @@ async def run_bot(
 
 
 @pytest.fixture
-async def bot(discord_server, tmp_path, content, clock) -> AsyncIterator[SciaticaBot]:
+async def bot(
+    discord_server: FakeDiscord, tmp_path: Path, content: Content, clock: FakeClock
+) -> AsyncIterator[SciaticaBot]:
     async with run_bot(discord_server, tmp_path / "bot.db", content, clock) as running:
         yield running
 
 
 @pytest.fixture
-async def world(discord_server):
+async def world(discord_server: FakeDiscord) -> World:
     """A server with a moderator and two members, all with open DMs."""
     guild = discord_server.add_guild(name="Wellness Circle")
     moderator = discord_server.add_user("mod")
@@ -201,10 +218,10 @@ async def world(discord_server):
 
 @dataclass
 class World:
-    guild: object
-    moderator: object
-    alice: object
-    bob: object
+    guild: Guild
+    moderator: User
+    alice: User
+    bob: User
 
 
 class BotProcess:

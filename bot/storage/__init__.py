@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.storage.checkins import CheckInStore
 from bot.storage.connection import Database, DatabaseError, Lead, Transaction, within
 from bot.storage.events import GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEntry",
     "BotStateStore",
     "Changes",
+    "CheckInStore",
     "Claim",
     "Database",
     "DatabaseError",
@@ -70,6 +72,7 @@ class Stores:
         self.ledger = DeliveryLedger(database)
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
+        self.checkins = CheckInStore(database)
         database.on_remote_change(self._changed_elsewhere)
 
     def _changed_elsewhere(self, note: str) -> None:

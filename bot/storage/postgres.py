@@ -20,10 +20,17 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    PooledConnection: TypeAlias = (
+        "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+    )
 
 from bot.storage.connection import DatabaseError, Dialect, Params, Row
 from bot.storage.schema import migration_files, migrations_dir
@@ -98,7 +105,7 @@ class PostgresTransaction:
     """Statements on one pooled connection inside BEGIN ... COMMIT; notes to the other
     processes go out with the commit (NOTIFY is transactional: a rollback sends none)."""
 
-    def __init__(self, connection: asyncpg.Connection, database: PostgresDatabase) -> None:
+    def __init__(self, connection: PooledConnection, database: PostgresDatabase) -> None:
         self._conn = connection
         self._database = database
         self._after: list[tuple[Callable[[Any], None], Any]] = []
@@ -314,7 +321,7 @@ class PostgresDatabase:
         return list(await self._pool.fetch(to_dollar(sql), *params))
 
     @asynccontextmanager
-    async def raw(self) -> AsyncIterator[asyncpg.Connection]:
+    async def raw(self) -> AsyncIterator[PooledConnection]:
         """A pooled connection as asyncpg gives it, for bulk work (copying, benchmarks)."""
         async with self._pool.acquire() as connection:
             yield connection
@@ -359,8 +366,8 @@ class PostgresDatabase:
     def on_remote_change(self, listener: Callable[[str], None]) -> None:
         self._listeners.append(listener)
 
-    def _heard(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
-        origin, _, note = payload.partition(" ")
+    def _heard(self, _connection: object, _pid: int, _channel: str, payload: object) -> None:
+        origin, _, note = str(payload).partition(" ")
         if origin != self._origin:
             self._tell(note)
 

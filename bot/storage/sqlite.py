@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -22,7 +23,7 @@ from bot.storage.connection import DatabaseError, Dialect, Params, Row, Transact
 from bot.storage.schema import migration_files as _migration_files
 from bot.storage.schema import migrations_dir
 
-if os.name == "nt":  # pragma: no cover - the bot is developed and tested on Linux
+if sys.platform == "win32":  # pragma: no cover - the bot is developed and tested on Linux
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

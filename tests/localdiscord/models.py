@@ -10,6 +10,11 @@ EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
 
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """Discord's routing: a server's events go to `(guild_id >> 22) % shard_count`, DMs to 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
 @dataclass
 class User:
     id: int
@@ -141,6 +146,7 @@ class Interaction:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+    shard_id: int | None = None  # the shard whose session it was sent on
 
     async def response(self, timeout: float = 5) -> Response:
         await self.server.wait_until(lambda: bool(self.callbacks), timeout)
@@ -150,7 +156,8 @@ class Interaction:
         """The original response message as it is now (after any edits)."""
         if self.original_id is None:
             return None
-        return self.server.messages.get(self.original_id)
+        message: dict[str, Any] | None = self.server.messages.get(self.original_id)
+        return message
 
     async def wait_for_followups(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
         await self.server.wait_until(lambda: len(self.followups) >= count, timeout)
@@ -171,9 +178,16 @@ class Failure:
 
 @dataclass
 class Session:
+    """One gateway session: the shard it identified as, and what it was sent."""
+
     id: str
+    shard_id: int = 0
+    shard_count: int = 1
     sequence: int = 0
     backlog: list[dict[str, Any]] = field(default_factory=list)
     socket: Any = None
     outbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
+
+    def handles(self, guild_id: int | None) -> bool:
+        return shard_of(guild_id, self.shard_count) == self.shard_id

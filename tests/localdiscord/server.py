@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.localdiscord import limits
 from tests.localdiscord.models import (
@@ -50,7 +50,7 @@ JSON = "application/json"
 OPTION_TYPES = {3: str, 4: int, 5: bool, 6: int, 7: int, 8: int, 10: float}
 NOT_COUNTED = ("/interactions/", "/webhooks/")
 MISSING_ACCESS = 50001  # a channel or server the bot is not in: the bot should never try
-BODY = web.RequestKey("body", object)
+BODY: web.RequestKey[Any] = web.RequestKey("body")  # the JSON body (payload_json)
 FILES = web.RequestKey("files", list)
 
 
@@ -83,9 +83,19 @@ class FakeDiscord:
         self.identify_count = 0
         self.resume_count = 0
         self.ready_count = 0
+        # sharding: what GET /gateway/bot recommends, and Discord's identify limit (one
+        # identify per `identify_window` seconds in each bucket shard_id % max_concurrency)
+        self.recommended_shards = 1
+        self.max_concurrency = 1
+        self.identify_window = 5.0
+        self.identify_clock: Callable[[], float] = time.monotonic
+        self.invalid_session_count = 0
+        self.identifies_waiting = 0
+        self.identify_gate: asyncio.Event | None = None
+        self._identified_at: dict[int, float] = {}
         self.on_message_created: Callable[[dict[str, Any]], None] | None = None
         self._window = (0, 0)
-        self._session: Session | None = None
+        self.sessions: dict[str, Session] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -101,9 +111,10 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
+        self.release_identifies()  # a held identify would keep its socket from closing
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -135,10 +146,18 @@ class FakeDiscord:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str = "Wellness", *, bot_added: bool = True) -> Guild:
+    def add_guild(
+        self,
+        name: str = "Wellness",
+        *,
+        bot_added: bool = True,
+        shard: tuple[int, int] | None = None,
+    ) -> Guild:
         """A server; with `bot_added=False` its moderators never added the app (members can
-        still use it through their own user install) and the bot knows nothing of it."""
-        guild = Guild(self.next_id(), name, owner_id=self.next_id(), bot_added=False)
+        still use it through their own user install) and the bot knows nothing of it.
+        `shard=(shard_id, shard_count)`: an ID that Discord routes to that shard."""
+        guild_id = self.next_id() if shard is None else self._id_on_shard(*shard)
+        guild = Guild(guild_id, name, owner_id=self.next_id(), bot_added=False)
         guild.roles[guild.id] = Role(guild.id, "@everyone", VIEW | SEND, position=0)
         self.guilds[guild.id] = guild
         guild.general = self.add_text_channel(guild.id, "general", dispatch=False).id
@@ -153,13 +172,21 @@ class FakeDiscord:
         guild.roles[bot_role.id] = bot_role
         guild.members[self.bot_user.id] = Member(self.bot_user.id, BOT_PERMISSIONS, [bot_role.id])
         guild.bot_added = True
-        self._dispatch_if_ready("GUILD_CREATE", lambda: self._guild_payload(guild))
+        self._dispatch_if_ready("GUILD_CREATE", lambda: self._guild_payload(guild), guild.id)
 
     def add_group_dm(self, *users: User) -> Channel:
         """A group DM between people; the bot is not in it (user installs reach it)."""
         channel = Channel(self.next_id(), "group", group_members=[u.id for u in users])
         self.channels[channel.id] = channel
         return channel
+
+    def _id_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A fresh snowflake whose timestamp part lands on the shard: the low 22 bits keep it
+        unique, and later IDs from the counter stay below it for 4 million IDs."""
+        base = self.next_id()
+        timestamp = base >> 22
+        timestamp += (shard_id - timestamp) % shard_count
+        return (timestamp << 22) | (base & ((1 << 22) - 1))
 
     def add_text_channel(
         self, guild_id: int, name: str, bot_can_send: bool = True, dispatch: bool = True
@@ -168,7 +195,9 @@ class FakeDiscord:
         self.channels[channel.id] = channel
         self.guilds[guild_id].channels[channel.id] = channel
         if dispatch and self.guilds[guild_id].bot_added:
-            self._dispatch_if_ready("CHANNEL_CREATE", lambda: self._channel_payload(channel))
+            self._dispatch_if_ready(
+                "CHANNEL_CREATE", lambda: self._channel_payload(channel), guild_id
+            )
         return channel
 
     def add_role(self, guild_id: int, name: str) -> Role:
@@ -176,7 +205,9 @@ class FakeDiscord:
         self.guilds[guild_id].roles[role.id] = role
         if self.guilds[guild_id].bot_added:
             self._dispatch_if_ready(
-                "GUILD_ROLE_CREATE", lambda: {"guild_id": str(guild_id), "role": role.payload()}
+                "GUILD_ROLE_CREATE",
+                lambda: {"guild_id": str(guild_id), "role": role.payload()},
+                guild_id,
             )
         return role
 
@@ -188,7 +219,7 @@ class FakeDiscord:
 
     def remove_guild(self, guild_id: int) -> None:
         if self.guilds.pop(guild_id).bot_added:
-            self._dispatch_if_ready("GUILD_DELETE", lambda: {"id": str(guild_id)})
+            self._dispatch_if_ready("GUILD_DELETE", lambda: {"id": str(guild_id)}, guild_id)
 
     def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
         self.failures.append(Failure(method, re.compile(path_pattern), status, times))
@@ -228,6 +259,33 @@ class FakeDiscord:
 
     async def wait_until_ready(self, timeout: float = 10) -> None:
         await self.wait_until(lambda: self.ready_count > 0, timeout)
+
+    def connected_shards(self) -> set[int]:
+        """The shards with a session whose socket is open right now."""
+        return {s.shard_id for s in self.sessions.values() if s.socket is not None}
+
+    async def wait_for_shards(self, shard_ids: set[int], timeout: float = 10) -> None:
+        await self.wait_until(lambda: shard_ids <= self.connected_shards(), timeout)
+
+    def hold_identifies(self) -> None:
+        """Keep every IDENTIFY waiting until `release_identifies`: processes that start
+        together then really identify together."""
+        self.identify_gate = asyncio.Event()
+
+    def release_identifies(self) -> None:
+        if self.identify_gate is not None:
+            self.identify_gate.set()
+            self.identify_gate = None
+
+    @property
+    def _session(self) -> Session | None:
+        """Shard 0's session (the only one when unsharded)."""
+        return next((s for s in self.sessions.values() if s.shard_id == 0), None)
+
+    @_session.setter
+    def _session(self, session: Session) -> None:
+        """A session with no socket lets a test dispatch with no bot connected."""
+        self.sessions[session.id] = session
 
     # --- payloads --------------------------------------------------------------------------
 
@@ -325,7 +383,7 @@ class FakeDiscord:
     def _message(
         self, channel_id: int, body: dict[str, Any], *, flags: int = 0, webhook: bool = False
     ) -> dict[str, Any]:
-        message = {
+        message: dict[str, Any] = {
             "id": str(self.next_id()),
             "channel_id": str(channel_id),
             "author": self.bot_user.payload(bot=True),
@@ -380,7 +438,8 @@ class FakeDiscord:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if request.path == "/gateway":
-            return await handler(request)
+            socket: web.StreamResponse = await handler(request)
+            return socket
         path = request.path.removeprefix(API_PREFIX)
         body, files = await _read_body(request)
         response: web.Response
@@ -419,7 +478,7 @@ class FakeDiscord:
             query=dict(request.query),
             json=body,
             status=response.status,
-            response=json.loads(response.body) if response.body else None,  # type: ignore[arg-type]
+            response=json.loads(response.text) if response.text else None,
             time=asyncio.get_running_loop().time(),
             headers=dict(request.headers),
             files=files,
@@ -478,7 +537,8 @@ class FakeDiscord:
         for method, pattern, handler in self._routes():
             match = pattern.fullmatch(path)
             if match and method == request.method:
-                return await handler(request, *match.groups())
+                response: web.Response = await handler(request, *match.groups())
+                return response
         self.unknown_routes.append(f"{request.method} {path}")
         return self._json({"message": "404: Not Found", "code": 0}, 404)
 
@@ -543,15 +603,17 @@ class FakeDiscord:
         )
 
     async def _gateway_info(self, request: web.Request) -> web.Response:
+        if not request.path.endswith("/bot"):
+            return self._json({"url": self.gateway_url})
         return self._json(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
-                    "remaining": 999,
-                    "reset_after": 0,
-                    "max_concurrency": 1,
+                    "remaining": max(0, 1000 - self.identify_count),
+                    "reset_after": 86_400_000,
+                    "max_concurrency": self.max_concurrency,
                 },
             }
         )
@@ -592,7 +654,7 @@ class FakeDiscord:
         self, request: web.Request, interaction_id: str, token: str
     ) -> web.Response:
         ix = self.interactions.get(token)
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         if ix is None or str(ix.id) != interaction_id:
             raise _Reject(404, {"message": "Unknown interaction", "code": 10062})
         latency = asyncio.get_running_loop().time() - ix.sent_at
@@ -602,14 +664,15 @@ class FakeDiscord:
             raise _Reject(
                 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
             )
-        kind = body.get("type")
+        kind: Any = body.get("type")  # the callback type, as the bot sent it
         data = body.get("data") or {}
-        problems = {
+        check = {
             4: limits.message_problems,
             7: limits.message_problems,
             8: limits.autocomplete_problems,
             9: limits.modal_problems,
-        }.get(kind, lambda _: [])(data)
+        }.get(kind)
+        problems = check(data) if check is not None else []
         if problems:
             raise _Reject.form(problems)
         files = request[FILES]
@@ -751,7 +814,7 @@ class FakeDiscord:
         self, request: web.Request, app: str, token: str, message_id: str
     ) -> web.Response:
         ix = self._interaction_for(token)
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -770,7 +833,7 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request, app: str, token: str) -> web.Response:
         ix = self._interaction_for(token)
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -815,7 +878,7 @@ class FakeDiscord:
             not channel.bot_can_send or channel.guild_id not in self.guilds
         ):
             raise _Reject(403, {"message": "Missing Permissions", "code": 50013})
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -850,7 +913,7 @@ class FakeDiscord:
         message = self.messages.get(int(message_id))
         if message is None:
             raise _Reject(404, {"message": "Unknown Message", "code": 10008})
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -886,32 +949,24 @@ class FakeDiscord:
                 await self._on_gateway_frame(socket, json.loads(frame.data))
         finally:
             self._sockets.discard(socket)
-            session = self._session
-            if session is not None and session.socket is socket:
-                session.socket = None
-                if session.writer is not None:
-                    session.writer.cancel()
-                    session.writer = None
+            for session in self.sessions.values():
+                if session.socket is socket:
+                    session.socket = None
+                    if session.writer is not None:
+                        session.writer.cancel()
+                        session.writer = None
         return socket
 
     async def _on_gateway_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame.get("op"), frame.get("d")
+        op = frame.get("op")
+        data: Any = frame.get("d")  # its shape depends on the op
         if op == 1:
             await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
-            if data.get("token") != self.valid_token:
-                await socket.close(code=4004)
-                return
-            self.identify_count += 1
-            self._attach_session(Session(secrets.token_hex(8)), socket)
-            await self._send_dispatch("READY", self._ready_payload())
-            for guild in self._bot_guilds():
-                await self._send_dispatch("GUILD_CREATE", self._guild_payload(guild))
-            self.ready_count += 1
-            await self._notify()
+            await self._identify(socket, data)
         elif op == 6:
-            session = self._session
-            if session is None or data.get("session_id") != session.id:
+            session = self.sessions.get(str(data.get("session_id")))
+            if session is None:
                 await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
                 return
             self.resume_count += 1
@@ -919,8 +974,59 @@ class FakeDiscord:
             for event in session.backlog:
                 if event["s"] > int(data.get("seq") or 0):
                     session.outbox.put_nowait(event)
-            await self._send_dispatch("RESUMED", {"_trace": []})
+            await self._send_dispatch(session, "RESUMED", {"_trace": []})
             await self._notify()
+
+    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        if data.get("token") != self.valid_token:
+            await socket.close(code=4004)
+            return
+        shard = data.get("shard") or [0, 1]
+        if (
+            not isinstance(shard, list)
+            or len(shard) != 2
+            or not all(isinstance(n, int) for n in shard)
+            or not 0 <= shard[0] < shard[1]
+        ):
+            await socket.close(code=4010, message=b"Invalid shard")
+            return
+        shard_id, shard_count = shard
+        if self.identify_gate is not None:
+            self.identifies_waiting += 1
+            await self._notify()
+            try:
+                await self.identify_gate.wait()
+            finally:
+                self.identifies_waiting -= 1
+        if not self._identify_allowed(shard_id):
+            # over the identify limit: Discord answers "invalid session, not resumable"
+            self.invalid_session_count += 1
+            await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
+            await self._notify()
+            return
+        self.identify_count += 1
+        same = (shard_id, shard_count)
+        for old in [s for s in self.sessions.values() if (s.shard_id, s.shard_count) == same]:
+            del self.sessions[old.id]  # the shard connected again: its old session is over
+        session = Session(secrets.token_hex(8), shard_id=shard_id, shard_count=shard_count)
+        self.sessions[session.id] = session
+        self._attach_session(session, socket)
+        await self._send_dispatch(session, "READY", self._ready_payload(session))
+        for guild in self._bot_guilds():
+            if session.handles(guild.id):
+                await self._send_dispatch(session, "GUILD_CREATE", self._guild_payload(guild))
+        self.ready_count += 1
+        await self._notify()
+
+    def _identify_allowed(self, shard_id: int) -> bool:
+        """One identify per window in each bucket `shard_id % max_concurrency`."""
+        bucket = shard_id % self.max_concurrency
+        now = self.identify_clock()
+        last = self._identified_at.get(bucket)
+        if last is not None and now - last < self.identify_window:
+            return False
+        self._identified_at[bucket] = now
+        return True
 
     def _bot_guilds(self) -> list[Guild]:
         return [guild for guild in self.guilds.values() if guild.bot_added]
@@ -931,44 +1037,48 @@ class FakeDiscord:
         session.outbox = asyncio.Queue()
         session.socket = socket
         session.writer = asyncio.get_running_loop().create_task(self._write(session, socket))
-        self._session = session
 
-    def _ready_payload(self) -> dict[str, Any]:
-        assert self._session is not None
+    def _ready_payload(self, session: Session) -> dict[str, Any]:
         return {
             "v": 10,
             "user": self.bot_user.payload(bot=True),
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self._bot_guilds()],
-            "session_id": self._session.id,
+            "guilds": [
+                {"id": str(g.id), "unavailable": True}
+                for g in self._bot_guilds()
+                if session.handles(g.id)
+            ],
+            "session_id": session.id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
             "user_settings": {},
             "session_type": "normal",
-            "shard": [0, 1],
+            "shard": [session.shard_id, session.shard_count],
             "_trace": [],
         }
 
-    def _queue_dispatch(self, event: str, data: dict[str, Any]) -> None:
+    def _sessions_for(self, guild_id: int | None) -> list[Session]:
+        """The sessions Discord sends a server's events to (DMs: shard 0's)."""
+        return [s for s in self.sessions.values() if s.handles(guild_id)]
+
+    def _queue_dispatch(self, session: Session, event: str, data: dict[str, Any]) -> None:
         """Number the event now and let the session's writer send it: frames keep their order."""
-        session = self._session
-        assert session is not None
         session.sequence += 1
         frame = {"op": 0, "t": event, "s": session.sequence, "d": data}
         session.backlog = [*session.backlog[-999:], frame]
         if session.socket is not None:
             session.outbox.put_nowait(frame)
 
-    async def _send_dispatch(self, event: str, data: dict[str, Any]) -> None:
-        self._queue_dispatch(event, data)
-        session = self._session
-        assert session is not None
+    async def _send_dispatch(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        self._queue_dispatch(session, event, data)
         await session.outbox.join()
 
-    def _dispatch_if_ready(self, event: str, payload: Callable[[], dict[str, Any]]) -> None:
-        if self._session is not None:
-            self._queue_dispatch(event, payload())
+    def _dispatch_if_ready(
+        self, event: str, payload: Callable[[], dict[str, Any]], guild_id: int | None
+    ) -> None:
+        for session in self._sessions_for(guild_id):
+            self._queue_dispatch(session, event, payload())
 
     async def _write(self, session: Session, socket: web.WebSocketResponse) -> None:
         """The only writer of dispatches to `socket`, in sequence order."""
@@ -981,11 +1091,17 @@ class FakeDiscord:
             finally:
                 session.outbox.task_done()
 
-    async def drop_gateway(self) -> None:
-        """Close the bot's socket as Discord does on a hiccup; the bot should RESUME."""
-        session = self._session
-        assert session is not None and session.socket is not None
-        await session.socket.close(code=4000, message=b"dropped by the test")
+    async def drop_gateway(self, shard_id: int | None = None) -> None:
+        """Close the bot's socket (of one shard, or all) as Discord does on a hiccup; the bot
+        should RESUME."""
+        dropped = [
+            s
+            for s in self.sessions.values()
+            if s.socket is not None and shard_id in (None, s.shard_id)
+        ]
+        assert dropped, "no connected session to drop"
+        for session in dropped:
+            await session.socket.close(code=4000, message=b"dropped by the test")
 
     # --- driver: playing users -------------------------------------------------------------
 
@@ -1189,8 +1305,12 @@ class FakeDiscord:
     async def _send_interaction(
         self, kind: int, data: dict[str, Any], context: dict[str, Any], **extra: Any
     ) -> Interaction:
-        if self._session is None:
-            raise AssertionError("the bot is not connected")
+        guild_id = int(context["guild_id"]) if context.get("guild_id") else None
+        sessions = self._sessions_for(guild_id)
+        if not sessions:
+            where = "DMs" if guild_id is None else f"server {guild_id}"
+            raise AssertionError(f"the bot is not connected on the shard of {where}")
+        session = sessions[-1]  # Discord sends an interaction once, to the newest session
         interaction_id = self.next_id()
         token = f"tok.{interaction_id}.{secrets.token_hex(8)}"
         payload = {
@@ -1207,8 +1327,9 @@ class FakeDiscord:
             **extra,
         }
         ix = Interaction(interaction_id, token, payload, asyncio.get_running_loop().time(), self)
+        ix.shard_id = session.shard_id
         self.interactions[token] = ix
-        await self._send_dispatch("INTERACTION_CREATE", payload)
+        await self._send_dispatch(session, "INTERACTION_CREATE", payload)
         return ix
 
     async def invoke(
@@ -1278,6 +1399,7 @@ class FakeDiscord:
         self, message: dict[str, Any], label: str | None, custom_id: str | None, types: set[int]
     ) -> dict[str, Any]:
         for row in message.get("components") or []:
+            component: dict[str, Any]
             for component in row.get("components") or []:
                 if component.get("type") not in types:
                     continue
@@ -1399,13 +1521,14 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
         indexed: list[tuple[int, str, bytes]] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
-            if part.name == "payload_json":  # type: ignore[union-attr]
-                body = json.loads(await part.text())  # type: ignore[union-attr]
+            assert isinstance(part, BodyPartReader), "discord.py sends no nested multipart"
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
             else:
-                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")  # type: ignore[union-attr]
+                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")
                 index = int(match[1]) if match else len(indexed)
-                data = await part.read()  # type: ignore[union-attr]
-                indexed.append((index, part.filename or "file", bytes(data)))  # type: ignore[union-attr]
+                data = await part.read()
+                indexed.append((index, part.filename or "file", bytes(data)))
         return body, [(name, data) for _, name, data in sorted(indexed)]
     raw = await request.read()
     return (json.loads(raw) if raw else None), []

@@ -81,3 +81,39 @@ def test_every_bad_setting_is_named_at_once():
     assert len(problems) == 4
     for name in ("DISCORD_TOKEN", "LOG_LEVEL", "SEND_RATE_PER_SECOND", "DEV_GUILD_ID"):
         assert any(name in problem for problem in problems), name
+
+
+def test_no_shard_settings_means_discords_recommended_count_in_this_process():
+    settings = load_settings({"DISCORD_TOKEN": TOKEN})
+    assert settings.shard_count is None and settings.shard_ids is None
+
+
+def test_shard_count_alone_runs_every_shard_here():
+    settings = load_settings({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "4"})
+    assert settings.shard_count == 4 and settings.shard_ids is None
+
+
+def test_shard_ids_are_this_processs_share():
+    settings = load_settings({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "6", "SHARD_IDS": " 4, 0,5 "})
+    assert settings.shard_count == 6 and settings.shard_ids == (4, 0, 5)
+
+
+@pytest.mark.parametrize(
+    ("shards", "named"),
+    [
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be a whole number from 1 to 1024"),
+        ({"SHARD_COUNT": "1025"}, "SHARD_COUNT must be a whole number from 1 to 1024"),
+        ({"SHARD_COUNT": "two"}, "SHARD_COUNT"),
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "3", "SHARD_IDS": "3"}, "SHARD_IDS must be shard numbers from 0 to 2"),
+        ({"SHARD_COUNT": "3", "SHARD_IDS": "-1"}, "SHARD_IDS must be shard numbers"),
+        ({"SHARD_COUNT": "3", "SHARD_IDS": "0,,1"}, "SHARD_IDS must be shard numbers"),
+        ({"SHARD_COUNT": "3", "SHARD_IDS": "0 1"}, "SHARD_IDS must be shard numbers"),
+        ({"SHARD_COUNT": "3", "SHARD_IDS": "1,1"}, "SHARD_IDS lists a shard more than once"),
+    ],
+)
+def test_bad_shard_settings_are_one_clear_line(shards, named):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DISCORD_TOKEN": TOKEN, **shards})
+    message = str(caught.value)
+    assert named in message and "\n" not in message
