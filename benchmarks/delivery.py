@@ -1,9 +1,13 @@
 """Reminder delivery through the local Discord, with the bot as a real `python -m bot` process.
 
     python -m benchmarks.delivery [--runs 3] [--fanout 10000] [--ceiling 500] [--only TEXT]
+    python -m benchmarks.delivery --backend postgres [--database-url postgresql://...]
 
-lateness  1,000 reminders due spread over one minute, no rate limit at the server:
-          p50/p99 from each due instant to the DM request reaching Discord.
+light     60 reminders, one due each second for a minute: p50/p99 lateness (from each due
+          instant to the DM request reaching Discord) with nothing else to send, so what
+          remains is the dispatcher's own latency and the database's.
+lateness  1,000 reminders due spread over one minute, no rate limit at the server: the same
+          lateness, which now includes waiting behind the same second's other sends.
 fan-out   N reminders due at the same instant; the server enforces a global limit equal to the
           bot's SEND_RATE_PER_SECOND: delivered/s as a fraction of that ceiling, 429s, losses,
           duplicates. Run at a raised ceiling and once at Discord's real 50/s with 1,000.
@@ -21,6 +25,10 @@ answers   interaction turnaround (INTERACTION_CREATE sent -> first callback, p50
           1,000 reminders due at once (their first command sends consent DMs too). Also 429s,
           consent DMs and reminders delivered.
 
+With `--backend postgres` the light, lateness and fan-out scenarios run the bot on a fresh
+schema of that PostgreSQL server (dropped afterwards), with DATABASE_URL, so it also takes the
+dispatcher's lead before it sends.
+
 The local Discord runs in this process with its cyclic garbage collector off: it records every
 request, and full collections over that record stalled its event loop for up to 0.3 s, long
 enough to count a second's requests in the next 1-second window and answer 429s that Discord
@@ -34,16 +42,19 @@ import asyncio
 import gc
 import json
 import os
+import secrets
 import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import discord
 
 from bot.content import load_library
@@ -51,13 +62,14 @@ from bot.embeds import picture_file, stretch_embed
 from bot.pictures import StretchPictures
 from bot.poses import load_poses
 from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import TOKEN, BotProcess, process_env
+from tests.helpers import TOKEN, BotProcess, process_env, with_search_path
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.constants import ErrorCode
 from tests.localdiscord.models import Interaction, User
-from tests.seeding import create_database, seed_reminders
+from tests.seeding import create_database, seed_reminders, seed_reminders_postgres
 
 UNKNOWN = ErrorCode.UNKNOWN_INTERACTION  # a first answer after the deadline
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 START_DELAY = 6.0  # seconds for the process to start before the first reminder is due
 
 
@@ -77,8 +89,41 @@ def process_figures(pid: int) -> tuple[float, float, float]:
     return cpu, rss, peak
 
 
+@asynccontextmanager
+async def seeded(
+    tmp: Path,
+    postgres: str | None,
+    members: list[tuple[int, int]],
+    dues: list[datetime],
+    kind: str,
+) -> AsyncIterator[dict[str, str]]:
+    """The bot's database setting, seeded with one reminder per member: a SQLite file, or a
+    fresh schema on the PostgreSQL server `postgres` (dropped afterwards)."""
+    if postgres is None:
+        path = tmp / "bot.db"
+        await create_database(path)
+        seed_reminders(path, members, dues, kind)
+        yield {"DATABASE_PATH": str(path)}
+        return
+    schema = f"bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(postgres)
+    try:
+        await admin.execute(f"CREATE SCHEMA {schema}")
+        url = with_search_path(postgres, schema)
+        await seed_reminders_postgres(url, members, dues, kind)
+        yield {"DATABASE_URL": url}
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
 async def deliver(
-    count: int, spread: float, ceiling: int | None, send_rate: int, kind: str = "stretch"
+    count: int,
+    spread: float,
+    ceiling: int | None,
+    send_rate: int,
+    kind: str = "stretch",
+    postgres: str | None = None,
 ) -> dict[str, float]:
     server = FakeDiscord()
     await server.start()
@@ -86,42 +131,43 @@ async def deliver(
     users = [server.add_user(f"m{i}") for i in range(count)]
     first_due = datetime.now(UTC) + timedelta(seconds=START_DELAY)
     dues = [first_due + timedelta(seconds=spread * i / count) for i in range(count)]
+    members = [(u.id, server.dm_channel(u.id)) for u in users]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bot.db"
-        await create_database(path)
-        seed_reminders(path, [(u.id, server.dm_channel(u.id)) for u in users], dues, kind)
-        env = process_env(
-            DISCORD_TOKEN=TOKEN,
-            DISCORD_API_BASE=server.api_base,
-            DATABASE_PATH=str(path),
-            SEND_RATE_PER_SECOND=str(send_rate),
-            LOG_LEVEL="WARNING",
-        )
-        process = BotProcess(env, cwd=Path(tmp))
-        await process.start()
-        created: list[dict[str, object]] = []
-        all_in = asyncio.Event()
-        assert process.process is not None
-        pid = process.process.pid
-        at_first: list[tuple[float, float, float]] = []
+        async with seeded(Path(tmp), postgres, members, dues, kind) as database:
+            env = process_env(
+                DISCORD_TOKEN=TOKEN,
+                DISCORD_API_BASE=server.api_base,
+                SEND_RATE_PER_SECOND=str(send_rate),
+                LOG_LEVEL="WARNING",
+                **database,
+            )
+            process = BotProcess(env, cwd=Path(tmp))
+            await process.start()
+            created: list[dict[str, object]] = []
+            all_in = asyncio.Event()
+            assert process.process is not None
+            pid = process.process.pid
+            at_first: list[tuple[float, float, float]] = []
 
-        def count_message(message: dict[str, object]) -> None:
-            if not created:
-                at_first.append(process_figures(pid))
-            created.append(message)
-            if len(created) >= count:
-                all_in.set()
+            def count_message(message: dict[str, object]) -> None:
+                if not created:
+                    at_first.append(process_figures(pid))
+                created.append(message)
+                if len(created) >= count:
+                    all_in.set()
 
-        server.rest.on_message_created = count_message  # O(1) per send, unlike scanning every DM
-        try:
-            timeout = START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
-            async with asyncio.timeout(timeout):
-                await all_in.wait()
-            await asyncio.sleep(1.0)  # any duplicate would land now
-            at_end = process_figures(pid)
-        finally:
-            await process.stop()
-            await server.stop()
+            server.rest.on_message_created = count_message  # O(1) per send, not a scan
+            try:
+                timeout = (
+                    START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
+                )
+                async with asyncio.timeout(timeout):
+                    await all_in.wait()
+                await asyncio.sleep(1.0)  # any duplicate would land now
+                at_end = process_figures(pid)
+            finally:
+                await process.stop()
+                await server.stop()
     sends = [
         r
         for r in server.rest.requests
@@ -375,9 +421,16 @@ def without_collector_stalls(
 
 
 def deliver_without_collector_stalls(
-    count: int, spread: float, ceiling: int | None, send_rate: int, kind: str = "stretch"
+    count: int,
+    spread: float,
+    ceiling: int | None,
+    send_rate: int,
+    kind: str = "stretch",
+    postgres: str | None = None,
 ) -> dict[str, float]:
-    return without_collector_stalls(lambda: deliver(count, spread, ceiling, send_rate, kind))
+    return without_collector_stalls(
+        lambda: deliver(count, spread, ceiling, send_rate, kind, postgres)
+    )
 
 
 def print_answers(runs: int, only: str) -> dict[str, dict[str, float]]:
@@ -432,8 +485,16 @@ def main() -> None:
     parser.add_argument("--fanout", type=int, default=10_000)
     parser.add_argument("--ceiling", type=int, default=500)
     parser.add_argument("--only", default="", help="run only the scenarios naming this text")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("TEST_DATABASE_URL") or LOCAL_POSTGRES,
+        help="the PostgreSQL server for --backend postgres (a schema per run, dropped after)",
+    )
     args = parser.parse_args()
+    postgres = args.database_url if args.backend == "postgres" else None
     scenarios = {
+        "light: 60 over 60 s": (60, 60.0, None, 40),
         "lateness 1000 over 60 s": (1000, 60.0, None, 40),
         f"fan-out {args.fanout} at {args.ceiling}/s": (
             args.fanout,
@@ -450,7 +511,9 @@ def main() -> None:
         runs = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            runs.append(deliver_without_collector_stalls(count, spread, ceiling, rate))
+            runs.append(
+                deliver_without_collector_stalls(count, spread, ceiling, rate, postgres=postgres)
+            )
             runs[-1]["wall_s"] = time.perf_counter() - started
         results[name] = {
             "lateness_p50_s": round(statistics.median(r["lateness_p50_s"] for r in runs), 3),
@@ -482,12 +545,15 @@ def main() -> None:
             row["duplicated"],
         )
         print(f"{name:<28} " + " ".join(f"{c:>10}" for c in cells))
-    answers = print_answers(args.runs, args.only)
-    pictures = print_pictures(args.runs) if args.only in "pictures" else {}
+    # the answers and pictures scenarios measure the bot itself; they run on SQLite
+    on_sqlite = postgres is None
+    answers = print_answers(args.runs, args.only) if on_sqlite else {}
+    pictures = print_pictures(args.runs) if on_sqlite and args.only in "pictures" else {}
     print(
         json.dumps(
             {
                 "benchmark": "delivery",
+                "backend": args.backend,
                 "runs": args.runs,
                 "results": results,
                 "answers": answers,

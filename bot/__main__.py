@@ -1,5 +1,6 @@
 """Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
-validates the settings, the content files and the database, for operators before a deploy."""
+validates the settings, the content files and the database, for operators before a deploy;
+`copy-database postgresql://...` moves a SQLite installation to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -21,19 +22,28 @@ from bot.content import ContentError
 from bot.discord_internals import api_base, use_api_base
 from bot.settings import (
     DEFAULT_DATA_DIR,
-    DEFAULT_DATABASE_PATH,
     ConfigError,
     Settings,
+    database_path,
+    database_url,
     load_settings,
     setup_logging,
 )
-from bot.storage import DatabaseError, inspect_database, open_database
+from bot.storage import (
+    DatabaseError,
+    PostgresDatabase,
+    SqliteDatabase,
+    inspect_database,
+    open_database,
+)
+from bot.storage.copying import copy_database
+from bot.storage.postgres import inspect_postgres, redact
 from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
-USAGE = "usage: python -m bot [run | sync | check]"
+USAGE = "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db]"
 
 
 def fail(message: str) -> int:
@@ -44,6 +54,9 @@ def fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) == 2 and args[0] == "copy-database":
+        load_dotenv(Path.cwd() / ".env", override=False)
+        return copy_main(args[1])
     if args not in ([], ["run"], ["sync"], ["check"]):
         return fail(USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
@@ -82,13 +95,16 @@ def check() -> int:
         )
     except CONTENT_ERRORS as exc:
         problems.append(f"content files are invalid: {exc}")
-    database_path = (
-        settings.database_path
-        if settings
-        else Path(os.environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
-    )
     try:
-        found.append(f"database: {asyncio.run(inspect_database(database_path))}")
+        url = settings.database_url if settings else database_url(os.environ)
+    except ConfigError:
+        url = None  # already named among the settings' problems
+    try:
+        if url is not None:
+            found.append(f"database: {asyncio.run(inspect_postgres(url))}")
+        else:
+            path = settings.database_path if settings else database_path(os.environ)
+            found.append(f"database: {asyncio.run(inspect_database(path))}")
     except DatabaseError as exc:
         problems.append(str(exc))
     for problem in problems:
@@ -104,7 +120,7 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     if settings.api_base is not None:
         use_api_base(settings.api_base)
     try:
-        database = await open_database(settings.database_path)
+        database = await open_database(settings.database)
     except DatabaseError as exc:
         return fail(str(exc))
     bot = SciaticaBot(settings, database, content, SystemClock(), force_sync=force_sync)
@@ -130,6 +146,44 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     finally:
         await database.close()
     log.info("stopped cleanly")
+    return 0
+
+
+def copy_main(target: str) -> int:
+    """Copy the SQLite installation (DATABASE_PATH) into an empty PostgreSQL database."""
+    try:
+        url = database_url({"target": target}, name="target")
+    except ConfigError:
+        return fail("copy-database needs a PostgreSQL URL such as postgresql://user@host/db")
+    source = database_path(os.environ)
+    if url is None:
+        return fail(USAGE)
+    if not source.is_file():
+        return fail(f"no SQLite database at {source} to copy (set DATABASE_PATH)")
+    return asyncio.run(copy(source, url))
+
+
+async def copy(source_path: Path, url: str) -> int:
+    try:
+        source = await SqliteDatabase.open(source_path)
+    except DatabaseError as exc:
+        return fail(str(exc))
+    try:
+        target = await PostgresDatabase.open(url)
+    except DatabaseError as exc:
+        await source.close()
+        return fail(str(exc))
+    try:
+        copies = await copy_database(source, target)
+    except DatabaseError as exc:
+        return fail(f"copy-database: {exc}")
+    finally:
+        await target.close()
+        await source.close()
+    for table in copies:
+        print(f"{table.table}: {table.source_rows} rows copied, {table.target_rows} in PostgreSQL")
+    total = sum(table.target_rows for table in copies)
+    print(f"copied {total} rows from {source_path} to {redact(url)}; every table's count matches")
     return 0
 
 

@@ -30,6 +30,7 @@ from bot.discord_internals import (
 )
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
+from bot.leadership import Leadership
 from bot.messages import Messages
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures
@@ -148,6 +149,10 @@ class SciaticaBot(commands.AutoShardedBot):
             batch_size=max(1, int(settings.send_rate_per_second)),
             woken_by=self.stores.reminders.changes,
         )
+        # every process can dispatch; the one holding the lead does
+        self.leadership = Leadership(
+            database, on_elected=self.scheduler.start, on_deposed=self.scheduler.stop
+        )
         self.version = __version__
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
@@ -177,9 +182,10 @@ class SciaticaBot(commands.AutoShardedBot):
         gc.collect()
         gc.freeze()
         if not self.force_sync:
-            self.scheduler.start()
+            self.leadership.start()
 
     async def close(self) -> None:
+        await self.leadership.stop()
         await self.scheduler.stop()
         await super().close()
 
@@ -227,11 +233,15 @@ class SciaticaBot(commands.AutoShardedBot):
         payload = json.dumps(self.command_tree_payload(), sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(payload.encode()).hexdigest()
         key = f"command_tree:{self.application_id}:{guild.id if guild else 'global'}"
-        if not force and await self.stores.state.get(key) == digest:
-            log.info("application commands unchanged since the last sync; not syncing")
-            return False
-        synced = await self.tree.sync(guild=guild)
-        await self.stores.state.set(key, digest)
+        # processes starting together take turns here: the first syncs, the others then find
+        # the hash recorded and leave it
+        async with self.stores.transaction() as tx:
+            await tx.lock(key)
+            if not force and await self.stores.state.get(key, tx) == digest:
+                log.info("application commands unchanged since the last sync; not syncing")
+                return False
+            synced = await self.tree.sync(guild=guild)
+            await self.stores.state.set(key, digest, tx)
         log.info("synced %d application commands (%s)", len(synced), key.rsplit(":", 1)[-1])
         return True
 

@@ -60,7 +60,10 @@ class GuildConfigCache:
         store.changes.subscribe(self._invalidate)
 
     def _invalidate(self, event: GuildSettingsChanged) -> None:
-        self._raw.pop(event.guild_id, None)
+        if event.guild_id is None:
+            self._raw.clear()
+        else:
+            self._raw.pop(event.guild_id, None)
         self._generation += 1
 
     async def raw(self, guild_id: int) -> dict[str, str]:

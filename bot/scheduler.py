@@ -11,6 +11,10 @@ Delivery is at most once: a claim moves the row to its next occurrence in the sa
 each send carries a nonce derived from (reminder, occurrence) so Discord drops a resend,
 and claims a crash left behind are resent with that same nonce only while Discord still
 remembers it.
+
+Where several processes share the database only the one holding the lead runs this (see
+bot.leadership); its claims are leased to it and renewed while it works on them, and a new
+leader resends another's claims only once their lease has expired.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.recurrence import Send, plan_due, schedule_from_json
 from bot.schedule_edits import first_due_after_pause
 from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
 from bot.storage.events import Announcer, RemindersChanged
+from bot.storage.ledger import LEASE
 
 log = logging.getLogger("bot.scheduler")
 
@@ -84,6 +89,7 @@ class Scheduler:
         self._handlers: dict[str, Handler] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._renewals: asyncio.Task[None] | None = None
         self._retries: set[asyncio.Task[None]] = set()
         self._batches: set[asyncio.Task[None]] = set()
         # the last delivery chain per recipient: a member's sends never overlap across batches
@@ -117,17 +123,30 @@ class Scheduler:
         """Reminders changed (new, resumed, snoozed, deleted): re-read the earliest due time."""
         self._wake.set()
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
-        if self._task is None or self._task.done():
+        if not self.running:
+            self.ledger.begin_term()
             self._task = asyncio.create_task(self._run(), name="scheduler")
             self._task.add_done_callback(_log_crash)
+            if self.ledger.shared:
+                self._renewals = asyncio.create_task(self._renew(), name="scheduler-leases")
+                self._renewals.add_done_callback(_log_crash)
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._task, *self._batches, *self._retries) if t is not None]
+        """Stop dispatching now (shutting down, or the lead was lost): sends in flight are
+        dropped; their claims are resent by whoever dispatches next, once their lease ends."""
+        tasks = [
+            t for t in (self._task, self._renewals, *self._batches, *self._retries) if t is not None
+        ]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._task = None
+        self._task = self._renewals = None
+        self._recipients.clear()
 
     def _now(self) -> int:
         return int(self.clock.now().timestamp())
@@ -139,6 +158,14 @@ class Scheduler:
             next_chore = await self._run_chores()
             due = await self.ledger.earliest_due(self._handlers)
             now = self._now()
+            if self.ledger.shared:
+                # another dispatcher's claims: resend them once their lease ends
+                expiry = await self.ledger.next_foreign_expiry()
+                if expiry is not None and expiry <= now:
+                    await self._recover()
+                    continue
+                if expiry is not None and (due is None or expiry < due):
+                    due = expiry
             if due is None or due > now:
                 wake_at = [now + int(IDLE_WAKE.total_seconds()), due, next_chore]
                 until = min(when for when in wake_at if when is not None)
@@ -148,6 +175,18 @@ class Scheduler:
             _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
             if len(self._batches) >= BATCHES_IN_FLIGHT:
                 await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _renew(self) -> None:
+        """Renew this dispatcher's leases three times a lease, so they never lapse while it
+        lives; a failed renewal is retried at the next beat (the lead's own check ends us)."""
+        never = asyncio.Event()
+        every = LEASE.total_seconds() / 3
+        while True:
+            await self.clock.sleep_until(self.clock.now() + timedelta(seconds=every), never)
+            try:
+                await self.ledger.renew_leases(self._now())
+            except Exception:
+                log.exception("could not renew the dispatcher's leases")
 
     async def _run_chores(self) -> int | None:
         """Run the chores whose day has come; returns when the next one is due. A chore that
@@ -166,10 +205,11 @@ class Scheduler:
         await self.ledger.prune_deliveries(int((now - DELIVERY_RETENTION).timestamp()))
 
     async def _recover(self) -> None:
-        """Resend claims a crash interrupted, but only while Discord's nonce dedupe holds."""
+        """Resend claims a crash (or a lost lead) interrupted, but only while Discord's nonce
+        dedupe holds; older ones are abandoned, as a resend could then arrive twice."""
         now = self._now()
         fresh: list[Claim] = []
-        for claim, claimed_at in await self.ledger.unfinished_claims():
+        for claim, claimed_at in await self.ledger.take_over_claims(now):
             if now - claimed_at <= NONCE_WINDOW.total_seconds():
                 fresh.append(claim)
             else:

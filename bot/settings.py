@@ -47,9 +47,17 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str | None = None
+    """A PostgreSQL database (several processes may share it); None: the SQLite file."""
 
-    def __repr__(self) -> str:  # never let the token reach a log line
-        return f"Settings(database_path={self.database_path!s}, dev_guild_id={self.dev_guild_id})"
+    def __repr__(self) -> str:  # never let the token (or a database password) reach a log line
+        where = "postgresql" if self.database_url else str(self.database_path)
+        return f"Settings(database={where}, dev_guild_id={self.dev_guild_id})"
+
+    @property
+    def database(self) -> Path | str:
+        """What to open: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.database_path
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -71,7 +79,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DISCORD_API_BASE must be an http(s) URL such as https://proxy.example/api/v10"
         )
 
-    database = env.get("DATABASE_PATH", "").strip()
+    url = database_url(env, "DATABASE_URL", problems)
     dev_guild_id = _optional_snowflake(env, "DEV_GUILD_ID", problems)
     max_reminders = _int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100, problems)
     send_rate = _int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000, problems)
@@ -80,7 +88,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise ConfigError(problems)
     return Settings(
         token=token,
-        database_path=Path(database) if database else DEFAULT_DATABASE_PATH,
+        database_path=database_path(env),
+        database_url=url,
         dev_guild_id=dev_guild_id,
         log_level=log_level,
         api_base=api_base,
@@ -89,6 +98,28 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         shard_count=shard_count,
         shard_ids=shard_ids,
     )
+
+
+def database_path(env: Mapping[str, str]) -> Path:
+    database = env.get("DATABASE_PATH", "").strip()
+    return Path(database) if database else DEFAULT_DATABASE_PATH
+
+
+def database_url(
+    env: Mapping[str, str], name: str = "DATABASE_URL", problems: list[str] | None = None
+) -> str | None:
+    """A postgresql:// URL, or None when the setting is empty (SQLite then); a malformed one
+    is added to `problems` (raised at once without a list)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.match(r"^postgres(ql)?://\S+$", raw):
+        problem = f"{name} must be a PostgreSQL URL such as postgresql://user@host/db"
+        if problems is None:
+            raise ConfigError([problem])
+        problems.append(problem)
+        return None
+    return raw
 
 
 def _shards(

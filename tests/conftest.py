@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from bot.client import Content, SciaticaBot
 from bot.clock import FakeClock
 from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import TOKEN, Community, run_bot
+from tests.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
 from tests.localdiscord.constants import Permission
@@ -23,6 +23,25 @@ from tests.localdiscord.constants import Permission
 # examples each run (and hypothesis replays any failure it found before)
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL schema for this test alone."""
+    async with fresh_postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_target(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Path | str]:
+    """Each backend in turn: a SQLite file in a temporary folder, a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield tmp_path / "bot.db"
+        return
+    async with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

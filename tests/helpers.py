@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import asyncpg
+import pytest
 
 from bot.client import Content, SciaticaBot
 from bot.clock import Clock
@@ -23,6 +27,62 @@ from tests.localdiscord.models import Guild, User
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"
+DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+# Tests that need it read TEST_DATABASE_URL (default: the local server, database `test`); each
+# gets a schema of its own, dropped after it. Without a server they are skipped, saying why,
+# unless REQUIRE_POSTGRES=1 (CI), where they fail instead.
+
+_postgres_unreachable: list[str] = []  # why, once the first test found out
+_postgres_checked: list[bool] = []
+
+
+def postgres_server_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL", "").strip() or DEFAULT_TEST_DATABASE_URL
+
+
+def with_search_path(url: str, schema: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}search_path={schema}"
+
+
+async def _postgres_server() -> str:
+    url = postgres_server_url()
+    if not _postgres_checked:
+        try:
+            connection = await asyncpg.connect(url, timeout=5)
+            await connection.close()
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            _postgres_unreachable.append(f"no PostgreSQL at {url} ({exc})")
+        _postgres_checked.append(True)
+    if _postgres_unreachable:
+        reason = _postgres_unreachable[0] + "; set TEST_DATABASE_URL to one"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    return url
+
+
+@asynccontextmanager
+async def fresh_postgres_schema() -> AsyncIterator[str]:
+    """A URL whose search_path is a new, empty schema; the schema is dropped afterwards."""
+    server = await _postgres_server()
+    schema = f"test_{secrets.token_hex(6)}"
+    connection = await asyncpg.connect(server)
+    try:
+        await connection.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        await connection.close()
+    try:
+        yield with_search_path(server, schema)
+    finally:
+        connection = await asyncpg.connect(server)
+        try:
+            await connection.execute("SET lock_timeout = '10s'")
+            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        finally:
+            await connection.close()
+
 
 
 @dataclass
@@ -35,10 +95,16 @@ class Community:
     bob: User
 
 
-def bot_settings(server: FakeDiscord, database_path: Path, **extra: str) -> Settings:
+def bot_settings(server: FakeDiscord, database: Path | str, **extra: str) -> Settings:
+    """`database` is a SQLite file's path or a PostgreSQL URL."""
+    where = (
+        {"DATABASE_URL": database}
+        if isinstance(database, str)
+        else {"DATABASE_PATH": str(database)}
+    )
     env = {
         "DISCORD_TOKEN": TOKEN,
-        "DATABASE_PATH": str(database_path),
+        **where,
         "DISCORD_API_BASE": server.api_base,
         **extra,
     }
@@ -48,15 +114,16 @@ def bot_settings(server: FakeDiscord, database_path: Path, **extra: str) -> Sett
 @asynccontextmanager
 async def run_bot(
     server: FakeDiscord,
-    database_path: Path,
+    database_at: Path | str,
     content: Content,
     clock: Clock,
     **extra: str,
 ) -> AsyncIterator[SciaticaBot]:
-    """The real bot, in this event loop, pointed at the fake Discord; always shut down."""
-    settings = bot_settings(server, database_path, **extra)
+    """The real bot, in this event loop, pointed at the fake Discord; always shut down.
+    `database_at` is a SQLite file's path or a PostgreSQL URL."""
+    settings = bot_settings(server, database_at, **extra)
     use_api_base(server.api_base)
-    database = await open_database(settings.database_path)
+    database = await open_database(settings.database)
     bot = SciaticaBot(settings, database, content, clock)
     task: asyncio.Task[None] | None = None
     try:

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.storage import open_database
+from bot.storage import PostgresDatabase, open_database
 
 
 async def create_database(path: Path) -> None:
@@ -40,6 +40,38 @@ def seed_reminders(
                 for (user_id, _), when in zip(rows, dues, strict=True)
             ),
         )
+    return len(rows)
+
+
+async def seed_reminders_postgres(
+    url: str,
+    members: Iterable[tuple[int, int]],
+    due: datetime | list[datetime],
+    kind: str = "stretch",
+) -> int:
+    """`seed_reminders` for a PostgreSQL database (migrated first, by the bot's own code)."""
+    rows = list(members)
+    dues = due if isinstance(due, list) else [due] * len(rows)
+    database = await PostgresDatabase.open(url)
+    try:
+        async with database.raw() as conn:
+            await conn.copy_records_to_table(
+                "members",
+                records=[(user_id, channel, 0) for user_id, channel in rows],
+                columns=["user_id", "dm_channel_id", "created_at"],
+                schema_name=database.schema,
+            )
+            await conn.copy_records_to_table(
+                "reminders",
+                records=[
+                    (kind, user_id, _daily_at(when), int(when.timestamp()), 0)
+                    for (user_id, _), when in zip(rows, dues, strict=True)
+                ],
+                columns=["kind", "user_id", "schedule", "next_due_at", "created_at"],
+                schema_name=database.schema,
+            )
+    finally:
+        await database.close()
     return len(rows)
 
 

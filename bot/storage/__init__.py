@@ -11,10 +11,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.storage.checkins import CheckInStore
-from bot.storage.connection import Database, DatabaseError, Transaction, within
+from bot.storage.connection import Database, DatabaseError, Lead, Transaction, within
+from bot.storage.events import GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
 from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
+from bot.storage.postgres import PostgresDatabase
 from bot.storage.reminders import ReminderRow, ReminderStore
 from bot.storage.sqlite import SqliteDatabase, inspect_database
 from bot.storage.state import BotStateStore
@@ -31,11 +33,14 @@ __all__ = [
     "DatabaseError",
     "DeliveryLedger",
     "GuildSettingsStore",
+    "Lead",
     "MemberRow",
     "MemberStore",
     "Planner",
+    "PostgresDatabase",
     "ReminderRow",
     "ReminderStore",
+    "SqliteDatabase",
     "Stores",
     "StretchBreakStore",
     "Transaction",
@@ -45,9 +50,15 @@ __all__ = [
 ]
 
 
-async def open_database(path: Path) -> Database:
-    """Open and migrate the bot's database (the one backend today: a SQLite file)."""
-    return await SqliteDatabase.open(path)
+def is_database_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(target: Path | str) -> Database:
+    """Open and migrate the bot's database: a PostgreSQL URL, else a SQLite file's path."""
+    if is_database_url(target):
+        return await PostgresDatabase.open(str(target))
+    return await SqliteDatabase.open(Path(target))
 
 
 class Stores:
@@ -62,6 +73,19 @@ class Stores:
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)
+        database.on_remote_change(self._changed_elsewhere)
+
+    def _changed_elsewhere(self, note: str) -> None:
+        """Another process committed a change: announce it here as if it were ours."""
+        if note == "*":  # notes were missed: whatever is cached or planned may be stale
+            self.reminders.changes.announce(RemindersChanged())
+            self.guild_settings.changes.announce(GuildSettingsChanged(None))
+            return
+        event = event_of(note)
+        if isinstance(event, RemindersChanged):
+            self.reminders.changes.announce(event)
+        elif isinstance(event, GuildSettingsChanged):
+            self.guild_settings.changes.announce(event)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -2,13 +2,20 @@
 
 SQL uses `?` placeholders; a backend whose driver wants `$1, $2...` translates them. Rows
 answer both `row[0]` and `row["column"]`, and `dict(row)` gives the column names.
+
+Two backends: SQLite, used by one process (its file is locked for that process's lifetime),
+and PostgreSQL, shared by several. What sharing needs is here too, as no-ops for SQLite:
+named locks inside a transaction, change notes to the other processes, and the lead.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+Dialect = Literal["sqlite", "postgres"]
 
 
 class DatabaseError(Exception):
@@ -59,13 +66,46 @@ class Transaction(Executor, Protocol):
         """Call `callback(argument)` once the commit succeeded (once, however often asked)."""
         ...
 
+    def publish(self, note: str) -> None:
+        """Tell the other processes sharing the database `note` once this commits (their
+        `Database.on_remote_change` listeners hear it); nothing where no process shares it."""
+        ...
+
+    async def lock(self, name: str) -> None:
+        """Hold the lock called `name` until this transaction ends, so read-then-write steps
+        of two processes on the same thing take turns (SQLite's writers always take turns)."""
+        ...
+
+
+class Lead(Protocol):
+    """This process holds the lead among those sharing the database, until `lost` is set."""
+
+    lost: asyncio.Event
+
+    async def release(self) -> None:
+        """Give the lead up now, so another process takes it without waiting."""
+        ...
+
 
 class Database(Executor, Protocol):
     """A connection to the bot's database; each statement run on it outside a transaction
     commits on its own."""
 
+    dialect: Dialect
+    shared: bool
+    """Several processes may use this database at once (PostgreSQL); SQLite is one process's."""
+
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """Begin a write transaction: commit at the end of the block, roll back on any error."""
+        ...
+
+    def on_remote_change(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(note)` for every note another process published; `"*"` means notes
+        may have been missed (the connection was lost), so assume anything changed."""
+        ...
+
+    async def try_lead(self, name: str) -> Lead | None:
+        """Take the lead called `name` if no other process holds it; None if one does."""
         ...
 
     async def close(self) -> None: ...

@@ -1,8 +1,9 @@
 """Change announcements: a store says what changed after it committed, and whoever cares
 (the scheduler, the settings cache) listens, instead of every writer remembering to tell them.
 
-A backend shared by several processes forwards these between them (e.g. LISTEN/NOTIFY), so
-the events are small, frozen and comparable.
+A backend shared by several processes forwards these between them (PostgreSQL: NOTIFY with
+the commit, and every process LISTENs and announces them again locally), so the events are
+small, frozen, comparable and written as short notes.
 """
 
 from __future__ import annotations
@@ -26,9 +27,33 @@ class RemindersChanged:
 
 @dataclass(frozen=True)
 class GuildSettingsChanged:
-    """A server's settings changed: cached copies of them are stale."""
+    """A server's settings changed: cached copies of them are stale (None: every server's,
+    when changes from other processes may have been missed)."""
 
-    guild_id: int
+    guild_id: int | None
+
+
+Change = RemindersChanged | GuildSettingsChanged
+
+
+def note_of(event: object) -> str | None:
+    """The note another process reads back with `event_of`; None for a local-only event."""
+    if isinstance(event, RemindersChanged):
+        return "reminders"
+    if isinstance(event, GuildSettingsChanged) and event.guild_id is not None:
+        return f"guild_settings {event.guild_id}"
+    return None
+
+
+def event_of(note: str) -> Change | None:
+    """The event a note from another process stands for; None for one this version does not
+    know (a newer process may say more)."""
+    kind, _, argument = note.partition(" ")
+    if kind == "reminders":
+        return RemindersChanged()
+    if kind == "guild_settings" and argument.isdigit():
+        return GuildSettingsChanged(int(argument))
+    return None
 
 
 class Announcer(Generic[Event]):
@@ -51,5 +76,9 @@ class Announcer(Generic[Event]):
                 log.exception("a listener of %s failed", type(event).__name__)
 
     def after_commit(self, tx: Transaction, event: Event) -> None:
-        """Announce `event` once `tx` commits; a rollback announces nothing."""
+        """Announce `event` once `tx` commits, here and to the processes sharing the
+        database; a rollback announces nothing anywhere."""
         tx.after_commit(self.announce, event)
+        note = note_of(event)
+        if note is not None:
+            tx.publish(note)

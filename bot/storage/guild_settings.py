@@ -46,6 +46,7 @@ class GuildSettingsStore:
         """Store the keys whose value differs (None clears one), each with its audit row, in
         one transaction; returns what changed, old -> new, as read inside that transaction."""
         async with within(self.db, tx) as tx:
+            await tx.lock(f"guild_settings {guild_id}")  # old values are read in turn
             rows = await tx.fetch_all(
                 "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
             )

@@ -4,18 +4,36 @@ One row per claimed occurrence makes delivery at most once: a claim moves the re
 next occurrence in the same commit, so a crash can never make the same occurrence due again.
 The ledger is the scheduler's own store, so what it changes (a claim moving a reminder on, a
 pause after a refused DM) is not announced: the scheduler already knows.
+
+Each claim is leased to the ledger that made it (`owner`, one per process) until `lease_until`.
+Where several processes share the database, another one takes a claim over only once its
+lease expired, and how a delivery ended is recorded only by the claim's owner: a dispatcher
+that lost the lead (and its lease) never records a delivery a second time. Claiming uses
+`FOR UPDATE SKIP LOCKED` there, so two dispatchers for a moment never claim the same rows.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from bot.storage.connection import Database
+from bot.storage.connection import Database, Transaction
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
+
+LEASE = timedelta(seconds=30)
+"""How long a claim stays its dispatcher's without a renewal; well inside Discord's nonce
+window, so a claim whose dispatcher died is resent while Discord still drops duplicates."""
+
+_INSERT_ROWS = 500  # rows per INSERT: 7 parameters each, far below either backend's limit
+
+# row locks exist only on PostgreSQL; SQLite's writers take turns anyway
+_SKIP_LOCKED = {"sqlite": "", "postgres": " FOR UPDATE OF {table} SKIP LOCKED"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,20 @@ Planner = Callable[[ReminderRow, int], Advance]
 class DeliveryLedger:
     def __init__(self, database: Database) -> None:
         self.db = database
+        self.shared = database.shared
+        self.owner = ""
+        self.begin_term()
+
+    def begin_term(self) -> None:
+        """A new owner name for the claims made from now on: the dispatcher (re)starts, so
+        claims of an earlier term of this same process are nobody's work any more."""
+        self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
+
+    def _skip_locked(self, table: str) -> str:
+        return _SKIP_LOCKED[self.db.dialect].format(table=table)
+
+    def _lease_until(self, now: int) -> int:
+        return now + int(LEASE.total_seconds())
 
     async def earliest_due(self, kinds: Iterable[str]) -> int | None:
         kinds = tuple(kinds)
@@ -69,7 +101,7 @@ class DeliveryLedger:
                 f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id FROM reminders r"
                 " LEFT JOIN members m ON m.user_id = r.user_id"
                 f" WHERE r.status = 'active' AND r.next_due_at <= ? AND r.kind IN ({marks})"
-                " ORDER BY r.next_due_at LIMIT ?",
+                f" ORDER BY r.next_due_at LIMIT ?{self._skip_locked('r')}",
                 (now, *kinds, limit),
             )
             due = [(reminder_row(row), row[REMINDER_WIDTH]) for row in rows]
@@ -81,65 +113,132 @@ class DeliveryLedger:
                     for reminder, _, decision in decisions
                 ],
             )
-            for reminder, channel, decision in decisions:
-                if decision.occurrence is None:
-                    continue
-                inserted = await tx.execute(
-                    "INSERT INTO deliveries (reminder_id, due_at, state, late, claimed_at)"
-                    " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT DO NOTHING",
-                    (reminder.id, decision.occurrence, int(decision.late), now),
+            to_send = [(r, c, d) for r, c, d in decisions if d.occurrence is not None]
+            for start in range(0, len(to_send), _INSERT_ROWS):
+                claims.extend(
+                    await self._record_claims(tx, to_send[start : start + _INSERT_ROWS], now)
                 )
-                if inserted == 1:
-                    claims.append(Claim(reminder, decision.occurrence, decision.late, channel))
         return claims
 
-    async def unfinished_claims(self) -> list[tuple[Claim, int]]:
-        """Claims left by a crash, with when they were claimed."""
-        rows = await self.db.fetch_all(
-            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at"
-            " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
-            " LEFT JOIN members m ON m.user_id = r.user_id"
-            " WHERE d.state = 'claimed' ORDER BY d.claimed_at",
-            (),
+    async def _record_claims(
+        self, tx: Transaction, chosen: list[tuple[ReminderRow, int | None, Advance]], now: int
+    ) -> list[Claim]:
+        """One INSERT for many occurrences (one round trip, not one per reminder); those
+        already in the ledger are skipped, and only the rows really inserted become claims."""
+        if not chosen:
+            return []
+        values = ", ".join(["(?, ?, 'claimed', ?, ?, ?, ?)"] * len(chosen))
+        params: list[Any] = []
+        for reminder, _, decision in chosen:
+            late = int(decision.late)
+            params += [
+                reminder.id,
+                decision.occurrence,
+                late,
+                now,
+                self.owner,
+                self._lease_until(now),
+            ]
+        rows = await tx.fetch_all(
+            "INSERT INTO deliveries"
+            " (reminder_id, due_at, state, late, claimed_at, lease_owner, lease_until)"
+            f" VALUES {values} ON CONFLICT DO NOTHING RETURNING reminder_id, due_at",
+            params,
         )
-        width = REMINDER_WIDTH
+        inserted = {(int(row[0]), int(row[1])) for row in rows}
         return [
-            (
-                Claim(reminder_row(row), int(row[width]), bool(row[width + 1]), row[width + 2]),
-                int(row[width + 3]),
-            )
-            for row in rows
+            Claim(reminder, decision.occurrence, decision.late, channel)
+            for reminder, channel, decision in chosen
+            if decision.occurrence is not None and (reminder.id, decision.occurrence) in inserted
         ]
+
+    async def take_over_claims(self, now: int) -> list[tuple[Claim, int]]:
+        """Claims whose dispatcher is gone, with when they were claimed; they become ours.
+
+        With a database only this process uses, that is every claim an earlier process left
+        (the file lock proves it is gone); with a shared one, only claims whose lease expired
+        (their dispatcher stopped renewing it, so it died or lost the lead)."""
+        argument: int | str
+        if self.shared:
+            condition, argument = "COALESCE(d.lease_until, 0) <= ?", now
+        else:
+            condition, argument = "(d.lease_owner IS NULL OR d.lease_owner != ?)", self.owner
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at"
+                " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+                " LEFT JOIN members m ON m.user_id = r.user_id"
+                f" WHERE d.state = 'claimed' AND {condition}"
+                f" ORDER BY d.claimed_at{self._skip_locked('d')}",
+                (argument,),
+            )
+            width = REMINDER_WIDTH
+            taken = [
+                (
+                    Claim(reminder_row(row), int(row[width]), bool(row[width + 1]), row[width + 2]),
+                    int(row[width + 3]),
+                )
+                for row in rows
+            ]
+            await tx.execute_many(
+                "UPDATE deliveries SET lease_owner = ?, lease_until = ?"
+                " WHERE reminder_id = ? AND due_at = ?",
+                [
+                    (self.owner, self._lease_until(now), claim.reminder.id, claim.due_at)
+                    for claim, _ in taken
+                ],
+            )
+        return taken
+
+    async def renew_leases(self, now: int) -> int:
+        """Keep every claim this dispatcher still works on (sending, retrying) its own."""
+        return await self.db.execute(
+            "UPDATE deliveries SET lease_until = ? WHERE state = 'claimed' AND lease_owner = ?",
+            (self._lease_until(now), self.owner),
+        )
+
+    async def next_foreign_expiry(self) -> int | None:
+        """When the first lease of another dispatcher's unfinished claim runs out."""
+        row = await self.db.fetch_one(
+            "SELECT MIN(COALESCE(lease_until, 0)) FROM deliveries"
+            " WHERE state = 'claimed' AND (lease_owner IS NULL OR lease_owner != ?)",
+            (self.owner,),
+        )
+        return None if row is None or row[0] is None else int(row[0])
 
     async def record_sent(self, sent: Sequence[tuple[Claim, int | None]], now: int) -> None:
         """Mark a batch of sends done in one transaction (a crash before it only means those
-        claims are resent with their nonces, which Discord drops as duplicates)."""
+        claims are resent with their nonces, which Discord drops as duplicates). Only claims
+        still leased to this dispatcher are marked: whoever took one over records it."""
         if not sent:
             return
         async with self.db.transaction() as tx:
             await tx.execute_many(
                 "UPDATE deliveries SET state = 'sent', finished_at = ?, message_id = ?"
-                " WHERE reminder_id = ? AND due_at = ?",
-                [(now, message_id, claim.reminder.id, claim.due_at) for claim, message_id in sent],
+                " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed'"
+                " AND lease_owner = ?",
+                [
+                    (now, message_id, claim.reminder.id, claim.due_at, self.owner)
+                    for claim, message_id in sent
+                ],
             )
 
     async def finish_delivery(
         self, claim: Claim, state: str, now: int, message_id: int | None = None
     ) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE deliveries SET state = ?, finished_at = ?, message_id = ?"
-                " WHERE reminder_id = ? AND due_at = ?",
-                (state, now, message_id, claim.reminder.id, claim.due_at),
-            )
+        await self.db.execute(
+            "UPDATE deliveries SET state = ?, finished_at = ?, message_id = ?"
+            " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
+            (state, now, message_id, claim.reminder.id, claim.due_at, self.owner),
+        )
 
     async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
         """A refused DM pauses all the member's reminders at once: no second 403."""
         async with self.db.transaction() as tx:
             await tx.execute(
                 "UPDATE deliveries SET state = 'failed', finished_at = ?"
-                " WHERE reminder_id = ? AND due_at = ?",
-                (now, claim.reminder.id, claim.due_at),
+                " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
+                (now, claim.reminder.id, claim.due_at, self.owner),
             )
             await tx.execute(
                 "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed',"
@@ -155,8 +254,8 @@ class DeliveryLedger:
         async with self.db.transaction() as tx:
             await tx.execute(
                 "UPDATE deliveries SET state = 'failed', finished_at = ?"
-                " WHERE reminder_id = ? AND due_at = ?",
-                (now, claim.reminder.id, claim.due_at),
+                " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
+                (now, claim.reminder.id, claim.due_at, self.owner),
             )
             await tx.execute(
                 "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL"

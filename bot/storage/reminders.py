@@ -98,6 +98,7 @@ class ReminderStore:
         delivered a confirmation DM, so DMs work again.
         """
         async with self.db.transaction() as tx:
+            await tx.lock(f"member {user_id}")  # two processes adding at once count in turn
             row = await tx.fetch_one("SELECT COUNT(*) FROM reminders WHERE user_id = ?", (user_id,))
             if row is not None and row[0] >= limit:
                 return None
@@ -175,6 +176,7 @@ class ReminderStore:
         now: int,
     ) -> None:
         """The server's one reminder of `kind`, replacing any it had."""
+        await tx.lock(f"guild {guild_id} {kind}")  # one survives two moderators at once
         await self.delete_for_guild(tx, guild_id, kind)
         await tx.execute(
             "INSERT INTO reminders (kind, guild_id, channel_id, role_id, schedule,"

@@ -1,12 +1,16 @@
 """The SQLite backend: one aiosqlite connection, a lock so transactions never interleave, and
-the numbered migrations in migrations/sqlite/."""
+the numbered migrations in migrations/sqlite/.
+
+One process per file: an exclusive lock on `<file>.lock`, held for the process's lifetime,
+refuses a second one at start (two dispatchers on one file would send reminders twice).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -15,10 +19,32 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.connection import DatabaseError, Params, Row, Transaction
+from bot.storage.connection import DatabaseError, Dialect, Params, Row, Transaction
+from bot.storage.schema import migration_files as _migration_files
+from bot.storage.schema import migrations_dir
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "sqlite"
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+if sys.platform == "win32":  # pragma: no cover - the bot is developed and tested on Linux
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+MIGRATIONS_DIR = migrations_dir("sqlite")
 
 # the transaction this task is inside, if any: a store that waits for the lock its own task
 # already holds would hang the bot, so that mistake raises instead
@@ -26,17 +52,8 @@ _current: ContextVar[SqliteTransaction | None] = ContextVar("sqlite_transaction"
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
-    """Numbered SQL files in order; a gap or duplicate number is a packaging bug."""
-    found: list[tuple[int, Path]] = []
-    for path in sorted(directory.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if match is None:
-            raise DatabaseError(f"migration file {path.name} is not named NNNN_name.sql")
-        found.append((int(match.group(1)), path))
-    expected = list(range(1, len(found) + 1))
-    if [number for number, _ in found] != expected:
-        raise DatabaseError("migration numbers must run 1, 2, 3... without gaps")
-    return found
+    """SQLite's numbered migrations, in order."""
+    return _migration_files(directory)
 
 
 def _existing_file_uri(path: Path) -> str | None:
@@ -126,28 +143,73 @@ class SqliteTransaction:
         if (callback, argument) not in self._after:
             self._after.append((callback, argument))
 
+    def publish(self, note: str) -> None:
+        """No other process shares the file: there is nobody to tell."""
+
+    async def lock(self, name: str) -> None:
+        """BEGIN IMMEDIATE already makes every writer take its turn."""
+
     def committed(self) -> None:
         for callback, argument in self._after:
             callback(argument)
 
 
+class SoleLead:
+    """With SQLite this process is the only one: it leads from the start and never loses it."""
+
+    def __init__(self) -> None:
+        self.lost = asyncio.Event()
+
+    async def release(self) -> None:
+        """Nobody is waiting for it."""
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def hold_process_lock(path: Path) -> int:
+    """Lock `<file>.lock` for this process's lifetime; refuse if another process holds it."""
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the lock file {lock_path(path)}: {exc}") from exc
+    if not _try_lock(fd):
+        os.close(fd)
+        raise DatabaseError(
+            f"database file {path} is in use by another running bot: one process per SQLite"
+            " file (two would send every reminder twice); to run several, set DATABASE_URL"
+            " to a PostgreSQL database"
+        )
+    return fd
+
+
 class SqliteDatabase:
     """One aiosqlite connection shared by the bot; a lock keeps transactions from interleaving."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    dialect: Dialect = "sqlite"
+    shared = False
+
+    def __init__(self, connection: aiosqlite.Connection, lock_fd: int | None = None) -> None:
         self._conn = connection
         self._lock = asyncio.Lock()
+        self._lock_fd = lock_fd
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
         """Open (creating if needed), configure and migrate the database file."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+        lock_fd = hold_process_lock(path)
+        try:
             connection = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
+            os.close(lock_fd)
             raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
         connection.row_factory = sqlite3.Row
-        database = cls(connection)
+        database = cls(connection, lock_fd)
         try:
             await connection.execute("PRAGMA busy_timeout = 5000")
             await connection.execute("PRAGMA foreign_keys = ON")
@@ -164,13 +226,22 @@ class SqliteDatabase:
             finally:
                 await connection.execute("ROLLBACK")
         except sqlite3.Error as exc:
-            await connection.close()
+            await database.close()
             raise DatabaseError(f"cannot use database file {path}: {exc}") from exc
         return database
 
     async def close(self) -> None:
         async with self._locked():
             await self._conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the lock
+            self._lock_fd = None
+
+    def on_remote_change(self, listener: Callable[[str], None]) -> None:
+        """No other process writes this file, so no change comes from elsewhere."""
+
+    async def try_lead(self, name: str) -> SoleLead:
+        return SoleLead()
 
     @asynccontextmanager
     async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -242,7 +313,7 @@ class SqliteDatabase:
     async def migrate(self) -> int:
         """Apply every migration newer than the recorded version, each in its own transaction."""
         current = await self.schema_version()
-        for number, path in migration_files():
+        for number, path in migration_files(MIGRATIONS_DIR):
             if number <= current:
                 continue
             statements = path.read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """`python -m bot check`, the operator's pre-deploy check, as a real process."""
 
+import asyncio
 import os
 import shutil
 import sqlite3
@@ -7,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.storage import PostgresDatabase
+from bot.storage.postgres import MIGRATIONS_DIR as POSTGRES_MIGRATIONS
 from bot.storage.sqlite import migration_files
 from tests.helpers import ROOT, TOKEN, process_env
 
@@ -117,3 +120,30 @@ def test_a_plain_install_carries_everything_and_checks_from_anywhere(tmp_path):
     )
     assert Path(where.stdout.strip()).is_relative_to(site), where.stdout
     assert os.listdir(elsewhere) == []
+
+
+async def test_with_postgresql_it_checks_the_database_and_changes_nothing(postgres_url, tmp_path):
+    env = process_env(DISCORD_TOKEN=TOKEN, DATABASE_URL=postgres_url)
+    fresh = await asyncio.to_thread(check, tmp_path, env)
+    assert fresh.returncode == 0, fresh.stderr
+    pending = len(migration_files(POSTGRES_MIGRATIONS))
+    assert f"PostgreSQL at {postgres_url}" in fresh.stdout
+    assert f"schema version 0, {pending} migration(s) to apply" in fresh.stdout
+    database = await PostgresDatabase.open(postgres_url)  # migrates
+    try:
+        tables = await database.fetch_all(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+        assert tables[0][0] > 1
+    finally:
+        await database.close()
+    migrated = await asyncio.to_thread(check, tmp_path, env)
+    assert migrated.returncode == 0 and f"schema version {pending}" in migrated.stdout
+    assert "to apply" not in migrated.stdout
+
+
+async def test_with_postgresql_unreachable_it_is_one_line_without_the_password(tmp_path):
+    env = process_env(DISCORD_TOKEN=TOKEN, DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/x")
+    result = await asyncio.to_thread(check, tmp_path, env)
+    assert result.returncode != 0 and "cannot connect to PostgreSQL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "s3cret" not in result.stderr

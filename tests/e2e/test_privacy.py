@@ -1,31 +1,49 @@
-"""/privacy end to end: every table that names a member is covered by some feature's export
-and delete, found from the schema itself so a new table cannot be forgotten."""
+"""/privacy end to end, on each backend: every table that names a member is covered by some
+feature's export and delete, found from the schema itself so a new table cannot be forgotten."""
 
 import json
-import sqlite3
 from datetime import UTC, datetime, time
+
+import pytest
 
 from bot.recurrence import WeeklySchedule, schedule_to_json
 from bot.scheduler import plan_reminder
+from tests.helpers import run_bot
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 MEMBER_COLUMNS = ("user_id", "moderator_id")
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-def tables_naming_members(path):
+async def tables_naming_members(database):
     """{table: column} for every table with a column that holds a member's id."""
-    with sqlite3.connect(path) as conn:
-        tables = [
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-        found = {}
-        for table in tables:
-            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            for column in MEMBER_COLUMNS:
-                if column in columns:
-                    found[table] = column
+    if database.dialect == "sqlite":
+        rows = await database.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+        columns = {
+            row[0]: {c[1] for c in await database.fetch_all(f"PRAGMA table_info({row[0]})")}
+            for row in rows
+        }
+    else:
+        rows = await database.fetch_all(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema()"
+        )
+        columns = {}
+        for table, column in rows:
+            columns.setdefault(table, set()).add(column)
+    found = {}
+    for table, names in columns.items():
+        for column in MEMBER_COLUMNS:
+            if column in names:
+                found[table] = column
     return found
+
+
+@pytest.fixture
+async def bot(discord_server, database_target, content, clock):
+    """The bot on each backend in turn."""
+    async with run_bot(discord_server, database_target, content, clock) as running:
+        yield running
 
 
 async def seed_everything(bot, guild_id, user_id):
@@ -64,14 +82,14 @@ async def seed_everything(bot, guild_id, user_id):
     }
 
 
-def rows_naming(path, tables, user_id):
-    with sqlite3.connect(path) as conn:
-        return {
-            table: conn.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,)
-            ).fetchone()[0]
-            for table, column in tables.items()
-        }
+async def rows_naming(database, tables, user_id):
+    counts = {}
+    for table, column in tables.items():
+        row = await database.fetch_one(
+            f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,)
+        )
+        counts[table] = row[0]
+    return counts
 
 
 async def export(server, world):
@@ -88,15 +106,15 @@ async def delete(server, world):
     return await confirm.response(timeout=5)
 
 
-async def test_every_table_naming_a_member_is_exported_and_deleted(
-    discord_server, bot, world, tmp_path
-):
-    path = tmp_path / "bot.db"
-    tables = tables_naming_members(path)
+async def test_every_table_naming_a_member_is_exported_and_deleted(discord_server, bot, world):
+    database = bot.stores.database
+    tables = await tables_naming_members(database)
     assert {"members", "reminders", "audit_log"} <= set(tables)  # the schema scan works
     seeded = await seed_everything(bot, world.guild.id, world.alice.id)
     assert set(tables) <= seeded, "a new table names members: seed it here, export and delete it"
-    assert all(count >= 1 for count in rows_naming(path, tables, world.alice.id).values())
+    assert all(
+        count >= 1 for count in (await rows_naming(database, tables, world.alice.id)).values()
+    )
 
     data = await export(discord_server, world)
     for table in seeded:
@@ -117,18 +135,19 @@ async def test_every_table_naming_a_member_is_exported_and_deleted(
         assert expected in lines
 
     assert (await delete(discord_server, world)).type == Callback.UPDATE_MESSAGE
-    assert rows_naming(path, tables, world.alice.id) == dict.fromkeys(tables, 0)
+    assert await rows_naming(database, tables, world.alice.id) == dict.fromkeys(tables, 0)
     after = await export(discord_server, world)
     assert not any(rows for key, rows in after.items() if key != "user_id")
-    with sqlite3.connect(path) as conn:  # the server keeps its audit trail, naming nobody
-        assert conn.execute("SELECT moderator_id FROM audit_log").fetchall() == [(0,)]
+    # the server keeps its audit trail, naming nobody
+    audit = await database.fetch_all("SELECT moderator_id FROM audit_log")
+    assert [tuple(row) for row in audit] == [(0,)]
 
 
-async def test_delete_is_all_or_nothing_across_features(discord_server, bot, world, tmp_path):
-    path = tmp_path / "bot.db"
-    tables = tables_naming_members(path)
+async def test_delete_is_all_or_nothing_across_features(discord_server, bot, world):
+    database = bot.stores.database
+    tables = await tables_naming_members(database)
     await seed_everything(bot, world.guild.id, world.alice.id)
-    before = rows_naming(path, tables, world.alice.id)
+    before = await rows_naming(database, tables, world.alice.id)
     breaks = bot.get_cog("StretchBreaks")
 
     async def fails(tx, user_id):
@@ -137,4 +156,4 @@ async def test_delete_is_all_or_nothing_across_features(discord_server, bot, wor
     breaks.forget_member = fails  # the last feature asked fails after the others deleted
     response = await delete(discord_server, world)
     assert "nothing was changed" in response.content
-    assert rows_naming(path, tables, world.alice.id) == before
+    assert await rows_naming(database, tables, world.alice.id) == before

@@ -3,15 +3,15 @@ sharing one local Discord (and one database), each answering the servers of its 
 
 import re
 import signal
-import sqlite3
 from contextlib import suppress
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 
-from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.helpers import TOKEN, BotProcess, eventually_async, process_env, run_bot
 from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.seeding import create_database, seed_reminders
+from tests.seeding import seed_reminders_postgres
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -59,24 +59,25 @@ async def test_one_process_runs_two_shards_and_answers_on_both(
     assert discord_server.gateway.invalid_session_count == 0
 
 
-async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
-    """SHARD_COUNT=3 with SHARD_IDS 0, 1 and 2 in three processes on one database. Only the
-    shard-0 process is running while a reminder is due (schedulers are per process for now),
-    and it sends that DM before connecting; then the three identify together. With
-    max_concurrency 2, shards 0 and 2 share a bucket: one of them is refused and retries."""
+async def test_three_processes_each_run_one_shard(discord_server, tmp_path, postgres_url):
+    """SHARD_COUNT=3 with SHARD_IDS 0, 1 and 2 in three processes on one PostgreSQL database
+    (a SQLite file takes one process). Only the shard-0 process is running while a reminder is
+    due, so it holds the dispatcher's lead and sends that DM before connecting; then the three
+    identify together. With max_concurrency 2, shards 0 and 2 share a bucket: one of them is
+    refused and retries."""
     server = discord_server
     server.gateway.max_concurrency = 2
     alice = server.add_user("alice")
     guilds = servers_on_shards(server, 3, alice)
-    database = tmp_path / "shared.db"
-    await create_database(database)
-    seed_reminders(database, [(alice.id, server.dm_channel(alice.id))], datetime.now(UTC))
+    await seed_reminders_postgres(
+        postgres_url, [(alice.id, server.dm_channel(alice.id))], datetime.now(UTC)
+    )
 
     def bot_process(shard):
         env = process_env(
             DISCORD_TOKEN=TOKEN,
             DISCORD_API_BASE=server.api_base,
-            DATABASE_PATH=str(database),
+            DATABASE_URL=postgres_url,
             SHARD_COUNT="3",
             SHARD_IDS=str(shard),
         )
@@ -88,7 +89,7 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
         server.hold_identifies()
         await processes[0].start()
         await server.wait_until(lambda: bool(reminder_dms(server, alice)), timeout=30)
-        await eventually(lambda: sent_deliveries(database) == 1, timeout=10)
+        await eventually_async(lambda: sent_deliveries(postgres_url, 1), timeout=10)
         for process in processes[1:]:
             await process.start()
         await server.wait_until(lambda: server.gateway.identifies_waiting == 3, timeout=30)
@@ -122,12 +123,16 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
     assert "application commands are synced by the process that runs shard 0" in logs[1][1]
     assert server.rest.sync_count == 1
     assert len(server.dm_messages(alice.id)) == 1  # the one reminder, sent once
-    assert sent_deliveries(database) == 1
+    assert await sent_deliveries(postgres_url, 1)
 
 
-def sent_deliveries(database):
-    with sqlite3.connect(database) as conn:
-        return conn.execute("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'").fetchone()[0]
+async def sent_deliveries(url, expected):
+    connection = await asyncpg.connect(url)
+    try:
+        sent = await connection.fetchval("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'")
+    finally:
+        await connection.close()
+    return sent == expected
 
 
 async def test_without_gateway_information_the_bot_stops_with_one_line(discord_server, tmp_path):

@@ -181,3 +181,40 @@ async def test_an_unreachable_discord_is_one_line(tmp_path):
     code, stderr = await process.wait(timeout=30)
     lines = stderr.strip().splitlines()
     assert code != 0 and len(lines) == 1 and "cannot reach Discord" in lines[0], stderr
+
+
+async def test_a_second_process_on_the_same_sqlite_file_is_refused_with_one_line(
+    discord_server, tmp_path
+):
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+    )
+    first = BotProcess(env, cwd=tmp_path)
+    await first.start()
+    try:
+        await discord_server.wait_until_ready(timeout=30)
+        second = BotProcess(env, cwd=tmp_path)
+        await second.start()
+        code, stderr = await second.wait(timeout=30)
+        assert code != 0 and "in use by another running bot" in stderr, stderr
+        assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
+        assert discord_server.gateway.identify_count == 1  # the second never connected
+    finally:
+        code, stderr = await first.stop(signal.SIGTERM)
+    assert code == 0, stderr
+
+
+async def test_an_unreachable_postgresql_is_one_line_without_its_password(discord_server, tmp_path):
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/companion",
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait(timeout=30)
+    assert code != 0 and "cannot connect to PostgreSQL" in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "s3cret" not in stderr
+    assert discord_server.gateway.identify_count == 0

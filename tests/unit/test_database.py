@@ -4,14 +4,14 @@ import pytest
 
 from bot.guild_config import GuildConfigCache
 from bot.storage import BotStateStore, DatabaseError, GuildSettingsStore
+from bot.storage.sqlite import MIGRATIONS_DIR, migration_files
 from bot.storage.sqlite import SqliteDatabase as Database
-from bot.storage.sqlite import migration_files
 
 
 async def test_migrates_a_new_file_and_records_the_version(tmp_path):
     path = tmp_path / "bot.db"
     database = await Database.open(path)
-    latest = len(migration_files())
+    latest = len(migration_files(MIGRATIONS_DIR))
     assert await database.schema_version() == latest
     await database.close()
 
@@ -32,7 +32,7 @@ async def test_reopening_applies_nothing_twice(tmp_path):
     await first.close()
     second = await Database.open(path)
     assert await BotStateStore(second).get("k") == "v"
-    assert await second.migrate() == len(migration_files())
+    assert await second.migrate() == len(migration_files(MIGRATIONS_DIR))
     await second.close()
 
 
@@ -44,6 +44,22 @@ async def test_a_failed_transaction_leaves_nothing(tmp_path):
             raise RuntimeError("boom")
     assert await BotStateStore(database).get("a") is None
     await database.close()
+
+
+async def test_a_second_process_on_the_same_file_is_refused_until_the_first_closes(tmp_path):
+    path = tmp_path / "bot.db"
+    first = await Database.open(path)
+    try:
+        # a second open holds its own descriptor, as a second process would
+        with pytest.raises(DatabaseError, match="in use by another running bot") as refused:
+            await Database.open(path)
+        assert "\n" not in str(refused.value) and "DATABASE_URL" in str(refused.value)
+        await BotStateStore(first).set("still", "works")  # the refusal left the first alone
+    finally:
+        await first.close()
+    second = await Database.open(path)  # closing released the lock
+    assert await BotStateStore(second).get("still") == "works"
+    await second.close()
 
 
 async def test_not_a_database_is_a_clear_error(tmp_path):

@@ -16,6 +16,8 @@ def test_defaults_with_only_a_token():
     assert settings.api_base is None
     assert settings.max_reminders_per_member == 10
     assert settings.send_rate_per_second == 40
+    assert settings.database_url is None
+    assert settings.database == DEFAULT_DATABASE_PATH  # SQLite unless a URL is given
 
 
 def test_every_setting_is_read():
@@ -49,6 +51,8 @@ def test_every_setting_is_read():
         ({"DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": "ftp://x"}, "DISCORD_API_BASE"),
         ({"DISCORD_TOKEN": TOKEN, "MAX_REMINDERS_PER_MEMBER": "0"}, "MAX_REMINDERS_PER_MEMBER"),
         ({"DISCORD_TOKEN": TOKEN, "SEND_RATE_PER_SECOND": "fast"}, "SEND_RATE_PER_SECOND"),
+        ({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "mysql://db/x"}, "DATABASE_URL"),
+        ({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgresql://"}, "DATABASE_URL"),
     ],
 )
 def test_bad_settings_name_the_setting(env, named):
@@ -58,6 +62,16 @@ def test_bad_settings_name_the_setting(env, named):
 
 def test_repr_never_shows_the_token():
     assert TOKEN not in repr(load_settings({"DISCORD_TOKEN": TOKEN}))
+
+
+def test_a_database_url_selects_postgresql_and_its_password_stays_out_of_repr():
+    url = "postgresql://bot:s3cret@db.internal:5432/companion"
+    settings = load_settings({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": f"  {url} "})
+    assert settings.database_url == url
+    assert settings.database == url
+    assert "s3cret" not in repr(settings)
+    short = load_settings({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgres://u@h/db"})
+    assert short.database == "postgres://u@h/db"
 
 
 def test_every_bad_setting_is_named_at_once():

@@ -1,5 +1,5 @@
-"""The stores against a real SQLite file: change announcements, and writes across stores that
-land together or not at all."""
+"""The stores' contract, against each backend (a real SQLite file, a fresh PostgreSQL schema):
+change announcements, and writes across stores that land together or not at all."""
 
 import asyncio
 from datetime import time
@@ -15,8 +15,8 @@ DAILY = schedule_to_json(WeeklySchedule(time(8, 0), frozenset(range(7)), "UTC"))
 
 
 @pytest.fixture
-async def stores(tmp_path):
-    database = await open_database(tmp_path / "bot.db")
+async def stores(database_target):
+    database = await open_database(database_target)
     yield Stores(database)
     await database.close()
 
@@ -143,3 +143,22 @@ async def test_a_reset_across_stores_lands_whole_or_not_at_all(stores):
     assert changes == {"region": ("uk", None)}
     assert (await cache.get(1)).region is None
     assert await stores.stretch_breaks.current(1) is None
+
+
+async def test_adding_at_once_never_passes_the_members_limit(stores):
+    """Count-then-insert takes turns per member, in one process or several."""
+
+    async def add():
+        return await stores.reminders.create(
+            kind="stretch",
+            user_id=1,
+            guild_id=None,
+            schedule=DAILY,
+            next_due_at=1_000,
+            now=0,
+            limit=3,
+        )
+
+    results = await asyncio.gather(*(add() for _ in range(8)))
+    assert sum(result is not None for result in results) == 3
+    assert len(await stores.reminders.of_member(1)) == 3
