@@ -26,6 +26,7 @@ from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures, load_poses
+from bot.progress import ProgressContent, load_progress_content
 from bot.ratelimits import (
     amortise_bucket_cleanup,
     global_limit_event,
@@ -48,6 +49,7 @@ EXTENSIONS = (
     "cogs.privacy",
     "cogs.config",
     "cogs.stretch_breaks",
+    "cogs.progress",
 )
 
 
@@ -61,6 +63,7 @@ class Content:
     messages: Messages
     zones: Zones
     pictures: StretchPictures
+    progress: ProgressContent
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -74,6 +77,7 @@ class Content:
             zones=load_zones(data_dir / "zones.toml"),
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
+            progress=load_progress_content(data_dir / "progress.toml"),
         )
 
 

@@ -8,7 +8,10 @@ caller's transaction, so a member's (or a server's) data goes all at once or not
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+import discord
 
 from bot.storage import Changes, Transaction
 
@@ -48,6 +51,39 @@ class GuildData(Protocol):
     async def forget_guild(self, tx: Transaction, guild_id: int) -> None:
         """The bot left the server: delete what this feature keeps about it, inside `tx`."""
         ...
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a feature adds to the answer to a finished stretch: a paragraph, and components
+    (persistent ones: the message outlives any view object)."""
+
+    text: str
+    items: tuple[discord.ui.Item[Any], ...] = ()
+
+
+@runtime_checkable
+class AfterStretch(Protocol):
+    """A feature with something to say once a member has stretched (Done on a reminder,
+    Finish on a routine), so the cog that saw it need not know the feature."""
+
+    async def after_stretch(self, user_id: int) -> FollowUp | None:
+        """None when it has nothing to add for this member."""
+        ...
+
+
+async def after_stretch(features: Iterable[object], user_id: int) -> FollowUp:
+    """Every loaded feature's follow-up, as one: paragraphs in order, then their components."""
+    parts = [
+        part
+        for feature in features
+        if isinstance(feature, AfterStretch)
+        and (part := await feature.after_stretch(user_id)) is not None
+    ]
+    return FollowUp(
+        "\n\n".join(part.text for part in parts),
+        tuple(item for part in parts for item in part.items),
+    )
 
 
 def member_data(features: Iterable[object]) -> list[MemberData]:

@@ -94,4 +94,6 @@ def _interaction_name(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
     data = interaction.data or {}
-    return f"component {str(data.get('custom_id', '?'))[:40]}"
+    # only the family ("rem", "pain"): the rest of a custom_id can carry an answer or a score,
+    # and neither belongs in a log
+    return f"component {str(data.get('custom_id', '?')).split(':', 1)[0][:20]}"

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.client import SciaticaBot
+from bot.contracts import after_stretch
 from bot.embeds import picture_file, routine_intro_embed, routine_outro_embed, stretch_embed
 from bot.views import OwnedView
 
@@ -70,11 +71,18 @@ class StretchRoutineView(OwnedView):
         self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
     ) -> None:
         self.finish()
+        content = self.bot.messages("stretch.finished")
+        follow_up = await after_stretch(self.bot.cogs.values(), interaction.user.id)
+        view: discord.ui.View | None = None
+        if follow_up.items:
+            view = discord.ui.View(timeout=None)
+            for item in follow_up.items:
+                view.add_item(item)
         await interaction.response.edit_message(
-            content=self.bot.messages("stretch.finished"),
+            content=f"{content}\n\n{follow_up.text}" if follow_up.text else content,
             embed=routine_outro_embed(self.bot.content.library, self.routine),
             attachments=[],
-            view=None,
+            view=view,
         )
 
     async def send(self, interaction: discord.Interaction[SciaticaBot]) -> None:

@@ -26,18 +26,22 @@ import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.recurrence import Send, plan_due, schedule_from_json
+from bot.recurrence import Send, next_occurrence, plan_due, schedule_from_json
 from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
 from bot.storage.events import Announcer, RemindersChanged
 
 log = logging.getLogger("bot.scheduler")
 
 Handler = Callable[[Claim], Awaitable[int | None]]
+Chore = Callable[[datetime], Awaitable[None]]
+"""Housekeeping run once a day by the dispatcher (e.g. deleting what is past its keeping time);
+it is given the clock's now."""
 
 CLOSED_DMS = 50007
 NONCE_WINDOW = timedelta(minutes=2)
 DELIVERY_RETENTION = timedelta(days=30)
 IDLE_WAKE = timedelta(hours=1)
+CHORE_INTERVAL = timedelta(days=1)
 BATCHES_IN_FLIGHT = 2
 
 
@@ -84,6 +88,9 @@ class Scheduler:
         # the last delivery chain per recipient: a member's sends never overlap across batches
         self._recipients: dict[object, asyncio.Future[str]] = {}
         self.sent_count = 0
+        self._chores: dict[str, Chore] = {}
+        self._chores_due: dict[str, int] = {}
+        self.add_chore("prune-deliveries", self._prune_deliveries)
         if woken_by is not None:
             woken_by.subscribe(lambda _: self.wake())
 
@@ -93,6 +100,17 @@ class Scheduler:
 
     def unregister(self, kind: str) -> None:
         self._handlers.pop(kind, None)
+
+    def add_chore(self, name: str, chore: Chore) -> None:
+        """Run `chore` at the dispatcher's next turn (at start, for one added before), then
+        once a day: housekeeping without a polling loop of its own."""
+        self._chores[name] = chore
+        self._chores_due[name] = 0
+        self.wake()
+
+    def remove_chore(self, name: str) -> None:
+        self._chores.pop(name, None)
+        self._chores_due.pop(name, None)
 
     def wake(self) -> None:
         """Reminders changed (new, resumed, snoozed, deleted): re-read the earliest due time."""
@@ -115,20 +133,36 @@ class Scheduler:
 
     async def _run(self) -> None:
         await self._recover()
-        await self.ledger.prune_deliveries(self._now() - int(DELIVERY_RETENTION.total_seconds()))
         while True:
             self._wake.clear()
+            next_chore = await self._run_chores()
             due = await self.ledger.earliest_due(self._handlers)
             now = self._now()
             if due is None or due > now:
-                horizon = now + int(IDLE_WAKE.total_seconds())
-                until = horizon if due is None else min(due, horizon)
+                wake_at = [now + int(IDLE_WAKE.total_seconds()), due, next_chore]
+                until = min(when for when in wake_at if when is not None)
                 await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
                 continue
             claims = await self.ledger.claim_due(now, self.batch_size, self._handlers, self.planner)
             _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
             if len(self._batches) >= BATCHES_IN_FLIGHT:
                 await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _run_chores(self) -> int | None:
+        """Run the chores whose day has come; returns when the next one is due. A chore that
+        fails is logged and tried again the next day; the dispatcher carries on."""
+        for name, chore in list(self._chores.items()):
+            if self._chores_due.get(name, 0) > self._now():
+                continue
+            self._chores_due[name] = self._now() + int(CHORE_INTERVAL.total_seconds())
+            try:
+                await chore(self.clock.now())
+            except Exception:
+                log.exception("daily chore %s failed", name)
+        return min(self._chores_due.values(), default=None)
+
+    async def _prune_deliveries(self, now: datetime) -> None:
+        await self.ledger.prune_deliveries(int((now - DELIVERY_RETENTION).timestamp()))
 
     async def _recover(self) -> None:
         """Resend claims a crash interrupted, but only while Discord's nonce dedupe holds."""
@@ -242,8 +276,16 @@ def _log_crash(task: asyncio.Task[None]) -> None:
 
 
 def plan_reminder(row: ReminderRow, now: int) -> Advance:
-    """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row."""
+    """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row.
+
+    A row paused until some time is due at that time: then the pause is over, and it moves on
+    to its next regular occurrence without sending (nothing it skipped is made up for)."""
     schedule = schedule_from_json(row.schedule)
+    if row.paused_until is not None:
+        if row.paused_until > now:  # due early (moved by hand): the pause still runs
+            return Advance(None, False, row.paused_until, row.paused_until)
+        resumed = next_occurrence(schedule, datetime.fromtimestamp(now, UTC))
+        return Advance(None, False, int(resumed.timestamp()))
     decision = plan_due(
         datetime.fromtimestamp(row.next_due_at, UTC), datetime.fromtimestamp(now, UTC), schedule
     )

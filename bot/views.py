@@ -76,3 +76,15 @@ async def guarded(interaction: discord.Interaction[SciaticaBot], action: Awaitab
         await action
     except Exception as exc:
         await report_error(interaction, exc, interaction.client.messages)
+
+
+def link_buttons_of(message: discord.Message | None) -> discord.ui.View:
+    """A view holding only the message's link buttons: what stays once its actions are used."""
+    view = discord.ui.View(timeout=None)
+    if message is None:
+        return view
+    for row in message.components:
+        for component in getattr(row, "children", []):
+            if isinstance(component, discord.components.Button) and component.url:
+                view.add_item(discord.ui.Button(label=component.label, url=component.url))
+    return view

@@ -88,9 +88,13 @@ class Privacy(
         members = data.get("members", [])
         member = members[0] if members else {}
         region = self.bot.content.regions.get(member.get("region") or "")
+        checkins = (
+            "privacy.show_checkins_on" if member.get("checkins_on") else "privacy.show_checkins_off"
+        )
         return [
             text("privacy.show_member", timezone=member.get("timezone") or "—"),
             text("privacy.show_region", region=region.name if region else "—"),
+            text(checkins),
         ]
 
     # --- commands ----------------------------------------------------------------------------

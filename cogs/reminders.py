@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.autocomplete import day_choices, member_locale, zone_choices
 from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import SciaticaBot
-from bot.contracts import Export
+from bot.contracts import Export, after_stretch
 from bot.embeds import COLOUR_REMINDER, stretch_embed
 from bot.errors import UserFacingError, safe_autocomplete
 from bot.recurrence import (
@@ -32,7 +32,7 @@ from bot.routine import StretchRoutineView
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim, ReminderRow, Transaction
 from bot.timeparse import InputError, is_safe_https_url, parse_days, parse_time
-from bot.views import guarded
+from bot.views import guarded, link_buttons_of
 
 DEFAULT_MASSAGE_TIME = time(10, 0)
 NOTE_LIMIT = 200
@@ -326,7 +326,9 @@ class Reminders(
 
     def _list_line(self, number: int, row: ReminderRow) -> str:
         text = self.bot.messages
-        if row.status == "active":
+        if row.status == "active" and row.paused_until is not None:
+            status = text("reminders.list_paused_until", until=timestamp(row.paused_until, "f"))
+        elif row.status == "active":
             status = text(
                 "reminders.list_next",
                 next_full=timestamp(row.next_due_at, "F"),
@@ -366,7 +368,9 @@ class Reminders(
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
     async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = [
-            r for r in await self._chosen(interaction.user.id, reminder) if r.status == "paused"
+            r
+            for r in await self._chosen(interaction.user.id, reminder)
+            if r.status == "paused" or r.paused_until is not None
         ]
         if rows and any(r.paused_reason == "dms_closed" for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -533,6 +537,13 @@ class Reminders(
                 reminder.user_id, reminder.id, today.isoformat(), int(now.timestamp())
             )
             reply = text("reminders.marked_done", count=await self._streak(reminder.user_id))
+            follow_up = await after_stretch(self.bot.cogs.values(), reminder.user_id)
+            view = link_buttons_of(interaction.message)
+            for item in follow_up.items:
+                view.add_item(item)
+            content = f"{reply}\n\n{follow_up.text}" if follow_up.text else reply
+            await interaction.response.edit_message(content=content, view=view)
+            return
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))
@@ -546,7 +557,9 @@ class Reminders(
         else:
             await self.reminders.set_status([reminder.id], "paused", None, {})
             reply = text("reminders.paused_from_dm")
-        await interaction.response.edit_message(content=reply, view=_without_actions(interaction))
+        await interaction.response.edit_message(
+            content=reply, view=link_buttons_of(interaction.message)
+        )
 
     # --- a member's data (MemberData) --------------------------------------------------------
 
@@ -568,19 +581,6 @@ class Reminders(
             text("reminders.privacy_reminders", count=len(data.get("reminders", []))),
             text("reminders.privacy_completions", count=len(data.get("completions", []))),
         ]
-
-
-def _without_actions(interaction: discord.Interaction[SciaticaBot]) -> discord.ui.View:
-    """Keep only link buttons once the member has acted on a reminder DM."""
-    view = discord.ui.View(timeout=None)
-    message = interaction.message
-    if message is None:
-        return view
-    for row in message.components:
-        for component in getattr(row, "children", []):
-            if isinstance(component, discord.components.Button) and component.url:
-                view.add_item(discord.ui.Button(label=component.label, url=component.url))
-    return view
 
 
 async def setup(bot: SciaticaBot) -> None:

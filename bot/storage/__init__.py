@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.storage.checkins import CheckInStore
 from bot.storage.connection import Database, DatabaseError, Transaction, within
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
 from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEntry",
     "BotStateStore",
     "Changes",
+    "CheckInStore",
     "Claim",
     "Database",
     "DatabaseError",
@@ -59,6 +61,7 @@ class Stores:
         self.ledger = DeliveryLedger(database)
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
+        self.checkins = CheckInStore(database)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -31,11 +31,12 @@ class Claim:
 @dataclass(frozen=True)
 class Advance:
     """How a due row moves on: the occurrence to deliver now (maybe late) or None, and the
-    next due time to store."""
+    next due time to store; `paused_until` is stored too (None: no pause with an end left)."""
 
     occurrence: int | None
     late: bool
     next_due_at: int
+    paused_until: int | None = None
 
 
 Planner = Callable[[ReminderRow, int], Advance]
@@ -74,8 +75,11 @@ class DeliveryLedger:
             due = [(reminder_row(row), row[REMINDER_WIDTH]) for row in rows]
             decisions = [(reminder, channel, plan(reminder, now)) for reminder, channel in due]
             await tx.execute_many(
-                "UPDATE reminders SET next_due_at = ? WHERE id = ?",
-                [(decision.next_due_at, reminder.id) for reminder, _, decision in decisions],
+                "UPDATE reminders SET next_due_at = ?, paused_until = ? WHERE id = ?",
+                [
+                    (decision.next_due_at, decision.paused_until, reminder.id)
+                    for reminder, _, decision in decisions
+                ],
             )
             for reminder, channel, decision in decisions:
                 if decision.occurrence is None:
@@ -138,8 +142,8 @@ class DeliveryLedger:
                 (now, claim.reminder.id, claim.due_at),
             )
             await tx.execute(
-                "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed'"
-                " WHERE user_id = ? AND status = 'active'",
+                "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed',"
+                " paused_until = NULL WHERE user_id = ? AND status = 'active'",
                 (user_id,),
             )
             await tx.execute(
@@ -155,7 +159,8 @@ class DeliveryLedger:
                 (now, claim.reminder.id, claim.due_at),
             )
             await tx.execute(
-                "UPDATE reminders SET status = 'paused', paused_reason = ? WHERE id = ?",
+                "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL"
+                " WHERE id = ?",
                 (reason, claim.reminder.id),
             )
 

@@ -1,5 +1,6 @@
-"""What the bot keeps about a member whatever feature they use: their time zone, region and
-DM channel (the members table), and the "done" marks their streaks count (completions)."""
+"""What the bot keeps about a member whatever feature they use: their time zone, region, DM
+channel and whether they opted in to pain check-ins (the members table), and the "done" marks
+their streaks count (completions)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class MemberRow:
     dms_closed_at: int | None
     dms_closed_told: int
     region: str | None
+    checkins_on: bool = False
 
 
 class MemberStore:
@@ -25,11 +27,11 @@ class MemberStore:
 
     async def member(self, user_id: int) -> MemberRow | None:
         row = await self.db.fetch_one(
-            "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told, region"
-            " FROM members WHERE user_id = ?",
+            "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told, region,"
+            " checkins_on FROM members WHERE user_id = ?",
             (user_id,),
         )
-        return None if row is None else MemberRow(*row)
+        return None if row is None else MemberRow(*row[:6], checkins_on=bool(row[6]))
 
     async def save_member(
         self,
@@ -59,6 +61,19 @@ class MemberStore:
                 await tx.execute(
                     "UPDATE members SET region = ? WHERE user_id = ?", (region, user_id)
                 )
+
+    async def set_checkins(self, user_id: int, on: bool, now: int) -> bool:
+        """Opt in to (or out of) pain check-ins; returns whether the choice changed."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO members (user_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (user_id, now),
+            )
+            changed = await tx.execute(
+                "UPDATE members SET checkins_on = ? WHERE user_id = ? AND checkins_on != ?",
+                (int(on), user_id, int(on)),
+            )
+        return changed == 1
 
     async def dms_reopened(self, tx: Transaction, user_id: int) -> None:
         """A DM just went through: forget that the member's DMs were found closed."""
@@ -105,6 +120,15 @@ class MemberStore:
             (user_id, since),
         )
         return [str(row[0]) for row in rows]
+
+    async def completion_counts(self, user_id: int, since: str | None = None) -> dict[str, int]:
+        """{local date: number of "done" marks} from `since` on (every day when None)."""
+        rows = await self.db.fetch_all(
+            "SELECT local_date, COUNT(*) FROM completions"
+            " WHERE user_id = ? AND local_date >= ? GROUP BY local_date",
+            (user_id, since or ""),
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
 
     # --- a member's data, for /privacy -------------------------------------------------------
 

@@ -26,11 +26,14 @@ class ReminderRow:
     paused_reason: str | None
     next_due_at: int
     created_at: int
+    paused_until: int | None = None
+    """Set while a pause with an end runs (the row is then due at that time, when the
+    dispatcher resumes it); None otherwise."""
 
 
 REMINDER_COLUMNS = (
     "id, kind, user_id, guild_id, channel_id, role_id, schedule, note, link, status,"
-    " paused_reason, next_due_at, created_at"
+    " paused_reason, next_due_at, created_at, paused_until"
 )
 REMINDER_WIDTH = len(REMINDER_COLUMNS.split(","))
 
@@ -110,24 +113,45 @@ class ReminderStore:
     async def set_status(
         self, reminder_ids: Sequence[int], status: str, reason: str | None, next_due: dict[int, int]
     ) -> None:
-        """Pause or resume several reminders together; resumed ones get a fresh next time."""
+        """Pause or resume several reminders together; resumed ones get a fresh next time.
+        Either way a pause with an end is over: paused now means until resumed."""
         async with self.db.transaction() as tx:
             await tx.execute_many(
-                "UPDATE reminders SET status = ?, paused_reason = ?,"
+                "UPDATE reminders SET status = ?, paused_reason = ?, paused_until = NULL,"
                 " next_due_at = COALESCE(?, next_due_at) WHERE id = ?",
                 [(status, reason, next_due.get(rid), rid) for rid in reminder_ids],
             )
             self._changed(tx)
 
     async def reschedule(self, reminder_id: int, next_due_at: int) -> None:
-        """Snooze or postpone: the next firing moves, the recurrence stays as it was."""
+        """Snooze or postpone: the next firing moves, the recurrence stays as it was (and any
+        pause ends: the member asked for this reminder)."""
         async with self.db.transaction() as tx:
             await tx.execute(
-                "UPDATE reminders SET next_due_at = ?, status = 'active', paused_reason = NULL"
-                " WHERE id = ?",
+                "UPDATE reminders SET next_due_at = ?, status = 'active', paused_reason = NULL,"
+                " paused_until = NULL WHERE id = ?",
                 (next_due_at, reminder_id),
             )
             self._changed(tx)
+
+    async def pause_until(self, reminder_ids: Sequence[int], until: int) -> list[int]:
+        """Pause active reminders until `until` (unix seconds), when they resume by themselves:
+        the row becomes due then, and the dispatcher moves it on to its next regular
+        occurrence without sending. A reminder paused until resumed is left as it is; one
+        already paused until some time gets the new end. Returns the ids paused."""
+        async with self.db.transaction() as tx:
+            paused: list[int] = []
+            for reminder_id in reminder_ids:
+                changed = await tx.execute(
+                    "UPDATE reminders SET paused_until = ?, next_due_at = ?"
+                    " WHERE id = ? AND status = 'active'",
+                    (until, until, reminder_id),
+                )
+                if changed:
+                    paused.append(reminder_id)
+            if paused:
+                self._changed(tx)
+        return paused
 
     async def delete(self, reminder_ids: Sequence[int]) -> None:
         async with self.db.transaction() as tx:

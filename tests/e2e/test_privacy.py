@@ -50,7 +50,17 @@ async def seed_everything(bot, guild_id, user_id):
     await stores.members.record_completion(user_id, reminder_id, "2026-03-02", now)
     await stores.stretch_breaks.record_join(guild_id, "2026-03-02", user_id)
     await bot.guild_config.set(guild_id, user_id, {"region": "uk"})
-    return {"members", "reminders", "deliveries", "completions", "stretch_break_joins", "audit_log"}
+    await stores.members.set_checkins(user_id, True, now)
+    assert await stores.checkins.record(user_id, "2026-03-02", 4, now)
+    return {
+        "members",
+        "reminders",
+        "deliveries",
+        "completions",
+        "stretch_break_joins",
+        "audit_log",
+        "checkins",
+    }
 
 
 def rows_naming(path, tables, user_id):
@@ -95,7 +105,14 @@ async def test_every_table_naming_a_member_is_exported_and_deleted(
 
     shown = await discord_server.invoke(world.alice, "privacy show", {}, guild_id=world.guild.id)
     lines = str((await shown.response(timeout=5)).embeds)
-    for expected in ("Reminders: 1", "marked done: 1", "breaks joined: 1", "moderator: 1"):
+    for expected in (
+        "Reminders: 1",
+        "marked done: 1",
+        "breaks joined: 1",
+        "moderator: 1",
+        "Pain check-ins: on",
+        "only you see them): 1",
+    ):
         assert expected in lines
 
     assert (await delete(discord_server, world)).type == 7

@@ -1,0 +1,240 @@
+"""/progress and pain check-ins as plain rules: the figures a member sees, the flare rule and
+how long scores are kept. No Discord and no database here, so every rule is tested directly.
+
+Every date is a calendar day in the member's own time zone; weeks run Monday to Sunday.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from statistics import fmean
+
+from bot.charts import calendar_cells, load_chart_ui
+from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside
+from bot.messages import Messages
+from bot.recurrence import streak
+
+FLARE_SCORE = 7
+"""A score this high is a flare whatever came before."""
+FLARE_RISE = 3
+"""...and so is one at least this much above the member's recent average."""
+FLARE_WINDOW = 7
+"""How many previous check-ins make up that average."""
+KEEP_MONTHS = 12
+"""Check-ins about days longer ago than this are deleted."""
+PAUSE_DAYS = 3
+"""How long the pause that flare care offers lasts."""
+
+
+def is_flare(score: int, previous: Sequence[int]) -> bool:
+    """A score of 7 or more, or 3 or more above the mean of the member's previous seven
+    check-ins (`previous`, newest first; fewer is fine, none means only the first rule)."""
+    if not 0 <= score <= 10:
+        raise ValueError("a pain score is a whole number from 0 to 10")
+    if score >= FLARE_SCORE:
+        return True
+    recent = list(previous[:FLARE_WINDOW])
+    return bool(recent) and score >= fmean(recent) + FLARE_RISE
+
+
+def best_streak(days: Iterable[date]) -> int:
+    """The longest run of consecutive days with a Done, ever."""
+    best = run = 0
+    previous: date | None = None
+    for day in sorted(set(days)):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week that holds `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def sessions_this_and_last_week(sessions: Mapping[date, int], today: date) -> tuple[int, int]:
+    """How many Done presses fell in this week (Monday to today) and in the whole week before."""
+    this_monday = week_start(today)
+    last_monday = this_monday - timedelta(weeks=1)
+    this_week = sum(n for day, n in sessions.items() if this_monday <= day <= today)
+    last_week = sum(n for day, n in sessions.items() if last_monday <= day < this_monday)
+    return this_week, last_week
+
+
+def keep_since(today: date) -> date:
+    """The first day whose check-in is still kept: the same day 12 months ago (28 February
+    when that year has no 29th)."""
+    year = today.year - KEEP_MONTHS // 12
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February
+        return date(year, 2, 28)
+
+
+def shown_since(today: date) -> date:
+    """The first day /progress shows: the Monday 11 weeks before this week's."""
+    return calendar_cells(today)[0].day
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What /progress shows, figures and chart data alike."""
+
+    today: date
+    first_day: date
+    current_streak: int
+    best_streak: int
+    this_week: int
+    last_week: int
+    done_days: frozenset[date]
+    """Days with a Done in the 12 weeks shown."""
+    scores: Mapping[date, int]
+    """Pain scores in the 12 weeks shown (empty unless check-ins are on)."""
+    ever_done: bool
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw or count yet: the member gets a how-to-start answer instead."""
+        return not self.ever_done and not self.scores
+
+    @property
+    def latest_score(self) -> tuple[date, int] | None:
+        if not self.scores:
+            return None
+        day = max(self.scores)
+        return day, self.scores[day]
+
+    @property
+    def average_score(self) -> float | None:
+        """The mean of the last seven scores shown (the average the flare rule uses)."""
+        recent = [self.scores[day] for day in sorted(self.scores, reverse=True)[:FLARE_WINDOW]]
+        return fmean(recent) if recent else None
+
+
+def summarise(
+    today: date, sessions: Mapping[date, int], scores: Mapping[date, int] | None = None
+) -> Summary:
+    """The figures from every day's Done count (`sessions`, all history) and pain scores."""
+    first = shown_since(today)
+    done = {day for day, count in sessions.items() if count > 0 and day <= today}
+    this_week, last_week = sessions_this_and_last_week(sessions, today)
+    return Summary(
+        today=today,
+        first_day=first,
+        current_streak=streak(done, today),
+        best_streak=best_streak(done),
+        this_week=this_week,
+        last_week=last_week,
+        done_days=frozenset(day for day in done if day >= first),
+        scores={day: s for day, s in (scores or {}).items() if first <= day <= today},
+        ever_done=bool(done),
+    )
+
+
+# --- texts -------------------------------------------------------------------------------------
+
+TEXT_KEYS = (
+    "progress.title",
+    "progress.current_streak",
+    "progress.best_streak",
+    "progress.this_week",
+    "progress.last_week",
+    "progress.done_days",
+    "progress.pain_title",
+    "progress.pain_count",
+    "progress.pain_latest",
+    "progress.pain_average",
+    "progress.pain_none",
+    "progress.pain_hint",
+    "progress.footer_zone",
+    "progress.footer_utc",
+    "progress.alt",
+    "progress.alt_pain",
+    "progress.empty",
+    "checkins.on",
+    "checkins.off",
+    "checkins.question",
+    "checkins.skip",
+    "checkins.saved",
+    "checkins.skipped",
+    "checkins.off_now",
+    "checkins.not_yours",
+    "checkins.bad_choice",
+    "checkins.pause",
+    "checkins.paused",
+    "checkins.nothing_to_pause",
+    "checkins.privacy",
+)
+"""Every text the feature uses; a missing one stops the bot at start, not in front of a member."""
+
+
+@dataclass(frozen=True)
+class FlareCare:
+    """What a flare-level score is answered with: what may help, and always the safety net."""
+
+    title: str
+    intro: str
+    steps_title: str
+    steps: tuple[str, ...]
+    safety_title: str
+    safety: str
+    numbers_title: str
+    sources_title: str
+    sources: tuple[Source, ...]
+    footer: str
+
+
+@dataclass(frozen=True)
+class ProgressContent:
+    texts: Messages
+    flare: FlareCare
+    chart: dict[str, str]
+
+
+def load_progress_content(path: Path, publishers: Publishers | None = None) -> ProgressContent:
+    """data/progress.toml (and the chart's data/charts.toml beside it), checked."""
+    publishers = publishers or publishers_beside(path)
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path.name}: file is missing") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path.name}: not valid TOML ({exc})") from exc
+    entries: dict[str, str] = {}
+    for section in ("progress", "checkins"):
+        table = raw.get(section)
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise ContentError(f"{path.name}: [{section}] must be a table of texts")
+        entries |= {f"{section}.{key}": value for key, value in table.items()}
+    try:
+        texts = Messages(entries)
+    except ValueError as exc:
+        raise ContentError(f"{path.name}: {exc}") from exc
+    missing = [key for key in TEXT_KEYS if key not in texts]
+    if missing:
+        raise ContentError(f"{path.name}: missing texts {', '.join(missing)}")
+    flare = raw.get("flare")
+    if not isinstance(flare, dict):
+        raise ContentError(f"{path.name}: [flare] table is missing")
+    reader = _Reader(path.name, "[flare]", flare, publishers)
+    care = FlareCare(
+        title=reader.text("title", 256),
+        intro=reader.text("intro", 1000),
+        steps_title=reader.text("steps_title", 256),
+        steps=reader.texts("steps", 300, minimum=3),
+        safety_title=reader.text("safety_title", 256),
+        safety=reader.text("safety", 1024),
+        numbers_title=reader.text("numbers_title", 256),
+        sources_title=reader.text("sources_title", 256),
+        sources=reader.sources(),
+        footer=reader.text("footer", 2048),
+    )
+    if len("\n".join(f"• {step}" for step in care.steps)) > 1024:
+        raise reader.fail("steps", "together must fit one embed field (1024 characters)")
+    return ProgressContent(texts, care, load_chart_ui(path.parent / "charts.toml"))
