@@ -26,7 +26,9 @@ import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.recurrence import Send, next_occurrence, plan_due, schedule_from_json
+from bot.quiet_hours import Hold, QuietHours, plan_delivery
+from bot.recurrence import AfterDoneSchedule, Send, schedule_from_json
+from bot.schedule_edits import first_due_after_pause
 from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
 from bot.storage.events import Announcer, RemindersChanged
 
@@ -275,21 +277,60 @@ def _log_crash(task: asyncio.Task[None]) -> None:
         log.error("scheduler task %s failed", task.get_name(), exc_info=task.exception())
 
 
-def plan_reminder(row: ReminderRow, now: int) -> Advance:
-    """The scheduler's planner: apply the catch-up policy of bot.recurrence to a stored row.
+def plan_reminder(
+    row: ReminderRow, now: int, *, quiet: str | None = None, zone: str | None = None
+) -> Advance:
+    """The scheduler's planner: bot.quiet_hours.plan_delivery (the catch-up policy of
+    bot.recurrence, then quiet hours and holds) applied to a stored row.
 
-    A row paused until some time is due at that time: then the pause is over, and it moves on
-    to its next regular occurrence without sending (nothing it skipped is made up for)."""
+    `quiet` is the owner's stored quiet hours, read in `zone` (the member's time zone, else the
+    reminder's own). A row paused until some time is due at that time: then the pause is over
+    and it goes on with its next regular occurrence at or after that end (nothing it skipped
+    is made up for), sent at once if the bot was offline then, as after any downtime. An
+    after-done reminder counts its wait from each DM (and from the end of a pause).
+    """
     schedule = schedule_from_json(row.schedule)
+    scheduled = _instant(row.next_due_at)
+    at = _instant(now)
+    held = None if row.held_due_at is None else _instant(row.held_due_at)
+    counts_from: int | None = None
     if row.paused_until is not None:
         if row.paused_until > now:  # due early (moved by hand): the pause still runs
             return Advance(None, False, row.paused_until, row.paused_until)
-        resumed = next_occurrence(schedule, datetime.fromtimestamp(now, UTC))
-        return Advance(None, False, int(resumed.timestamp()))
-    decision = plan_due(
-        datetime.fromtimestamp(row.next_due_at, UTC), datetime.fromtimestamp(now, UTC), schedule
+        scheduled = first_due_after_pause(schedule, _instant(row.paused_until))
+        held, counts_from = None, row.paused_until
+        if scheduled > at:
+            return Advance(None, False, _unix(scheduled), counts_from=counts_from)
+    if held is not None and held > at:  # a clock set back: the hold is stale, not a send
+        held = None
+    hours = QuietHours.from_stored(quiet) if quiet else None
+    plan = plan_delivery(
+        schedule, scheduled, at, held=held, quiet=hours, zone=zone or schedule.zone
     )
-    next_due = int(decision.next.timestamp())
-    if isinstance(decision, Send):
-        return Advance(int(decision.occurrence.timestamp()), decision.late, next_due)
-    return Advance(None, False, next_due)
+    if isinstance(plan, Hold):
+        return Advance(
+            None,
+            False,
+            _unix(plan.until),
+            held_due_at=_unix(plan.occurrence),
+            counts_from=counts_from,
+        )
+    if isinstance(plan, Send):
+        if isinstance(schedule, AfterDoneSchedule):
+            counts_from = now  # the next one waits its hours from this DM
+        return Advance(
+            _unix(plan.occurrence),
+            plan.late,
+            _unix(plan.next),
+            held=plan.held,
+            counts_from=counts_from,
+        )
+    return Advance(None, False, _unix(plan.next), counts_from=counts_from)
+
+
+def _instant(unix: int) -> datetime:
+    return datetime.fromtimestamp(unix, UTC)
+
+
+def _unix(instant: datetime) -> int:
+    return int(instant.timestamp())

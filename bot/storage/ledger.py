@@ -8,11 +8,11 @@ pause after a refused DM) is not announced: the scheduler already knows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from bot.storage.connection import Database
+from bot.storage.connection import Database, Transaction
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
@@ -26,20 +26,31 @@ class Claim:
     due_at: int
     late: bool
     dm_channel_id: int | None = None  # the owner's DM channel, read with the claim
+    held: bool = False  # quiet hours held it: the DM says so
 
 
 @dataclass(frozen=True)
 class Advance:
-    """How a due row moves on: the occurrence to deliver now (maybe late) or None, and the
-    next due time to store; `paused_until` is stored too (None: no pause with an end left)."""
+    """How a due row moves on: the occurrence to deliver now (maybe late, maybe `held` by
+    quiet hours) or None, and the next due time to store. `paused_until` and `held_due_at` are
+    stored too (None: no pause with an end, no hold); `counts_from` only when given."""
 
     occurrence: int | None
     late: bool
     next_due_at: int
     paused_until: int | None = None
+    held_due_at: int | None = None
+    held: bool = False
+    counts_from: int | None = None
 
 
-Planner = Callable[[ReminderRow, int], Advance]
+class Planner(Protocol):
+    """Decides how a due row moves on at `now`, given its owner's quiet hours (stored form)
+    and time zone, both None for a server's post or a member without them."""
+
+    def __call__(
+        self, row: ReminderRow, now: int, *, quiet: str | None, zone: str | None
+    ) -> Advance: ...
 
 
 class DeliveryLedger:
@@ -66,18 +77,29 @@ class DeliveryLedger:
         claims: list[Claim] = []
         async with self.db.transaction() as tx:
             rows = await tx.fetch_all(
-                f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id FROM reminders r"
-                " LEFT JOIN members m ON m.user_id = r.user_id"
+                f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id, m.quiet_hours, m.timezone"
+                " FROM reminders r LEFT JOIN members m ON m.user_id = r.user_id"
                 f" WHERE r.status = 'active' AND r.next_due_at <= ? AND r.kind IN ({marks})"
                 " ORDER BY r.next_due_at LIMIT ?",
                 (now, *kinds, limit),
             )
-            due = [(reminder_row(row), row[REMINDER_WIDTH]) for row in rows]
-            decisions = [(reminder, channel, plan(reminder, now)) for reminder, channel in due]
+            width = REMINDER_WIDTH
+            decisions: list[tuple[ReminderRow, int | None, Advance]] = []
+            for row in rows:
+                reminder = reminder_row(row)
+                decision = plan(reminder, now, quiet=row[width + 1], zone=row[width + 2])
+                decisions.append((reminder, row[width], decision))
             await tx.execute_many(
-                "UPDATE reminders SET next_due_at = ?, paused_until = ? WHERE id = ?",
+                "UPDATE reminders SET next_due_at = ?, paused_until = ?, held_due_at = ?,"
+                " counts_from = COALESCE(?, counts_from) WHERE id = ?",
                 [
-                    (decision.next_due_at, decision.paused_until, reminder.id)
+                    (
+                        decision.next_due_at,
+                        decision.paused_until,
+                        decision.held_due_at,
+                        decision.counts_from,
+                        reminder.id,
+                    )
                     for reminder, _, decision in decisions
                 ],
             )
@@ -85,19 +107,30 @@ class DeliveryLedger:
                 if decision.occurrence is None:
                     continue
                 inserted = await tx.execute(
-                    "INSERT INTO deliveries (reminder_id, due_at, state, late, claimed_at)"
-                    " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT DO NOTHING",
-                    (reminder.id, decision.occurrence, int(decision.late), now),
+                    "INSERT INTO deliveries (reminder_id, due_at, state, late, held, claimed_at)"
+                    " VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (reminder.id, decision.occurrence, int(decision.late), int(decision.held), now),
                 )
                 if inserted == 1:
-                    claims.append(Claim(reminder, decision.occurrence, decision.late, channel))
+                    claims.append(
+                        Claim(reminder, decision.occurrence, decision.late, channel, decision.held)
+                    )
         return claims
+
+    async def in_flight(self, tx: Transaction, reminder_id: int) -> int | None:
+        """The occurrence (due_at) of the reminder's claim still being sent, if any, read
+        inside the transaction that changes the reminder (an edit must not repeat it)."""
+        row = await tx.fetch_one(
+            "SELECT MAX(due_at) FROM deliveries WHERE reminder_id = ? AND state = 'claimed'",
+            (reminder_id,),
+        )
+        return None if row is None or row[0] is None else int(row[0])
 
     async def unfinished_claims(self) -> list[tuple[Claim, int]]:
         """Claims left by a crash, with when they were claimed."""
         rows = await self.db.fetch_all(
-            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at"
-            " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+            f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at,"
+            " d.held FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
             " LEFT JOIN members m ON m.user_id = r.user_id"
             " WHERE d.state = 'claimed' ORDER BY d.claimed_at",
             (),
@@ -105,7 +138,13 @@ class DeliveryLedger:
         width = REMINDER_WIDTH
         return [
             (
-                Claim(reminder_row(row), int(row[width]), bool(row[width + 1]), row[width + 2]),
+                Claim(
+                    reminder_row(row),
+                    int(row[width]),
+                    bool(row[width + 1]),
+                    row[width + 2],
+                    bool(row[width + 4]),
+                ),
                 int(row[width + 3]),
             )
             for row in rows
@@ -143,7 +182,7 @@ class DeliveryLedger:
             )
             await tx.execute(
                 "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed',"
-                " paused_until = NULL WHERE user_id = ? AND status = 'active'",
+                " paused_until = NULL, held_due_at = NULL WHERE user_id = ? AND status = 'active'",
                 (user_id,),
             )
             await tx.execute(
@@ -159,8 +198,8 @@ class DeliveryLedger:
                 (now, claim.reminder.id, claim.due_at),
             )
             await tx.execute(
-                "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL"
-                " WHERE id = ?",
+                "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL,"
+                " held_due_at = NULL WHERE id = ?",
                 (reason, claim.reminder.id),
             )
 
