@@ -7,6 +7,11 @@ see bot.ratelimits), so a batch is about one second's worth. The next batch is c
 one is still sending, so the pace holds across batches; at most two batches are in memory, so
 memory stays flat in the number of stored reminders.
 
+The planner (`plan_reminder`) decides each claimed row: send, skip a stale slot, or hold it
+for the owner's quiet hours (no delivery row; the row is due again when they end and then sends
+that same occurrence, once). Pauses with an end and after-done waits are plain due times too:
+nothing here polls, and no reminder has a task of its own.
+
 Delivery is at most once: a claim moves the row to its next occurrence in the same commit,
 each send carries a nonce derived from (reminder, occurrence) so Discord drops a resend,
 and claims a crash left behind are resent with that same nonce only while Discord still

@@ -166,6 +166,12 @@ class Managing(ReminderBase):
     async def timezone(self, interaction: discord.Interaction[SciaticaBot], zone: str) -> None:
         resolved = self._resolve_zone(interaction, zone)
         await self.members.save_member(interaction.user.id, self._unix(), timezone=resolved)
+        member = await self.members.member(interaction.user.id)
+        if member is not None and member.quiet_hours:
+            # quiet hours follow the member: what they hold is decided again in the new zone
+            await self.reminders.set_quiet_hours(
+                interaction.user.id, member.quiet_hours, self._unix()
+            )
         local = self._now().astimezone(ZoneInfo(resolved)).strftime("%H:%M")
         await interaction.response.send_message(
             self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),

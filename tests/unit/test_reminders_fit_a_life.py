@@ -4,6 +4,7 @@ themselves at the next regular time, edits keep the row and never repeat an occu
 flight. Real SQLite files and a FakeClock; the Discord send is a test double."""
 
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -215,12 +216,10 @@ async def test_a_stretch_leaves_paused_after_done_reminders_alone_and_drops_a_ho
     assert (await stores.reminders.get(timed)).next_due_at == unix(utc(5, 7))
 
 
-def test_after_done_hours_are_elapsed_hours_across_a_dst_change(stores):
+def test_after_done_hours_are_elapsed_hours_across_a_dst_change():
     # London springs forward at 01:00 UTC on 29 March: 3 hours after 00:30 is 03:30 UTC.
-    row = type(
-        "Row",
-        (),
-        {"schedule": schedule_to_json(AfterDoneSchedule(3, "Europe/London")), "counts_from": 0},
+    row = SimpleNamespace(
+        schedule=schedule_to_json(AfterDoneSchedule(3, "Europe/London")), counts_from=0
     )
     done = utc(29, 0, 30)
     assert due_after_stretch(row, done) == unix(utc(29, 3, 30))
@@ -337,15 +336,34 @@ async def test_only_a_note_changed_keeps_the_due_time_and_the_hold(stores):
 
 
 def test_an_edited_paused_reminder_keeps_its_pause():
-    row = type(
-        "Row",
-        (),
-        {
-            "schedule": schedule_to_json(daily(8)),
-            "status": "active",
-            "paused_until": unix(utc(5, 8)),
-            "counts_from": None,
-            "created_at": 0,
-        },
+    row = SimpleNamespace(
+        schedule=schedule_to_json(daily(8)),
+        status="active",
+        paused_until=unix(utc(5, 8)),
+        counts_from=None,
+        created_at=0,
     )
     assert due_after_edit(row, daily(9), utc(2, 8), None) is None
+
+
+def test_the_planner_holds_across_a_dst_change_in_the_members_zone():
+    # London springs forward on the night of 28-29 March: quiet hours 22:00-07:30 end at
+    # 07:30 BST, 06:30 UTC; the next 23:00 is 22:00 UTC.
+    schedule = schedule_to_json(daily(23, zone="Europe/London"))
+    row = SimpleNamespace(
+        schedule=schedule, next_due_at=unix(utc(28, 23)), paused_until=None, held_due_at=None
+    )
+    hold = plan_reminder(row, unix(utc(28, 23)), quiet=NIGHT, zone="Europe/London")
+    assert (hold.occurrence, hold.held_due_at, hold.next_due_at) == (
+        None,
+        unix(utc(28, 23)),
+        unix(utc(29, 6, 30)),
+    )
+    row.next_due_at, row.held_due_at = hold.next_due_at, hold.held_due_at
+    send = plan_reminder(row, unix(utc(29, 6, 30)), quiet=NIGHT, zone="Europe/London")
+    assert (send.occurrence, send.held, send.held_due_at, send.next_due_at) == (
+        unix(utc(28, 23)),
+        True,
+        None,
+        unix(utc(29, 22)),
+    )
