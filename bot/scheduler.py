@@ -308,7 +308,7 @@ def plan_reminder(
             return Advance(None, False, _unix(scheduled), counts_from=counts_from)
     if held is not None and held > at:  # a clock set back: the hold is stale, not a send
         held = None
-    hours = QuietHours.from_stored(quiet) if quiet else None
+    hours = _quiet_hours(quiet)
     plan = plan_delivery(
         schedule, scheduled, at, held=held, quiet=hours, zone=zone or schedule.zone
     )
@@ -331,6 +331,18 @@ def plan_reminder(
             counts_from=counts_from,
         )
     return Advance(None, False, _unix(plan.next), counts_from=counts_from)
+
+
+def _quiet_hours(stored: str | None) -> QuietHours | None:
+    """The member's quiet hours; a stored form that cannot be read (edited by hand) is logged
+    and ignored rather than stopping every member's deliveries."""
+    if not stored:
+        return None
+    try:
+        return QuietHours.from_stored(stored)
+    except ValueError:
+        log.warning("ignoring unreadable quiet hours %r", stored)
+        return None
 
 
 def _instant(unix: int) -> datetime:

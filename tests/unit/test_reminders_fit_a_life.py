@@ -367,3 +367,15 @@ def test_the_planner_holds_across_a_dst_change_in_the_members_zone():
         None,
         unix(utc(29, 22)),
     )
+
+
+def test_unreadable_stored_quiet_hours_never_stop_a_delivery():
+    row = SimpleNamespace(
+        schedule=schedule_to_json(daily(23)),
+        next_due_at=unix(utc(2, 23)),
+        paused_until=None,
+        held_due_at=None,
+    )
+    for stored in ("22:00", "late-early", "22:00-22:00"):
+        plan = plan_reminder(row, unix(utc(2, 23)), quiet=stored, zone="UTC")
+        assert plan.occurrence == unix(utc(2, 23)) and not plan.held
