@@ -3,7 +3,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import eventually_async
+from tests.conftest import eventually_async, run_bot
 from tests.e2e.test_progress import stretch_dms
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
 
@@ -190,6 +190,31 @@ async def test_quiet_hours_hold_a_due_reminder_and_send_it_once_when_they_end(
     assert "Quiet hours off" in off.content
     clock.set(eleven + DAY)  # Tuesday 23:00 comes on time again
     await dms_after(discord_server, world, 2)
+
+
+async def test_a_held_reminder_survives_a_restart_and_is_sent_once(
+    discord_server, world, tmp_path, content, clock
+):
+    database = tmp_path / "bot.db"
+    eleven = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    async with run_bot(discord_server, database, content, clock) as bot:
+        await create_stretch(discord_server, world, time="23:00")
+        await answer(
+            discord_server, world, "reminders quiet-hours", {"start": "22:00", "end": "07:30"}
+        )
+        clock.set(eleven)
+        reminder = await only_reminder(bot, world)
+
+        async def held():
+            return (await bot.stores.reminders.get(reminder.id)).held_due_at is not None
+
+        await eventually_async(held, timeout=5)
+    clock.set(datetime(2026, 3, 3, 7, 45, tzinfo=UTC))  # back after the end, within grace
+    async with run_bot(discord_server, database, content, clock):
+        [dm] = await dms_after(discord_server, world, 1)
+        assert f"this was due <t:{unix(eleven)}:f>" in dm["embeds"][0]["description"]
+    async with run_bot(discord_server, database, content, clock):
+        await dms_after(discord_server, world, 1)
 
 
 # --- pause with days -----------------------------------------------------------------------------
