@@ -7,6 +7,13 @@ lateness  1,000 reminders due spread over one minute, no rate limit at the serve
 fan-out   N reminders due at the same instant; the server enforces a global limit equal to the
           bot's SEND_RATE_PER_SECOND: delivered/s as a fraction of that ceiling, 429s, losses,
           duplicates. Run at a raised ceiling and once at Discord's real 50/s with 1,000.
+pictures  what the stretch picture on every stretch reminder DM costs. In the bot process, for
+          1,000 reminders due at once at Discord's 50/s: stretch reminders (each DM uploads
+          its stretch's PNG) against massage reminders (no picture), by the bot's CPU time
+          and resident memory from the first DM to the last, and the bytes uploaded; 429s,
+          losses and duplicates as above. In this process: drawing every picture (done once,
+          at start-up) and what attaching adds to building one DM's request body through
+          discord.py and aiohttp (the same embed with and without the picture).
 answers   interaction turnaround (INTERACTION_CREATE sent -> first callback, p50/p99) while the
           bot also sends on its own, at Discord's 50/s and the default SEND_RATE_PER_SECOND:
           200 members setting up a reminder within 5 s (each one opens a DM and sends a consent
@@ -26,6 +33,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -34,6 +42,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
+import discord
+
+from bot.content import load_library
+from bot.embeds import picture_file, stretch_embed
+from bot.pictures import StretchPictures, load_poses
+from bot.settings import DEFAULT_DATA_DIR
 from tests.conftest import TOKEN, BotProcess, process_env
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.models import Interaction, User
@@ -47,8 +62,19 @@ def due_of(nonce: str) -> int:
     return int(nonce.split(".")[1], 36)
 
 
+def process_figures(pid: int) -> tuple[float, float, float]:
+    """CPU seconds used so far, resident and peak resident memory in MB, of a Linux process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    status = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    rss, peak = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+    return cpu, rss, peak
+
+
 async def deliver(
-    count: int, spread: float, ceiling: int | None, send_rate: int
+    count: int, spread: float, ceiling: int | None, send_rate: int, kind: str = "stretch"
 ) -> dict[str, float]:
     server = FakeDiscord()
     await server.start()
@@ -59,7 +85,7 @@ async def deliver(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bot.db"
         await create_database(path)
-        seed_reminders(path, [(u.id, server.dm_channel(u.id)) for u in users], dues)
+        seed_reminders(path, [(u.id, server.dm_channel(u.id)) for u in users], dues, kind)
         env = process_env(
             DISCORD_TOKEN=TOKEN,
             DISCORD_API_BASE=server.api_base,
@@ -71,8 +97,13 @@ async def deliver(
         await process.start()
         created: list[dict[str, object]] = []
         all_in = asyncio.Event()
+        assert process.process is not None
+        pid = process.process.pid
+        at_first: list[tuple[float, float, float]] = []
 
         def count_message(message: dict[str, object]) -> None:
+            if not created:
+                at_first.append(process_figures(pid))
             created.append(message)
             if len(created) >= count:
                 all_in.set()
@@ -83,6 +114,7 @@ async def deliver(
             async with asyncio.timeout(timeout):
                 await all_in.wait()
             await asyncio.sleep(1.0)  # any duplicate would land now
+            at_end = process_figures(pid)
         finally:
             await process.stop()
             await server.stop()
@@ -105,7 +137,111 @@ async def deliver(
         "status_429": server.status_counts()[429],
         "lost": per_user[0],
         "duplicated": sum(n for k, n in per_user.items() if k > 1),
+        "bot_cpu_s": at_end[0] - at_first[0][0],
+        "bot_rss_start_mb": at_first[0][1],
+        "bot_rss_growth_mb": at_end[2] - at_first[0][1],
+        "uploaded_mb": sum(len(data) for r in sends for _, data in r.files) / 1e6,
     }
+
+
+class _Counter:
+    """Stands in for the socket: counts what aiohttp would write."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+
+
+async def _request_body(embed: discord.Embed, files: list[discord.File]) -> int:
+    """Build one DM's body as discord.py and aiohttp do before sending it; returns its size."""
+    with discord.http.handle_message_parameters(
+        embed=embed, files=files or discord.utils.MISSING, nonce="r1.abc"
+    ) as params:
+        if not params.multipart:
+            return len(json.dumps(params.payload).encode())
+        form = aiohttp.FormData(quote_fields=False)
+        for part in params.multipart:
+            form.add_field(**part)
+        counter = _Counter()
+        await form().write(counter)  # type: ignore[arg-type]
+        return counter.size
+
+
+async def attaching(rounds: int) -> dict[str, float]:
+    """Drawing every picture once, and what attaching one adds to building a DM's body."""
+    library = load_library(DEFAULT_DATA_DIR)
+    poses = load_poses(DEFAULT_DATA_DIR / "poses.toml", library.stretches)
+    started = time.perf_counter()
+    pictures = StretchPictures.render_all(poses)
+    drawn_s = time.perf_counter() - started
+    stretch = library.routine.stretches[0]
+    picture = pictures.picture(stretch.slug)
+    held = sum(len(pictures.picture(s).png) for s in library.stretches)
+    per_dm: dict[bool, list[float]] = {False: [], True: []}
+    sizes: dict[bool, int] = {}
+    for _ in range(rounds):
+        for with_picture in (False, True):
+            started = time.perf_counter()
+            embed = stretch_embed(library, stretch, picture=picture if with_picture else None)
+            files = [picture_file(picture)] if with_picture else []
+            sizes[with_picture] = await _request_body(embed, files)
+            per_dm[with_picture].append(time.perf_counter() - started)
+    without = statistics.median(per_dm[False]) * 1e6
+    with_ = statistics.median(per_dm[True]) * 1e6
+    return {
+        "pictures": len(library.stretches),
+        "drawing_all_s": drawn_s,
+        "pictures_held_mb": held / 1e6,
+        "dm_body_us_without": without,
+        "dm_body_us_with": with_,
+        "attach_us_per_dm": with_ - without,
+        "dm_body_kb_without": sizes[False] / 1000,
+        "dm_body_kb_with": sizes[True] / 1000,
+    }
+
+
+def print_pictures(runs: int) -> dict[str, object]:
+    """Stretch reminders (a picture each) against massage reminders (none), 1,000 at 50/s."""
+    fanouts: dict[str, dict[str, float]] = {}
+    for kind in ("stretch", "massage"):
+        figures = [deliver_without_collector_stalls(1000, 0.0, 50, 50, kind) for _ in range(runs)]
+        fanouts[kind] = {
+            key: round(statistics.median(f[key] for f in figures), 3)
+            for key in (
+                "delivered_per_s",
+                "bot_cpu_s",
+                "bot_rss_start_mb",
+                "bot_rss_growth_mb",
+                "uploaded_mb",
+            )
+        } | {key: sum(f[key] for f in figures) for key in ("status_429", "lost", "duplicated")}
+    columns = ("sent/s", "cpu s", "rss MB", "+rss MB", "upload MB", "429", "lost", "dup")
+    print(f"{'1000 due at once, 50/s':<28} " + " ".join(f"{c:>9}" for c in columns))
+    for kind, row in fanouts.items():
+        name = "stretch (a picture each)" if kind == "stretch" else "massage (no picture)"
+        cells = (
+            f"{row['delivered_per_s']:.1f}",
+            f"{row['bot_cpu_s']:.2f}",
+            f"{row['bot_rss_start_mb']:.1f}",
+            f"{row['bot_rss_growth_mb']:.1f}",
+            f"{row['uploaded_mb']:.1f}",
+            row["status_429"],
+            row["lost"],
+            row["duplicated"],
+        )
+        print(f"{name:<28} " + " ".join(f"{c:>9}" for c in cells))
+    cost = asyncio.run(attaching(rounds=200 * runs))
+    extra_ms = (fanouts["stretch"]["bot_cpu_s"] - fanouts["massage"]["bot_cpu_s"]) / 1000 * 1000
+    print(
+        f"bot CPU per DM, stretch minus massage: {extra_ms:.2f} ms;"
+        f" building one DM's body: {cost['dm_body_us_without']:.0f} us without the picture,"
+        f" {cost['dm_body_us_with']:.0f} us with it ({cost['dm_body_kb_without']:.1f} KB ->"
+        f" {cost['dm_body_kb_with']:.1f} KB); drawing all {cost['pictures']} pictures once at"
+        f" start-up: {cost['drawing_all_s']:.2f} s, {cost['pictures_held_mb']:.2f} MB of PNGs held"
+    )
+    return {"fanout": fanouts, "extra_cpu_ms_per_dm": round(extra_ms, 3), "attaching": cost}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -233,9 +369,9 @@ def without_collector_stalls(run: Callable[[], Awaitable[dict[str, float]]]) -> 
 
 
 def deliver_without_collector_stalls(
-    count: int, spread: float, ceiling: int | None, send_rate: int
+    count: int, spread: float, ceiling: int | None, send_rate: int, kind: str = "stretch"
 ) -> dict[str, float]:
-    return without_collector_stalls(lambda: deliver(count, spread, ceiling, send_rate))
+    return without_collector_stalls(lambda: deliver(count, spread, ceiling, send_rate, kind))
 
 
 def print_answers(runs: int, only: str) -> dict[str, dict[str, float]]:
@@ -341,9 +477,16 @@ def main() -> None:
         )
         print(f"{name:<28} " + " ".join(f"{c:>10}" for c in cells))
     answers = print_answers(args.runs, args.only)
+    pictures = print_pictures(args.runs) if args.only in "pictures" else {}
     print(
         json.dumps(
-            {"benchmark": "delivery", "runs": args.runs, "results": results, "answers": answers}
+            {
+                "benchmark": "delivery",
+                "runs": args.runs,
+                "results": results,
+                "answers": answers,
+                "pictures": pictures,
+            }
         )
     )
 

@@ -290,9 +290,10 @@ def plan_reminder(
 
     `quiet` is the owner's stored quiet hours, read in `zone` (the member's time zone, else the
     reminder's own). A row paused until some time is due at that time: then the pause is over
-    and it goes on with its next regular occurrence at or after that end (nothing it skipped
-    is made up for), sent at once if the bot was offline then, as after any downtime. An
-    after-done reminder counts its wait from each DM (and from the end of a pause).
+    and it moves on to its first regular occurrence at or after the pause's end, sending
+    nothing for the slots the pause covered. Only an occurrence that is itself due by now (one
+    exactly at the end, or one passed while the bot was down) goes through the usual catch-up
+    rule. An after-done reminder counts its wait from each DM (and from the end of a pause).
     """
     schedule = schedule_from_json(row.schedule)
     scheduled = _instant(row.next_due_at)

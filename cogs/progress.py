@@ -13,7 +13,7 @@ import asyncio
 import io
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import discord
@@ -35,6 +35,7 @@ from bot.progress import (
     summarise,
 )
 from bot.recurrence import local_date
+from bot.schedule_edits import resume_at
 from bot.storage import MemberRow, ReminderRow, Transaction
 from bot.triage import Level, choose_region, numbers_text
 from bot.views import guarded, link_buttons_of
@@ -151,6 +152,8 @@ class Progress(commands.Cog):
 
     # --- /progress ---------------------------------------------------------------------------
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(
         name="progress",
         description="Your stretching over the last 12 weeks, privately; check-ins: pain scores.",
@@ -356,7 +359,10 @@ class Progress(commands.Cog):
         text = self.texts
         if interaction.user.id != user_id:
             raise UserFacingError(text("checkins.not_yours"))
-        until = int((self.bot.clock.now() + timedelta(days=PAUSE_DAYS)).timestamp())
+        member = await self.members.member(user_id)
+        # the same time of day 3 days on in the member's zone, whatever DST does meanwhile
+        ends = resume_at(self.bot.clock.now(), PAUSE_DAYS, self._zone(member) or "UTC")
+        until = int(ends.timestamp())
         rows = await self._running_stretch_reminders(user_id)
         paused = await self.reminders.pause_until([row.id for row in rows], until)
         content = (

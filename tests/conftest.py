@@ -15,12 +15,18 @@ from pathlib import Path
 
 import discord
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.client import Content, SciaticaBot
 from bot.clock import Clock, FakeClock
 from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
 from bot.storage import Database, open_database
 from tests.localdiscord import FakeDiscord
+
+# CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
+# examples each run (and hypothesis replays any failure it found before)
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"

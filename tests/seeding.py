@@ -20,9 +20,12 @@ async def create_database(path: Path) -> None:
 
 
 def seed_reminders(
-    path: Path, members: Iterable[tuple[int, int]], due: datetime | list[datetime]
+    path: Path,
+    members: Iterable[tuple[int, int]],
+    due: datetime | list[datetime],
+    kind: str = "stretch",
 ) -> int:
-    """One daily stretch reminder per (user_id, dm_channel_id), due at `due` (or due[i])."""
+    """One daily reminder of `kind` per (user_id, dm_channel_id), due at `due` (or due[i])."""
     rows = list(members)
     dues = due if isinstance(due, list) else [due] * len(rows)
     with sqlite3.connect(path) as conn:
@@ -31,9 +34,9 @@ def seed_reminders(
         )
         conn.executemany(
             "INSERT INTO reminders (kind, user_id, schedule, next_due_at, created_at)"
-            " VALUES ('stretch', ?, ?, ?, 0)",
+            " VALUES (?, ?, ?, ?, 0)",
             (
-                (user_id, _daily_at(when), int(when.timestamp()))
+                (kind, user_id, _daily_at(when), int(when.timestamp()))
                 for (user_id, _), when in zip(rows, dues, strict=True)
             ),
         )

@@ -11,7 +11,7 @@ import discord
 
 from bot.client import SciaticaBot
 from bot.contracts import FollowUp, after_stretch
-from bot.embeds import COLOUR_REMINDER, stretch_embed
+from bot.embeds import COLOUR_REMINDER, picture_file, stretch_embed
 from bot.errors import UserFacingError
 from bot.recurrence import local_date, schedule_from_json
 from bot.reminder_times import due_after_stretch
@@ -79,20 +79,28 @@ class Delivering(ReminderBase):
         channel_id = claim.dm_channel_id
         if channel_id is None:
             channel_id = await self.dm_channel(reminder.user_id)
-        embed, view = await self.reminder_message(claim)
+        embed, view, files = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
-        ).send(embed=embed, view=view, nonce=delivery_nonce(claim))
+        ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
         return message.id
 
-    async def reminder_message(self, claim: Claim) -> tuple[discord.Embed, discord.ui.View]:
+    async def reminder_message(
+        self, claim: Claim
+    ) -> tuple[discord.Embed, discord.ui.View, list[discord.File]]:
+        """The DM for one occurrence; a stretch reminder carries the picture of the stretch of
+        the day (drawn at start-up, so attaching it costs a copy, not a drawing), a held one
+        says it was held and when it was due."""
         text = self.bot.messages
         reminder = claim.reminder
         view = discord.ui.View(timeout=None)
+        files: list[discord.File] = []
         due_day = datetime.fromtimestamp(claim.due_at, UTC).date()
         if reminder.kind == "stretch":
             suggestion = self.bot.content.library.stretch_of_the_day(due_day.toordinal())
-            embed = stretch_embed(self.bot.content.library, suggestion)
+            picture = self.bot.content.pictures.picture(suggestion.slug)
+            embed = stretch_embed(self.bot.content.library, suggestion, picture=picture)
+            files.append(picture_file(picture))
             embed.title = text("reminders.dm_stretch_title")
             embed.description = (
                 text("reminders.dm_suggestion", name=suggestion.name)
@@ -124,7 +132,7 @@ class Delivering(ReminderBase):
             embed.description = "\n\n".join([*notices, embed.description or ""])[:4096]
         for action in actions:
             view.add_item(ReminderButton(self.bot, action, reminder.id))
-        return embed, view
+        return embed, view, files
 
     async def _guild_booking_link(self, guild_id: int | None) -> str | None:
         config = await self.bot.guild_config.get(guild_id)

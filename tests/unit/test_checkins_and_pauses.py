@@ -126,13 +126,18 @@ async def test_a_members_pause_resume_or_snooze_ends_a_pause_with_an_end(stores)
     assert rows[third].next_due_at == at(2, 8, 30)
 
 
-def test_the_planner_resumes_without_sending_and_keeps_an_early_pause():
+def test_the_planner_resumes_at_the_first_regular_time_and_keeps_an_early_pause():
     row = SimpleNamespace(
         schedule=DAILY_8, next_due_at=at(5, 9), paused_until=at(5, 9), held_due_at=None
     )
     resumed = plan_reminder(row, at(5, 9))
     assert resumed.occurrence is None  # nothing is made up for
     assert (resumed.next_due_at, resumed.paused_until) == (at(6, 8), None)
+    on_a_slot = type("Row", (), {**vars(row), "next_due_at": at(5, 8), "paused_until": at(5, 8)})
+    again = plan_reminder(on_a_slot, at(5, 8))  # the pause ends right on a regular time
+    assert (again.occurrence, again.next_due_at, again.paused_until) == (at(5, 8), at(6, 8), None)
+    late = plan_reminder(on_a_slot, at(5, 12))  # ...but the bot was down for hours: too stale
+    assert (late.occurrence, late.next_due_at) == (None, at(6, 8))
     early = plan_reminder(row, at(4, 8))  # due before its end: the pause still runs
     assert early.occurrence is None
     assert (early.next_due_at, early.paused_until) == (at(5, 9), at(5, 9))

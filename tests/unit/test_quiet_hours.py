@@ -296,7 +296,9 @@ def test_release_is_outside_never_early_and_idempotent(quiet, zone_instant):
     assert released >= instant
     assert not quiet.contains(released, zone)
     assert quiet.release(released, zone) == released
-    assert released - instant < DAY + 2 * HOUR
+    # at most a night and a day: when a night's end and the next night's start fall into one
+    # spring-forward gap, the two nights join (see the Chatham case below)
+    assert released - instant < 2 * DAY + 2 * HOUR
     if quiet.contains(instant, zone):
         # The first instant outside: everything from `instant` up to it is quiet.
         for fraction in (0.25, 0.5, 0.75):
@@ -637,3 +639,13 @@ def test_an_after_done_pause_that_ends_inside_quiet_hours():
     row.run_until(local(LONDON, 2024, 6, 5, 8))
     release = local(LONDON, 2024, 6, 5, 7, 30)
     assert row.sends == [(release, Send(resumed + 2 * HOUR, False, release + 2 * HOUR, True))]
+
+
+def test_a_night_whose_end_and_next_start_share_a_gap_joins_the_next_night():
+    """Chatham skips 02:45-03:45 on 26 September 2010: a 03:01-03:00 window's end (03:00) and the
+    next start (03:01) both move to 03:45, so there is no minute outside quiet hours that day."""
+    quiet = QuietHours(time(3, 1), time(3, 0))
+    instant = datetime(2010, 9, 25, 11, 15, tzinfo=UTC)  # 00:00 on the 26th in Chatham
+    released = quiet.release(instant, "Pacific/Chatham")
+    assert not quiet.contains(released, "Pacific/Chatham")
+    assert released == datetime(2010, 9, 26, 13, 15, tzinfo=UTC)  # 03:00 on the 27th
