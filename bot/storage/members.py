@@ -35,7 +35,8 @@ class MemberStore:
         )
         if row is None:
             return None
-        return MemberRow(*row[:6], checkins_on=bool(row[6]), quiet_hours=row[7])
+        user, zone, channel, closed_at, told, region, checkins, quiet = row
+        return MemberRow(user, zone, channel, closed_at, told, region, bool(checkins), quiet)
 
     async def save_member(
         self,

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.autocomplete import member_locale, zone_choices
 from bot.client import SciaticaBot
@@ -35,8 +36,9 @@ def timestamp(instant: int, style: str) -> str:
     return f"<t:{instant}:{style}>"
 
 
-class ReminderBase:
-    """The parts of the Reminders cog that its commands, buttons and deliveries all use."""
+class ReminderBase(commands.Cog):
+    """The parts of the Reminders cog that its commands, buttons and deliveries all use (a
+    Cog, so the commands of the parts built on it are a cog's commands)."""
 
     bot: SciaticaBot
     reminders: ReminderStore

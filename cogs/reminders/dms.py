@@ -107,7 +107,7 @@ class Delivering(ReminderBase):
                 + "\n\n"
                 + (embed.description or "")
             )[:4096]
-            actions = ("done", "snooze", "pause", "routine")
+            actions: tuple[str, ...] = ("done", "snooze", "pause", "routine")
         else:
             embed = discord.Embed(
                 title=text("reminders.dm_massage_title"),
