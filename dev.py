@@ -2,7 +2,7 @@
 """The project's two commands, for a machine that has only Python 3.11+.
 
     python3 dev.py run    start the bot (reads .env)
-    python3 dev.py test   lint and run the whole test suite
+    python3 dev.py test   lint, type-check and run the whole test suite
 
 Each creates .venv on first use and reinstalls when pyproject.toml changes.
 Extra arguments are passed on (to the bot, or to pytest).
@@ -53,9 +53,12 @@ def main(argv: list[str]) -> int:
         ensure_environment("")
         return subprocess.call([str(PYTHON), "-m", "bot", *rest], cwd=ROOT)
     ensure_environment("test")
-    lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
-    if lint != 0:
-        return lint
+    # lint, then the typing gate (files and strictness in pyproject.toml), then the tests;
+    # the first step that fails stops the run
+    for gate in (["ruff", "check", "."], ["mypy"]):
+        status = subprocess.call([str(PYTHON), "-m", *gate], cwd=ROOT)
+        if status != 0:
+            return status
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
 
 

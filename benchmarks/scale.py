@@ -97,7 +97,8 @@ def child(path: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

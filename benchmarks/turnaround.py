@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
-import yarl
 from discord.ext import commands
 
 from bot.client import Content
 from bot.clock import FakeClock
+from bot.discord_internals import use_api_base, use_gateway
 from bot.settings import DEFAULT_DATA_DIR
 from tests.conftest import run_bot
 from tests.localdiscord import FakeDiscord
@@ -40,7 +40,9 @@ async def slash(server: FakeDiscord, user: User, guild: int, name: str) -> float
 async def quickcheck_step(server: FakeDiscord, user: User, guild: int) -> float:
     ix = await server.invoke(user, "quickcheck", {}, guild_id=guild)
     await ix.response(timeout=10)
-    click = await server.click(user, ix.message(), label="No")
+    message = ix.message()
+    assert message is not None, "the quick-check answer has no message to click"
+    click = await server.click(user, message, label="No")
     return (await click.response(timeout=10)).latency
 
 
@@ -97,8 +99,8 @@ async def run_floor(rounds: int) -> dict[str, list[float]]:
     """The same path with the least possible bot: a constant reply."""
     server = FakeDiscord()
     await server.start()
-    discord.http.Route.BASE = server.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(server.gateway_url)
+    use_api_base(server.api_base)
+    use_gateway(server.gateway_url)
     bot = commands.Bot(command_prefix="!", intents=discord.Intents.none())
 
     @bot.tree.command(name="ping", description="Constant answer.")

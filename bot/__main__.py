@@ -18,6 +18,7 @@ from dotenv import load_dotenv
 from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
+from bot.discord_internals import api_base, use_api_base
 from bot.settings import (
     DEFAULT_DATA_DIR,
     DEFAULT_DATABASE_PATH,
@@ -101,7 +102,7 @@ def check() -> int:
 async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     """Open the database, then log in and either run until a signal or sync once and exit."""
     if settings.api_base is not None:
-        discord.http.Route.BASE = settings.api_base
+        use_api_base(settings.api_base)
     try:
         database = await open_database(settings.database_path)
     except DatabaseError as exc:
@@ -120,10 +121,10 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
             except discord.LoginFailure:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
             except aiohttp.ClientConnectorError as exc:
-                return fail(f"cannot reach Discord at {discord.http.Route.BASE}: {exc.os_error}")
+                return fail(f"cannot reach Discord at {api_base()}: {exc.os_error}")
             except discord.GatewayNotFound:
                 return fail(
-                    f"Discord at {discord.http.Route.BASE} did not say where its gateway is "
+                    f"Discord at {api_base()} did not say where its gateway is "
                     "(GET /gateway/bot failed)"
                 )
     finally:

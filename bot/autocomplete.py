@@ -1,14 +1,18 @@
-"""Autocomplete choices shared by several commands (regions, days, time zones)."""
+"""Autocomplete: the choices shared by several commands (regions, days, time zones), the
+callbacks that offer them, and the guard every autocomplete callback wears."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime
-from typing import Any
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.embeds import CHOICE_COUNT_LIMIT, CHOICE_NAME_LIMIT
 from bot.timeparse import (
     DAY_KEYWORDS,
     Render,
@@ -19,7 +23,37 @@ from bot.timeparse import (
 )
 from bot.triage import Region
 
+if TYPE_CHECKING:
+    from bot.client import SciaticaBot
+
+log = logging.getLogger("bot.autocomplete")
+
 DAY_EXAMPLES = (*DAY_KEYWORDS, "mon-fri", "mon, wed, fri", "tue, thu")
+
+ChoiceT = TypeVar("ChoiceT", str, int, float)  # the value types discord.py's Choice allows
+Autocomplete: TypeAlias = Callable[
+    ["discord.Interaction[SciaticaBot]", str],
+    Coroutine[Any, Any, list[app_commands.Choice[ChoiceT]]],
+]
+"""What `app_commands.autocomplete(name=...)` takes: a plain function of the interaction
+and what the member has typed so far."""
+
+
+def safe_autocomplete(callback: Autocomplete[ChoiceT]) -> Autocomplete[ChoiceT]:
+    """Autocomplete cannot show an error: on failure log it and offer no choices; never more
+    choices than Discord shows. The signature is kept (discord.py reads it)."""
+
+    @wraps(callback)
+    async def guarded(
+        interaction: discord.Interaction[SciaticaBot], current: str
+    ) -> list[app_commands.Choice[ChoiceT]]:
+        try:
+            return (await callback(interaction, current))[:CHOICE_COUNT_LIMIT]
+        except Exception:
+            log.exception("autocomplete %s failed", callback.__qualname__)
+            return []
+
+    return guarded
 
 
 def region_choices(regions: Mapping[str, Region], current: str) -> list[app_commands.Choice[str]]:
@@ -28,7 +62,7 @@ def region_choices(regions: Mapping[str, Region], current: str) -> list[app_comm
         app_commands.Choice(name=region.name, value=key)
         for key, region in regions.items()
         if needle in region.name.lower() or needle in key
-    ][:25]
+    ][:CHOICE_COUNT_LIMIT]
 
 
 def day_choices(current: str) -> list[app_commands.Choice[str]]:
@@ -36,7 +70,7 @@ def day_choices(current: str) -> list[app_commands.Choice[str]]:
     needle = current.strip().lower()
     options = [option for option in DAY_EXAMPLES if needle in option]
     if not options and needle:
-        options = [current.strip()[:100]]
+        options = [current.strip()[:CHOICE_NAME_LIMIT]]
     return [app_commands.Choice(name=option, value=option) for option in options]
 
 
@@ -46,13 +80,13 @@ def zone_choices(
     """Zones for what the member is typing, each labelled with its offset and local time now,
     which is what tells "Europe/London" from "Europe/Dublin" at a glance."""
     choices = []
-    for zone in zones.suggest(current, now=now, locale=locale, limit=25):
+    for zone in zones.suggest(current, now=now, locale=locale, limit=CHOICE_COUNT_LIMIT):
         local = local_time(zone, now)
         key = "zones.choice_fixed" if is_fixed_offset(zone) else "zones.choice"
         label = messages(
             key, zone=zone, offset=format_offset(local.utcoffset()), time=f"{local:%H:%M}"
         )
-        choices.append(app_commands.Choice(name=label[:100], value=zone))
+        choices.append(app_commands.Choice(name=label[:CHOICE_NAME_LIMIT], value=zone))
     return choices
 
 
@@ -60,3 +94,34 @@ def member_locale(interaction: discord.Interaction[Any]) -> str | None:
     """The member's Discord client language ("en-US"), which ranks and settles time zones."""
     value = getattr(interaction.locale, "value", None)
     return value if isinstance(value, str) else None
+
+
+# --- the callbacks several commands share --------------------------------------------------
+
+
+@safe_autocomplete
+async def region_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    return region_choices(interaction.client.content.regions, current)
+
+
+@safe_autocomplete
+async def days_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    return day_choices(current)
+
+
+@safe_autocomplete
+async def zone_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    bot = interaction.client
+    return zone_choices(
+        bot.content.zones,
+        bot.messages,
+        current,
+        now=bot.clock.now(),
+        locale=member_locale(interaction),
+    )

@@ -10,10 +10,9 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
-import yarl
 from discord import app_commands
 from discord.ext import commands
 
@@ -21,17 +20,20 @@ from bot import __version__
 from bot.clock import Clock
 from bot.content import Library, load_library
 from bot.contracts import guild_data
+from bot.discord_internals import (
+    amortise_bucket_cleanup,
+    bot_gateway,
+    global_limit_event,
+    pace_unprompted_requests,
+    silence_voice_warnings,
+    use_gateway,
+)
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures, load_poses
 from bot.progress import ProgressContent, load_progress_content
-from bot.ratelimits import (
-    amortise_bucket_cleanup,
-    global_limit_event,
-    pace_unprompted_requests,
-)
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
@@ -40,6 +42,10 @@ from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 
 log = logging.getLogger("bot")
+
+ClientT = TypeVar("ClientT", bound=discord.Client)
+"""The client type discord.py's generic hooks (cog and group checks, dynamic items) are
+declared with; overriding them keeps it, and `sciatica_interaction` narrows to this bot."""
 
 EXTENSIONS = (
     "cogs.learn",
@@ -81,6 +87,17 @@ class Content:
         )
 
 
+class SciaticaTree(app_commands.CommandTree["SciaticaBot"]):
+    """The command tree: a failed command answers the member privately and is logged once."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[SciaticaBot], error: app_commands.AppCommandError
+    ) -> None:
+        outcome = await report_error(interaction, error, self.client.messages)
+        name = f"/{interaction.command.qualified_name}" if interaction.command else "command"
+        self.client.log_interaction(interaction, name, outcome)
+
+
 class SciaticaBot(commands.AutoShardedBot):
     """A slash-command-only bot: no privileged intents, no message content, no pings.
 
@@ -96,8 +113,7 @@ class SciaticaBot(commands.AutoShardedBot):
         *,
         force_sync: bool = False,
     ) -> None:
-        # a text-only bot: don't warn at every start that voice libraries are missing
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        silence_voice_warnings()
         intents = discord.Intents.none()
         intents.guilds = True
         # one pace for every request the bot makes on its own (DMs, posts, edits, DM channels),
@@ -108,12 +124,15 @@ class SciaticaBot(commands.AutoShardedBot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
+            tree_cls=SciaticaTree,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
         )
+        # given only when set (discord.py's options take a list, not None); settings already
+        # refused SHARD_IDS without SHARD_COUNT, the one check discord.py would make of it
+        self.shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
         amortise_bucket_cleanup(self.http)
         self.settings = settings
         self.stores = Stores(database)
@@ -132,7 +151,6 @@ class SciaticaBot(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
-        self.tree.on_error = self._on_tree_error
 
     @property
     def runs_shard_zero(self) -> bool:
@@ -170,9 +188,9 @@ class SciaticaBot(commands.AutoShardedBot):
     async def _prepare_gateway(self) -> None:
         """One GET /gateway/bot: where the gateway is (behind a REST proxy or a local test
         Discord too), the recommended shard count when none is set, and the identify limit."""
-        recommended, url, limits = await self.http.get_bot_gateway()
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        if self.shard_count is None:
+        recommended, url, limits = await bot_gateway(self.http)
+        use_gateway(url)
+        if self.settings.shard_count is None:  # discord.py declares it int; None until here
             self.shard_count = recommended
         self.identify_pacer = IdentifyPacer(int(limits.get("max_concurrency") or 1))
         shard_ids = self.shard_ids if self.shard_ids is not None else range(self.shard_count)
@@ -222,12 +240,12 @@ class SciaticaBot(commands.AutoShardedBot):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is discord.InteractionType.component:
-            self._log_interaction(interaction, "component", "dispatched")
+            self.log_interaction(interaction, "component", "dispatched")
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]
     ) -> None:
-        self._log_interaction(interaction, f"/{command.qualified_name}", "ok")
+        self.log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.stores.members.take_closed_dms_notice(interaction.user.id):
             own = "" if interaction.is_guild_integration() else "_account"
             await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
@@ -241,14 +259,7 @@ class SciaticaBot(commands.AutoShardedBot):
                 await feature.forget_guild(tx, guild.id)
         log.info("left guild %s; its settings were deleted", guild.id)
 
-    async def _on_tree_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
-    ) -> None:
-        outcome = await report_error(interaction, error, self.messages)
-        name = f"/{interaction.command.qualified_name}" if interaction.command else "command"
-        self._log_interaction(interaction, name, outcome)
-
-    def _log_interaction(
+    def log_interaction(
         self, interaction: discord.Interaction[Any], name: str, outcome: str
     ) -> None:
         """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
@@ -265,3 +276,11 @@ class SciaticaBot(commands.AutoShardedBot):
 
     def uptime_seconds(self) -> float:
         return time.monotonic() - self.started_monotonic
+
+
+def sciatica_interaction(interaction: discord.Interaction[Any]) -> discord.Interaction[SciaticaBot]:
+    """The interaction, typed as this bot's: every feature runs in a SciaticaBot, and a hook
+    discord.py declares for any client is checked here once rather than cast at each use."""
+    if not isinstance(interaction.client, SciaticaBot):
+        raise TypeError(f"interaction {interaction.id} came through {type(interaction.client)!r}")
+    return interaction

@@ -75,3 +75,8 @@ async def _first_set(*events: asyncio.Event) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+def from_unix(seconds: int) -> datetime:
+    """A stored Unix time as an aware UTC datetime (what `discord.utils.format_dt` shows)."""
+    return datetime.fromtimestamp(seconds, UTC)

@@ -17,6 +17,9 @@ COLOUR_REMINDER = discord.Colour(0x3D85C6)
 
 TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT, FIELD_COUNT_LIMIT = 256, 4096, 1024, 25
 FOOTER_LIMIT, AUTHOR_LIMIT, TOTAL_LIMIT = 2048, 256, 6000
+# beyond embeds: a message's text, an autocomplete choice (name, and how many per answer) and
+# a select menu option's label or description
+CONTENT_LIMIT, CHOICE_NAME_LIMIT, CHOICE_COUNT_LIMIT, OPTION_TEXT_LIMIT = 2000, 100, 25, 100
 
 
 def source_links(sources: Iterable[Source], limit: int = FIELD_LIMIT) -> str:

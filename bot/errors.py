@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -14,8 +12,6 @@ from discord import app_commands
 from bot.messages import Messages
 
 log = logging.getLogger("bot.errors")
-
-T = TypeVar("T")
 
 
 class UserFacingError(app_commands.AppCommandError):
@@ -74,26 +70,10 @@ async def report_error(
     return f"error {error_id}"
 
 
-def safe_autocomplete(
-    callback: Callable[..., Awaitable[list[app_commands.Choice[T]]]],
-) -> Callable[..., Awaitable[list[app_commands.Choice[T]]]]:
-    """Autocomplete cannot show an error: on failure log it and offer no choices."""
-
-    @wraps(callback)
-    async def wrapper(*args: Any, **kwargs: Any) -> list[app_commands.Choice[T]]:
-        try:
-            return (await callback(*args, **kwargs))[:25]
-        except Exception:
-            log.exception("autocomplete %s failed", callback.__qualname__)
-            return []
-
-    return wrapper
-
-
 def _interaction_name(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
-    data = interaction.data or {}
+    custom_id = interaction.data.get("custom_id", "?") if interaction.data else "?"
     # only the family ("rem", "pain"): the rest of a custom_id can carry an answer or a score,
     # and neither belongs in a log
-    return f"component {str(data.get('custom_id', '?')).split(':', 1)[0][:20]}"
+    return f"component {str(custom_id).split(':', 1)[0][:20]}"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.embeds import CONTENT_LIMIT
 from bot.errors import UserFacingError
 from bot.storage import Changes
 
@@ -79,7 +80,8 @@ async def post_to_log(interaction: discord.Interaction[SciaticaBot], changes: Ch
         )
         for setting, (old, new) in changes.items()
     ]
+    channel = bot.get_partial_messageable(config.log_channel_id)
     try:
-        await bot.get_partial_messageable(config.log_channel_id).send("\n".join(lines)[:2000])
+        await channel.send("\n".join(lines)[:CONTENT_LIMIT])
     except discord.HTTPException:
         log.warning("could not post to the audit log channel of guild %s", interaction.guild_id)

@@ -62,7 +62,7 @@ class RateLimiter:
 
     discord.py only reacts to 429s, and every 429 also counts toward the invalid-request ban,
     so the bot paces every request it makes on its own instead (one limiter for the whole
-    process, acquired in the HTTP layer: see bot.ratelimits). Acquisitions are served in the
+    process, acquired in the HTTP layer: see bot.discord_internals). Acquisitions are served in the
     order they were asked for, so one member's sends keep their order. A token bucket
     refilled at `rate` per second and holding at most `burst` tokens never lets more than
     `burst + rate` through in any 1-second window, however the windows fall. Here

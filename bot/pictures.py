@@ -553,10 +553,14 @@ class _Figure:
             if limb == "foot":
                 self._foot(draw, side, grow)
                 return
-            a, b = LIMB_JOINTS[limb]
+            start, end = LIMB_JOINTS[limb]
             ra, rb = LIMB_R[limb]
             _capsule(
-                draw, v(j[_sided(a, side)]), v(j[_sided(b, side)]), ra * s + grow, rb * s + grow
+                draw,
+                v(j[_sided(start, side)]),
+                v(j[_sided(end, side)]),
+                ra * s + grow,
+                rb * s + grow,
             )
 
     def _foot(self, draw: ImageDraw.ImageDraw, side: str, grow: float) -> None:
@@ -828,8 +832,8 @@ def _panels(pose: Pose) -> tuple[list[tuple[float, float, float, float]], float,
     stacked = stack > side * 0.92  # as large, or nearly: a person lying down is long and low
     scale = min(stack if stacked else side, MAX_SCALE * SS)
     if stacked:
-        top = margin + band
-        boxes = []
+        top: float = margin + band
+        boxes: list[tuple[float, float, float, float]] = []
         for _ in range(count):
             boxes.append((margin, top, margin + stack_w, top + stack_h))
             top += stack_h + gap / 2 + band

@@ -195,14 +195,15 @@ def plan_delivery(
     scheduled, now = scheduled.astimezone(UTC), now.astimezone(UTC)
     if quiet is not None and zone is None:
         raise ValueError("quiet hours need the zone they are read in")
-    plan: Delivery = plan_due(scheduled, now, schedule, grace)
+    due = plan_due(scheduled, now, schedule, grace)
+    plan: Delivery = due
     if held is not None:
         _check_aware(held)
         if held > now:
             raise ValueError("a held occurrence cannot be in the future")
         if isinstance(schedule, AfterDoneSchedule) or now - scheduled <= grace:
             late = now - scheduled > LATE_AFTER
-            plan = Send(held.astimezone(UTC), late=late, next=plan.next, held=True)
+            plan = Send(held.astimezone(UTC), late=late, next=due.next, held=True)
     if (
         isinstance(plan, Send)
         and quiet is not None

@@ -3,7 +3,7 @@
 Design: the earliest due time is read from an index, the task sleeps until then (or until
 woken because something changed), claims a batch in one transaction, and sends it. The sends
 are paced below Discord's global limit where every request the bot makes is (the HTTP layer,
-see bot.ratelimits), so a batch is about one second's worth. The next batch is claimed while
+see bot.discord_internals), so a batch is about one second's worth. The next batch is claimed while
 one is still sending, so the pace holds across batches; at most two batches are in memory, so
 memory stays flat in the number of stored reminders.
 

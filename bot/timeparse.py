@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
+
+V = TypeVar("V")
 
 MAX_TIME_LENGTH = 20
 MAX_DAYS_LENGTH = 100
@@ -518,7 +520,7 @@ def _candidates(zones: Iterable[str], now: datetime) -> tuple[Text, ...]:
     )
 
 
-def _for_locale(table: Mapping[str, Any], locale: str | None) -> Any:
+def _for_locale(table: Mapping[str, V], locale: str | None) -> V | None:
     """The entry for a Discord locale ("en-US"), else for its language ("en")."""
     if not locale:
         return None

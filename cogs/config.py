@@ -2,59 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import region_choices
-from bot.client import SciaticaBot
+from bot.autocomplete import region_autocomplete
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.clock import from_unix
 from bot.contracts import Export, guild_data
 from bot.embeds import COLOUR_INFO
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.errors import UserFacingError
 from bot.guild_config import FEATURES
 from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator, shown
-from bot.storage import Transaction
+from bot.storage import Changes, Transaction
 from bot.timeparse import is_safe_https_url
-from bot.views import OwnedView
+from bot.views import ConfirmTexts, ConfirmView
 
 DISCLAIMER_LIMIT = 300
 LINK_LIMIT = 512
 RECENT_CHANGES = 5
 
 
-class ConfirmResetView(OwnedView):
-    def __init__(self, cog: Config, owner_id: int) -> None:
-        super().__init__(cog.bot, owner_id, command="/config reset", timeout=120)
-        self.cog = cog
-        self.confirm.label = cog.bot.messages("config.reset_button")
-        self.cancel.label = cog.bot.messages("config.cancel_button")
+RESET_TEXTS = ConfirmTexts(
+    confirm="config.reset_button",
+    cancel="config.cancel_button",
+    done="config.reset_done",
+    cancelled="config.reset_cancelled",
+)
 
-    @discord.ui.button(label="Reset", style=discord.ButtonStyle.danger, custom_id="config:reset")
-    async def confirm(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        guild_id, moderator_id = guild_of(interaction), interaction.user.id
-        # the core settings and every feature's own go back together, or none of them do
-        async with self.bot.stores.transaction() as tx:
-            changes = await self.bot.guild_config.reset(guild_id, moderator_id, tx)
-            for feature in guild_data(self.bot.cogs.values()):
-                changes |= await feature.reset_guild(tx, guild_id, moderator_id)
-        await interaction.response.edit_message(
-            content=self.bot.messages("config.reset_done"), view=None
-        )
-        await post_to_log(interaction, changes)
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="config:no")
-    async def cancel(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        await interaction.response.edit_message(
-            content=self.bot.messages("config.reset_cancelled"), view=None
-        )
+async def reset_everything(interaction: discord.Interaction[SciaticaBot]) -> Changes:
+    """The core settings and every feature's own go back together, or none of them do."""
+    bot = interaction.client
+    guild_id, moderator_id = guild_of(interaction), interaction.user.id
+    async with bot.stores.transaction() as tx:
+        changes = await bot.guild_config.reset(guild_id, moderator_id, tx)
+        for feature in guild_data(bot.cogs.values()):
+            changes |= await feature.reset_guild(tx, guild_id, moderator_id)
+    return changes
 
 
 @app_commands.guild_only()
@@ -70,8 +55,8 @@ class Config(
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
-        return await require_moderator(interaction)
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_moderator(sciatica_interaction(interaction))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -108,7 +93,7 @@ class Config(
         lines = [
             text(
                 "config.change_line",
-                when=f"<t:{entry.changed_at}:d>",
+                when=discord.utils.format_dt(from_unix(entry.changed_at), "d"),
                 moderator=entry.moderator_id,
                 setting=entry.setting,
                 old=shown(entry.old_value, unset),
@@ -144,6 +129,7 @@ class Config(
 
     @app_commands.command(name="region", description="Where this server is, for emergency numbers.")
     @app_commands.describe(region="The server's default for emergency numbers; pick from the list.")
+    @app_commands.autocomplete(region=region_autocomplete)
     async def region(self, interaction: discord.Interaction[SciaticaBot], region: str) -> None:
         regions = self.bot.content.regions
         key = region.strip().lower()
@@ -154,13 +140,6 @@ class Config(
                 raise UserFacingError(self.bot.messages("config.unknown_region", regions=names))
             key = matches[0]
         await self._change(interaction, "region", key)
-
-    @region.autocomplete("region")
-    @safe_autocomplete
-    async def region_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return region_choices(self.bot.content.regions, current)
 
     @app_commands.command(
         name="booking-link", description="The massage booking link (empty clears it)."
@@ -212,7 +191,15 @@ class Config(
 
     @app_commands.command(name="reset", description="Put every setting back to its default.")
     async def reset(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        view = ConfirmResetView(self, interaction.user.id)
+        view = ConfirmView(
+            self.bot,
+            interaction.user.id,
+            command="/config reset",
+            custom_ids=("config:reset", "config:no"),
+            texts=RESET_TEXTS,
+            action=reset_everything,
+            then=post_to_log,
+        )
         await interaction.response.send_message(
             self.bot.messages("config.reset_confirm"), view=view, ephemeral=True
         )

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import safe_autocomplete
 from bot.checks import (
     add_bot_note,
     everywhere_contexts,
@@ -16,17 +17,27 @@ from bot.checks import (
     require_feature,
     settings_guild_id,
 )
-from bot.client import SciaticaBot
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.content import Stretch, Topic
-from bot.embeds import picture_file, stretch_embed, topic_embed
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.embeds import (
+    CHOICE_COUNT_LIMIT,
+    CHOICE_NAME_LIMIT,
+    OPTION_TEXT_LIMIT,
+    picture_file,
+    stretch_embed,
+    topic_embed,
+)
+from bot.errors import UserFacingError
 from bot.routine import StretchRoutineView
-from bot.views import guarded
+from bot.views import PersistentSelect
+
+SEARCH_LIMIT = 100
+"""Characters of a typed stretch name searched; no stretch name is near as long."""
+SHOWN_INPUT_LIMIT = 80
+"""Characters of an unknown name repeated back to the member."""
 
 
-class RelatedTopicSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"learn:related:(?P<slug>[a-z-]{1,32})"
-):
+class RelatedTopicSelect(PersistentSelect, template=r"learn:related:(?P<slug>[a-z-]{1,32})"):
     """Jump to a related topic; works after restarts because the topic is in the custom_id.
 
     On the member's own private answer it swaps the topic in place; on a shared answer it
@@ -38,7 +49,9 @@ class RelatedTopicSelect(
         self.slug = topic.slug
         options = [
             discord.SelectOption(
-                label=related.title[:100], value=related.slug, description=related.summary[:100]
+                label=related.title[:OPTION_TEXT_LIMIT],
+                value=related.slug,
+                description=related.summary[:OPTION_TEXT_LIMIT],
             )
             for related in (library.topic(slug) for slug in topic.related)
         ]
@@ -52,21 +65,11 @@ class RelatedTopicSelect(
         self.bot = bot
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[SciaticaBot],
-        item: discord.ui.Select[Any],
-        match: re.Match[str],
-        /,
-    ) -> RelatedTopicSelect:
-        bot = interaction.client
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> RelatedTopicSelect:
         topics = bot.content.library.topics
         return cls(bot, topics.get(match["slug"]) or next(iter(topics.values())))
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, self._jump(interaction))
-
-    async def _jump(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         chosen = self.bot.content.library.topic(self.item.values[0])
         embed, view = await topic_answer(self.bot, chosen, settings_guild_id(interaction))
         message = interaction.message
@@ -96,10 +99,29 @@ async def topic_answer(
     return embed, view
 
 
+class TopicGroup(app_commands.Group):
+    """/sciatica: its topic commands are made from the content at start-up, outside the cog's
+    own commands, so the feature check sits on the group."""
+
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_feature(sciatica_interaction(interaction), "learn")
+
+
+@safe_autocomplete
+async def stretch_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    library = interaction.client.content.library
+    return [
+        app_commands.Choice(name=stretch.name[:CHOICE_NAME_LIMIT], value=stretch.slug)
+        for stretch in library.search_stretches(current[:SEARCH_LIMIT], limit=CHOICE_COUNT_LIMIT)
+    ]
+
+
 class Learn(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
-        self.sciatica = app_commands.Group(
+        self.sciatica = TopicGroup(
             name="sciatica",
             description=bot.messages("learn.group_description"),
             allowed_installs=everywhere_installs(),
@@ -108,11 +130,10 @@ class Learn(commands.Cog):
         for topic in bot.content.library.topics.values():
             self.sciatica.add_command(self._topic_command(topic))
 
-    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
-        return await require_feature(interaction, "learn")
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_feature(sciatica_interaction(interaction), "learn")
 
     async def cog_load(self) -> None:
-        self.sciatica.interaction_check = self.interaction_check  # type: ignore[method-assign]
         self.bot.tree.add_command(self.sciatica)
         self.bot.add_dynamic_items(RelatedTopicSelect)
 
@@ -150,6 +171,7 @@ class Learn(commands.Cog):
 
     @stretch.command(name="show", description="Show one stretch with how-to and cautions.")
     @app_commands.describe(name="Start typing a stretch name.")
+    @app_commands.autocomplete(name=stretch_autocomplete)
     async def show(self, interaction: discord.Interaction[SciaticaBot], name: str) -> None:
         stretch = self._find_stretch(name)
         picture = self.bot.content.pictures.picture(stretch.slug)
@@ -159,23 +181,15 @@ class Learn(commands.Cog):
             ephemeral=True,
         )
 
-    @show.autocomplete("name")
-    @safe_autocomplete
-    async def show_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=stretch.name[:100], value=stretch.slug)
-            for stretch in self.bot.content.library.search_stretches(current[:100], limit=25)
-        ]
-
     def _find_stretch(self, name: str) -> Stretch:
         library = self.bot.content.library
         if name in library.stretches:
             return library.stretches[name]
-        matches = library.search_stretches(name[:100], limit=1) if name.strip() else []
+        matches = library.search_stretches(name[:SEARCH_LIMIT], limit=1) if name.strip() else []
         if not matches:
-            raise UserFacingError(self.bot.messages("stretch.unknown", name=name[:80]))
+            raise UserFacingError(
+                self.bot.messages("stretch.unknown", name=name[:SHOWN_INPUT_LIMIT])
+            )
         return matches[0]
 
 

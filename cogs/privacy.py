@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -17,35 +16,14 @@ from bot.client import SciaticaBot
 from bot.contracts import Export, MemberData, member_data
 from bot.embeds import COLOUR_INFO
 from bot.storage import Transaction
-from bot.views import OwnedView
+from bot.views import ConfirmTexts, ConfirmView
 
-
-class ConfirmDeleteView(OwnedView):
-    def __init__(self, cog: Privacy, owner_id: int) -> None:
-        bot = cog.bot
-        super().__init__(bot, owner_id, command="/privacy delete", timeout=120)
-        self.cog = cog
-        self.confirm.label = bot.messages("privacy.delete_button")
-        self.cancel.label = bot.messages("privacy.cancel_button")
-
-    @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger, custom_id="privacy:delete")
-    async def confirm(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        await self.cog.forget_everything(interaction.user.id)
-        await interaction.response.edit_message(
-            content=self.bot.messages("privacy.deleted"), view=None
-        )
-
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="privacy:no")
-    async def cancel(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        await interaction.response.edit_message(
-            content=self.bot.messages("privacy.cancelled"), view=None
-        )
+DELETE_TEXTS = ConfirmTexts(
+    confirm="privacy.delete_button",
+    cancel="privacy.cancel_button",
+    done="privacy.deleted",
+    cancelled="privacy.cancelled",
+)
 
 
 @app_commands.allowed_installs(guilds=True, users=True)
@@ -130,7 +108,14 @@ class Privacy(
 
     @app_commands.command(name="delete", description="Delete everything the bot keeps about you.")
     async def delete(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        view = ConfirmDeleteView(self, interaction.user.id)
+        view = ConfirmView(
+            self.bot,
+            interaction.user.id,
+            command="/privacy delete",
+            custom_ids=("privacy:delete", "privacy:no"),
+            texts=DELETE_TEXTS,
+            action=lambda pressed: self.forget_everything(pressed.user.id),
+        )
         await interaction.response.send_message(
             self.bot.messages("privacy.delete_confirm"), view=view, ephemeral=True
         )

@@ -14,7 +14,6 @@ import io
 import logging
 import re
 from datetime import date, datetime
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -23,7 +22,7 @@ from discord.ext import commands
 from bot.charts import progress_chart
 from bot.client import SciaticaBot
 from bot.contracts import Export, FollowUp
-from bot.embeds import COLOUR_STRETCH, source_links
+from bot.embeds import COLOUR_STRETCH, FIELD_LIMIT, source_links
 from bot.errors import UserFacingError
 from bot.progress import (
     FLARE_WINDOW,
@@ -38,7 +37,7 @@ from bot.recurrence import local_date
 from bot.schedule_edits import resume_at
 from bot.storage import MemberRow, ReminderRow, Transaction
 from bot.triage import Level, choose_region, numbers_text
-from bot.views import guarded, link_buttons_of
+from bot.views import PersistentButton, link_buttons_of
 
 log = logging.getLogger("bot.progress")
 
@@ -50,7 +49,7 @@ ALT_LIMIT = 1024
 
 
 class PainButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"pain:(?P<score>10|[0-9]|skip):(?P<user>[0-9]{1,20})",
 ):
     """One answer to "How is your sciatica pain today?" (a score, or Skip); the member it was
@@ -72,22 +71,16 @@ class PainButton(
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[SciaticaBot],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> PainButton:
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> PainButton:
         score = None if match["score"] == SKIP else int(match["score"])
-        return cls(interaction.client, score, int(match["user"]))
+        return cls(bot, score, int(match["user"]))
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, _cog(self.bot).answer(interaction, self.user_id, self.score))
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        await _cog(self.bot).answer(interaction, self.user_id, self.score)
 
 
 class FlarePauseButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"flare:pause:(?P<user>[0-9]{1,20})",
 ):
     """ "Pause stretch reminders for 3 days", offered with flare care."""
@@ -104,17 +97,11 @@ class FlarePauseButton(
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[SciaticaBot],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> FlarePauseButton:
-        return cls(interaction.client, int(match["user"]))
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> FlarePauseButton:
+        return cls(bot, int(match["user"]))
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, _cog(self.bot).pause_for_flare(interaction, self.user_id))
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        await _cog(self.bot).pause_for_flare(interaction, self.user_id)
 
 
 def _cog(bot: SciaticaBot) -> Progress:
@@ -339,7 +326,7 @@ class Progress(commands.Cog):
             server=config.region,
         )
         numbers = numbers_text(self.bot.content.quickcheck.ui, Level.EMERGENCY, region)
-        embed.add_field(name=care.numbers_title, value=numbers[:1024], inline=False)
+        embed.add_field(name=care.numbers_title, value=numbers[:FIELD_LIMIT], inline=False)
         embed.add_field(name=care.sources_title, value=source_links(care.sources), inline=False)
         embed.set_footer(text=care.footer)
         if not await self._running_stretch_reminders(user_id):
@@ -366,7 +353,7 @@ class Progress(commands.Cog):
         rows = await self._running_stretch_reminders(user_id)
         paused = await self.reminders.pause_until([row.id for row in rows], until)
         content = (
-            text("checkins.paused", count=len(paused), until=f"<t:{until}:f>")
+            text("checkins.paused", count=len(paused), until=discord.utils.format_dt(ends, "f"))
             if paused
             else text("checkins.nothing_to_pause")
         )

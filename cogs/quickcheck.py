@@ -6,17 +6,16 @@ turns them into messages and buttons. Answers are kept in memory for the check a
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import region_choices
+from bot.autocomplete import region_autocomplete
 from bot.checks import add_bot_note, require_feature, settings_guild_id
-from bot.client import SciaticaBot
-from bot.embeds import topic_embed
-from bot.errors import safe_autocomplete
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.embeds import FIELD_LIMIT, topic_embed
 from bot.routine import StretchRoutineView
 from bot.triage import (
     Answer,
@@ -61,27 +60,29 @@ class QuickCheckView(OwnedView):
         if assessment.reasons:
             embed.add_field(
                 name=ui["reasons_title"],
-                value="\n".join(f"• {reason}" for reason in assessment.reasons)[:1024],
+                value="\n".join(f"• {reason}" for reason in assessment.reasons)[:FIELD_LIMIT],
                 inline=False,
             )
         embed.add_field(
             name=ui["next_steps_title"],
-            value="\n".join(f"• {step}" for step in info.next_steps)[:1024],
+            value="\n".join(f"• {step}" for step in info.next_steps)[:FIELD_LIMIT],
             inline=False,
         )
         embed.add_field(
             name=ui["numbers_title"],
-            value=numbers_text(ui, assessment.level, self.region)[:1024],
+            value=numbers_text(ui, assessment.level, self.region)[:FIELD_LIMIT],
             inline=False,
         )
-        embed.add_field(name=ui["safety_net_title"], value=ui["safety_net"][:1024], inline=False)
+        embed.add_field(
+            name=ui["safety_net_title"], value=ui["safety_net"][:FIELD_LIMIT], inline=False
+        )
         if assessment.level is not Level.EMERGENCY:
             embed.add_field(
-                name=ui["massage_title"], value=ui["massage_safety"][:1024], inline=False
+                name=ui["massage_title"], value=ui["massage_safety"][:FIELD_LIMIT], inline=False
             )
         embed.add_field(
             name=ui["sources_title"],
-            value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:1024],
+            value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:FIELD_LIMIT],
             inline=False,
         )
         embed.set_footer(text=ui["not_a_diagnosis"])
@@ -164,18 +165,23 @@ class AnswerButton(discord.ui.Button[QuickCheckView]):
         super().__init__(label=label, style=style, custom_id=custom_id)
         self.answer = answer
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+    async def callback(self, interaction: discord.Interaction[ClientT]) -> None:
         assert self.view is not None
-        await self.view.answer(interaction, self.answer)
+        await self.view.answer(sciatica_interaction(interaction), self.answer)
 
 
 class NavButton(discord.ui.Button[QuickCheckView]):
-    def __init__(self, label: str, custom_id: str, action: Any) -> None:
+    def __init__(
+        self,
+        label: str,
+        custom_id: str,
+        action: Callable[[discord.Interaction[SciaticaBot]], Awaitable[None]],
+    ) -> None:
         super().__init__(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id)
         self.action = action
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
-        await self.action(interaction)
+    async def callback(self, interaction: discord.Interaction[ClientT]) -> None:
+        await self.action(sciatica_interaction(interaction))
 
 
 class QuickCheck(commands.Cog):
@@ -190,6 +196,7 @@ class QuickCheck(commands.Cog):
     @app_commands.describe(
         region="Where you are, for the right emergency numbers (remembered for next time)."
     )
+    @app_commands.autocomplete(region=region_autocomplete)
     async def quickcheck(
         self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
     ) -> None:
@@ -225,13 +232,6 @@ class QuickCheck(commands.Cog):
                 member_id, self.bot.unix_now(), region=choice.region.key
             )
         return choice
-
-    @quickcheck.autocomplete("region")
-    @safe_autocomplete
-    async def region_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return region_choices(self.bot.content.regions, current)
 
 
 async def setup(bot: SciaticaBot) -> None:

@@ -11,11 +11,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import day_choices, member_locale, zone_choices
-from bot.client import SciaticaBot
+from bot.autocomplete import days_autocomplete, member_locale, zone_autocomplete
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.contracts import Export
-from bot.embeds import stretch_embed
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.embeds import DESCRIPTION_LIMIT, stretch_embed
+from bot.errors import UserFacingError
 from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
 from bot.recurrence import (
     WeeklySchedule,
@@ -29,7 +29,7 @@ from bot.scheduler import delivery_nonce
 from bot.storage import Changes, Claim, Transaction
 from bot.storage.stretch_breaks import KIND
 from bot.timeparse import InputError, parse_days, parse_time
-from bot.views import guarded
+from bot.views import PersistentButton
 
 log = logging.getLogger("cogs.stretch_breaks")
 
@@ -37,7 +37,7 @@ CONFIG_GROUP = "config"
 
 
 class JoinBreakButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"break:join:(?P<guild>[0-9]{1,19}):(?P<zone>[A-Za-z0-9_+\-/]{1,60})",
 ):
     """Counts members who stretched today; the server and its zone live in the custom_id."""
@@ -55,19 +55,10 @@ class JoinBreakButton(
         self.zone = zone
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[SciaticaBot],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> JoinBreakButton:
-        return cls(interaction.client, int(match["guild"]), match["zone"])
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> JoinBreakButton:
+        return cls(bot, int(match["guild"]), match["zone"])
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, self._join(interaction))
-
-    async def _join(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         today = local_date(self.bot.clock.now(), self.zone).isoformat()
         count = await self.bot.stores.stretch_breaks.record_join(
             self.guild_id, today, interaction.user.id
@@ -111,8 +102,8 @@ class StretchBreaks(commands.Cog):
             description="Post a community stretch break on a schedule.",
             callback=self.stretch_break,
         )
-        save.autocomplete("days")(self.days_autocomplete)
-        save.autocomplete("timezone")(self.zone_autocomplete)
+        save.autocomplete("days")(days_autocomplete)
+        save.autocomplete("timezone")(zone_autocomplete)
         off: app_commands.Command[Any, ..., Any] = app_commands.Command(
             name="stretch-break-off",
             description="Stop the community stretch break.",
@@ -120,8 +111,8 @@ class StretchBreaks(commands.Cog):
         )
         return [save, off]
 
-    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
-        return await require_moderator(interaction)
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_moderator(sciatica_interaction(interaction))
 
     # --- moderators ------------------------------------------------------------------------
 
@@ -177,29 +168,11 @@ class StretchBreaks(commands.Cog):
                 "stretch_breaks.saved",
                 description=describe_in(schedule, self.bot.messages),
                 channel=channel.mention,
-                next_full=f"<t:{int(first.timestamp())}:F>",
+                next_full=discord.utils.format_dt(first, "F"),
             ),
             ephemeral=True,
         )
         await post_to_log(interaction, {KIND: (previous, summary)})
-
-    @safe_autocomplete
-    async def days_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return day_choices(current)
-
-    @safe_autocomplete
-    async def zone_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return zone_choices(
-            self.bot.content.zones,
-            self.bot.messages,
-            current,
-            now=self.bot.clock.now(),
-            locale=member_locale(interaction),
-        )
 
     async def stretch_break_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         guild_id = guild_of(interaction)
@@ -231,9 +204,8 @@ class StretchBreaks(commands.Cog):
         stretch = self.bot.content.library.stretch_of_the_day(day.toordinal())
         embed = stretch_embed(self.bot.content.library, stretch)
         embed.title = text("stretch_breaks.title")
-        embed.description = (text("stretch_breaks.intro") + "\n\n" + (embed.description or ""))[
-            :4096
-        ]
+        intro = text("stretch_breaks.intro")
+        embed.description = f"{intro}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
         view = discord.ui.View(timeout=None)
         view.add_item(JoinBreakButton(self.bot, reminder.guild_id, zone))
         role = discord.Object(reminder.role_id) if reminder.role_id else None

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import discord
 import pytest
 from hypothesis import settings as hypothesis_settings
 
 from bot.client import Content, SciaticaBot
 from bot.clock import Clock, FakeClock
+from bot.discord_internals import use_api_base
 from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
 from bot.storage import Database, open_database
 from tests.localdiscord import FakeDiscord
+from tests.localdiscord.models import Guild, User
 
 # CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
 # examples each run (and hypothesis replays any failure it found before)
@@ -84,7 +85,7 @@ async def run_bot(
 ) -> AsyncIterator[SciaticaBot]:
     """The real bot, in this event loop, pointed at the fake Discord; always shut down."""
     settings = bot_settings(server, database_path, **extra)
-    discord.http.Route.BASE = server.api_base
+    use_api_base(server.api_base)
     database = await open_database(settings.database_path)
     bot = SciaticaBot(settings, database, content, clock)
     task: asyncio.Task[None] | None = None
@@ -112,13 +113,15 @@ async def run_bot(
 
 
 @pytest.fixture
-async def bot(discord_server, tmp_path, content, clock) -> AsyncIterator[SciaticaBot]:
+async def bot(
+    discord_server: FakeDiscord, tmp_path: Path, content: Content, clock: FakeClock
+) -> AsyncIterator[SciaticaBot]:
     async with run_bot(discord_server, tmp_path / "bot.db", content, clock) as running:
         yield running
 
 
 @pytest.fixture
-async def world(discord_server):
+async def world(discord_server: FakeDiscord) -> World:
     """A server with a moderator and two members, all with open DMs."""
     guild = discord_server.add_guild(name="Wellness Circle")
     moderator = discord_server.add_user("mod")
@@ -132,10 +135,10 @@ async def world(discord_server):
 
 @dataclass
 class World:
-    guild: object
-    moderator: object
-    alice: object
-    bob: object
+    guild: Guild
+    moderator: User
+    alice: User
+    bob: User
 
 
 class BotProcess:

@@ -35,8 +35,17 @@ class MemberStore:
         )
         if row is None:
             return None
-        user, zone, channel, closed_at, told, region, checkins, quiet = row
-        return MemberRow(user, zone, channel, closed_at, told, region, bool(checkins), quiet)
+        user_id, timezone, dm_channel_id, closed_at, closed_told, region, checkins_on, quiet = row
+        return MemberRow(
+            user_id,
+            timezone,
+            dm_channel_id,
+            closed_at,
+            closed_told,
+            region,
+            bool(checkins_on),
+            quiet,
+        )
 
     async def save_member(
         self,

@@ -4,20 +4,26 @@ reminders, the streak, the DM channel and the consent DM."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import member_locale, zone_choices
+from bot.autocomplete import member_locale, safe_autocomplete
 from bot.client import SciaticaBot
-from bot.embeds import COLOUR_REMINDER
+from bot.clock import from_unix
+from bot.discord_internals import open_dm_channel
+from bot.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER
 from bot.errors import UserFacingError
 from bot.recurrence import Schedule, local_date, schedule_from_json, streak
 from bot.reminder_times import quiet_release
 from bot.schedule_text import describe_in
 from bot.storage import MemberRow, MemberStore, ReminderRow, ReminderStore
 from bot.timeparse import InputError, is_safe_https_url
+
+if TYPE_CHECKING:
+    from discord.utils import TimestampStyle
 
 ALL = "all"
 NOTE_LIMIT = 200
@@ -31,9 +37,49 @@ WEEKDAY_CHOICES = [
 ]
 
 
-def timestamp(instant: int, style: str) -> str:
-    """A Discord timestamp: every reader sees it in their own local time."""
-    return f"<t:{instant}:{style}>"
+def timestamp(unix: int, style: TimestampStyle) -> str:
+    """A stored Unix time as a Discord timestamp: every reader sees it in their own local time."""
+    return discord.utils.format_dt(from_unix(unix), style)
+
+
+def describe_schedule(bot: SciaticaBot, schedule: Schedule | ReminderRow) -> str:
+    """A schedule in words, e.g. "Every weekday at 08:00 (Europe/London)"."""
+    if isinstance(schedule, ReminderRow):
+        schedule = schedule_from_json(schedule.schedule)
+    return describe_in(schedule, bot.messages)
+
+
+async def _reminder_choices(
+    interaction: discord.Interaction[SciaticaBot], current: str, *, with_all: bool
+) -> list[app_commands.Choice[str]]:
+    """The member's own reminders, numbered as /reminders list numbers them."""
+    bot = interaction.client
+    text = bot.messages
+    choices = []
+    if with_all:
+        choices.append(app_commands.Choice(name=text("reminders.all_choice"), value=ALL))
+    for number, row in enumerate(await bot.stores.reminders.of_member(interaction.user.id), 1):
+        kind = text(f"reminders.kind_{row.kind}")
+        label = f"#{number} {kind}: {describe_schedule(bot, row)}"
+        choices.append(app_commands.Choice(name=label[:CHOICE_NAME_LIMIT], value=str(row.id)))
+    needle = current.strip().lower()
+    return [c for c in choices if needle in c.name.lower()]
+
+
+@safe_autocomplete
+async def reminder_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """One of the member's reminders, or "all"."""
+    return await _reminder_choices(interaction, current, with_all=True)
+
+
+@safe_autocomplete
+async def one_reminder_autocomplete(
+    interaction: discord.Interaction[SciaticaBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """One of the member's reminders."""
+    return await _reminder_choices(interaction, current, with_all=False)
 
 
 class ReminderBase(commands.Cog):
@@ -51,10 +97,7 @@ class ReminderBase(commands.Cog):
         return int(self._now().timestamp())
 
     def describe(self, schedule: Schedule | ReminderRow) -> str:
-        """A schedule in words, e.g. "Every weekday at 08:00 (Europe/London)"."""
-        if isinstance(schedule, ReminderRow):
-            schedule = schedule_from_json(schedule.schedule)
-        return describe_in(schedule, self.bot.messages)
+        return describe_schedule(self.bot, schedule)
 
     def _check_note(self, note: str | None) -> None:
         if note is not None and len(note) > NOTE_LIMIT:
@@ -85,17 +128,6 @@ class ReminderBase(commands.Cog):
         except InputError as exc:
             raise UserFacingError(exc.render(self.bot.messages)) from exc
 
-    def _zone_choices(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return zone_choices(
-            self.bot.content.zones,
-            self.bot.messages,
-            current,
-            now=self._now(),
-            locale=member_locale(interaction),
-        )
-
     def _quiet_note(self, member: MemberRow | None, zone: str, due: int) -> str:
         """A line saying when a DM due in the member's quiet hours will really come, or ""."""
         if member is None:
@@ -115,21 +147,6 @@ class ReminderBase(commands.Cog):
         if not chosen:
             raise UserFacingError(self.bot.messages("reminders.unknown_reminder"))
         return chosen
-
-    async def _reminder_choices(
-        self, interaction: discord.Interaction[SciaticaBot], current: str, *, with_all: bool
-    ) -> list[app_commands.Choice[str]]:
-        """The member's own reminders as they are numbered in /reminders list."""
-        text = self.bot.messages
-        choices = []
-        if with_all:
-            choices.append(app_commands.Choice(name=text("reminders.all_choice"), value=ALL))
-        for number, row in enumerate(await self.reminders.of_member(interaction.user.id), start=1):
-            kind = text(f"reminders.kind_{row.kind}")
-            label = f"#{number} {kind}: {self.describe(row)}"
-            choices.append(app_commands.Choice(name=label[:100], value=str(row.id)))
-        needle = current.strip().lower()
-        return [c for c in choices if needle in c.name.lower()][:25]
 
     async def _reply(
         self, interaction: discord.Interaction[SciaticaBot], key: str, count: int, **values: str
@@ -180,7 +197,6 @@ class ReminderBase(commands.Cog):
         member = await self.members.member(user_id)
         if member is not None and member.dm_channel_id is not None:
             return member.dm_channel_id
-        data = await self.bot.http.start_private_message(user_id)
-        channel_id = int(data["id"])
+        channel_id = await open_dm_channel(self.bot.http, user_id)
         await self.members.save_member(user_id, self._unix(), dm_channel_id=channel_id)
         return channel_id

@@ -8,7 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import require_feature
-from bot.client import SciaticaBot
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.contracts import Export
 from bot.storage import Transaction
 from cogs.reminders.create import Creating
@@ -46,8 +46,8 @@ class Reminders(
         self.bot.scheduler.unregister("massage")
         self.bot.remove_dynamic_items(ReminderButton)
 
-    async def interaction_check(self, interaction: discord.Interaction[SciaticaBot]) -> bool:  # type: ignore[override]
-        return await require_feature(interaction, "reminders")
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_feature(sciatica_interaction(interaction), "reminders")
 
     # --- a member's data (MemberData) --------------------------------------------------------
 

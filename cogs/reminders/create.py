@@ -7,10 +7,10 @@ from datetime import time, timedelta
 import discord
 from discord import app_commands
 
-from bot.autocomplete import day_choices
+from bot.autocomplete import days_autocomplete, zone_autocomplete
 from bot.checks import add_bot_note, settings_guild_id
 from bot.client import SciaticaBot
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.errors import UserFacingError
 from bot.recurrence import (
     AFTER_DONE_HOURS,
     AfterDoneSchedule,
@@ -37,6 +37,7 @@ class Creating(ReminderBase):
         timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
         note="A short note to yourself, shown in the DM.",
     )
+    @app_commands.autocomplete(days=days_autocomplete, timezone=zone_autocomplete)
     async def stretch(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -61,6 +62,7 @@ class Creating(ReminderBase):
         note="A short note to yourself, shown in the DM.",
         timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
     )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
     async def after_done(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -84,6 +86,7 @@ class Creating(ReminderBase):
         link="Your own https booking link (default: your server's, if it has one).",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.autocomplete(timezone=zone_autocomplete)
     async def massage(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -110,22 +113,6 @@ class Creating(ReminderBase):
         await self._create(
             interaction, "massage", schedule, zone, note=None, link=link.strip() if link else None
         )
-
-    @stretch.autocomplete("days")
-    @safe_autocomplete
-    async def days_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return day_choices(current)
-
-    @stretch.autocomplete("timezone")
-    @after_done.autocomplete("timezone")
-    @massage.autocomplete("timezone")
-    @safe_autocomplete
-    async def new_zone_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return self._zone_choices(interaction, current)
 
     async def _create(
         self,

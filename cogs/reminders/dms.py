@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import discord
 
 from bot.client import SciaticaBot
 from bot.contracts import FollowUp, after_stretch
-from bot.embeds import COLOUR_REMINDER, picture_file, stretch_embed
+from bot.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT, picture_file, stretch_embed
 from bot.errors import UserFacingError
 from bot.recurrence import local_date, schedule_from_json
 from bot.reminder_times import due_after_stretch
@@ -19,7 +18,7 @@ from bot.routine import StretchRoutineView
 from bot.schedule_text import HELD_KEY
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim
-from bot.views import guarded, link_buttons_of
+from bot.views import PersistentButton, link_buttons_of
 from cogs.reminders.base import ReminderBase, timestamp
 
 SNOOZE = timedelta(minutes=30)
@@ -27,7 +26,7 @@ NEXT_WEEK = timedelta(days=7)
 
 
 class ReminderButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"rem:(?P<action>done|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
 ):
     """A button on a reminder DM; the action and reminder id live in the custom_id, so it
@@ -53,19 +52,13 @@ class ReminderButton(
         self.reminder_id = reminder_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[SciaticaBot],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> ReminderButton:
-        return cls(interaction.client, match["action"], int(match["id"]))
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> ReminderButton:
+        return cls(bot, match["action"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction[SciaticaBot]) -> None:  # type: ignore[override]
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         cog = self.bot.get_cog("Reminders")
         assert isinstance(cog, Delivering)
-        await guarded(interaction, cog.press(interaction, self.action, self.reminder_id))
+        await cog.press(interaction, self.action, self.reminder_id)
 
 
 class Delivering(ReminderBase):
@@ -102,11 +95,8 @@ class Delivering(ReminderBase):
             embed = stretch_embed(self.bot.content.library, suggestion, picture=picture)
             files.append(picture_file(picture))
             embed.title = text("reminders.dm_stretch_title")
-            embed.description = (
-                text("reminders.dm_suggestion", name=suggestion.name)
-                + "\n\n"
-                + (embed.description or "")
-            )[:4096]
+            suggested = text("reminders.dm_suggestion", name=suggestion.name)
+            embed.description = f"{suggested}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
             actions: tuple[str, ...] = ("done", "snooze", "pause", "routine")
         else:
             embed = discord.Embed(
@@ -129,7 +119,8 @@ class Delivering(ReminderBase):
         if claim.late:
             notices.append(text("reminders.dm_late"))
         if notices:
-            embed.description = "\n\n".join([*notices, embed.description or ""])[:4096]
+            embed.description = "\n\n".join([*notices, embed.description or ""])
+            embed.description = embed.description[:DESCRIPTION_LIMIT]
         for action in actions:
             view.add_item(ReminderButton(self.bot, action, reminder.id))
         return embed, view, files

@@ -8,15 +8,21 @@ from datetime import time as clock_time
 import discord
 from discord import app_commands
 
-from bot.autocomplete import day_choices
+from bot.autocomplete import days_autocomplete, zone_autocomplete
 from bot.client import SciaticaBot
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.errors import UserFacingError
 from bot.quiet_hours import QuietHours
 from bot.recurrence import EVERY_DAY, Schedule, schedule_from_json, schedule_to_json
 from bot.reminder_times import due_after_edit
 from bot.schedule_edits import Changes, EditError, apply_edit
 from bot.timeparse import InputError, parse_days, parse_time
-from cogs.reminders.base import ALL, WEEKDAY_CHOICES, ReminderBase, timestamp
+from cogs.reminders.base import (
+    ALL,
+    WEEKDAY_CHOICES,
+    ReminderBase,
+    one_reminder_autocomplete,
+    timestamp,
+)
 
 
 class Editing(ReminderBase):
@@ -35,6 +41,9 @@ class Editing(ReminderBase):
         link="Massage reminders: your own https booking link.",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.autocomplete(
+        reminder=one_reminder_autocomplete, days=days_autocomplete, timezone=zone_autocomplete
+    )
     async def edit(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -142,27 +151,6 @@ class Editing(ReminderBase):
                 member = await self.members.member(interaction.user.id)
                 answer += self._quiet_note(member, new.zone, due)
         await interaction.response.send_message(answer, ephemeral=True)
-
-    @edit.autocomplete("reminder")
-    @safe_autocomplete
-    async def edit_reminder_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._reminder_choices(interaction, current, with_all=False)
-
-    @edit.autocomplete("days")
-    @safe_autocomplete
-    async def edit_days_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return day_choices(current)
-
-    @edit.autocomplete("timezone")
-    @safe_autocomplete
-    async def edit_zone_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return self._zone_choices(interaction, current)
 
     # --- quiet hours -------------------------------------------------------------------------
 

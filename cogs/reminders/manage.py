@@ -8,15 +8,16 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 
+from bot.autocomplete import zone_autocomplete
 from bot.client import SciaticaBot
 from bot.embeds import COLOUR_REMINDER
-from bot.errors import UserFacingError, safe_autocomplete
+from bot.errors import UserFacingError
 from bot.quiet_hours import QuietHours
 from bot.recurrence import next_occurrence, schedule_from_json
 from bot.reminder_times import pause_end
 from bot.schedule_edits import PauseError
 from bot.storage import MemberRow, ReminderRow
-from cogs.reminders.base import ReminderBase, timestamp
+from cogs.reminders.base import ReminderBase, reminder_autocomplete, timestamp
 
 
 class Managing(ReminderBase):
@@ -90,6 +91,7 @@ class Managing(ReminderBase):
         days="Start again by itself after this many days (1 to 60); leave out to pause until "
         "you resume.",
     )
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def pause(
         self,
         interaction: discord.Interaction[SciaticaBot],
@@ -122,6 +124,7 @@ class Managing(ReminderBase):
 
     @app_commands.command(name="resume", description="Resume one paused reminder, or all of them.")
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = [
             r
@@ -145,24 +148,17 @@ class Managing(ReminderBase):
 
     @app_commands.command(name="delete", description="Delete one reminder, or all of them.")
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def delete(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = await self._chosen(interaction.user.id, reminder)
         await self.reminders.delete([r.id for r in rows])
         await self._reply(interaction, "reminders.deleted", len(rows))
 
-    @pause.autocomplete("reminder")
-    @resume.autocomplete("reminder")
-    @delete.autocomplete("reminder")
-    @safe_autocomplete
-    async def reminder_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._reminder_choices(interaction, current, with_all=True)
-
     @app_commands.command(name="timezone", description="Set your time zone for new reminders.")
     @app_commands.describe(
         zone="Start typing a city, zone or abbreviation: london, Asia/Tokyo, EST."
     )
+    @app_commands.autocomplete(zone=zone_autocomplete)
     async def timezone(self, interaction: discord.Interaction[SciaticaBot], zone: str) -> None:
         resolved = self._resolve_zone(interaction, zone)
         await self.members.save_member(interaction.user.id, self._unix(), timezone=resolved)
@@ -177,10 +173,3 @@ class Managing(ReminderBase):
             self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),
             ephemeral=True,
         )
-
-    @timezone.autocomplete("zone")
-    @safe_autocomplete
-    async def zone_autocomplete(
-        self, interaction: discord.Interaction[SciaticaBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return self._zone_choices(interaction, current)

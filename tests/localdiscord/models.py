@@ -156,7 +156,8 @@ class Interaction:
         """The original response message as it is now (after any edits)."""
         if self.original_id is None:
             return None
-        return self.server.messages.get(self.original_id)
+        message: dict[str, Any] | None = self.server.messages.get(self.original_id)
+        return message
 
     async def wait_for_followups(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
         await self.server.wait_until(lambda: len(self.followups) >= count, timeout)

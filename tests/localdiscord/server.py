@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.localdiscord import limits
 from tests.localdiscord.models import (
@@ -50,7 +50,7 @@ JSON = "application/json"
 OPTION_TYPES = {3: str, 4: int, 5: bool, 6: int, 7: int, 8: int, 10: float}
 NOT_COUNTED = ("/interactions/", "/webhooks/")
 MISSING_ACCESS = 50001  # a channel or server the bot is not in: the bot should never try
-BODY = web.RequestKey("body", object)
+BODY: web.RequestKey[Any] = web.RequestKey("body")  # the JSON body (payload_json)
 FILES = web.RequestKey("files", list)
 
 
@@ -111,7 +111,7 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         self.release_identifies()  # a held identify would keep its socket from closing
@@ -383,7 +383,7 @@ class FakeDiscord:
     def _message(
         self, channel_id: int, body: dict[str, Any], *, flags: int = 0, webhook: bool = False
     ) -> dict[str, Any]:
-        message = {
+        message: dict[str, Any] = {
             "id": str(self.next_id()),
             "channel_id": str(channel_id),
             "author": self.bot_user.payload(bot=True),
@@ -438,7 +438,8 @@ class FakeDiscord:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if request.path == "/gateway":
-            return await handler(request)
+            socket: web.StreamResponse = await handler(request)
+            return socket
         path = request.path.removeprefix(API_PREFIX)
         body, files = await _read_body(request)
         response: web.Response
@@ -477,7 +478,7 @@ class FakeDiscord:
             query=dict(request.query),
             json=body,
             status=response.status,
-            response=json.loads(response.body) if response.body else None,  # type: ignore[arg-type]
+            response=json.loads(response.text) if response.text else None,
             time=asyncio.get_running_loop().time(),
             headers=dict(request.headers),
             files=files,
@@ -536,7 +537,8 @@ class FakeDiscord:
         for method, pattern, handler in self._routes():
             match = pattern.fullmatch(path)
             if match and method == request.method:
-                return await handler(request, *match.groups())
+                response: web.Response = await handler(request, *match.groups())
+                return response
         self.unknown_routes.append(f"{request.method} {path}")
         return self._json({"message": "404: Not Found", "code": 0}, 404)
 
@@ -652,7 +654,7 @@ class FakeDiscord:
         self, request: web.Request, interaction_id: str, token: str
     ) -> web.Response:
         ix = self.interactions.get(token)
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         if ix is None or str(ix.id) != interaction_id:
             raise _Reject(404, {"message": "Unknown interaction", "code": 10062})
         latency = asyncio.get_running_loop().time() - ix.sent_at
@@ -662,14 +664,15 @@ class FakeDiscord:
             raise _Reject(
                 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
             )
-        kind = body.get("type")
+        kind: Any = body.get("type")  # the callback type, as the bot sent it
         data = body.get("data") or {}
-        problems = {
+        check = {
             4: limits.message_problems,
             7: limits.message_problems,
             8: limits.autocomplete_problems,
             9: limits.modal_problems,
-        }.get(kind, lambda _: [])(data)
+        }.get(kind)
+        problems = check(data) if check is not None else []
         if problems:
             raise _Reject.form(problems)
         files = request[FILES]
@@ -811,7 +814,7 @@ class FakeDiscord:
         self, request: web.Request, app: str, token: str, message_id: str
     ) -> web.Response:
         ix = self._interaction_for(token)
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -830,7 +833,7 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request, app: str, token: str) -> web.Response:
         ix = self._interaction_for(token)
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -875,7 +878,7 @@ class FakeDiscord:
             not channel.bot_can_send or channel.guild_id not in self.guilds
         ):
             raise _Reject(403, {"message": "Missing Permissions", "code": 50013})
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -910,7 +913,7 @@ class FakeDiscord:
         message = self.messages.get(int(message_id))
         if message is None:
             raise _Reject(404, {"message": "Unknown Message", "code": 10008})
-        body = request[BODY] or {}
+        body: dict[str, Any] = request[BODY] or {}
         problems = limits.message_problems(body)
         if problems:
             raise _Reject.form(problems)
@@ -955,7 +958,8 @@ class FakeDiscord:
         return socket
 
     async def _on_gateway_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame.get("op"), frame.get("d")
+        op = frame.get("op")
+        data: Any = frame.get("d")  # its shape depends on the op
         if op == 1:
             await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
@@ -1001,7 +1005,8 @@ class FakeDiscord:
             await self._notify()
             return
         self.identify_count += 1
-        for old in [s for s in self.sessions.values() if (s.shard_id, s.shard_count) == shard]:
+        same = (shard_id, shard_count)
+        for old in [s for s in self.sessions.values() if (s.shard_id, s.shard_count) == same]:
             del self.sessions[old.id]  # the shard connected again: its old session is over
         session = Session(secrets.token_hex(8), shard_id=shard_id, shard_count=shard_count)
         self.sessions[session.id] = session
@@ -1394,6 +1399,7 @@ class FakeDiscord:
         self, message: dict[str, Any], label: str | None, custom_id: str | None, types: set[int]
     ) -> dict[str, Any]:
         for row in message.get("components") or []:
+            component: dict[str, Any]
             for component in row.get("components") or []:
                 if component.get("type") not in types:
                     continue
@@ -1515,13 +1521,14 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
         indexed: list[tuple[int, str, bytes]] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
-            if part.name == "payload_json":  # type: ignore[union-attr]
-                body = json.loads(await part.text())  # type: ignore[union-attr]
+            assert isinstance(part, BodyPartReader), "discord.py sends no nested multipart"
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
             else:
-                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")  # type: ignore[union-attr]
+                match = re.fullmatch(r"files\[(\d+)\]", part.name or "")
                 index = int(match[1]) if match else len(indexed)
-                data = await part.read()  # type: ignore[union-attr]
-                indexed.append((index, part.filename or "file", bytes(data)))  # type: ignore[union-attr]
+                data = await part.read()
+                indexed.append((index, part.filename or "file", bytes(data)))
         return body, [(name, data) for _, name, data in sorted(indexed)]
     raw = await request.read()
     return (json.loads(raw) if raw else None), []

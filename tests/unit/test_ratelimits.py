@@ -10,8 +10,8 @@ import yarl
 from aiohttp import web
 from multidict import CIMultiDict
 
+from bot.discord_internals import amortise_bucket_cleanup, pace_unprompted_requests
 from bot.pacing import RateLimiter
-from bot.ratelimits import amortise_bucket_cleanup, pace_unprompted_requests
 from tests.unit.test_pacing import busiest_window
 
 

@@ -1,4 +1,11 @@
-"""The places the bot reaches into discord.py's HTTP and rate-limit internals, kept together."""
+"""Every place the bot reaches past discord.py's public API, kept together.
+
+Where Discord is (the REST base and the gateway URL, for a REST proxy or the local test
+Discord), the voice warnings a text-only bot does not need, the two raw requests it makes
+(GET /gateway/bot, opening a DM channel by user id), the pacing hook on its HTTP session and
+its rate-limit buckets. A discord.py upgrade that moves any of these is checked here, and
+nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,57 @@ import asyncio
 import logging
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import aiohttp
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
 
 from bot.pacing import RateLimiter, is_paced
 
+if TYPE_CHECKING:  # imported at run time from here, discord.types trips a circular import
+    from discord.types.gateway import SessionStartLimit
+
 log = logging.getLogger("bot")
 
 FIRST_SCAN_AT = 256  # discord.py's own threshold
+
+
+def use_api_base(url: str) -> None:
+    """Send every REST request to `url` (".../api/v10") instead of discord.com: discord.py
+    reads it from the class for each request, so this holds for every client in the process."""
+    Route.BASE = url
+
+
+def api_base() -> str:
+    """Where REST requests go now, for messages that name it."""
+    return Route.BASE
+
+
+def use_gateway(url: str) -> None:
+    """Connect the gateway to `url`, the one GET /gateway/bot named (behind a REST proxy or
+    on the local test Discord, not Discord's own)."""
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+
+async def bot_gateway(http: HTTPClient) -> tuple[int, str, SessionStartLimit]:
+    """GET /gateway/bot: Discord's recommended shard count, the gateway URL and the identify
+    limits (`max_concurrency`, `remaining` session starts today)."""
+    return await http.get_bot_gateway()
+
+
+async def open_dm_channel(http: HTTPClient, user_id: int) -> int:
+    """The id of the DM channel with a user, from the user id alone: no fetch of the user."""
+    data = await http.start_private_message(user_id)
+    return int(data["id"])
+
+
+def silence_voice_warnings() -> None:
+    """A text-only bot: no warning at every start that the voice libraries are missing."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def pace_unprompted_requests(
@@ -35,7 +84,7 @@ def pace_unprompted_requests(
         params: aiohttp.TraceRequestStartParams,
     ) -> None:
         paced = is_paced(
-            params.method, params.url, api_base=Route.BASE, application_id=application_id()
+            params.method, params.url, api_base=api_base(), application_id=application_id()
         )
         if paced:
             await limiter.acquire()
@@ -68,6 +117,7 @@ def amortise_bucket_cleanup(http: HTTPClient) -> None:
         clear()
         threshold = max(FIRST_SCAN_AT, 2 * len(buckets))
 
+    # the one client's own method is replaced on purpose: that is the whole fix
     http._try_clear_expired_ratelimits = clear_when_doubled  # type: ignore[method-assign]
 
 
