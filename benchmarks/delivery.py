@@ -48,13 +48,16 @@ import discord
 
 from bot.content import load_library
 from bot.embeds import picture_file, stretch_embed
-from bot.pictures import StretchPictures, load_poses
+from bot.pictures import StretchPictures
+from bot.poses import load_poses
 from bot.settings import DEFAULT_DATA_DIR
-from tests.conftest import TOKEN, BotProcess, process_env
+from tests.helpers import TOKEN, BotProcess, process_env
 from tests.localdiscord import FakeDiscord
+from tests.localdiscord.constants import ErrorCode
 from tests.localdiscord.models import Interaction, User
 from tests.seeding import create_database, seed_reminders
 
+UNKNOWN = ErrorCode.UNKNOWN_INTERACTION  # a first answer after the deadline
 START_DELAY = 6.0  # seconds for the process to start before the first reminder is due
 
 
@@ -79,7 +82,7 @@ async def deliver(
 ) -> dict[str, float]:
     server = FakeDiscord()
     await server.start()
-    server.global_rate_limit = ceiling
+    server.rest.global_rate_limit = ceiling
     users = [server.add_user(f"m{i}") for i in range(count)]
     first_due = datetime.now(UTC) + timedelta(seconds=START_DELAY)
     dues = [first_due + timedelta(seconds=spread * i / count) for i in range(count)]
@@ -109,7 +112,7 @@ async def deliver(
             if len(created) >= count:
                 all_in.set()
 
-        server.on_message_created = count_message  # O(1) per send, unlike scanning every DM
+        server.rest.on_message_created = count_message  # O(1) per send, unlike scanning every DM
         try:
             timeout = START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
             async with asyncio.timeout(timeout):
@@ -121,7 +124,7 @@ async def deliver(
             await server.stop()
     sends = [
         r
-        for r in server.requests
+        for r in server.rest.requests
         if r.method == "POST"
         and r.path.endswith("/messages")
         and r.status == 200
@@ -266,7 +269,7 @@ async def answered_while_busy(
     of `fanout` reminders is delivered (or for 10 s without one), /reminders stretch first."""
     server = FakeDiscord()
     await server.start()
-    server.global_rate_limit = ceiling
+    server.rest.global_rate_limit = ceiling
     recipients = [server.add_user(f"r{i}") for i in range(fanout)]
     guild = server.add_guild("Busy")
     users = [server.add_user(f"m{i}") for i in range(members)]
@@ -293,7 +296,7 @@ async def answered_while_busy(
         def count_message(message: dict[str, object]) -> None:
             created[0] += 1
 
-        server.on_message_created = count_message
+        server.rest.on_message_created = count_message
 
         async def command(user: User, name: str) -> None:
             options = {}
@@ -308,7 +311,7 @@ async def answered_while_busy(
         try:
             async with asyncio.timeout(START_DELAY + fanout / send_rate * 2 + 60):
                 await server.wait_until(
-                    lambda: server.ready_count > 0 and bool(server.synced_commands()), 30
+                    lambda: server.gateway.ready_count > 0 and bool(server.synced_commands()), 30
                 )
                 if fanout:
                     await server.wait_until(lambda: created[0] >= 2 * send_rate, 60)
@@ -351,7 +354,7 @@ async def answered_while_busy(
         "turnaround_p50_ms": statistics.median(answers) * 1000,
         "turnaround_p99_ms": percentile(answers, 0.99) * 1000,
         "turnaround_max_ms": max(answers) * 1000,
-        "late": sum(1 for r in server.rejections if r.response.get("code") == 10062),
+        "late": sum(1 for r in server.rest.rejections if r.response.get("code") == UNKNOWN),
         "status_429": server.status_counts()[429],
         "consent_dms": sum(1 for u in users if len(server.dm_messages(u.id)) == 1),
         "settled_s": settled,

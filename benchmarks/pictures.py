@@ -16,7 +16,8 @@ import time
 
 from bot import pictures
 from bot.content import load_library
-from bot.pictures import StretchPictures, load_poses, render_pose
+from bot.pictures import StretchPictures, render_pose
+from bot.poses import load_poses
 from bot.settings import DEFAULT_DATA_DIR
 
 

@@ -25,7 +25,7 @@ from bot.client import Content
 from bot.clock import FakeClock
 from bot.discord_internals import use_api_base, use_gateway
 from bot.settings import DEFAULT_DATA_DIR
-from tests.conftest import run_bot
+from tests.helpers import run_bot
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.models import User
 

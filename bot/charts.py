@@ -8,7 +8,6 @@ themes). Texts come from data/charts.toml.
 from __future__ import annotations
 
 import io
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,8 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.content import ContentError
-from bot.pictures import CARD, CARD_EDGE, INK, LABEL
+from bot.content import ContentError, read_toml
+from bot.figure import CARD, CARD_EDGE, INK, LABEL
 
 WEEKS = 12
 WIDTH, HEIGHT = 800, 450
@@ -51,13 +50,7 @@ def calendar_cells(today: date) -> list[Cell]:
 
 def load_chart_ui(path: Path) -> dict[str, str]:
     """The chart's texts; `weekdays` is seven short names from Monday, comma-separated."""
-    try:
-        with path.open("rb") as handle:
-            ui = tomllib.load(handle).get("ui")
-    except FileNotFoundError as exc:
-        raise ContentError(f"{path.name}: file is missing") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path.name}: not valid TOML ({exc})") from exc
+    ui = read_toml(path).get("ui")
     if not isinstance(ui, dict) or not all(isinstance(ui.get(key), str) for key in UI_KEYS):
         raise ContentError(f"{path.name}: [ui] needs the texts {', '.join(UI_KEYS)}")
     if len(ui["weekdays"].split(",")) != 7:

@@ -32,7 +32,8 @@ from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.messages import Messages
 from bot.pacing import RateLimiter
-from bot.pictures import StretchPictures, load_poses
+from bot.pictures import StretchPictures
+from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings

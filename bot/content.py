@@ -67,7 +67,7 @@ class Publishers:
 
 def load_publishers(path: Path) -> Publishers:
     """Read the allow-list; without it no source could be checked, so the bot must not start."""
-    raw = _load(path)
+    raw = read_toml(path)
     entries = raw.get("publisher")
     if not isinstance(entries, list) or not entries:
         raise ContentError(f"{path.name}: no [[publisher]] entries")
@@ -226,7 +226,8 @@ class _Reader:
         return tuple(sources)
 
 
-def _load(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Every data file is read here, so a missing or broken one is the same one-line error."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -252,7 +253,7 @@ def load_topics(
     path: Path, publishers: Publishers | None = None
 ) -> tuple[dict[str, Topic], dict[str, str]]:
     publishers = publishers or publishers_beside(path)
-    raw = _load(path)
+    raw = read_toml(path)
     topics: dict[str, Topic] = {}
     for index, entry in enumerate(raw.get("topic") or []):
         reader = _Reader(path.name, f"topic #{index + 1}", entry, publishers)
@@ -293,7 +294,7 @@ def load_stretches(
     path: Path, publishers: Publishers | None = None
 ) -> tuple[dict[str, Stretch], Routine, dict[str, str]]:
     publishers = publishers or publishers_beside(path)
-    raw = _load(path)
+    raw = read_toml(path)
     stretches: dict[str, Stretch] = {}
     for index, entry in enumerate(raw.get("stretch") or []):
         reader = _Reader(path.name, f"stretch #{index + 1}", entry, publishers)

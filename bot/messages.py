@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+from bot.content import read_toml
 
 PLURAL_FORMS = ("one", "other")
 """CLDR plural categories the texts use; English needs only these two ("1 day", "3 days")."""
@@ -28,8 +29,7 @@ class Messages:
 
     @classmethod
     def load(cls, path: Path) -> Messages:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        raw = read_toml(path)
         texts: dict[str, str] = {}
         for section, entries in raw.items():
             for key, value in entries.items():

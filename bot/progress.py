@@ -6,7 +6,6 @@ Every date is a calendar day in the member's own time zone; weeks run Monday to 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +13,7 @@ from pathlib import Path
 from statistics import fmean
 
 from bot.charts import calendar_cells, load_chart_ui
-from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside
+from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside, read_toml
 from bot.messages import Messages
 from bot.recurrence import streak
 
@@ -199,13 +198,7 @@ class ProgressContent:
 def load_progress_content(path: Path, publishers: Publishers | None = None) -> ProgressContent:
     """data/progress.toml (and the chart's data/charts.toml beside it), checked."""
     publishers = publishers or publishers_beside(path)
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise ContentError(f"{path.name}: file is missing") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path.name}: not valid TOML ({exc})") from exc
+    raw = read_toml(path)
     entries: dict[str, str] = {}
     for section in ("progress", "checkins"):
         table = raw.get(section)

@@ -7,7 +7,6 @@ them in the bot's words; time zone names and abbreviations come from data/zones.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.content import read_toml
 from bot.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 
 V = TypeVar("V")
@@ -450,8 +450,7 @@ def local_time(zone: str, now: datetime) -> datetime:
 
 def load_zones(path: Path) -> Zones:
     """Read data/zones.toml, checking every zone against tzdata and every name for clashes."""
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle)
+    raw = read_toml(path)
     where = path.name
     unknown = set(raw) - {"names", "ranking", "locales"}
     if unknown:

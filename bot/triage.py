@@ -8,13 +8,11 @@ first, "Not sure" counts as yes for them, the first emergency yes ends the check
 from __future__ import annotations
 
 import enum
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside
+from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside, read_toml
 
 UI_KEYS = (
     "intro",
@@ -229,17 +227,9 @@ class QuickCheckSession:
             self.answers.pop()
 
 
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise TriageDataError(f"{path.name}: cannot be read ({exc})") from exc
-
-
 def load_quickcheck(path: Path, publishers: Publishers | None = None) -> QuickCheck:
     publishers = publishers or publishers_beside(path)
-    raw = _load(path)
+    raw = read_toml(path)
     questions: list[Question] = []
     for index, entry in enumerate(raw.get("question") or []):
         reader = _Reader(path.name, f"question #{index + 1}", entry)
@@ -299,7 +289,7 @@ def load_quickcheck(path: Path, publishers: Publishers | None = None) -> QuickCh
 
 def load_regions(path: Path, publishers: Publishers | None = None) -> dict[str, Region]:
     publishers = publishers or publishers_beside(path)
-    raw = _load(path)
+    raw = read_toml(path)
     regions: dict[str, Region] = {}
     for key, entry in raw.items():
         reader = _Reader(path.name, f"[{key}]", entry, publishers)

@@ -18,7 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.charts import progress_chart  # noqa: E402
 from bot.content import load_library  # noqa: E402
-from bot.pictures import StretchPictures, load_poses  # noqa: E402
+from bot.pictures import StretchPictures  # noqa: E402
+from bot.poses import load_poses  # noqa: E402
 from bot.progress import load_progress_content, shown_since, summarise  # noqa: E402
 from bot.settings import DEFAULT_DATA_DIR  # noqa: E402
 

@@ -1,15 +1,10 @@
-"""Shared fixtures: a local fake Discord and the real bot connected to it."""
+"""Shared fixtures: a local fake Discord and the real bot connected to it (the pieces they are
+made of live in tests/helpers.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,20 +12,17 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from bot.client import Content, SciaticaBot
-from bot.clock import Clock, FakeClock
-from bot.discord_internals import use_api_base
-from bot.settings import DEFAULT_DATA_DIR, Settings, load_settings
-from bot.storage import Database, open_database
+from bot.clock import FakeClock
+from bot.settings import DEFAULT_DATA_DIR
+from tests.helpers import TOKEN, Community, run_bot
 from tests.localdiscord import FakeDiscord
-from tests.localdiscord.models import Guild, User
+from tests.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
+from tests.localdiscord.constants import Permission
 
 # CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
 # examples each run (and hypothesis replays any failure it found before)
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "test-token"
 
 
 @pytest.fixture(scope="session")
@@ -48,68 +40,14 @@ async def discord_server(request: pytest.FixtureRequest) -> AsyncIterator[FakeDi
     finally:
         await server.stop()
     if not request.node.get_closest_marker("allow_rejections"):
-        rejected = [(r.method, r.path, r.status, r.response) for r in server.rejections]
+        rejected = [(r.method, r.path, r.status, r.response) for r in server.rest.rejections]
         assert rejected == [], "the bot sent requests Discord would reject"
-        assert server.unknown_routes == [], "the bot called routes the fake does not know"
+        assert server.rest.unknown_routes == [], "the bot called routes the fake does not know"
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))  # a Monday morning
-
-
-def bot_settings(server: FakeDiscord, database_path: Path, **extra: str) -> Settings:
-    env = {
-        "DISCORD_TOKEN": TOKEN,
-        "DATABASE_PATH": str(database_path),
-        "DISCORD_API_BASE": server.api_base,
-        **extra,
-    }
-    return load_settings(env)
-
-
-@dataclass
-class RunningBot:
-    bot: SciaticaBot
-    database: Database
-    task: asyncio.Task[None]
-
-
-@asynccontextmanager
-async def run_bot(
-    server: FakeDiscord,
-    database_path: Path,
-    content: Content,
-    clock: Clock,
-    **extra: str,
-) -> AsyncIterator[SciaticaBot]:
-    """The real bot, in this event loop, pointed at the fake Discord; always shut down."""
-    settings = bot_settings(server, database_path, **extra)
-    use_api_base(server.api_base)
-    database = await open_database(settings.database_path)
-    bot = SciaticaBot(settings, database, content, clock)
-    task: asyncio.Task[None] | None = None
-    try:
-        await bot.login(settings.token)
-        task = asyncio.create_task(bot.connect(reconnect=True))
-        # the gateway handshake is done once the fake sent READY on each of the bot's shards;
-        # discord.py's own "ready" additionally waits 2 s for guilds a fresh test world does
-        # not have yet. An identify refused by the limit is retried after 5 s: allow for one.
-        ready = server.ready_count
-        shards = (
-            len(settings.shard_ids)
-            if settings.shard_ids is not None
-            else settings.shard_count or server.recommended_shards
-        )
-        await server.wait_until(lambda: server.ready_count >= ready + shards, timeout=20)
-        yield bot
-    finally:
-        await bot.close()
-        if task is not None:
-            task.cancel()
-            with suppress(asyncio.CancelledError, Exception):
-                await task
-        await database.close()
 
 
 @pytest.fixture
@@ -121,93 +59,13 @@ async def bot(
 
 
 @pytest.fixture
-async def world(discord_server: FakeDiscord) -> World:
+async def world(discord_server: FakeDiscord) -> Community:
     """A server with a moderator and two members, all with open DMs."""
     guild = discord_server.add_guild(name="Wellness Circle")
     moderator = discord_server.add_user("mod")
     alice = discord_server.add_user("alice")
     bob = discord_server.add_user("bob")
-    discord_server.add_member(guild.id, moderator.id, permissions=(1 << 5) | (1 << 10) | (1 << 11))
-    discord_server.add_member(guild.id, alice.id, permissions=(1 << 10) | (1 << 11))
-    discord_server.add_member(guild.id, bob.id, permissions=(1 << 10) | (1 << 11))
-    return World(guild=guild, moderator=moderator, alice=alice, bob=bob)
-
-
-@dataclass
-class World:
-    guild: Guild
-    moderator: User
-    alice: User
-    bob: User
-
-
-class BotProcess:
-    """`python -m bot` as a subprocess, for start-up behaviour only a real process shows.
-
-    Its log is read as it is written: a pipe nobody drains fills up after 64 KiB and the bot
-    would stop dead in its next log call."""
-
-    def __init__(self, env: dict[str, str], cwd: Path, args: tuple[str, ...] = ()) -> None:
-        self.env = env
-        self.cwd = cwd
-        self.args = args
-        self.process: asyncio.subprocess.Process | None = None
-        self._stderr: asyncio.Task[bytes] | None = None
-
-    async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            *self.args,
-            cwd=self.cwd,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        assert self.process.stderr is not None
-        self._stderr = asyncio.create_task(self.process.stderr.read())
-
-    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> tuple[int, str]:
-        assert self.process is not None
-        if self.process.returncode is None:
-            self.process.send_signal(sig)
-        return await self.wait(timeout)
-
-    async def wait(self, timeout: float = 20) -> tuple[int, str]:
-        assert self.process is not None and self._stderr is not None
-        async with asyncio.timeout(timeout):
-            await self.process.wait()
-            stderr = await self._stderr
-        return self.process.returncode or 0, stderr.decode()
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
-
-
-def process_env(**values: str) -> dict[str, str]:
-    """A clean environment: nothing from a developer's .env or shell leaks in."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_"))
-    }
-    env.update(values)
-    env["PYTHONUNBUFFERED"] = "1"
-    env["PYTHONPATH"] = str(ROOT)
-    return env
-
-
-async def eventually(predicate: Callable[[], bool], timeout: float = 10) -> None:
-    """Wait, bounded, for state another process changes (no event to await across processes)."""
-    async with asyncio.timeout(timeout):
-        while not predicate():  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
-
-
-async def eventually_async(predicate: Callable[[], Awaitable[bool]], timeout: float = 10) -> None:
-    """Like `eventually`, for a check that must itself await."""
-    async with asyncio.timeout(timeout):
-        while not await predicate():  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
+    discord_server.add_member(guild.id, moderator.id, permissions=Permission.MANAGE_GUILD | MEMBER)
+    discord_server.add_member(guild.id, alice.id, permissions=MEMBER)
+    discord_server.add_member(guild.id, bob.id, permissions=MEMBER)
+    return Community(guild=guild, moderator=moderator, alice=alice, bob=bob)

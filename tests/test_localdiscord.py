@@ -7,8 +7,26 @@ import aiohttp
 import pytest
 
 from tests.localdiscord import FakeDiscord, limits
+from tests.localdiscord.constants import (
+    ButtonStyle,
+    ChannelType,
+    CloseCode,
+    CommandType,
+    ComponentType,
+    ErrorCode,
+    IntegrationType,
+    Opcode,
+    OptionType,
+    Permission,
+)
+from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import InteractionContextType as Context
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import NotOffered, Session, shard_of
+from tests.localdiscord.models import NotOffered, shard_of
+
+BUTTON, ROW = ComponentType.BUTTON, ComponentType.ACTION_ROW
+CHAT_INPUT, STRING = CommandType.CHAT_INPUT, OptionType.STRING
+SEND = Permission.SEND_MESSAGES
 
 AUTH = {"Authorization": "Bot test-token"}
 
@@ -31,25 +49,25 @@ def test_message_limits(body, problem):
 
 
 def test_component_limits():
-    button = {"type": 2, "style": 1, "label": "b", "custom_id": "x"}
-    assert components_problems([{"type": 1, "components": [button]}] * 6)
+    button = {"type": BUTTON, "style": ButtonStyle.PRIMARY, "label": "b", "custom_id": "x"}
+    assert components_problems([{"type": ROW, "components": [button]}] * 6)
     six = [dict(button, custom_id=str(i)) for i in range(6)]
-    assert any("6 buttons" in p for p in components_problems([{"type": 1, "components": six}]))
+    assert any("6 buttons" in p for p in components_problems([{"type": ROW, "components": six}]))
     assert any(
         "custom_id" in p
         for p in components_problems(
-            [{"type": 1, "components": [dict(button, custom_id="c" * 101)]}]
+            [{"type": ROW, "components": [dict(button, custom_id="c" * 101)]}]
         )
     )
     select = {
-        "type": 3,
+        "type": ComponentType.STRING_SELECT,
         "custom_id": "s",
         "options": [{"label": "l", "value": str(i)} for i in range(26)],
     }
     assert any(
-        "26 options" in p for p in components_problems([{"type": 1, "components": [select]}])
+        "26 options" in p for p in components_problems([{"type": ROW, "components": [select]}])
     )
-    assert components_problems([{"type": 1, "components": [dict(button, custom_id="a")]}]) == []
+    assert components_problems([{"type": ROW, "components": [dict(button, custom_id="a")]}]) == []
 
 
 def test_command_limits():
@@ -58,8 +76,8 @@ def test_command_limits():
     assert command_problems([{**good, "name": "Bad Name"}])
     assert command_problems([{**good, "description": "d" * 101}])
     optional_first = [
-        {"type": 3, "name": "a", "description": "a"},
-        {"type": 3, "name": "b", "description": "b", "required": True},
+        {"type": STRING, "name": "a", "description": "a"},
+        {"type": STRING, "name": "b", "description": "b", "required": True},
     ]
     assert command_problems([{**good, "options": optional_first}])
 
@@ -80,7 +98,7 @@ async def test_rejections_look_like_discords(server):
         async with http.post(url, json={"content": "x" * 2001}) as response:
             assert response.status == 400
             assert response.headers["Content-Type"] == "application/json"
-            assert (await response.json())["code"] == 50035
+            assert (await response.json())["code"] == ErrorCode.INVALID_FORM_BODY
         for _ in range(2):
             async with http.post(
                 url, json={"content": "hi", "nonce": "n1", "enforce_nonce": True}
@@ -89,11 +107,11 @@ async def test_rejections_look_like_discords(server):
         assert len(server.dm_messages(user.id)) == 1  # the nonce deduped the second send
         server.set_dms_open(user.id, False)
         async with http.post(url, json={"content": "hi"}) as response:
-            assert response.status == 403 and (await response.json())["code"] == 50007
+            assert response.status == 403 and (await response.json())["code"] == ErrorCode.CANNOT_DM
 
 
 async def test_global_rate_limit_answers_429_with_discords_headers(server):
-    server.global_rate_limit = 3
+    server.rest.global_rate_limit = 3
     async with aiohttp.ClientSession(headers=AUTH) as http:
         statuses = []
         for _ in range(5):
@@ -108,34 +126,39 @@ async def test_global_rate_limit_answers_429_with_discords_headers(server):
 
 
 async def test_late_first_response_is_an_unknown_interaction(server):
-    server.interaction_deadline = 0.05
+    server.interactions.deadline = 0.05
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
-        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    server.world.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
     ]
-    server._session = Session("no-bot")  # the deadline is checked without a connected client
+    server.gateway.new_session()  # the deadline is checked without a connected client
     ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
     await asyncio.sleep(0.1)
     async with aiohttp.ClientSession() as http:
         url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
-        async with http.post(url, json={"type": 4, "data": {"content": "late"}}) as response:
-            assert response.status == 404 and (await response.json())["code"] == 10062
-    server.rejections.clear()
+        async with http.post(
+            url, json={"type": Callback.CHANNEL_MESSAGE_WITH_SOURCE, "data": {"content": "late"}}
+        ) as response:
+            assert (
+                response.status == 404
+                and (await response.json())["code"] == ErrorCode.UNKNOWN_INTERACTION
+            )
+    server.rest.rejections.clear()
 
 
 async def test_unknown_commands_and_options_fail_the_driver(server):
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
+    server.world.commands[None] = [
         {
             "id": "1",
             "name": "ping",
             "description": "p",
-            "type": 1,
-            "options": [{"type": 3, "name": "word", "description": "w", "required": True}],
+            "type": CHAT_INPUT,
+            "options": [{"type": STRING, "name": "word", "description": "w", "required": True}],
         }
     ]
     with pytest.raises(AssertionError, match="no synced command"):
@@ -146,16 +169,27 @@ async def test_unknown_commands_and_options_fail_the_driver(server):
         await server.invoke(user, "ping", {"word": "a", "typo": 1}, guild_id=guild.id)
 
 
-EVERYWHERE = {"contexts": [0, 1, 2], "integration_types": [0, 1]}
-SERVER_ONLY = {"contexts": [0], "integration_types": [0], "dm_permission": False}
+EVERYWHERE = {"contexts": list(Context), "integration_types": list(IntegrationType)}
+SERVER_ONLY = {
+    "contexts": [Context.GUILD],
+    "integration_types": [IntegrationType.GUILD_INSTALL],
+    "dm_permission": False,
+}
 
 
 def _commands(server, **declared):
-    server.commands[None] = [
-        {"id": str(n), "name": name, "description": name, "type": 1, "options": [], **fields}
+    server.world.commands[None] = [
+        {
+            "id": str(n),
+            "name": name,
+            "description": name,
+            "type": CHAT_INPUT,
+            "options": [],
+            **fields,
+        }
         for n, (name, fields) in enumerate(declared.items(), start=1)
     ]
-    server._session = Session("no-bot")  # payloads are checked without a connected client
+    server.gateway.new_session()  # payloads are checked without a connected client
 
 
 async def test_user_install_payloads_say_where_and_by_whom(server):
@@ -167,33 +201,44 @@ async def test_user_install_payloads_say_where_and_by_whom(server):
     _commands(server, ping=EVERYWHERE)
 
     there = (await server.invoke(user, "ping", guild_id=elsewhere.id)).payload
-    assert there["context"] == 0 and there["guild_id"] == str(elsewhere.id)
+    assert there["context"] == Context.GUILD and there["guild_id"] == str(elsewhere.id)
     assert there["authorizing_integration_owners"] == {"1": str(user.id)}
-    assert int(there["app_permissions"]) & (1 << 11) == 0  # the bot cannot post there
+    assert int(there["app_permissions"]) & SEND == 0  # the bot cannot post there
     assert int(there["member"]["permissions"])
 
     both = (await server.invoke(user, "ping", guild_id=added.id, installed="user")).payload
     assert both["authorizing_integration_owners"] == {"0": str(added.id), "1": str(user.id)}
     server_only = (await server.invoke(user, "ping", guild_id=added.id)).payload
     assert server_only["authorizing_integration_owners"] == {"0": str(added.id)}
-    assert int(server_only["app_permissions"]) & (1 << 11)
+    assert int(server_only["app_permissions"]) & SEND
 
-    dm = (await server.invoke(user, "ping", context=1, installed="user")).payload
-    assert dm["context"] == 1 and "guild_id" not in dm and dm["channel"]["type"] == 1
+    dm = (await server.invoke(user, "ping", context=Context.BOT_DM, installed="user")).payload
+    assert (
+        dm["context"] == Context.BOT_DM
+        and "guild_id" not in dm
+        and dm["channel"]["type"] == ChannelType.DM
+    )
     assert dm["authorizing_integration_owners"] == {"1": str(user.id)}
-    dm_by_server = (await server.invoke(user, "ping", context=1)).payload
+    dm_by_server = (await server.invoke(user, "ping", context=Context.BOT_DM)).payload
     assert dm_by_server["authorizing_integration_owners"] == {"0": "0"}
 
     friend = server.add_user("friend")
     group = server.add_group_dm(user, friend)
-    private = (await server.invoke(user, "ping", context=2, channel_id=group.id)).payload
-    assert private["context"] == 2 and "guild_id" not in private and "member" not in private
-    assert private["channel"]["type"] == 3 and private["channel_id"] == str(group.id)
+    private = (
+        await server.invoke(user, "ping", context=Context.PRIVATE_CHANNEL, channel_id=group.id)
+    ).payload
+    assert (
+        private["context"] == Context.PRIVATE_CHANNEL
+        and "guild_id" not in private
+        and "member" not in private
+    )
+    assert private["channel"]["type"] == ChannelType.GROUP_DM
+    assert private["channel_id"] == str(group.id)
     assert len(private["channel"]["recipients"]) == 2
     assert private["authorizing_integration_owners"] == {"1": str(user.id)}
     stranger = server.add_user("stranger")
     with pytest.raises(AssertionError, match="not in that group DM"):
-        await server.invoke(stranger, "ping", context=2, channel_id=group.id)
+        await server.invoke(stranger, "ping", context=Context.PRIVATE_CHANNEL, channel_id=group.id)
 
 
 async def test_commands_are_refused_outside_their_contexts_and_installs(server):
@@ -208,24 +253,26 @@ async def test_commands_are_refused_outside_their_contexts_and_installs(server):
     await server.invoke(user, "config", guild_id=added.id, installed="user")
     for where in (
         {"guild_id": elsewhere.id},
-        {"context": 1},
-        {"context": 1, "installed": "user"},
-        {"context": 2},
+        {"context": Context.BOT_DM},
+        {"context": Context.BOT_DM, "installed": "user"},
+        {"context": Context.PRIVATE_CHANNEL},
     ):
         with pytest.raises(NotOffered):
             await server.invoke(user, "config", **where)
     # nothing declared: Discord's defaults, a server install, offered in every context
     await server.invoke(user, "legacy", guild_id=added.id)
-    await server.invoke(user, "legacy", context=1)
+    await server.invoke(user, "legacy", context=Context.BOT_DM)
     with pytest.raises(NotOffered, match="integration_types"):
         await server.invoke(user, "legacy", guild_id=elsewhere.id)
     with pytest.raises(NotOffered, match="integration_types"):
-        await server.invoke(user, "legacy", context=2)
+        await server.invoke(user, "legacy", context=Context.PRIVATE_CHANNEL)
     with pytest.raises(NotOffered, match="integration_types"):  # a server install needs the bot
         await server.invoke(user, "ping", guild_id=elsewhere.id, installed="guild")
     with pytest.raises(NotOffered):
-        await server.autocomplete(user, "config", focused="x", value="", context=2)
-    assert len(server.interactions) == 4  # the refused ones were never delivered
+        await server.autocomplete(
+            user, "config", focused="x", value="", context=Context.PRIVATE_CHANNEL
+        )
+    assert len(server.interactions.by_token) == 4  # the refused ones were never delivered
 
 
 async def test_a_component_answers_to_the_install_of_its_interaction(server):
@@ -235,10 +282,13 @@ async def test_a_component_answers_to_the_install_of_its_interaction(server):
     server.add_member(elsewhere.id, other.id)
     _commands(server, ping=EVERYWHERE)
     ix = await server.invoke(author, "ping", guild_id=elsewhere.id)
-    button = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+    button = {"type": BUTTON, "style": ButtonStyle.PRIMARY, "label": "Go", "custom_id": "go"}
     async with aiohttp.ClientSession() as http:
         url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
-        body = {"type": 4, "data": {"content": "hi", "components": [button_row(button)]}}
+        body = {
+            "type": Callback.CHANNEL_MESSAGE_WITH_SOURCE,
+            "data": {"content": "hi", "components": [button_row(button)]},
+        }
         async with http.post(url, json=body) as response:
             assert response.status == 204
     click = await server.click(other, ix.message(), label="Go")
@@ -248,7 +298,7 @@ async def test_a_component_answers_to_the_install_of_its_interaction(server):
 
 
 def button_row(button):
-    return {"type": 1, "components": [button]}
+    return {"type": ROW, "components": [button]}
 
 
 async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
@@ -259,14 +309,17 @@ async def test_the_bot_cannot_reach_places_only_a_user_install_reaches(server):
         for channel in (elsewhere.general, group.id):
             url = f"{server.api_base}/channels/{channel}/messages"
             async with http.post(url, json={"content": "hi"}) as response:
-                assert response.status == 403 and (await response.json())["code"] == 50001
+                assert (
+                    response.status == 403
+                    and (await response.json())["code"] == ErrorCode.MISSING_ACCESS
+                )
         async with http.get(f"{server.api_base}/guilds/{elsewhere.id}") as response:
             assert response.status == 403
-    assert len(server.rejections) == 3  # a test doing this fails, as it should
-    server.rejections.clear()
-    assert elsewhere.id not in [g.id for g in server._bot_guilds()]
+    assert len(server.rest.rejections) == 3  # a test doing this fails, as it should
+    server.rest.rejections.clear()
+    assert elsewhere.id not in [g.id for g in server.world.bot_guilds()]
     server.add_bot_to_guild(elsewhere.id)
-    assert elsewhere.id in [g.id for g in server._bot_guilds()]
+    assert elsewhere.id in [g.id for g in server.world.bot_guilds()]
 
 
 def upload(payload, *files):
@@ -296,7 +349,7 @@ async def test_uploads_are_recorded_with_alt_text_and_shown_by_the_embed(server)
     assert attachment["filename"] == "a.png" and attachment["size"] == 1234
     assert attachment["description"] == "a person lying down"
     assert message["embeds"][0]["image"]["url"] == attachment["url"]  # as Discord returns it
-    assert server.requests[-1].json["embeds"][0]["image"]["url"] == "attachment://a.png"
+    assert server.rest.requests[-1].json["embeds"][0]["image"]["url"] == "attachment://a.png"
     assert server.dm_messages(user.id)[0]["attachments"] == [attachment]
 
 
@@ -319,7 +372,7 @@ async def test_attachments_that_discord_refuses_are_refused(server, payload, fil
         body = upload(payload, *files) if files else None
         async with http.post(url, **({"data": body} if body else {"json": payload})) as response:
             assert response.status == 400
-            assert (await response.json())["code"] == 50035
+            assert (await response.json())["code"] == ErrorCode.INVALID_FORM_BODY
     assert server.dm_messages(user.id) == []
 
 
@@ -331,11 +384,11 @@ async def test_a_file_over_the_upload_limit_is_too_large(server):
         url = f"{server.api_base}/channels/{channel}/messages"
         async with http.post(url, data=upload({}, ("big.png", big))) as response:
             assert response.status == 413
-            assert (await response.json())["code"] == 40005
+            assert (await response.json())["code"] == ErrorCode.ENTITY_TOO_LARGE
         just = b"x" * limits.UPLOAD_LIMIT
         async with http.post(url, data=upload({}, ("just.png", just))) as response:
             assert response.status == 200
-    assert [r.status for r in server.rejections] == [413]
+    assert [r.status for r in server.rest.rejections] == [413]
 
 
 async def test_edits_replace_keep_or_drop_attachments(server):
@@ -369,13 +422,13 @@ async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
-        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    server.world.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
     ]
-    server._session = Session("no-bot")
+    server.gateway.new_session()
     ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
     reply = {
-        "type": 4,
+        "type": Callback.CHANNEL_MESSAGE_WITH_SOURCE,
         "data": {
             "embeds": [PICTURE],
             "attachments": [{"id": 0, "filename": "a.png", "description": "alt"}],
@@ -387,9 +440,8 @@ async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
             assert response.status == 204
         [attachment] = ix.message()["attachments"]
         assert attachment["description"] == "alt" and ix.files == [("a.png", b"abc")]
-        original = (
-            f"{server.api_base}/webhooks/{server.application_id}/{ix.token}/messages/@original"
-        )
+        app = server.world.application_id
+        original = f"{server.api_base}/webhooks/{app}/{ix.token}/messages/@original"
         edit = {
             "embeds": [{"image": {"url": "attachment://b.png"}}],
             "attachments": [{"id": 0, "filename": "b.png"}],
@@ -404,9 +456,12 @@ async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
 async def identify(http, server, shard, token="test-token"):
     """A bare gateway client: connect, read HELLO, IDENTIFY as `shard`; returns the socket."""
     socket = await http.ws_connect(server.gateway_url)
-    assert (await socket.receive_json(timeout=5))["op"] == 10
+    assert (await socket.receive_json(timeout=5))["op"] == Opcode.HELLO
     await socket.send_json(
-        {"op": 2, "d": {"token": token, "shard": list(shard), "intents": 1, "properties": {}}}
+        {
+            "op": Opcode.IDENTIFY,
+            "d": {"token": token, "shard": list(shard), "intents": 1, "properties": {}},
+        }
     )
     return socket
 
@@ -417,13 +472,13 @@ async def next_frame(socket):
 
 def sent(server, shard_id, event):
     """What shard `shard_id`'s session was sent of `event`, as the fake recorded it."""
-    [session] = [s for s in server.sessions.values() if s.shard_id == shard_id]
+    [session] = [s for s in server.gateway.sessions.values() if s.shard_id == shard_id]
     return [frame["d"] for frame in session.backlog if frame["t"] == event]
 
 
 async def test_gateway_bot_reports_shards_and_the_identify_limit(server):
-    server.recommended_shards = 4
-    server.max_concurrency = 2
+    server.gateway.recommended_shards = 4
+    server.gateway.max_concurrency = 2
     async with aiohttp.ClientSession(headers=AUTH) as http:
         async with http.get(f"{server.api_base}/gateway/bot") as response:
             info = await response.json()
@@ -441,14 +496,14 @@ async def test_gateway_bot_reports_shards_and_the_identify_limit(server):
 
 
 async def test_events_and_interactions_go_to_the_servers_shard_and_dms_to_shard_zero(server):
-    server.max_concurrency = 2
+    server.gateway.max_concurrency = 2
     early = [server.add_guild("early 0", shard=(0, 2)), server.add_guild("early 1", shard=(1, 2))]
     assert [shard_of(g.id, 2) for g in early] == [0, 1]
     user = server.add_user("u")
     for guild in early:
         server.add_member(guild.id, user.id)
-    server.commands[None] = [
-        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    server.world.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
     ]
     async with aiohttp.ClientSession() as http:
         sockets = [await identify(http, server, (shard, 2)) for shard in (0, 1)]
@@ -490,8 +545,8 @@ async def test_a_server_on_a_shard_nobody_runs_gets_no_interaction(server):
     guild = server.add_guild("orphan", shard=(1, 2))
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
-    server.commands[None] = [
-        {"id": "1", "name": "ping", "description": "p", "type": 1, "options": []}
+    server.world.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
     ]
     async with aiohttp.ClientSession() as http:
         socket = await identify(http, server, (0, 2))
@@ -504,29 +559,34 @@ async def test_a_server_on_a_shard_nobody_runs_gets_no_interaction(server):
 async def test_identifies_over_the_limit_get_an_invalid_session(server):
     """max_concurrency identifies per window, one per bucket shard_id % max_concurrency."""
     now = [1000.0]
-    server.identify_clock = lambda: now[0]
-    server.max_concurrency = 2
+    server.gateway.identify_clock = lambda: now[0]
+    server.gateway.max_concurrency = 2
     async with aiohttp.ClientSession() as http:
         first = await identify(http, server, (0, 3))
         assert (await next_frame(first))["t"] == "READY"
         same_bucket = await identify(http, server, (2, 3))
-        assert await next_frame(same_bucket) == {"op": 9, "d": False, "s": None, "t": None}
+        assert await next_frame(same_bucket) == {
+            "op": Opcode.INVALID_SESSION,
+            "d": False,
+            "s": None,
+            "t": None,
+        }
         other_bucket = await identify(http, server, (1, 3))
         assert (await next_frame(other_bucket))["t"] == "READY"
-        assert server.invalid_session_count == 1 and server.connected_shards() == {0, 1}
+        assert server.gateway.invalid_session_count == 1 and server.connected_shards() == {0, 1}
 
         now[0] += 4.9
         await same_bucket.send_json(
-            {"op": 2, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
+            {"op": Opcode.IDENTIFY, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
         )
-        assert (await next_frame(same_bucket))["op"] == 9
+        assert (await next_frame(same_bucket))["op"] == Opcode.INVALID_SESSION
         now[0] += 0.1  # a full window after shard 0's identify
         await same_bucket.send_json(
-            {"op": 2, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
+            {"op": Opcode.IDENTIFY, "d": {"token": "test-token", "shard": [2, 3], "properties": {}}}
         )
         assert (await next_frame(same_bucket))["t"] == "READY"
-        assert server.invalid_session_count == 2 and server.connected_shards() == {0, 1, 2}
-        assert server.identify_count == 3
+        assert server.gateway.invalid_session_count == 2 and server.connected_shards() == {0, 1, 2}
+        assert server.gateway.identify_count == 3
         for socket in (first, same_bucket, other_bucket):
             await socket.close()
 
@@ -535,17 +595,17 @@ async def test_an_invalid_shard_is_closed_with_4010(server):
     async with aiohttp.ClientSession() as http:
         socket = await identify(http, server, (3, 3))
         closing = await socket.receive(timeout=5)
-        assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == 4010
-        assert server.identify_count == 0
+        assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == CloseCode.INVALID_SHARD
+        assert server.gateway.identify_count == 0
 
 
 async def test_held_identifies_wait_until_released(server):
-    server.max_concurrency = 4
+    server.gateway.max_concurrency = 4
     server.hold_identifies()
     async with aiohttp.ClientSession() as http:
         sockets = [await identify(http, server, (shard, 2)) for shard in (0, 1)]
-        await server.wait_until(lambda: server.identifies_waiting == 2)
-        assert server.identify_count == 0
+        await server.wait_until(lambda: server.gateway.identifies_waiting == 2)
+        assert server.gateway.identify_count == 0
         server.release_identifies()
         for socket in sockets:
             assert (await next_frame(socket))["t"] == "READY"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.storage.sqlite import migration_files
-from tests.conftest import ROOT, TOKEN, process_env
+from tests.helpers import ROOT, TOKEN, process_env
 
 
 def check(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

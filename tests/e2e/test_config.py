@@ -3,9 +3,11 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import eventually_async
+from tests.helpers import eventually_async
+from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import Permission
 
-MANAGE_GUILD = 1 << 5
+MANAGE_GUILD = Permission.MANAGE_GUILD
 
 
 async def run(server, user, command, options, world):
@@ -143,7 +145,7 @@ async def test_reset_needs_confirmation(discord_server, bot, world):
     await run(discord_server, world.moderator, "config region", {"region": "ireland"}, world)
     ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
     click = await discord_server.click(world.moderator, ix.message(), label="Reset")
-    assert (await click.response(timeout=5)).type == 7
+    assert (await click.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     _, shown = await run(discord_server, world.moderator, "config show", {}, world)
     assert "Ireland" not in str(shown.embeds).split("Recent")[0]
 
@@ -202,7 +204,7 @@ async def test_reset_turns_the_stretch_break_off_with_the_settings(
 
     ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
     click = await discord_server.click(world.moderator, ix.message(), label="Reset")
-    assert (await click.response(timeout=5)).type == 7
+    assert (await click.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     _, shown = await run(discord_server, world.moderator, "config show", {}, world)
     [field] = [f for f in shown.embeds[0]["fields"] if f["name"] == "Community stretch break"]
     assert field["value"] == "off"

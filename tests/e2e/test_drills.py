@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
 from tests.seeding import create_database, seed_reminders
 
 SCALE = int(os.environ.get("DRILL_SCALE", "1"))
@@ -46,7 +46,7 @@ def count_messages(server):
     def count(message):
         created[0] += 1
 
-    server.on_message_created = count
+    server.rest.on_message_created = count
     return created
 
 
@@ -55,7 +55,7 @@ async def fan_out(server, tmp_path, content, clock, count, *, server_limit, send
     `server_limit` per second; returns once as many messages arrived, checked per member."""
     users = members(server, count)
     path = await seeded(server, tmp_path, users)
-    server.global_rate_limit = server_limit
+    server.rest.global_rate_limit = server_limit
     created = count_messages(server)
     clock.set(DUE)
     async with run_bot(server, path, content, clock, SEND_RATE_PER_SECOND=str(send_rate)):
@@ -101,7 +101,7 @@ async def test_closed_dms_cost_one_403_each_and_pause_only_those_members(
     users = members(discord_server, 100 * SCALE, closed_every=5)
     closed = [u for u in users if not u.dms_open]
     path = await seeded(discord_server, tmp_path, users)
-    discord_server.global_rate_limit = 250
+    discord_server.rest.global_rate_limit = 250
     created = count_messages(discord_server)
     clock.set(DUE)
     async with run_bot(discord_server, path, content, clock, SEND_RATE_PER_SECOND="200"):
@@ -116,25 +116,26 @@ async def test_closed_dms_cost_one_403_each_and_pause_only_those_members(
         await discord_server.wait_until(
             lambda: created[0] >= 2 * (len(users) - len(closed)), timeout=60 * SCALE
         )
-    invalid = [r for r in discord_server.requests if r.status in (401, 403, 429)]
+    invalid = [r for r in discord_server.rest.requests if r.status in (401, 403, 429)]
     assert len(invalid) == len(closed) == 20 * SCALE
     with sqlite3.connect(path) as conn:
         paused = {
             row[0] for row in conn.execute("SELECT user_id FROM reminders WHERE status = 'paused'")
         }
     assert paused == {u.id for u in closed}
-    discord_server.rejections.clear()  # the 403s were the point of this drill
+    discord_server.rest.rejections.clear()  # the 403s were the point of this drill
 
 
 async def test_gateway_drops_resume_and_everything_keeps_working(discord_server, bot, world, clock):
     for round_number in range(1, 4):
         await discord_server.drop_gateway()
         await discord_server.wait_until(
-            lambda expected=round_number: discord_server.resume_count >= expected, timeout=20
+            lambda expected=round_number: discord_server.gateway.resume_count >= expected,
+            timeout=20,
         )
         ix = await discord_server.invoke(world.alice, "help", {}, guild_id=world.guild.id)
         assert (await ix.response(timeout=5)).latency < 3
-    assert discord_server.identify_count == 1  # resumed every time, never re-identified
+    assert discord_server.gateway.identify_count == 1  # resumed every time, never re-identified
     reminder = await discord_server.invoke(
         world.alice,
         "reminders stretch",
@@ -155,7 +156,7 @@ async def test_sigkill_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(
     """A real `python -m bot` process with the real clock, killed right after a send lands."""
     users = members(discord_server, 300 * SCALE)
     path = await seeded(discord_server, tmp_path, users, due=datetime.now(UTC))
-    discord_server.global_rate_limit = 250
+    discord_server.rest.global_rate_limit = 250
     env = process_env(
         DISCORD_TOKEN=TOKEN,
         DISCORD_API_BASE=discord_server.api_base,
@@ -170,7 +171,7 @@ async def test_sigkill_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(
         if len(sent) == kill_after:
             first.kill()  # SIGKILL before the bot can read the reply or record the send
 
-    discord_server.on_message_created = kill_once
+    discord_server.rest.on_message_created = kill_once
     await first.start()
     code, _ = await first.wait(timeout=60 * SCALE)
     assert code == -signal.SIGKILL
@@ -264,6 +265,6 @@ async def test_a_fan_out_never_holds_back_answers_to_members(
             timeout=60 * SCALE,
         )
     assert len(answers) == 5 * len(users)
-    assert max(answer.latency for answer in answers) < discord_server.interaction_deadline
+    assert max(answer.latency for answer in answers) < discord_server.interactions.deadline
     assert discord_server.status_counts()[429] == 0
     assert set(delivered(discord_server, recipients + users).values()) == {1}

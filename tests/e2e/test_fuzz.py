@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock
-from tests.conftest import run_bot
+from tests.helpers import run_bot
 from tests.localdiscord import FakeDiscord
+from tests.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 UNEXPECTED = "something went wrong on our side"
@@ -61,7 +63,7 @@ class Live:
         self.guild = self.server.add_guild("Fuzz")
         self.user = self.server.add_user("fuzzer")
         self.server.add_member(
-            self.guild.id, self.user.id, permissions=(1 << 5) | (1 << 10) | (1 << 11)
+            self.guild.id, self.user.id, permissions=Permission.MANAGE_GUILD | MEMBER_PERMISSIONS
         )
         self.role = self.server.add_role(self.guild.id, "role")
         clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
@@ -84,13 +86,13 @@ def live(tmp_path_factory, content):
     live = Live(tmp_path_factory.mktemp("fuzz"), content)
     yield live
     live.close()
-    assert [(r.path, r.response) for r in live.server.rejections] == []
+    assert [(r.path, r.response) for r in live.server.rest.rejections] == []
 
 
 def leaf_commands(commands: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     found = []
     for command in commands:
-        subs = [o for o in command.get("options") or [] if o["type"] == 1]
+        subs = [o for o in command.get("options") or [] if o["type"] == OptionType.SUB_COMMAND]
         if subs:
             found += [(f"{command['name']} {s['name']}", s.get("options") or []) for s in subs]
         else:
@@ -102,15 +104,15 @@ def option_value(draw, option: dict[str, Any], live: Live) -> Any:
     if option.get("choices"):
         return draw(st.sampled_from([c["value"] for c in option["choices"]]))
     kind = option["type"]
-    if kind == 3:
+    if kind == OptionType.STRING:
         return draw(nasty_text)
-    if kind in (4, 10):
+    if kind in (OptionType.INTEGER, OptionType.NUMBER):
         return draw(numbers)
-    if kind == 5:
+    if kind == OptionType.BOOLEAN:
         return draw(st.booleans())
-    if kind == 7:
+    if kind == OptionType.CHANNEL:
         return live.guild.general
-    if kind == 8:
+    if kind == OptionType.ROLE:
         return live.role.id
     raise AssertionError(f"no fuzz strategy for option type {kind}")
 
@@ -136,7 +138,7 @@ def test_any_input_to_any_command_is_answered_in_time(live, data):
         response = await ix.response(timeout=3)
         assert response.latency < 3
         texts = [response.content, *(m.get("content") or "" for m in ix.followups)]
-        if response.type == 5:
+        if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:
             texts += [m.get("content") or "" for m in await ix.wait_for_followups(1, timeout=10)]
         assert not any(UNEXPECTED in text for text in texts), (name, values, texts)
 

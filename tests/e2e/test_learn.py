@@ -3,6 +3,7 @@
 import pytest
 
 from bot.embeds import embed_limit_problems
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 DEADLINE = 3.0
 
@@ -13,7 +14,7 @@ async def test_every_topic_answers_privately_within_limits(discord_server, bot, 
             world.alice, f"sciatica {slug}", {}, guild_id=world.guild.id
         )
         response = await ix.response(timeout=5)
-        assert response.type == 4
+        assert response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE
         assert response.ephemeral, slug
         assert response.latency < DEADLINE
         [embed] = response.embeds
@@ -37,7 +38,7 @@ async def test_related_topic_menu_swaps_the_private_answer(discord_server, bot, 
     target = content.library.topic("overview").related[0]
     picked = await discord_server.select(world.alice, ix.message(), values=[target])
     response = await picked.response(timeout=5)
-    assert response.type == 7  # updated in place
+    assert response.type == Callback.UPDATE_MESSAGE  # updated in place
     assert response.embeds[0]["title"] == content.library.topic(target).title
 
 
@@ -51,7 +52,7 @@ async def test_related_topic_menu_on_a_shared_answer_replies_privately(
     target = content.library.topic("overview").related[0]
     picked = await discord_server.select(world.bob, ix.message(), values=[target])
     response = await picked.response(timeout=5)
-    assert response.type == 4 and response.ephemeral
+    assert response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE and response.ephemeral
     assert response.embeds[0]["title"] == content.library.topic(target).title
 
 
@@ -74,7 +75,7 @@ async def test_stretch_routine_to_the_end(discord_server, bot, world, content):
     for _ in routine.stretches:
         click = await discord_server.click(world.alice, message, label="Next")
         step = await click.response(timeout=5)
-        assert step.type == 7
+        assert step.type == Callback.UPDATE_MESSAGE
         seen.append(step.embeds[0]["title"])
         message = click.message()
     assert all(any(s.name in title for title in seen) for s in routine.stretches)
@@ -82,10 +83,10 @@ async def test_stretch_routine_to_the_end(discord_server, bot, world, content):
     with pytest.raises(AssertionError):
         await discord_server.click(world.alice, message, label="Next")
     back = await discord_server.click(world.alice, message, label="Back")
-    assert (await back.response(timeout=5)).type == 7
+    assert (await back.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     finish = await discord_server.click(world.alice, back.message(), label="Finish")
     done = await finish.response(timeout=5)
-    assert done.type == 7 and done.components == []
+    assert done.type == Callback.UPDATE_MESSAGE and done.components == []
 
 
 async def test_only_the_owner_drives_the_routine(discord_server, bot, world):
@@ -93,7 +94,7 @@ async def test_only_the_owner_drives_the_routine(discord_server, bot, world):
     await ix.response(timeout=5)
     intrusion = await discord_server.click(world.bob, ix.message(), label="Next")
     response = await intrusion.response(timeout=5)
-    assert response.type == 4 and response.ephemeral
+    assert response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE and response.ephemeral
     assert "/stretch routine" in response.content
 
 
@@ -138,7 +139,7 @@ async def test_about_reports_version_and_storage(discord_server, bot, world):
 async def test_learning_works_in_dms(discord_server, bot, world):
     ix = await discord_server.invoke(world.alice, "sciatica symptoms", {}, guild_id=None)
     response = await ix.response(timeout=5)
-    assert response.type == 4 and response.embeds
+    assert response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE and response.embeds
 
 
 async def test_default_allowed_mentions_ping_nobody(discord_server, bot, world):
@@ -146,7 +147,7 @@ async def test_default_allowed_mentions_ping_nobody(discord_server, bot, world):
         world.alice, "sciatica overview", {"share": True}, guild_id=world.guild.id
     )
     await ix.response(timeout=5)
-    callback = next(r for r in discord_server.requests if r.path.endswith("/callback"))
+    callback = next(r for r in discord_server.rest.requests if r.path.endswith("/callback"))
     assert callback.json["data"]["allowed_mentions"] == {"parse": []}
 
 
@@ -158,7 +159,7 @@ async def test_cauda_equina_card_answers_with_every_sign_and_sources(
         world.alice, "sciatica cauda-equina", {}, guild_id=world.guild.id
     )
     response = await ix.response(timeout=5)
-    assert response.type == 4 and response.ephemeral
+    assert response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE and response.ephemeral
     assert embed_limit_problems(response.embeds) == []
     [embed] = response.embeds
     text = embed["description"].lower()
@@ -178,7 +179,7 @@ async def test_appointment_topic_answers_within_limits_with_sources(
         world.alice, "sciatica appointment", {"share": True}, guild_id=world.guild.id
     )
     response = await ix.response(timeout=5)
-    assert response.type == 4 and not response.ephemeral
+    assert response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE and not response.ephemeral
     assert embed_limit_problems(response.embeds) == []
     [embed] = response.embeds
     assert embed["title"] == topic.title
@@ -193,7 +194,7 @@ async def test_when_to_get_help_leads_to_the_warning_card(discord_server, bot, w
     await ix.response(timeout=5)
     picked = await discord_server.select(world.alice, ix.message(), values=["cauda-equina"])
     response = await picked.response(timeout=5)
-    assert response.type == 7
+    assert response.type == Callback.UPDATE_MESSAGE
     assert response.embeds[0]["title"] == content.library.topic("cauda-equina").title
     assert embed_limit_problems(response.embeds) == []
 
@@ -207,7 +208,7 @@ def assert_shows_picture(server, ix, message, picture):
     assert attachment["description"] == picture.alt  # what a screen reader says
     [embed] = message["embeds"]
     assert embed["image"]["url"] == attachment["url"]
-    [sent] = [r.json for r in server.requests if r.path.endswith(f"/{ix.token}/callback")]
+    [sent] = [r.json for r in server.rest.requests if r.path.endswith(f"/{ix.token}/callback")]
     assert sent["data"]["embeds"][0]["image"]["url"] == f"attachment://{picture.filename}"
 
 
@@ -231,7 +232,7 @@ async def test_every_routine_step_shows_its_picture_and_back_swaps_it(
     message = ix.message()
     for stretch in stretches:
         click = await discord_server.click(world.alice, message, label="Next")
-        assert (await click.response(timeout=5)).type == 7
+        assert (await click.response(timeout=5)).type == Callback.UPDATE_MESSAGE
         message = click.message()
         assert_shows_picture(discord_server, click, message, content.pictures.picture(stretch.slug))
     back = await discord_server.click(world.alice, message, label="Back")

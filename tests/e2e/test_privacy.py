@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 
 from bot.recurrence import WeeklySchedule, schedule_to_json
 from bot.scheduler import plan_reminder
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 MEMBER_COLUMNS = ("user_id", "moderator_id")
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -115,7 +116,7 @@ async def test_every_table_naming_a_member_is_exported_and_deleted(
     ):
         assert expected in lines
 
-    assert (await delete(discord_server, world)).type == 7
+    assert (await delete(discord_server, world)).type == Callback.UPDATE_MESSAGE
     assert rows_naming(path, tables, world.alice.id) == dict.fromkeys(tables, 0)
     after = await export(discord_server, world)
     assert not any(rows for key, rows in after.items() if key != "user_id")

@@ -10,8 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from PIL import Image
 
 from bot.charts import progress_chart
-from tests.conftest import eventually
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list, reminder_dms
+from tests.helpers import eventually
+from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import MessageFlag
 
 SCORE_LABELS = [str(n) for n in range(11)] + ["Skip"]
 
@@ -33,7 +35,7 @@ def uploads(server, ix):
     """The files the bot uploaded with the interaction's follow-ups (as the bytes sent)."""
     return [
         file
-        for request in server.requests
+        for request in server.rest.requests
         if request.method == "POST" and ix.token in request.path
         for file in request.files
     ]
@@ -59,7 +61,7 @@ async def done_on_a_reminder(server, world, clock, when=EIGHT):
     )
     [reminder] = reminder_dms(server, world.alice)
     done = await server.click(world.alice, reminder, label="Done")
-    assert (await done.response(timeout=5)).type == 7
+    assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     return done
 
 
@@ -72,9 +74,10 @@ def checkin_rows(path, user_id):
 
 async def test_a_member_without_data_is_told_how_to_start(discord_server, bot, world):
     ix, first = await progress(discord_server, world)
-    assert first.type == 5 and first.ephemeral  # drawing may take a moment
+    # drawing may take a moment
+    assert first.type == Callback.DEFERRED_CHANNEL_MESSAGE and first.ephemeral
     [answer] = await ix.wait_for_followups(1, timeout=5)
-    assert answer["flags"] & 64
+    assert answer["flags"] & MessageFlag.EPHEMERAL
     assert "/reminders stretch" in answer["content"] and "Done" in answer["content"]
     assert answer["attachments"] == [] and answer["embeds"] == []
     assert uploads(discord_server, ix) == []
@@ -91,7 +94,7 @@ async def test_progress_shows_the_calendar_and_the_same_figures_in_text(
 
     ix, _ = await progress(discord_server, world)
     [answer] = await ix.wait_for_followups(1, timeout=5)
-    assert answer["flags"] & 64
+    assert answer["flags"] & MessageFlag.EPHEMERAL
     [embed] = answer["embeds"]
     text = embed["description"]
     for figure in (
@@ -131,12 +134,16 @@ async def test_done_asks_for_a_score_and_eight_gets_flare_care_and_a_pause_that_
 
     eight = await discord_server.click(world.alice, asked, label="8")
     saved = await eight.response(timeout=5)
-    assert saved.type == 7 and "**8** out of 10" in saved.content and saved.components == []
+    assert (
+        saved.type == Callback.UPDATE_MESSAGE
+        and "**8** out of 10" in saved.content
+        and saved.components == []
+    )
     assert "marked done" in saved.content and "How is your" not in saved.content
     assert checkin_rows(tmp_path / "bot.db", world.alice.id) == [("2026-03-02", 8)]
 
     [care] = await eight.wait_for_followups(1, timeout=5)
-    assert care["flags"] & 64
+    assert care["flags"] & MessageFlag.EPHEMERAL
     embed = str(care["embeds"]).lower()
     for words in ("gently active", "heat", "numb", "pharmacist", "gp", "new trouble peeing"):
         assert words in embed, words
@@ -148,7 +155,11 @@ async def test_done_asks_for_a_score_and_eight_gets_flare_care_and_a_pause_that_
     )
     paused = await pause.response(timeout=5)
     until = int((EIGHT + timedelta(days=3)).timestamp())
-    assert paused.type == 7 and f"<t:{until}:f>" in paused.content and paused.components == []
+    assert (
+        paused.type == Callback.UPDATE_MESSAGE
+        and f"<t:{until}:f>" in paused.content
+        and paused.components == []
+    )
     listed = await ix_list(discord_server, world)
     assert f"Paused until <t:{until}:f>" in str(listed.embeds)
 
@@ -185,7 +196,11 @@ async def test_a_low_score_is_saved_without_flare_care_and_skip_is_one_click(
     await done.response(timeout=5)
     skip = await discord_server.click(world.alice, done.message(), label="Skip")
     skipped = await skip.response(timeout=5)
-    assert skipped.type == 7 and "No score today" in skipped.content and skipped.components == []
+    assert (
+        skipped.type == Callback.UPDATE_MESSAGE
+        and "No score today" in skipped.content
+        and skipped.components == []
+    )
     assert checkin_rows(tmp_path / "bot.db", world.alice.id) == [("2026-03-02", 2)]
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from bot import views as bot_views
 from bot.triage import Level
-from tests.conftest import eventually, run_bot
+from tests.helpers import eventually, run_bot
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 
 async def start(server, world, user=None, **options):
@@ -23,7 +24,7 @@ async def answer_all(server, world, ix, answers):
     for label in answers:
         click = await server.click(world.alice, message, label=label)
         response = await click.response(timeout=5)
-        assert response.type == 7
+        assert response.type == Callback.UPDATE_MESSAGE
         message = click.message()
     return response, message
 
@@ -141,7 +142,7 @@ async def test_cancel_ends_it(discord_server, bot, world, content):
     ix = await start(discord_server, world)
     cancel = await discord_server.click(world.alice, ix.message(), label="Cancel")
     response = await cancel.response(timeout=5)
-    assert response.type == 7 and response.components == []
+    assert response.type == Callback.UPDATE_MESSAGE and response.components == []
     assert content.quickcheck.ui["cancelled"] in response.content
     assert content.quickcheck.ui["safety_net"] in response.content
 
@@ -150,7 +151,11 @@ async def test_someone_else_cannot_answer(discord_server, bot, world):
     ix = await start(discord_server, world)
     intrusion = await discord_server.click(world.bob, ix.message(), label="Yes")
     response = await intrusion.response(timeout=5)
-    assert response.type == 4 and response.ephemeral and "/quickcheck" in response.content
+    assert (
+        response.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE
+        and response.ephemeral
+        and "/quickcheck" in response.content
+    )
     assert "1 of" in str(ix.message()["embeds"])
 
 

@@ -4,13 +4,14 @@ acting on the DM keeps it, and a massage reminder has none."""
 from datetime import timedelta
 
 from tests.e2e.test_reminders import EIGHT, create_stretch, reminder_dms
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 
 def uploaded(server, channel_id):
     """The files of every message the bot posted in `channel_id`, as the bytes sent."""
     return [
         file
-        for request in server.requests
+        for request in server.rest.requests
         if request.method == "POST" and request.path == f"/channels/{channel_id}/messages"
         for file in request.files
     ]
@@ -35,7 +36,7 @@ async def test_a_stretch_reminder_dm_carries_its_stretchs_picture(
     assert uploaded(discord_server, channel) == [(picture.filename, picture.png)]
 
     done = await discord_server.click(world.alice, dm, label="Done")
-    assert (await done.response(timeout=5)).type == 7
+    assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     assert done.message()["attachments"] == [attachment]  # the picture stays on the DM
     assert done.message()["embeds"][0]["image"]["url"] == attachment["url"]
 

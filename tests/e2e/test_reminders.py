@@ -3,7 +3,9 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import run_bot
+from tests.helpers import run_bot
+from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import MessageFlag
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -23,7 +25,7 @@ def reminder_dms(server, user):
 
 async def test_create_confirms_by_dm_and_lists_the_next_time(discord_server, bot, world):
     reply = await create_stretch(discord_server, world, note="hamstrings!")
-    assert reply["flags"] & 64
+    assert reply["flags"] & MessageFlag.EPHEMERAL
     unix = int(EIGHT.timestamp())
     assert f"<t:{unix}:F>" in reply["content"] and f"<t:{unix}:R>" in reply["content"]
     [confirmation] = await discord_server.wait_for_dms(world.alice.id, 1, timeout=5)
@@ -50,7 +52,7 @@ async def test_the_reminder_arrives_on_time_and_done_counts_a_streak(
 
     done = await discord_server.click(world.alice, reminder, label="Done")
     response = await done.response(timeout=5)
-    assert response.type == 7 and "1" in response.content
+    assert response.type == Callback.UPDATE_MESSAGE and "1" in response.content
 
     listed = await ix_list(discord_server, world)
     assert listed.embeds[0]["footer"]["text"].startswith("Stretching streak: 1 ")
@@ -61,7 +63,7 @@ async def test_snooze_brings_it_back_thirty_minutes_later(discord_server, bot, w
     clock.set(EIGHT)
     dms = await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
     snooze = await discord_server.click(world.alice, dms[-1], label="Snooze 30 min")
-    assert (await snooze.response(timeout=5)).type == 7
+    assert (await snooze.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     clock.set(EIGHT + timedelta(minutes=29))
     clock.set(EIGHT + timedelta(minutes=30))
     dms = await discord_server.wait_for_dms(world.alice.id, 3, timeout=5)
@@ -174,7 +176,7 @@ async def test_dms_closed_later_pause_with_one_403_and_the_member_is_told(
     ix = await discord_server.invoke(world.alice, "about", {}, guild_id=world.guild.id)
     await ix.response(timeout=5)
     [notice] = await ix.wait_for_followups(1, timeout=5)
-    assert "paused" in notice["content"] and notice["flags"] & 64
+    assert "paused" in notice["content"] and notice["flags"] & MessageFlag.EPHEMERAL
     ix = await discord_server.invoke(world.alice, "about", {}, guild_id=world.guild.id)
     await ix.response(timeout=5)
     assert ix.followups == []  # told once
@@ -212,7 +214,7 @@ async def test_privacy_delete_leaves_no_row_about_the_member(discord_server, bot
     ix = await discord_server.invoke(world.alice, "privacy delete", {}, guild_id=world.guild.id)
     await ix.response(timeout=5)
     confirm = await discord_server.click(world.alice, ix.message(), label="Delete everything")
-    assert (await confirm.response(timeout=5)).type == 7
+    assert (await confirm.response(timeout=5)).type == Callback.UPDATE_MESSAGE
 
     with sqlite3.connect(tmp_path / "bot.db") as conn:
         for table, column in [

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.localdiscord.constants import InteractionCallbackType as Callback
 from tests.seeding import create_database, seed_reminders
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -31,7 +32,7 @@ def reminder_dms(server, user):
 async def test_one_process_runs_two_shards_and_answers_on_both(
     discord_server, tmp_path, content, clock
 ):
-    discord_server.max_concurrency = 2  # one identify bucket per shard: both start at once
+    discord_server.gateway.max_concurrency = 2  # one identify bucket per shard: both start at once
     alice = discord_server.add_user("alice")
     guilds = servers_on_shards(discord_server, 2, alice)
     async with run_bot(discord_server, tmp_path / "bot.db", content, clock, SHARD_COUNT="2"):
@@ -52,10 +53,10 @@ async def test_one_process_runs_two_shards_and_answers_on_both(
         clock.set(EIGHT)
         await discord_server.wait_until(lambda: bool(reminder_dms(discord_server, alice)))
         done = await discord_server.click(alice, reminder_dms(discord_server, alice)[0], "Done")
-        assert (await done.response(timeout=5)).type == 7
+        assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
         assert done.shard_id == 0 and created.shard_id == 1
-    assert discord_server.sync_count == 1
-    assert discord_server.invalid_session_count == 0
+    assert discord_server.rest.sync_count == 1
+    assert discord_server.gateway.invalid_session_count == 0
 
 
 async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
@@ -64,7 +65,7 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
     and it sends that DM before connecting; then the three identify together. With
     max_concurrency 2, shards 0 and 2 share a bucket: one of them is refused and retries."""
     server = discord_server
-    server.max_concurrency = 2
+    server.gateway.max_concurrency = 2
     alice = server.add_user("alice")
     guilds = servers_on_shards(server, 3, alice)
     database = tmp_path / "shared.db"
@@ -90,10 +91,10 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
         await eventually(lambda: sent_deliveries(database) == 1, timeout=10)
         for process in processes[1:]:
             await process.start()
-        await server.wait_until(lambda: server.identifies_waiting == 3, timeout=30)
+        await server.wait_until(lambda: server.gateway.identifies_waiting == 3, timeout=30)
         server.release_identifies()
         await server.wait_for_shards({0, 1, 2}, timeout=30)
-        assert server.invalid_session_count == 1  # shard 0 or 2, refused, then retried
+        assert server.gateway.invalid_session_count == 1  # shard 0 or 2, refused, then retried
 
         for shard, guild in enumerate(guilds):
             ix = await server.invoke(alice, "help", guild_id=guild.id)
@@ -101,7 +102,7 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
             assert ix.shard_id == shard
         [reminder] = reminder_dms(server, alice)
         done = await server.click(alice, reminder, "Done")
-        assert (await done.response(timeout=5)).type == 7
+        assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
         assert done.shard_id == 0
     finally:
         server.release_identifies()
@@ -119,7 +120,7 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path):
         assert ("interaction component guild=dm shard=0" in log) is (shard == 0)
         assert bool(re.search(r"synced \d+ application commands", log)) is (shard == 0), log
     assert "application commands are synced by the process that runs shard 0" in logs[1][1]
-    assert server.sync_count == 1
+    assert server.rest.sync_count == 1
     assert len(server.dm_messages(alice.id)) == 1  # the one reminder, sent once
     assert sent_deliveries(database) == 1
 
@@ -143,4 +144,4 @@ async def test_without_gateway_information_the_bot_stops_with_one_line(discord_s
     code, stderr = await process.wait(timeout=30)
     lines = stderr.strip().splitlines()
     assert code != 0 and len(lines) == 1 and "/gateway/bot" in lines[0], stderr
-    assert discord_server.identify_count == 0
+    assert discord_server.gateway.identify_count == 0

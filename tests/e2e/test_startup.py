@@ -7,7 +7,7 @@ import signal
 import socket
 import sqlite3
 
-from tests.conftest import TOKEN, BotProcess, eventually, process_env
+from tests.helpers import TOKEN, BotProcess, eventually, process_env
 from tests.seeding import create_database
 
 
@@ -70,7 +70,7 @@ async def test_a_file_that_is_not_a_database_stops_the_bot(discord_server, tmp_p
     code, stderr = await run_until_exit(discord_server, tmp_path, database)
     assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
     assert database.read_bytes() == before
-    assert discord_server.identify_count == 0
+    assert discord_server.gateway.identify_count == 0
 
 
 async def test_connects_syncs_once_and_not_again_after_a_restart(discord_server, tmp_path):
@@ -85,7 +85,7 @@ async def test_connects_syncs_once_and_not_again_after_a_restart(discord_server,
         await discord_server.wait_until_ready(timeout=30)
         names = {command["name"] for command in discord_server.synced_commands()}
         assert {"sciatica", "stretch", "help", "about"} <= names
-        assert discord_server.sync_count == 1
+        assert discord_server.rest.sync_count == 1
     finally:
         code, stderr = await first.stop(signal.SIGTERM)
     assert code == 0, stderr
@@ -94,8 +94,8 @@ async def test_connects_syncs_once_and_not_again_after_a_restart(discord_server,
     second = BotProcess(env, cwd=tmp_path)
     await second.start()
     try:
-        await eventually(lambda: discord_server.identify_count >= 2, timeout=30)
-        assert discord_server.sync_count == 1, "an unchanged tree must not be synced again"
+        await eventually(lambda: discord_server.gateway.identify_count >= 2, timeout=30)
+        assert discord_server.rest.sync_count == 1, "an unchanged tree must not be synced again"
     finally:
         code, stderr = await second.stop(signal.SIGINT)
     assert code == 0, stderr
@@ -113,8 +113,8 @@ async def test_sync_subcommand_forces_one_sync_and_exits(discord_server, tmp_pat
         await process.start()
         code, stderr = await process.wait(timeout=30)
         assert code == 0, stderr
-        assert discord_server.sync_count == expected
-    assert discord_server.identify_count == 0
+        assert discord_server.rest.sync_count == expected
+    assert discord_server.gateway.identify_count == 0
 
 
 async def test_a_locked_database_stops_the_bot_with_one_line(discord_server, tmp_path):
@@ -129,7 +129,7 @@ async def test_a_locked_database_stops_the_bot_with_one_line(discord_server, tmp
         holder.close()
     assert code != 0 and "locked" in stderr and "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1
-    assert discord_server.identify_count == 0
+    assert discord_server.gateway.identify_count == 0
 
 
 async def test_a_database_path_that_cannot_be_created_is_one_line(discord_server, tmp_path):
@@ -163,7 +163,7 @@ async def test_a_read_only_database_stops_the_bot_and_is_left_untouched(discord_
     assert code != 0 and "readonly" in stderr and "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1
     assert hashlib.sha256(database.read_bytes()).hexdigest() == before
-    assert discord_server.identify_count == 0
+    assert discord_server.gateway.identify_count == 0
 
 
 async def test_an_unreachable_discord_is_one_line(tmp_path):

@@ -5,6 +5,10 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from tests.e2e.test_reminders import reminder_dms
+from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import MessageFlag
+
+EPHEMERAL = MessageFlag.EPHEMERAL
 
 
 def stored_reminders(tmp_path):
@@ -19,10 +23,11 @@ async def stretch(server, world, locale="en-US", **options):
         world.alice, "reminders stretch", options, guild_id=world.guild.id, locale=locale
     )
     response = await ix.response(timeout=5)
-    if response.type == 5:  # deferred while the confirmation DM goes out
+    # deferred while the confirmation DM goes out
+    if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:
         [reply] = await ix.wait_for_followups(1, timeout=5)
         return reply
-    return {"content": response.content, "flags": 64 if response.ephemeral else 0}
+    return {"content": response.content, "flags": EPHEMERAL if response.ephemeral else 0}
 
 
 async def zone_choices(server, world, value, locale="en-US"):
@@ -40,7 +45,7 @@ async def test_half_past_seven_on_weekdays_eastern_time(
     discord_server, bot, world, tmp_path, clock
 ):
     reply = await stretch(discord_server, world, time="7.30", days="mon-fri", timezone="EST")
-    assert reply["flags"] & 64
+    assert reply["flags"] & EPHEMERAL
     assert "07:30 (America/New_York)" in reply["content"]
     assert "weekday" in reply["content"]
 
@@ -83,7 +88,7 @@ async def test_times_and_days_as_people_write_them(discord_server, bot, world, t
 
 async def test_an_ambiguous_abbreviation_lists_the_candidates(discord_server, bot, world, tmp_path):
     reply = await stretch(discord_server, world, time="8am", days="weekdays", timezone="IST")
-    assert reply["flags"] & 64
+    assert reply["flags"] & EPHEMERAL
     text = reply["content"]
     for zone in ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"):
         assert f"`{zone}`" in text
@@ -105,7 +110,7 @@ async def test_an_offset_offers_the_zones_there_today_and_a_fixed_offset_only_if
 ):
     reply = await stretch(discord_server, world, time="8am", days="weekdays", timezone="UTC+5")
     text = reply["content"]
-    assert reply["flags"] & 64
+    assert reply["flags"] & EPHEMERAL
     assert "daylight saving" in text and "`Asia/Karachi`" in text and "`Etc/GMT-5`" in text
     assert stored_reminders(tmp_path) == []
 

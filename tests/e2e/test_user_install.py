@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.localdiscord.constants import MEMBER_PERMISSIONS, MessageFlag, Permission
+from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.constants import InteractionContextType as Context
 from tests.localdiscord.models import NotOffered
 
-MANAGE_GUILD = 1 << 5
+MANAGE_GUILD = Permission.MANAGE_GUILD
 EVERYWHERE = {"integration_types": [0, 1], "contexts": [0, 1, 2]}
 BOOKING = "https://clinic.example/book"
 DISCLAIMER = "Ask the clinic team before trying anything new."
@@ -19,7 +22,8 @@ ADD_APP = "Add to Server"
 def elsewhere(discord_server, world):
     """A server whose moderators never added the bot; the world's members are in it."""
     guild = discord_server.add_guild("Stretch Friends", bot_added=False)
-    discord_server.add_member(guild.id, world.moderator.id, permissions=MANAGE_GUILD | 3072)
+    moderator = MANAGE_GUILD | MEMBER_PERMISSIONS
+    discord_server.add_member(guild.id, world.moderator.id, permissions=moderator)
     for user in (world.alice, world.bob):
         discord_server.add_member(guild.id, user.id)
     return guild
@@ -68,7 +72,8 @@ async def test_reminders_list_and_quickcheck_work_wherever_the_member_is(
     assert (ADD_APP in started.content) == (where == "server without the bot")
     click = await discord_server.click(world.alice, ix.message(), label="No")
     step = await click.response(timeout=5)
-    assert step.type == 7 and step.embeds  # the next question, through the same install
+    # the next question, through the same install
+    assert step.type == Callback.UPDATE_MESSAGE and step.embeds
 
     for user in (world.alice, world.moderator):
         with pytest.raises(NotOffered):
@@ -124,7 +129,7 @@ async def test_sharing_in_a_server_without_the_bot_goes_through_the_answer(
     pick = await discord_server.select(world.bob, posted, [related])
     picked = await pick.response(timeout=5)
     assert picked.ephemeral and picked.embeds and ADD_APP in picked.content
-    channel_calls = [r for r in discord_server.requests if r.path.startswith("/channels/")]
+    channel_calls = [r for r in discord_server.rest.requests if r.path.startswith("/channels/")]
     assert channel_calls == []
 
 
@@ -137,7 +142,7 @@ async def test_a_refused_dm_is_told_at_once_and_nothing_is_kept(
     options = {"time": "8:00", "days": "every day", "timezone": "UTC"}
     ix = await discord_server.invoke(world.alice, "reminders stretch", options, **place)
     [refusal] = await ix.wait_for_followups(1, timeout=5)
-    assert refusal["flags"] & 64
+    assert refusal["flags"] & MessageFlag.EPHEMERAL
     assert "no reminder was saved" in refusal["content"]
     assert "Content & Social" in refusal["content"]  # the member's own settings, not a server's
     _, listed = await answer(discord_server, world.alice, "reminders list", **place)
@@ -174,7 +179,9 @@ async def test_help_lists_only_what_the_member_can_use_there(
         assert "/sciatica overview" in help_text(shown) and "/privacy delete" in help_text(shown)
     assert ADD_APP in shown.embeds[0]["description"]  # the server without the bot
 
-    _, private = await answer(discord_server, world.alice, "help", context=2, channel_id=group.id)
+    _, private = await answer(
+        discord_server, world.alice, "help", context=Context.PRIVATE_CHANNEL, channel_id=group.id
+    )
     assert "/config" not in help_text(private) and "/stretch routine" in help_text(private)
     assert ADD_APP not in help_text(private)
 
@@ -183,20 +190,24 @@ async def test_reminders_paused_by_closed_dms_are_explained_for_the_members_own_
     discord_server, bot, world, group, clock
 ):
     options = {"time": "8:00", "days": "every day", "timezone": "UTC"}
-    ix = await discord_server.invoke(world.alice, "reminders stretch", options, context=2)
+    ix = await discord_server.invoke(
+        world.alice, "reminders stretch", options, context=Context.PRIVATE_CHANNEL
+    )
     await ix.wait_for_followups(1, timeout=5)
     discord_server.set_dms_open(world.alice.id, False)
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     await discord_server.wait_until(lambda: discord_server.status_counts()[403] >= 1)
 
-    ix = await discord_server.invoke(world.alice, "about", context=2, channel_id=group.id)
+    ix = await discord_server.invoke(
+        world.alice, "about", context=Context.PRIVATE_CHANNEL, channel_id=group.id
+    )
     await ix.response(timeout=5)
     [notice] = await ix.wait_for_followups(1, timeout=5)
     assert "paused" in notice["content"] and "Content & Social" in notice["content"]
 
     discord_server.set_dms_open(world.alice.id, True)
     ix = await discord_server.invoke(
-        world.alice, "reminders resume", {"reminder": "all"}, context=2
+        world.alice, "reminders resume", {"reminder": "all"}, context=Context.PRIVATE_CHANNEL
     )
     await ix.response(timeout=5)
     [resumed] = await ix.wait_for_followups(1, timeout=5)
@@ -217,4 +228,5 @@ async def test_stretches_with_their_pictures_work_through_the_members_own_instal
     assert shown.ephemeral and ix.files and ix.message()["attachments"]
     ix, _ = await answer(discord_server, world.alice, "stretch routine", **place)
     step = await discord_server.click(world.alice, ix.message(), label="Next")
-    assert (await step.response(timeout=5)).type == 7 and step.message()["attachments"]
+    assert (await step.response(timeout=5)).type == Callback.UPDATE_MESSAGE
+    assert step.message()["attachments"]

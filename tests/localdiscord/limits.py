@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.localdiscord.constants import (
+    SELECT_TYPES,
+    ButtonStyle,
+    CommandType,
+    ComponentType,
+    OptionType,
+)
+
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
-BUTTON, SELECT_TYPES, TEXT_INPUT = 2, {3, 5, 6, 7, 8}, 4
-LINK_STYLE = 5
+BUTTON = ComponentType.BUTTON
+SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
 
 
 def message_problems(body: dict[str, Any]) -> list[str]:
@@ -82,7 +90,7 @@ def components_problems(rows: list[dict[str, Any]], max_rows: int = 5) -> list[s
 def _component_problems(child: dict[str, Any], where: str, seen: set[str]) -> list[str]:
     problems: list[str] = []
     custom_id = child.get("custom_id")
-    is_link = child.get("type") == BUTTON and child.get("style") == LINK_STYLE
+    is_link = child.get("type") == BUTTON and child.get("style") == ButtonStyle.LINK
     if is_link:
         if not child.get("url"):
             problems.append(f"{where}: link button without url")
@@ -101,7 +109,7 @@ def _component_problems(child: dict[str, Any], where: str, seen: set[str]) -> li
         options = child.get("options") or []
         if len(options) > 25:
             problems.append(f"{where}: select has {len(options)} options (max 25)")
-        if child.get("type") == 3 and not options:
+        if child.get("type") == ComponentType.STRING_SELECT and not options:
             problems.append(f"{where}: select has no options")
         for option in options:
             if not 1 <= len(option.get("label") or "") <= 100:
@@ -150,7 +158,9 @@ def _command_problems(item: dict[str, Any], where: str, problems: list[str], top
     name = item.get("name") or ""
     if not COMMAND_NAME.match(name) or name != name.lower():
         problems.append(f"{where}: bad name {name!r}")
-    needs_description = not top or item.get("type", 1) == 1
+    needs_description = (
+        not top or item.get("type", CommandType.CHAT_INPUT) == CommandType.CHAT_INPUT
+    )
     if needs_description and not 1 <= len(item.get("description") or "") <= 100:
         problems.append(f"{where}: description must be 1-100 characters")
     options = item.get("options") or []
@@ -158,7 +168,7 @@ def _command_problems(item: dict[str, Any], where: str, problems: list[str], top
         problems.append(f"{where}: {len(options)} options (max 25)")
     required_seen_optional = False
     for option in options:
-        if option.get("type") in (1, 2):
+        if option.get("type") in SUBCOMMANDS:
             _command_problems(option, f"{where} {option.get('name')}", problems, top=False)
             continue
         if not COMMAND_NAME.match(option.get("name") or ""):

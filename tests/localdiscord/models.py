@@ -1,13 +1,15 @@
-"""The fake Discord's world and what the driver hands back to tests."""
+"""The local Discord's records: who and what is in its world, and what the driver hands back
+to tests."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-EPHEMERAL = 1 << 6
-LOADING = 1 << 7
+from tests.localdiscord.constants import ChannelType, ErrorCode, MessageFlag
 
 
 def shard_of(guild_id: int | None, shard_count: int) -> int:
@@ -67,10 +69,10 @@ class Channel:
     group_members: list[int] = field(default_factory=list)  # group DMs, the bot not among them
 
     @property
-    def type(self) -> int:
+    def type(self) -> ChannelType:
         if self.group_members:
-            return 3
-        return 0 if self.guild_id is not None else 1
+            return ChannelType.GROUP_DM
+        return ChannelType.GUILD_TEXT if self.guild_id is not None else ChannelType.DM
 
 
 @dataclass
@@ -94,16 +96,15 @@ class Guild:
 
 @dataclass
 class RecordedRequest:
+    """One REST request the bot made and Discord's answer; `wall` is when (time.time())."""
+
     method: str
     path: str
-    query: dict[str, str]
     json: Any
     status: int
     response: Any
-    time: float
-    headers: dict[str, str]
-    wall: float = 0.0
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    wall: float
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # uploads, as (name, bytes)
 
 
 @dataclass
@@ -116,7 +117,7 @@ class Response:
 
     @property
     def ephemeral(self) -> bool:
-        return bool((self.data.get("flags") or 0) & EPHEMERAL)
+        return bool((self.data.get("flags") or 0) & MessageFlag.EPHEMERAL)
 
     @property
     def content(self) -> str:
@@ -139,29 +140,59 @@ class Interaction:
     token: str
     payload: dict[str, Any]
     sent_at: float
-    server: Any
+    shard_id: int  # the shard whose session it was sent on
+    changes: Changes
+    messages: dict[int, dict[str, Any]]  # the world's, where its answers are kept up to date
     callbacks: list[Response] = field(default_factory=list)
     original_id: int | None = None
     followups: list[dict[str, Any]] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)
-    modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
-    shard_id: int | None = None  # the shard whose session it was sent on
 
     async def response(self, timeout: float = 5) -> Response:
-        await self.server.wait_until(lambda: bool(self.callbacks), timeout)
+        await self.changes.wait_until(lambda: bool(self.callbacks), timeout)
         return self.callbacks[0]
 
     def message(self) -> dict[str, Any] | None:
         """The original response message as it is now (after any edits)."""
         if self.original_id is None:
             return None
-        message: dict[str, Any] | None = self.server.messages.get(self.original_id)
-        return message
+        return self.messages.get(self.original_id)
 
     async def wait_for_followups(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
-        await self.server.wait_until(lambda: len(self.followups) >= count, timeout)
-        return [self.server.messages[int(m["id"])] for m in self.followups]
+        await self.changes.wait_until(lambda: len(self.followups) >= count, timeout)
+        return [self.messages[int(m["id"])] for m in self.followups]
+
+
+class Changes:
+    """One condition for everything tests wait on: each request and gateway step notifies it,
+    so a test awaits the state it expects instead of sleeping."""
+
+    def __init__(self) -> None:
+        self._condition = asyncio.Condition()
+
+    async def notify(self) -> None:
+        async with self._condition:
+            self._condition.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5) -> None:
+        async with asyncio.timeout(timeout), self._condition:
+            await self._condition.wait_for(predicate)
+
+
+class DiscordError(Exception):
+    """An error answer as Discord gives it; raised wherever a route finds the request wrong."""
+
+    def __init__(self, status: int, code: ErrorCode, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = {"message": message, "code": code, **extra}
+
+    @classmethod
+    def form(cls, problems: list[str]) -> DiscordError:
+        """400 / 50035, the answer to a body that breaks one of Discord's limits."""
+        errors = {"_errors": problems}
+        return cls(400, ErrorCode.INVALID_FORM_BODY, "Invalid Form Body", errors=errors)
 
 
 class NotOffered(AssertionError):
@@ -170,8 +201,10 @@ class NotOffered(AssertionError):
 
 @dataclass
 class Failure:
+    """A failure a test injected: the next `times` requests matching get `status`."""
+
     method: str
-    pattern: Any
+    pattern: re.Pattern[str]
     status: int
     times: int
 

@@ -7,17 +7,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot import pictures
+from bot import figure, pictures
 from bot.content import ContentError, load_library
-from bot.pictures import (
-    ALT_LIMIT,
-    HEIGHT,
-    WIDTH,
-    StretchPictures,
-    cache_key,
-    load_poses,
-    render_pose,
-)
+from bot.pictures import HEIGHT, WIDTH, StretchPictures, cache_key, render_pose
+from bot.poses import ALT_LIMIT, load_poses
 from bot.settings import DEFAULT_DATA_DIR
 
 LIBRARY = load_library(DEFAULT_DATA_DIR)
@@ -60,12 +53,12 @@ def test_every_picture_shows_a_figure_a_highlight_and_a_movement(slug):
             for colour in colours
         )
 
-    assert near(pictures.INK), "no outline drawn"
-    assert near(pictures.FILL_NEAR), "no figure drawn"
+    assert near(figure.INK), "no outline drawn"
+    assert near(figure.FILL_NEAR), "no figure drawn"
     assert any(r > g + 40 and r > b + 60 for r, g, b in colours), "no worked area highlighted"
     pose = POSES.poses[slug]
     if any(frame.arrows for frame in pose.frames):
-        assert near(pictures.ARROW), "the arrow is missing"
+        assert near(figure.ARROW), "the arrow is missing"
 
 
 @pytest.mark.parametrize("slug", list(LIBRARY.stretches))
