@@ -39,8 +39,8 @@ from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
 from bot.storage import Database, Stores
-from bot.timeparse import Zones, load_zones
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
+from bot.zones import Zones, load_zones
 
 log = logging.getLogger("bot")
 

@@ -13,22 +13,24 @@ from hypothesis import strategies as st
 from bot.messages import Messages
 from bot.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.settings import DEFAULT_DATA_DIR
-from bot.timeparse import _ZONE_INDEX as ZONE_INDEX
 from bot.timeparse import (
     DAY_KEYWORDS,
     InputError,
     TimeParseError,
+    is_safe_https_url,
+    parse_days,
+    parse_time,
+    parse_weekday,
+)
+from bot.zones import _ZONE_INDEX as ZONE_INDEX
+from bot.zones import (
     ZoneDataError,
     ZoneError,
     fixed_offset_zone,
     format_offset,
     is_fixed_offset,
-    is_safe_https_url,
     load_zones,
-    parse_days,
     parse_offset,
-    parse_time,
-    parse_weekday,
 )
 
 MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
