@@ -5,7 +5,8 @@
 The planner runs for every claimed row inside the claim transaction, while the database is
 locked; a claim takes one batch (as many rows as SEND_RATE_PER_SECOND, 40 by default). Quiet
 hours add the windows' DST arithmetic to each row. Reported: median and p99 microseconds per
-call over all runs, and what a default batch of holds costs.
+call over all runs, and what a default batch of holds costs (the scheduler's planner on stored
+rows: reading the schedule and the quiet hours, then plan_delivery).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 
 from bot.quiet_hours import QuietHours, plan_delivery
-from bot.recurrence import EVERY_DAY, AfterDoneSchedule, WeeklySchedule, plan_due
+from bot.recurrence import EVERY_DAY, AfterDoneSchedule, WeeklySchedule, plan_due, schedule_to_json
+from bot.scheduler import plan_reminder
+from bot.storage import ReminderRow
 
 ZONE = "Europe/London"
 DAILY = WeeklySchedule(clock_time(8), EVERY_DAY, ZONE)
@@ -30,6 +33,18 @@ MORNING = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 08:00 in London
 EARLY = datetime(2026, 3, 2, 7, tzinfo=UTC)  # 07:00, inside quiet hours
 RELEASE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 BATCH = 40
+
+
+def stored(schedule: WeeklySchedule, due: datetime) -> ReminderRow:
+    """A member's reminder as the claim reads it."""
+    return ReminderRow(
+        1, "stretch", 1, None, None, None, schedule_to_json(schedule), None, None, "active",
+        None, int(due.timestamp()), 0,
+    )  # fmt: skip
+
+
+ROW_EIGHT = stored(DAILY, MORNING)
+ROW_SEVEN = stored(DAILY_SEVEN, EARLY)
 
 
 def per_call(action: Callable[[], object], rounds: int) -> list[float]:
@@ -61,6 +76,14 @@ CASES: list[tuple[str, Callable[[], object]]] = [
         "plan_delivery, after-done",
         lambda: plan_delivery(AFTER_DONE, MORNING, MORNING, quiet=NIGHT, zone=ZONE),
     ),
+    (
+        "plan_reminder, row, no quiet hours",
+        lambda: plan_reminder(ROW_EIGHT, int(MORNING.timestamp())),
+    ),
+    (
+        "plan_reminder, row, hold",
+        lambda: plan_reminder(ROW_SEVEN, int(EARLY.timestamp()), quiet=NIGHT.stored(), zone=ZONE),
+    ),
     ("QuietHours.release, inside", lambda: NIGHT.release(EARLY, ZONE)),
     (
         "QuietHours.release, DST night",
@@ -85,7 +108,7 @@ def main() -> None:
             "median_us": round(statistics.median(samples), 1),
             "p99_us": round(samples[int(len(samples) * 0.99) - 1], 1),
         }
-    batch = BATCH * timedelta(microseconds=results["plan_delivery, due inside: hold"]["median_us"])
+    batch = BATCH * timedelta(microseconds=results["plan_reminder, row, hold"]["median_us"])
     print(f"{'case':<36} {'median µs':>10} {'p99 µs':>10}")
     for name, row in results.items():
         print(f"{name:<36} {row['median_us']:>10.1f} {row['p99_us']:>10.1f}")

@@ -64,8 +64,9 @@ class FollowUp:
 
 @runtime_checkable
 class AfterStretch(Protocol):
-    """A feature with something to say once a member has stretched (Done on a reminder,
-    Finish on a routine), so the cog that saw it need not know the feature."""
+    """A feature with something to do or say once a member has stretched (Done on a reminder,
+    Finish on a routine), so the cog that saw it need not know the feature (after-done
+    reminders move, a pain check-in is asked)."""
 
     async def after_stretch(self, user_id: int) -> FollowUp | None:
         """None when it has nothing to add for this member."""

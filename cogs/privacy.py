@@ -72,6 +72,7 @@ class Privacy(
         return [
             text("privacy.show_member", timezone=member.get("timezone") or "—"),
             text("privacy.show_region", region=region.name if region else "—"),
+            text("privacy.show_quiet_hours", quiet=member.get("quiet_hours") or "—"),
             text(checkins),
         ]
 

@@ -19,12 +19,12 @@ from bot.errors import UserFacingError
 from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
 from bot.recurrence import (
     WeeklySchedule,
-    describe,
     local_date,
     next_occurrence,
     schedule_from_json,
     schedule_to_json,
 )
+from bot.schedule_text import describe_in
 from bot.scheduler import delivery_nonce
 from bot.storage import Changes, Claim, Transaction
 from bot.storage.stretch_breaks import KIND
@@ -145,9 +145,11 @@ class StretchBreaks(commands.Cog):
         ensure_can_post(interaction, channel)
         first = next_occurrence(schedule, now)
         old = await self.store.current(guild_id)
-        previous = describe(schedule_from_json(old.schedule)) if old else None
+        previous = describe_in(schedule_from_json(old.schedule), text) if old else None
         summary = text(
-            "stretch_breaks.audit_value", description=describe(schedule), channel=channel.name
+            "stretch_breaks.audit_value",
+            description=describe_in(schedule, text),
+            channel=channel.name,
         )
         if role is not None:
             summary += text("stretch_breaks.audit_role", role=role.name)
@@ -164,7 +166,7 @@ class StretchBreaks(commands.Cog):
         await interaction.response.send_message(
             text(
                 "stretch_breaks.saved",
-                description=describe(schedule),
+                description=describe_in(schedule, self.bot.messages),
                 channel=channel.mention,
                 next_full=discord.utils.format_dt(first, "F"),
             ),
@@ -180,7 +182,7 @@ class StretchBreaks(commands.Cog):
                 self.bot.messages("stretch_breaks.none"), ephemeral=True
             )
             return
-        previous = describe(schedule_from_json(old.schedule))
+        previous = describe_in(schedule_from_json(old.schedule), self.bot.messages)
         await self.store.turn_off(guild_id, interaction.user.id, previous, self.bot.unix_now())
         await interaction.response.send_message(
             self.bot.messages("stretch_breaks.off"), ephemeral=True
@@ -230,7 +232,7 @@ class StretchBreaks(commands.Cog):
         else:
             value = text(
                 "stretch_breaks.field_on",
-                description=describe(schedule_from_json(row.schedule)),
+                description=describe_in(schedule_from_json(row.schedule), self.bot.messages),
                 channel=f"<#{row.channel_id}>",
             )
         return [(text("stretch_breaks.field"), value)]

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.storage.connection import Database, Transaction
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
@@ -30,7 +30,7 @@ LEASE = timedelta(seconds=30)
 """How long a claim stays its dispatcher's without a renewal; well inside Discord's nonce
 window, so a claim whose dispatcher died is resent while Discord still drops duplicates."""
 
-_INSERT_ROWS = 500  # rows per INSERT: 7 parameters each, far below either backend's limit
+_INSERT_ROWS = 500  # rows per INSERT: 8 parameters each, far below either backend's limit
 
 # row locks exist only on PostgreSQL; SQLite's writers take turns anyway
 _SKIP_LOCKED = {"sqlite": "", "postgres": " FOR UPDATE OF {table} SKIP LOCKED"}
@@ -44,20 +44,31 @@ class Claim:
     due_at: int
     late: bool
     dm_channel_id: int | None = None  # the owner's DM channel, read with the claim
+    held: bool = False  # quiet hours held it: the DM says so
 
 
 @dataclass(frozen=True)
 class Advance:
-    """How a due row moves on: the occurrence to deliver now (maybe late) or None, and the
-    next due time to store; `paused_until` is stored too (None: no pause with an end left)."""
+    """How a due row moves on: the occurrence to deliver now (maybe late, maybe `held` by
+    quiet hours) or None, and the next due time to store. `paused_until` and `held_due_at` are
+    stored too (None: no pause with an end, no hold); `counts_from` only when given."""
 
     occurrence: int | None
     late: bool
     next_due_at: int
     paused_until: int | None = None
+    held_due_at: int | None = None
+    held: bool = False
+    counts_from: int | None = None
 
 
-Planner = Callable[[ReminderRow, int], Advance]
+class Planner(Protocol):
+    """Decides how a due row moves on at `now`, given its owner's quiet hours (stored form)
+    and time zone, both None for a server's post or a member without them."""
+
+    def __call__(
+        self, row: ReminderRow, now: int, *, quiet: str | None, zone: str | None
+    ) -> Advance: ...
 
 
 class DeliveryLedger:
@@ -98,18 +109,29 @@ class DeliveryLedger:
         claims: list[Claim] = []
         async with self.db.transaction() as tx:
             rows = await tx.fetch_all(
-                f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id FROM reminders r"
-                " LEFT JOIN members m ON m.user_id = r.user_id"
+                f"SELECT {_PREFIXED_COLUMNS}, m.dm_channel_id, m.quiet_hours, m.timezone"
+                " FROM reminders r LEFT JOIN members m ON m.user_id = r.user_id"
                 f" WHERE r.status = 'active' AND r.next_due_at <= ? AND r.kind IN ({marks})"
                 f" ORDER BY r.next_due_at LIMIT ?{self._skip_locked('r')}",
                 (now, *kinds, limit),
             )
-            due = [(reminder_row(row), row[REMINDER_WIDTH]) for row in rows]
-            decisions = [(reminder, channel, plan(reminder, now)) for reminder, channel in due]
+            width = REMINDER_WIDTH
+            decisions: list[tuple[ReminderRow, int | None, Advance]] = []
+            for row in rows:
+                reminder = reminder_row(row)
+                decision = plan(reminder, now, quiet=row[width + 1], zone=row[width + 2])
+                decisions.append((reminder, row[width], decision))
             await tx.execute_many(
-                "UPDATE reminders SET next_due_at = ?, paused_until = ? WHERE id = ?",
+                "UPDATE reminders SET next_due_at = ?, paused_until = ?, held_due_at = ?,"
+                " counts_from = COALESCE(?, counts_from) WHERE id = ?",
                 [
-                    (decision.next_due_at, decision.paused_until, reminder.id)
+                    (
+                        decision.next_due_at,
+                        decision.paused_until,
+                        decision.held_due_at,
+                        decision.counts_from,
+                        reminder.id,
+                    )
                     for reminder, _, decision in decisions
                 ],
             )
@@ -127,30 +149,39 @@ class DeliveryLedger:
         already in the ledger are skipped, and only the rows really inserted become claims."""
         if not chosen:
             return []
-        values = ", ".join(["(?, ?, 'claimed', ?, ?, ?, ?)"] * len(chosen))
+        values = ", ".join(["(?, ?, 'claimed', ?, ?, ?, ?, ?)"] * len(chosen))
         params: list[Any] = []
         for reminder, _, decision in chosen:
-            late = int(decision.late)
             params += [
                 reminder.id,
                 decision.occurrence,
-                late,
+                int(decision.late),
+                int(decision.held),
                 now,
                 self.owner,
                 self._lease_until(now),
             ]
         rows = await tx.fetch_all(
             "INSERT INTO deliveries"
-            " (reminder_id, due_at, state, late, claimed_at, lease_owner, lease_until)"
+            " (reminder_id, due_at, state, late, held, claimed_at, lease_owner, lease_until)"
             f" VALUES {values} ON CONFLICT DO NOTHING RETURNING reminder_id, due_at",
             params,
         )
         inserted = {(int(row[0]), int(row[1])) for row in rows}
         return [
-            Claim(reminder, decision.occurrence, decision.late, channel)
+            Claim(reminder, decision.occurrence, decision.late, channel, decision.held)
             for reminder, channel, decision in chosen
             if decision.occurrence is not None and (reminder.id, decision.occurrence) in inserted
         ]
+
+    async def in_flight(self, tx: Transaction, reminder_id: int) -> int | None:
+        """The occurrence (due_at) of the reminder's claim still being sent, if any, read
+        inside the transaction that changes the reminder (an edit must not repeat it)."""
+        row = await tx.fetch_one(
+            "SELECT MAX(due_at) FROM deliveries WHERE reminder_id = ? AND state = 'claimed'",
+            (reminder_id,),
+        )
+        return None if row is None or row[0] is None else int(row[0])
 
     async def take_over_claims(self, now: int) -> list[tuple[Claim, int]]:
         """Claims whose dispatcher is gone, with when they were claimed; they become ours.
@@ -165,8 +196,8 @@ class DeliveryLedger:
             condition, argument = "(d.lease_owner IS NULL OR d.lease_owner != ?)", self.owner
         async with self.db.transaction() as tx:
             rows = await tx.fetch_all(
-                f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at"
-                " FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
+                f"SELECT {_PREFIXED_COLUMNS}, d.due_at, d.late, m.dm_channel_id, d.claimed_at,"
+                " d.held FROM deliveries d JOIN reminders r ON r.id = d.reminder_id"
                 " LEFT JOIN members m ON m.user_id = r.user_id"
                 f" WHERE d.state = 'claimed' AND {condition}"
                 f" ORDER BY d.claimed_at{self._skip_locked('d')}",
@@ -175,7 +206,13 @@ class DeliveryLedger:
             width = REMINDER_WIDTH
             taken = [
                 (
-                    Claim(reminder_row(row), int(row[width]), bool(row[width + 1]), row[width + 2]),
+                    Claim(
+                        reminder_row(row),
+                        int(row[width]),
+                        bool(row[width + 1]),
+                        row[width + 2],
+                        bool(row[width + 4]),
+                    ),
                     int(row[width + 3]),
                 )
                 for row in rows
@@ -242,7 +279,7 @@ class DeliveryLedger:
             )
             await tx.execute(
                 "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed',"
-                " paused_until = NULL WHERE user_id = ? AND status = 'active'",
+                " paused_until = NULL, held_due_at = NULL WHERE user_id = ? AND status = 'active'",
                 (user_id,),
             )
             await tx.execute(
@@ -258,8 +295,8 @@ class DeliveryLedger:
                 (now, claim.reminder.id, claim.due_at, self.owner),
             )
             await tx.execute(
-                "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL"
-                " WHERE id = ?",
+                "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL,"
+                " held_due_at = NULL WHERE id = ?",
                 (reason, claim.reminder.id),
             )
 

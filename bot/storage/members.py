@@ -1,6 +1,6 @@
 """What the bot keeps about a member whatever feature they use: their time zone, region, DM
-channel and whether they opted in to pain check-ins (the members table), and the "done" marks
-their streaks count (completions)."""
+channel, quiet hours and whether they opted in to pain check-ins (the members table), and the
+"done" marks their streaks count (completions)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ class MemberRow:
     dms_closed_told: int
     region: str | None
     checkins_on: bool = False
+    quiet_hours: str | None = None
+    """"HH:MM-HH:MM" in the member's zone (bot.quiet_hours.QuietHours.stored), None: none."""
 
 
 class MemberStore:
@@ -28,14 +30,21 @@ class MemberStore:
     async def member(self, user_id: int) -> MemberRow | None:
         row = await self.db.fetch_one(
             "SELECT user_id, timezone, dm_channel_id, dms_closed_at, dms_closed_told, region,"
-            " checkins_on FROM members WHERE user_id = ?",
+            " checkins_on, quiet_hours FROM members WHERE user_id = ?",
             (user_id,),
         )
         if row is None:
             return None
-        user_id, timezone, dm_channel_id, closed_at, closed_told, region, checkins_on = row
+        user_id, timezone, dm_channel_id, closed_at, closed_told, region, checkins_on, quiet = row
         return MemberRow(
-            user_id, timezone, dm_channel_id, closed_at, closed_told, region, bool(checkins_on)
+            user_id,
+            timezone,
+            dm_channel_id,
+            closed_at,
+            closed_told,
+            region,
+            bool(checkins_on),
+            quiet,
         )
 
     async def save_member(
@@ -79,6 +88,17 @@ class MemberStore:
                 (int(on), user_id, int(on)),
             )
         return changed == 1
+
+    async def set_quiet_hours(
+        self, tx: Transaction, user_id: int, quiet: str | None, now: int
+    ) -> None:
+        """Keep (None: forget) the member's quiet hours, inside `tx`: the reminders store
+        releases what they held in the same transaction."""
+        await tx.execute(
+            "INSERT INTO members (user_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (user_id, now),
+        )
+        await tx.execute("UPDATE members SET quiet_hours = ? WHERE user_id = ?", (quiet, user_id))
 
     async def dms_reopened(self, tx: Transaction, user_id: int) -> None:
         """A DM just went through: forget that the member's DMs were found closed."""
@@ -138,7 +158,7 @@ class MemberStore:
     # --- a member's data, for /privacy -------------------------------------------------------
 
     async def export_member(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """The member's own row (time zone, region, DM channel)."""
+        """The member's own row (time zone, region, DM channel, quiet hours, check-ins)."""
         rows = await self.db.fetch_all("SELECT * FROM members WHERE user_id = ?", (user_id,))
         return {"members": [dict(row) for row in rows]}
 

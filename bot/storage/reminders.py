@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +29,16 @@ class ReminderRow:
     paused_until: int | None = None
     """Set while a pause with an end runs (the row is then due at that time, when the
     dispatcher resumes it); None otherwise."""
+    held_due_at: int | None = None
+    """The occurrence quiet hours hold (next_due_at is then when they end); None otherwise."""
+    counts_from: int | None = None
+    """After-done reminders: the latest of their creation or resume, the member's last stretch
+    and their last DM; the next DM is due `hours` after it."""
 
 
 REMINDER_COLUMNS = (
     "id, kind, user_id, guild_id, channel_id, role_id, schedule, note, link, status,"
-    " paused_reason, next_due_at, created_at, paused_until"
+    " paused_reason, next_due_at, created_at, paused_until, held_due_at, counts_from"
 )
 REMINDER_WIDTH = len(REMINDER_COLUMNS.split(","))
 
@@ -57,8 +62,9 @@ class ReminderStore:
 
     # --- reading -----------------------------------------------------------------------------
 
-    async def get(self, reminder_id: int) -> ReminderRow | None:
-        row = await self.db.fetch_one(
+    async def get(self, reminder_id: int, tx: Transaction | None = None) -> ReminderRow | None:
+        """The row as stored; pass `tx` to read it inside a transaction that will change it."""
+        row = await (tx or self.db).fetch_one(
             f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
         )
         return None if row is None else reminder_row(row)
@@ -105,32 +111,41 @@ class ReminderStore:
             await self.members.dms_reopened(tx, user_id)
             reminder_id = await tx.insert(
                 "INSERT INTO reminders (kind, user_id, guild_id, schedule, note, link,"
-                " next_due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (kind, user_id, guild_id, schedule, note, link, next_due_at, now),
+                " next_due_at, created_at, counts_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, user_id, guild_id, schedule, note, link, next_due_at, now, now),
             )
             self._changed(tx)
         return reminder_id
 
     async def set_status(
-        self, reminder_ids: Sequence[int], status: str, reason: str | None, next_due: dict[int, int]
+        self,
+        reminder_ids: Sequence[int],
+        status: str,
+        reason: str | None,
+        next_due: dict[int, int],
+        *,
+        counts_from: int | None = None,
     ) -> None:
-        """Pause or resume several reminders together; resumed ones get a fresh next time.
-        Either way a pause with an end is over: paused now means until resumed."""
+        """Pause or resume several reminders together; resumed ones get a fresh next time
+        (and after-done ones count their wait from `counts_from`, when the resume happened).
+        Either way a pause with an end is over, and so is any hold: paused now means until
+        resumed."""
         async with self.db.transaction() as tx:
             await tx.execute_many(
                 "UPDATE reminders SET status = ?, paused_reason = ?, paused_until = NULL,"
-                " next_due_at = COALESCE(?, next_due_at) WHERE id = ?",
-                [(status, reason, next_due.get(rid), rid) for rid in reminder_ids],
+                " held_due_at = NULL, next_due_at = COALESCE(?, next_due_at),"
+                " counts_from = COALESCE(?, counts_from) WHERE id = ?",
+                [(status, reason, next_due.get(rid), counts_from, rid) for rid in reminder_ids],
             )
             self._changed(tx)
 
     async def reschedule(self, reminder_id: int, next_due_at: int) -> None:
         """Snooze or postpone: the next firing moves, the recurrence stays as it was (and any
-        pause ends: the member asked for this reminder)."""
+        pause or hold ends: the member asked for this reminder)."""
         async with self.db.transaction() as tx:
             await tx.execute(
                 "UPDATE reminders SET next_due_at = ?, status = 'active', paused_reason = NULL,"
-                " paused_until = NULL WHERE id = ?",
+                " paused_until = NULL, held_due_at = NULL WHERE id = ?",
                 (next_due_at, reminder_id),
             )
             self._changed(tx)
@@ -138,13 +153,13 @@ class ReminderStore:
     async def pause_until(self, reminder_ids: Sequence[int], until: int) -> list[int]:
         """Pause active reminders until `until` (unix seconds), when they resume by themselves:
         the row becomes due then, and the dispatcher moves it on to its next regular
-        occurrence without sending. A reminder paused until resumed is left as it is; one
-        already paused until some time gets the new end. Returns the ids paused."""
+        occurrence. A reminder paused until resumed is left as it is; one already paused
+        until some time gets the new end; a hold is dropped. Returns the ids paused."""
         async with self.db.transaction() as tx:
             paused: list[int] = []
             for reminder_id in reminder_ids:
                 changed = await tx.execute(
-                    "UPDATE reminders SET paused_until = ?, next_due_at = ?"
+                    "UPDATE reminders SET paused_until = ?, next_due_at = ?, held_due_at = NULL"
                     " WHERE id = ? AND status = 'active'",
                     (until, until, reminder_id),
                 )
@@ -153,6 +168,73 @@ class ReminderStore:
             if paused:
                 self._changed(tx)
         return paused
+
+    async def edit(
+        self,
+        tx: Transaction,
+        reminder_id: int,
+        *,
+        schedule: str,
+        note: str | None,
+        link: str | None,
+        next_due_at: int | None,
+    ) -> None:
+        """Change a reminder in place, inside `tx` (read the row and its in-flight claim in
+        the same one): its id, streak and history stay. `note` and `link` None keep theirs;
+        with `next_due_at` the row moves there and any hold is dropped, without it both stay."""
+        await tx.execute(
+            "UPDATE reminders SET schedule = ?, note = COALESCE(?, note),"
+            " link = COALESCE(?, link) WHERE id = ?",
+            (schedule, note, link, reminder_id),
+        )
+        if next_due_at is not None:
+            await tx.execute(
+                "UPDATE reminders SET next_due_at = ?, held_due_at = NULL WHERE id = ?",
+                (next_due_at, reminder_id),
+            )
+        self._changed(tx)
+
+    async def stretched(
+        self, user_id: int, now: int, next_due: Callable[[ReminderRow], int | None]
+    ) -> list[int]:
+        """The member just stretched: every running reminder of theirs that `next_due` gives a
+        new due time (after-done ones) moves there, counts from `now` and drops any hold, in
+        one transaction. Paused ones, with an end or not, are left alone. Returns the ids."""
+        moved: list[int] = []
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE user_id = ?"
+                " AND status = 'active' AND paused_until IS NULL ORDER BY id",
+                (user_id,),
+            )
+            for row in map(reminder_row, rows):
+                due = next_due(row)
+                if due is None:
+                    continue
+                await tx.execute(
+                    "UPDATE reminders SET next_due_at = ?, counts_from = ?, held_due_at = NULL"
+                    " WHERE id = ?",
+                    (due, now, row.id),
+                )
+                moved.append(row.id)
+            if moved:
+                self._changed(tx)
+        return moved
+
+    async def set_quiet_hours(self, user_id: int, quiet: str | None, now: int) -> int:
+        """Keep the member's quiet hours ("HH:MM-HH:MM", None for none). Reminders they hold
+        become due now, so the dispatcher sends them or holds them again by the new hours
+        (keeping their identity: still once). Returns how many were held."""
+        async with self.db.transaction() as tx:
+            await self.members.set_quiet_hours(tx, user_id, quiet, now)
+            held = await tx.execute(
+                "UPDATE reminders SET next_due_at = ? WHERE user_id = ?"
+                " AND held_due_at IS NOT NULL AND status = 'active'",
+                (now, user_id),
+            )
+            if held:
+                self._changed(tx)
+        return held
 
     async def delete(self, reminder_ids: Sequence[int]) -> None:
         async with self.db.transaction() as tx:

@@ -2,6 +2,7 @@
 and its daily chores: real SQLite files and a FakeClock, no Discord."""
 
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -126,7 +127,9 @@ async def test_a_members_pause_resume_or_snooze_ends_a_pause_with_an_end(stores)
 
 
 def test_the_planner_resumes_at_the_first_regular_time_and_keeps_an_early_pause():
-    row = type("Row", (), {"schedule": DAILY_8, "next_due_at": at(5, 9), "paused_until": at(5, 9)})
+    row = SimpleNamespace(
+        schedule=DAILY_8, next_due_at=at(5, 9), paused_until=at(5, 9), held_due_at=None
+    )
     resumed = plan_reminder(row, at(5, 9))
     assert resumed.occurrence is None  # nothing is made up for
     assert (resumed.next_due_at, resumed.paused_until) == (at(6, 8), None)

@@ -282,6 +282,7 @@ def test_plan_keeps_snoozed_times_on_the_recurrence():
         schedule=schedule_to_json(DAILY_8),
         next_due_at=int(datetime(2026, 3, 2, 8, 30, tzinfo=UTC).timestamp()),  # a snooze
         paused_until=None,
+        held_due_at=None,
     )
     plan = plan_reminder(row, int(datetime(2026, 3, 2, 8, 30, tzinfo=UTC).timestamp()))
     assert plan.occurrence == row.next_due_at

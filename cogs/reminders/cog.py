@@ -1,0 +1,72 @@
+"""The Reminders cog: its commands, DMs and buttons come from the modules beside it, one
+concern each; this puts them together and answers for the member data they keep."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import require_feature
+from bot.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.contracts import Export
+from bot.storage import Transaction
+from cogs.reminders.create import Creating
+from cogs.reminders.dms import Delivering, ReminderButton
+from cogs.reminders.edits import Editing
+from cogs.reminders.manage import Managing
+
+
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+class Reminders(
+    Delivering,
+    Editing,
+    Managing,
+    Creating,
+    commands.GroupCog,
+    group_name="reminders",
+    group_description="Stretching and massage reminders, sent to you by DM.",
+):
+    """Reminders a member sets for themselves; all answers are private."""
+
+    def __init__(self, bot: SciaticaBot) -> None:
+        self.bot = bot
+        self.reminders = bot.stores.reminders
+        self.members = bot.stores.members
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ReminderButton)
+        self.bot.scheduler.register("stretch", self.deliver)
+        self.bot.scheduler.register("massage", self.deliver)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister("stretch")
+        self.bot.scheduler.unregister("massage")
+        self.bot.remove_dynamic_items(ReminderButton)
+
+    async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
+        return await require_feature(sciatica_interaction(interaction), "reminders")
+
+    # --- a member's data (MemberData) --------------------------------------------------------
+
+    async def export_member(self, user_id: int) -> Export:
+        """Their reminders, what was delivered of them, and the "done" marks of their streak
+        (their quiet hours are on the member's own row)."""
+        return {
+            **await self.reminders.export_member(user_id),
+            **await self.bot.stores.ledger.export_member(user_id),
+            **await self.members.export_completions(user_id),
+        }
+
+    async def forget_member(self, tx: Transaction, user_id: int) -> None:
+        await self.reminders.forget_member(tx, user_id)
+        await self.members.forget_completions(tx, user_id)
+
+    def privacy_lines(self, data: Export) -> list[str]:
+        text = self.bot.messages
+        return [
+            text("reminders.privacy_reminders", count=len(data.get("reminders", []))),
+            text("reminders.privacy_completions", count=len(data.get("completions", []))),
+        ]

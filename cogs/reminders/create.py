@@ -1,0 +1,162 @@
+"""Creating reminders: /reminders stretch, massage and after-done, each confirmed by a DM."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import discord
+from discord import app_commands
+
+from bot.autocomplete import days_autocomplete, zone_autocomplete
+from bot.checks import add_bot_note, settings_guild_id
+from bot.client import SciaticaBot
+from bot.errors import UserFacingError
+from bot.recurrence import (
+    AFTER_DONE_HOURS,
+    AfterDoneSchedule,
+    EveryNWeeksSchedule,
+    Schedule,
+    WeeklySchedule,
+    local_date,
+    next_occurrence,
+    schedule_to_json,
+)
+from bot.timeparse import InputError, parse_days, parse_time
+from cogs.reminders.base import WEEKDAY_CHOICES, ReminderBase, timestamp
+
+DEFAULT_MASSAGE_TIME = time(10, 0)
+
+
+class Creating(ReminderBase):
+    """The commands that add a reminder."""
+
+    @app_commands.command(name="stretch", description="Get a DM to do your stretches.")
+    @app_commands.describe(
+        time="When, in your time: 8:00, 8am, 8:30 pm, 20:30, 7.30 or noon.",
+        days="every day, weekdays, weekends, a range like mon-fri, or days like mon, wed, fri.",
+        timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
+        note="A short note to yourself, shown in the DM.",
+    )
+    @app_commands.autocomplete(days=days_autocomplete, timezone=zone_autocomplete)
+    async def stretch(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        time: str,
+        days: str,
+        timezone: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        zone = await self._zone_for(interaction, timezone)
+        try:
+            schedule: Schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
+        except InputError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        self._check_note(note)
+        await self._create(interaction, "stretch", schedule, zone, note=note, link=None)
+
+    @app_commands.command(
+        name="after-done", description="Get a stretch DM some hours after you last stretched."
+    )
+    @app_commands.describe(
+        hours="How many hours after your last Done (or my last DM), from 2 to 168.",
+        note="A short note to yourself, shown in the DM.",
+        timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
+    )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def after_done(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        hours: app_commands.Range[int, 2, 168],
+        note: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        if hours not in AFTER_DONE_HOURS:
+            raise UserFacingError(self.bot.messages("reminders.bad_hours"))
+        zone = await self._zone_for(interaction, timezone)
+        self._check_note(note)
+        schedule = AfterDoneSchedule(hours, zone)
+        await self._create(interaction, "stretch", schedule, zone, note=note, link=None)
+
+    @app_commands.command(name="massage", description="Get a DM to book a massage every few weeks.")
+    @app_commands.describe(
+        every_weeks="How often, in weeks (1 to 12).",
+        weekday="Which day (default: today).",
+        time="When, in your time (default 10:00).",
+        timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
+        link="Your own https booking link (default: your server's, if it has one).",
+    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def massage(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        every_weeks: app_commands.Range[int, 1, 12],
+        weekday: int | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+        link: str | None = None,
+    ) -> None:
+        if not 1 <= every_weeks <= 12:
+            raise UserFacingError(self.bot.messages("reminders.bad_weeks"))
+        self._check_link(link)
+        zone = await self._zone_for(interaction, timezone)
+        today = local_date(self._now(), zone)
+        try:
+            at = parse_time(time) if time else DEFAULT_MASSAGE_TIME
+        except InputError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        day = today.weekday() if weekday is None else weekday
+        if not 0 <= day <= 6:
+            raise UserFacingError(self.bot.messages("reminders.bad_weeks"))
+        first_day = today + timedelta(days=(day - today.weekday()) % 7)
+        schedule = EveryNWeeksSchedule(every_weeks, day, at, zone, anchor=first_day)
+        await self._create(
+            interaction, "massage", schedule, zone, note=None, link=link.strip() if link else None
+        )
+
+    async def _create(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        kind: str,
+        schedule: Schedule,
+        zone: str,
+        *,
+        note: str | None,
+        link: str | None,
+    ) -> None:
+        """Confirm by DM first (consent, and proof DMs work), then save in one transaction."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        user_id = interaction.user.id
+        now = self._unix()
+        limit = self.bot.settings.max_reminders_per_member
+        existing = await self.reminders.of_member(user_id)
+        if len(existing) >= limit:
+            raise UserFacingError(self.bot.messages("reminders.limit_reached", limit=limit))
+        member = await self.members.member(user_id)
+        if member is None or member.dm_channel_id is None or member.dms_closed_at or not existing:
+            await self._confirm_by_dm(interaction)
+        await self.members.save_member(user_id, now, timezone=zone)
+        # the first one comes after creation: an after-done wait counts from now
+        first = int(next_occurrence(schedule, self._now()).timestamp())
+        reminder_id = await self.reminders.create(
+            kind=kind,
+            user_id=user_id,
+            guild_id=settings_guild_id(interaction),  # whose booking link applies later
+            schedule=schedule_to_json(schedule),
+            next_due_at=first,
+            now=now,
+            limit=limit,
+            note=note,
+            link=link,
+        )
+        if reminder_id is None:
+            raise UserFacingError(self.bot.messages("reminders.limit_reached", limit=limit))
+        created = self.bot.messages(
+            "reminders.created",
+            description=self.describe(schedule),
+            next_full=timestamp(first, "F"),
+            next_relative=timestamp(first, "R"),
+        )
+        created += self._quiet_note(await self.members.member(user_id), zone, first)
+        extra = add_bot_note(interaction) if kind == "massage" and link is None else None
+        await interaction.followup.send(f"{created}\n{extra}" if extra else created, ephemeral=True)

@@ -1,0 +1,197 @@
+"""Fitting reminders to a life: /reminders edit (in place, keeping id, streak and history) and
+quiet hours (/reminders quiet-hours, quiet-hours-off)."""
+
+from __future__ import annotations
+
+from datetime import time as clock_time
+
+import discord
+from discord import app_commands
+
+from bot.autocomplete import days_autocomplete, zone_autocomplete
+from bot.client import SciaticaBot
+from bot.errors import UserFacingError
+from bot.quiet_hours import QuietHours
+from bot.recurrence import EVERY_DAY, Schedule, schedule_from_json, schedule_to_json
+from bot.reminder_times import due_after_edit
+from bot.schedule_edits import Changes, EditError, apply_edit
+from bot.timeparse import InputError, parse_days, parse_time
+from cogs.reminders.base import (
+    ALL,
+    WEEKDAY_CHOICES,
+    ReminderBase,
+    one_reminder_autocomplete,
+    timestamp,
+)
+
+
+class Editing(ReminderBase):
+    """The commands that change a reminder, or when reminders may come at all."""
+
+    @app_commands.command(name="edit", description="Change one of your reminders in place.")
+    @app_commands.describe(
+        reminder="Which reminder (start typing).",
+        time="Stretch and massage reminders: the new time, e.g. 8:00, 8am or 19h30.",
+        days="Stretch reminders on set days: every day, weekdays, mon-fri, or mon, wed, fri.",
+        every_weeks="Massage reminders: how often, in weeks (1 to 12).",
+        weekday="Massage reminders: which day.",
+        hours="After-done reminders: hours after your last Done or my last DM (2 to 168).",
+        timezone="The time zone for this reminder, e.g. Europe/London, london or EST.",
+        note="Stretch reminders: a new note to yourself, shown in the DM.",
+        link="Massage reminders: your own https booking link.",
+    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.autocomplete(
+        reminder=one_reminder_autocomplete, days=days_autocomplete, timezone=zone_autocomplete
+    )
+    async def edit(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        reminder: str,
+        time: str | None = None,
+        days: str | None = None,
+        every_weeks: app_commands.Range[int, 1, 12] | None = None,
+        weekday: int | None = None,
+        hours: app_commands.Range[int, 2, 168] | None = None,
+        timezone: str | None = None,
+        note: str | None = None,
+        link: str | None = None,
+    ) -> None:
+        text = self.bot.messages
+        if reminder.strip().lower() == ALL:
+            raise UserFacingError(text("reminders.edit_needs_a_reminder"))
+        [row] = await self._chosen(interaction.user.id, reminder)
+        current = schedule_from_json(row.schedule)
+        # options that do not fit this reminder are named before any value is read
+        self._apply(
+            row.kind,
+            current,
+            Changes(
+                time=clock_time() if time else None,
+                days=EVERY_DAY if days else None,
+                every_weeks=every_weeks,
+                weekday=weekday,
+                hours=hours,
+                timezone=current.zone if timezone else None,
+                note=note,
+                link=link,
+            ),
+            misfits_only=True,
+        )
+        try:
+            changes = Changes(
+                time=parse_time(time) if time else None,
+                days=parse_days(days) if days else None,
+                every_weeks=every_weeks,
+                weekday=weekday,
+                hours=hours,
+                timezone=self._resolve_zone(interaction, timezone) if timezone else None,
+                note=note,
+                link=link.strip() if link else None,
+            )
+        except InputError as exc:
+            raise UserFacingError(exc.render(text)) from exc
+        self._check_note(note)
+        self._check_link(link)
+        await self._save_edit(interaction, row.id, changes)
+
+    def _apply(
+        self, kind: str, current: Schedule, changes: Changes, *, misfits_only: bool = False
+    ) -> Schedule | None:
+        try:
+            return apply_edit(kind, current, changes)
+        except EditError as exc:
+            if misfits_only and not exc.misfits:
+                return None
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
+
+    async def _save_edit(
+        self, interaction: discord.Interaction[SciaticaBot], reminder_id: int, changes: Changes
+    ) -> None:
+        """Read the row and its in-flight claim, apply and store, in one transaction: an edit
+        is all saved or not at all, and the occurrence being sent is not sent again."""
+        text = self.bot.messages
+        stores = self.bot.stores
+        now = self._now()
+        async with stores.transaction() as tx:
+            row = await self.reminders.get(reminder_id, tx)
+            if row is None or row.user_id != interaction.user.id:
+                raise UserFacingError(text("reminders.gone"))
+            new = self._apply(row.kind, schedule_from_json(row.schedule), changes)
+            assert new is not None
+            in_flight = await stores.ledger.in_flight(tx, row.id)
+            await self.reminders.edit(
+                tx,
+                row.id,
+                schedule=schedule_to_json(new),
+                note=changes.note,
+                link=changes.link,
+                next_due_at=due_after_edit(row, new, now, in_flight),
+            )
+        edited = await self.reminders.get(reminder_id)
+        assert edited is not None
+        description = self.describe(new)
+        if edited.status != "active":
+            answer = text("reminders.edited_paused", description=description)
+        elif edited.paused_until is not None:
+            answer = text(
+                "reminders.edited_paused_until",
+                description=description,
+                until=timestamp(edited.paused_until, "F"),
+            )
+        else:
+            due = edited.next_due_at
+            answer = text(
+                "reminders.edited",
+                description=description,
+                next_full=timestamp(due, "F"),
+                next_relative=timestamp(due, "R"),
+            )
+            if edited.held_due_at is None:
+                member = await self.members.member(interaction.user.id)
+                answer += self._quiet_note(member, new.zone, due)
+        await interaction.response.send_message(answer, ephemeral=True)
+
+    # --- quiet hours -------------------------------------------------------------------------
+
+    @app_commands.command(
+        name="quiet-hours", description="No reminder DMs between two times of your day."
+    )
+    @app_commands.describe(
+        start="When quiet hours begin, in your time, e.g. 22:00 or 10pm.",
+        end="When they end, e.g. 07:30 (earlier than the start means the next morning).",
+    )
+    async def quiet_hours(
+        self, interaction: discord.Interaction[SciaticaBot], start: str, end: str
+    ) -> None:
+        text = self.bot.messages
+        member = await self.members.member(interaction.user.id)
+        if member is None or member.timezone is None:
+            raise UserFacingError(text("reminders.quiet_need_timezone"))
+        try:
+            quiet = QuietHours(parse_time(start), parse_time(end))
+        except InputError as exc:
+            raise UserFacingError(exc.render(text)) from exc
+        await self.reminders.set_quiet_hours(interaction.user.id, quiet.stored(), self._unix())
+        await interaction.response.send_message(
+            text(
+                "reminders.quiet_saved",
+                start=f"{quiet.start:%H:%M}",
+                end=f"{quiet.end:%H:%M}",
+                zone=member.timezone,
+            ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="quiet-hours-off", description="Turn quiet hours off: reminders come at their times."
+    )
+    async def quiet_hours_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        member = await self.members.member(interaction.user.id)
+        had = member is not None and member.quiet_hours is not None
+        if had:
+            await self.reminders.set_quiet_hours(interaction.user.id, None, self._unix())
+        await interaction.response.send_message(
+            self.bot.messages("reminders.quiet_off" if had else "reminders.quiet_none"),
+            ephemeral=True,
+        )

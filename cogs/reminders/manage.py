@@ -1,0 +1,175 @@
+"""Looking after reminders: /reminders list, pause (for some days, or until resumed), resume,
+delete and timezone."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+
+from bot.autocomplete import zone_autocomplete
+from bot.client import SciaticaBot
+from bot.embeds import COLOUR_REMINDER
+from bot.errors import UserFacingError
+from bot.quiet_hours import QuietHours
+from bot.recurrence import next_occurrence, schedule_from_json
+from bot.reminder_times import pause_end
+from bot.schedule_edits import PauseError
+from bot.storage import MemberRow, ReminderRow
+from cogs.reminders.base import ReminderBase, reminder_autocomplete, timestamp
+
+
+class Managing(ReminderBase):
+    """The commands that show, pause, resume and delete reminders."""
+
+    @app_commands.command(
+        name="list", description="Your reminders, their next time and your streak."
+    )
+    async def list_reminders(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        text = self.bot.messages
+        reminders = await self.reminders.of_member(interaction.user.id)
+        if not reminders:
+            await interaction.response.send_message(text("reminders.none"), ephemeral=True)
+            return
+        lines = [self._list_line(number, row) for number, row in enumerate(reminders, start=1)]
+        member = await self.members.member(interaction.user.id)
+        quiet = self._quiet_line(member)
+        embed = discord.Embed(
+            title=text("reminders.list_title"),
+            description="\n\n".join([*lines, *([quiet] if quiet else [])]),
+            colour=COLOUR_REMINDER,
+        )
+        days = await self._streak(interaction.user.id)
+        embed.set_footer(text=text("reminders.streak", count=days).replace("**", ""))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    def _list_line(self, number: int, row: ReminderRow) -> str:
+        text = self.bot.messages
+        if row.status == "active" and row.paused_until is not None:
+            status = text("reminders.list_paused_until", until=timestamp(row.paused_until, "f"))
+        elif row.status == "active" and row.held_due_at is not None:
+            status = text(
+                "reminders.list_held",
+                due=timestamp(row.held_due_at, "f"),
+                next_full=timestamp(row.next_due_at, "F"),
+                next_relative=timestamp(row.next_due_at, "R"),
+            )
+        elif row.status == "active":
+            status = text(
+                "reminders.list_next",
+                next_full=timestamp(row.next_due_at, "F"),
+                next_relative=timestamp(row.next_due_at, "R"),
+            )
+        else:
+            reason = text(f"reminders.paused_{row.paused_reason or 'by_member'}")
+            status = text("reminders.list_paused", reason=reason)
+        note = f"\n> {discord.utils.escape_markdown(row.note)}" if row.note else ""
+        return text(
+            "reminders.list_line",
+            number=number,
+            kind=text(f"reminders.kind_{row.kind}"),
+            description=self.describe(row),
+            status=status,
+            note=note,
+        )
+
+    def _quiet_line(self, member: MemberRow | None) -> str:
+        if member is None or not member.quiet_hours:
+            return ""
+        quiet = QuietHours.from_stored(member.quiet_hours)
+        return self.bot.messages(
+            "reminders.list_quiet",
+            start=f"{quiet.start:%H:%M}",
+            end=f"{quiet.end:%H:%M}",
+            zone=member.timezone or "UTC",
+        )
+
+    @app_commands.command(name="pause", description="Pause one reminder, or all of them.")
+    @app_commands.describe(
+        reminder="Which reminder (start typing), or all.",
+        days="Start again by itself after this many days (1 to 60); leave out to pause until "
+        "you resume.",
+    )
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
+    async def pause(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        reminder: str,
+        days: app_commands.Range[int, 1, 60] | None = None,
+    ) -> None:
+        rows = [
+            r for r in await self._chosen(interaction.user.id, reminder) if r.status == "active"
+        ]
+        if days is None:
+            await self.reminders.set_status([r.id for r in rows], "paused", None, {})
+            await self._reply(interaction, "reminders.paused", len(rows))
+            return
+        # the same local time `days` later where the member lives (their reminder's zone
+        # if they never set one)
+        member = await self.members.member(interaction.user.id)
+        zone = "UTC"
+        if member is not None and member.timezone:
+            zone = member.timezone
+        elif rows:
+            zone = schedule_from_json(rows[0].schedule).zone
+        try:
+            until = pause_end(self._now(), days, zone)
+        except PauseError as exc:
+            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        paused = await self.reminders.pause_until([r.id for r in rows], until)
+        await self._reply(
+            interaction, "reminders.paused_until", len(paused), until=timestamp(until, "F")
+        )
+
+    @app_commands.command(name="resume", description="Resume one paused reminder, or all of them.")
+    @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
+    async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
+        rows = [
+            r
+            for r in await self._chosen(interaction.user.id, reminder)
+            if r.status == "paused" or r.paused_until is not None
+        ]
+        if rows and any(r.paused_reason == "dms_closed" for r in rows):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self._confirm_by_dm(interaction)
+            await self.members.save_member(interaction.user.id, self._unix())
+        now = self._now()
+        next_due = {
+            r.id: int(next_occurrence(schedule_from_json(r.schedule), now).timestamp())
+            for r in rows
+        }
+        # an after-done reminder waits its hours from the resume
+        await self.reminders.set_status(
+            list(next_due), "active", None, next_due, counts_from=self._unix()
+        )
+        await self._reply(interaction, "reminders.resumed", len(rows))
+
+    @app_commands.command(name="delete", description="Delete one reminder, or all of them.")
+    @app_commands.describe(reminder="Which reminder (start typing), or all.")
+    @app_commands.autocomplete(reminder=reminder_autocomplete)
+    async def delete(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
+        rows = await self._chosen(interaction.user.id, reminder)
+        await self.reminders.delete([r.id for r in rows])
+        await self._reply(interaction, "reminders.deleted", len(rows))
+
+    @app_commands.command(name="timezone", description="Set your time zone for new reminders.")
+    @app_commands.describe(
+        zone="Start typing a city, zone or abbreviation: london, Asia/Tokyo, EST."
+    )
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def timezone(self, interaction: discord.Interaction[SciaticaBot], zone: str) -> None:
+        resolved = self._resolve_zone(interaction, zone)
+        await self.members.save_member(interaction.user.id, self._unix(), timezone=resolved)
+        member = await self.members.member(interaction.user.id)
+        if member is not None and member.quiet_hours:
+            # quiet hours follow the member: what they hold is decided again in the new zone
+            await self.reminders.set_quiet_hours(
+                interaction.user.id, member.quiet_hours, self._unix()
+            )
+        local = self._now().astimezone(ZoneInfo(resolved)).strftime("%H:%M")
+        await interaction.response.send_message(
+            self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),
+            ephemeral=True,
+        )
