@@ -7,6 +7,7 @@ times larger."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import time
@@ -40,8 +41,7 @@ class Cluster:
         }
         self.server = server
         self.processes = [
-            BotProcess(process_env(**env, SHARD_IDS=str(shard)), cwd=tmp_path)
-            for shard in range(3)
+            BotProcess(process_env(**env, SHARD_IDS=str(shard)), cwd=tmp_path) for shard in range(3)
         ]
         self.logs: dict[int, tuple[int, str]] = {}
 
@@ -153,7 +153,7 @@ async def test_sigkill_of_the_leading_process_mid_fan_out_another_finishes_it(
     # the failover: the longest pause between sends around the kill, before the new leader
     # settles into its pace (the resends at the lease's end come much later)
     window = arrivals[kill_after - 1 : kill_after + 20]
-    gap = max(b - a for a, b in zip(window, window[1:], strict=False))
+    gap = max(b - a for a, b in itertools.pairwise(window))
     print(f"\nfailover gap {gap:.2f} s; {len(users)} reminders, all delivered once")
     assert cluster.logs[0][0] == -signal.SIGKILL
     assert all(cluster.logs[shard][0] == 0 for shard in (1, 2))
