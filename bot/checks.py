@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from bot.client import SciaticaBot
 
 
+# the message key naming each feature in "turned off" answers
+FEATURE_NAMES = {
+    "learn": "features.learn",
+    "quickcheck": "features.quickcheck",
+    "reminders": "features.reminders",
+    "stretch_breaks": "features.stretch_breaks",
+}
+
+
 def everywhere_installs() -> app_commands.AppInstallationType:
     """A server's install and a member's own: the member's commands follow them anywhere."""
     return app_commands.AppInstallationType(guild=True, user=True)
@@ -70,6 +79,6 @@ async def require_feature(interaction: discord.Interaction[SciaticaBot], feature
     config = await bot.guild_config.get(settings_guild_id(interaction))
     if not config.enabled(feature):
         raise UserFacingError(
-            bot.messages("features.off", feature=bot.messages(f"features.{feature}"))
+            bot.messages("features.off", feature=bot.messages(FEATURE_NAMES[feature]))
         )
     return True

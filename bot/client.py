@@ -258,8 +258,12 @@ class SciaticaBot(commands.AutoShardedBot):
     ) -> None:
         self.log_interaction(interaction, f"/{command.qualified_name}", "ok")
         if await self.stores.members.take_closed_dms_notice(interaction.user.id):
-            own = "" if interaction.is_guild_integration() else "_account"
-            await send_private(interaction, self.messages(f"reminders.dms_closed_notice{own}"))
+            key = (
+                "reminders.dms_closed_notice"
+                if interaction.is_guild_integration()
+                else "reminders.dms_closed_notice_account"
+            )
+            await send_private(interaction, self.messages(key))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: its settings, audit trail and every feature's data about it

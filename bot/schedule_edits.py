@@ -38,6 +38,14 @@ _ONE_SECOND = timedelta(seconds=1)
 _TICK = timedelta(microseconds=1)
 
 
+EDIT_KIND_KEYS = {
+    "stretch": "reminders.edit_kind_stretch",
+    "massage": "reminders.edit_kind_massage",
+    "after_done": "reminders.edit_kind_after_done",
+}
+"""The message key naming each kind of reminder in an edit's "doesn't fit" answer."""
+
+
 class EditError(InputError):
     """An edit that cannot be applied; `misfits` are the options that do not fit this reminder
     and `fits` the ones that do (both empty when a value is out of range instead)."""
@@ -112,7 +120,7 @@ def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
                 {
                     "count": len(misfits),
                     "options": _as_options(misfits),
-                    "kind": Text(f"reminders.edit_kind_{name}"),
+                    "kind": Text(EDIT_KIND_KEYS[name]),
                     "fits": _as_options(fits),
                 },
             ),

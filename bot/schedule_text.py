@@ -15,9 +15,14 @@ from bot.recurrence import (
 )
 from bot.timeparse import Render, Text, render_text
 
-DAY_KEYS = tuple(
-    f"reminders.day_{name}"
-    for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_KEYS = (
+    "reminders.day_monday",
+    "reminders.day_tuesday",
+    "reminders.day_wednesday",
+    "reminders.day_thursday",
+    "reminders.day_friday",
+    "reminders.day_saturday",
+    "reminders.day_sunday",
 )
 """The message key of each weekday's name, Monday first (as `date.weekday()`)."""
 

@@ -37,6 +37,15 @@ WEEKDAY_CHOICES = [
 ]
 
 
+# the message keys that name a reminder's kind and why it is paused, in lists and choices
+KIND_KEYS = {"stretch": "reminders.kind_stretch", "massage": "reminders.kind_massage"}
+PAUSE_REASON_KEYS = {
+    None: "reminders.paused_by_member",
+    "dms_closed": "reminders.paused_dms_closed",
+    "cannot_post": "reminders.paused_cannot_post",
+}
+
+
 def timestamp(unix: int, style: TimestampStyle) -> str:
     """A stored Unix time as a Discord timestamp: every reader sees it in their own local time."""
     return discord.utils.format_dt(from_unix(unix), style)
@@ -59,7 +68,7 @@ async def _reminder_choices(
     if with_all:
         choices.append(app_commands.Choice(name=text("reminders.all_choice"), value=ALL))
     for number, row in enumerate(await bot.stores.reminders.of_member(interaction.user.id), 1):
-        kind = text(f"reminders.kind_{row.kind}")
+        kind = text(KIND_KEYS[row.kind])
         label = f"#{number} {kind}: {describe_schedule(bot, row)}"
         choices.append(app_commands.Choice(name=label[:CHOICE_NAME_LIMIT], value=str(row.id)))
     needle = current.strip().lower()
@@ -186,11 +195,11 @@ class ReminderBase(commands.Cog):
             if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
                 raise
             key = (
-                "dms_closed_setup"
+                "reminders.dms_closed_setup"
                 if interaction.is_guild_integration()
-                else "dms_closed_setup_account"
+                else "reminders.dms_closed_setup_account"
             )
-            raise UserFacingError(self.bot.messages(f"reminders.{key}")) from exc
+            raise UserFacingError(self.bot.messages(key)) from exc
 
     async def dm_channel(self, user_id: int) -> int:
         """The member's DM channel id, opened once and remembered."""

@@ -17,7 +17,13 @@ from bot.recurrence import next_occurrence, schedule_from_json
 from bot.reminder_times import pause_end
 from bot.schedule_edits import PauseError
 from bot.storage import MemberRow, ReminderRow
-from cogs.reminders.base import ReminderBase, reminder_autocomplete, timestamp
+from cogs.reminders.base import (
+    KIND_KEYS,
+    PAUSE_REASON_KEYS,
+    ReminderBase,
+    reminder_autocomplete,
+    timestamp,
+)
 
 
 class Managing(ReminderBase):
@@ -62,13 +68,13 @@ class Managing(ReminderBase):
                 next_relative=timestamp(row.next_due_at, "R"),
             )
         else:
-            reason = text(f"reminders.paused_{row.paused_reason or 'by_member'}")
+            reason = text(PAUSE_REASON_KEYS.get(row.paused_reason, "reminders.paused_by_member"))
             status = text("reminders.list_paused", reason=reason)
         note = f"\n> {discord.utils.escape_markdown(row.note)}" if row.note else ""
         return text(
             "reminders.list_line",
             number=number,
-            kind=text(f"reminders.kind_{row.kind}"),
+            kind=text(KIND_KEYS[row.kind]),
             description=self.describe(row),
             status=status,
             note=note,

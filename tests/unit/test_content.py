@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, Source, load_library
+from bot.content import ContentError, Source, load_library, read_toml
 from bot.embeds import (
     embed_limit_problems,
     routine_intro_embed,
@@ -192,6 +192,37 @@ def test_every_message_key_used_in_code_exists():
     assert used, "no message keys found: the scan is broken"
     assert any(key.startswith("checkins.") for key in used), "the scan misses /progress"
     assert sorted(key for key in used if key not in messages and key not in progress) == []
+
+
+def code_files():
+    root = Path(__file__).resolve().parents[2]
+    return [*root.joinpath("bot").rglob("*.py"), *root.joinpath("cogs").rglob("*.py")]
+
+
+def test_every_key_written_in_code_exists_and_none_is_built():
+    """Keys are declared as whole strings wherever they are written (calls, tables of keys), so
+    this scan sees every one; a key built at run time (an f-string) would hide from it."""
+    import re
+
+    messages = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+    progress = load_progress_content(DEFAULT_DATA_DIR / "progress.toml").texts
+    sections = {*read_toml(DEFAULT_DATA_DIR / "messages.toml"), "progress", "checkins"}
+    shaped = re.compile(r'"((?:' + "|".join(sorted(sections)) + r')\.[a-z_]+)"')
+    built = re.compile(r'(?:messages|text|Text)\(\s*f"')
+    written, builders = set(), []
+    for path in code_files():
+        source = path.read_text()
+        written |= set(shaped.findall(source))
+        builders += [f"{path.name}: {m.group(0)}" for m in built.finditer(source)]
+    assert len(written) > 100, "the scan found too few keys: it is broken"
+    assert builders == []
+    files = ("png", "toml", "json", "sql", "py", "db")  # names of files, not keys
+    missing = sorted(
+        key
+        for key in written
+        if key.rpartition(".")[2] not in files and key not in messages and key not in progress
+    )
+    assert missing == []
 
 
 def write_library(tmp_path, topics_edit=None, stretches_edit=None):
