@@ -269,14 +269,18 @@ class DeliveryLedger:
             (state, now, message_id, claim.reminder.id, claim.due_at, self.owner),
         )
 
+    async def _fail_claim(self, tx: Transaction, claim: Claim, now: int) -> None:
+        """The claim ended without a DM; only its owner may say so (a stale leader can't)."""
+        await tx.execute(
+            "UPDATE deliveries SET state = 'failed', finished_at = ?"
+            " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
+            (now, claim.reminder.id, claim.due_at, self.owner),
+        )
+
     async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
         """A refused DM pauses all the member's reminders at once: no second 403."""
         async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE deliveries SET state = 'failed', finished_at = ?"
-                " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
-                (now, claim.reminder.id, claim.due_at, self.owner),
-            )
+            await self._fail_claim(tx, claim, now)
             await tx.execute(
                 "UPDATE reminders SET status = 'paused', paused_reason = 'dms_closed',"
                 " paused_until = NULL, held_due_at = NULL WHERE user_id = ? AND status = 'active'",
@@ -289,11 +293,7 @@ class DeliveryLedger:
 
     async def pause_reminder(self, claim: Claim, reason: str, now: int) -> None:
         async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE deliveries SET state = 'failed', finished_at = ?"
-                " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
-                (now, claim.reminder.id, claim.due_at, self.owner),
-            )
+            await self._fail_claim(tx, claim, now)
             await tx.execute(
                 "UPDATE reminders SET status = 'paused', paused_reason = ?, paused_until = NULL,"
                 " held_due_at = NULL WHERE id = ?",
