@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +42,7 @@ from bot.progress import ProgressContent, load_progress_content
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
-from bot.storage import Database, Stores
+from bot.storage import Database, DatabaseError, SqliteDatabase, Stores
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 from bot.zones import Zones, load_zones
 
@@ -49,6 +51,9 @@ log = logging.getLogger("bot")
 ClientT = TypeVar("ClientT", bound=discord.Client)
 """The client type discord.py's generic hooks (cog and group checks, dynamic items) are
 declared with; overriding them keeps it, and `sciatica_interaction` narrows to this bot."""
+
+FILE_CHECK_SECONDS = 10.0
+"""How often the SQLite file's path is checked between writes (each write checks it too)."""
 
 EXTENSIONS = (
     "cogs.learn",
@@ -158,6 +163,8 @@ class SciaticaBot(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
+        self.stopped_because: str | None = None  # why the bot stopped itself, if it did
+        self._file_watch: asyncio.Task[None] | None = None
 
     @property
     def runs_shard_zero(self) -> bool:
@@ -184,11 +191,35 @@ class SciaticaBot(commands.AutoShardedBot):
         gc.freeze()
         if not self.force_sync:
             self.leadership.start()
+            database = self.stores.database
+            if isinstance(database, SqliteDatabase):
+                self._file_watch = asyncio.create_task(
+                    self._watch_database_file(database), name="database-file-watch"
+                )
 
     async def close(self) -> None:
+        if self._file_watch is not None and self._file_watch is not asyncio.current_task():
+            self._file_watch.cancel()
         await self.leadership.stop()
         await self.scheduler.stop()
         await super().close()
+
+    async def _watch_database_file(self, database: SqliteDatabase) -> None:
+        """Once the SQLite file at DATABASE_PATH is no longer the one open (deleted, replaced;
+        each write checks, and this every few seconds), save what it holds and stop."""
+        file = database.file
+        if file is None:
+            return
+        while (problem := file.check()) is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(file.lost.wait(), FILE_CHECK_SECONDS)
+        log.critical("%s: saving what it holds, then stopping", problem)
+        try:
+            await database.save_open_copy()
+        except (DatabaseError, OSError, sqlite3.Error):
+            log.exception("could not save what the database file held")
+        self.stopped_because = problem
+        await self.close()
 
     def unix_now(self) -> int:
         return int(self.clock.now().timestamp())
