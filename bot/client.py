@@ -34,9 +34,10 @@ from bot.leadership import Leadership
 from bot.messages import Messages
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures
+from bot.planning import plan_reminder
 from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
-from bot.scheduler import Scheduler, plan_reminder
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
 from bot.storage import Database, Stores
