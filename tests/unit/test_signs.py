@@ -11,6 +11,7 @@ import pytest
 
 from bot.content import ContentError, load_library
 from bot.messages import Messages
+from bot.progress import load_progress_content
 from bot.quickcheck_data import load_quickcheck
 from bot.settings import DEFAULT_DATA_DIR
 from bot.signs import load_signs
@@ -40,6 +41,7 @@ NETS = {
     "about disclaimer": MESSAGES("about.disclaimer"),
     "massage DM footer": MESSAGES("reminders.dm_massage_footer"),
     "stretch rules": "\n".join(LIBRARY.routine.general_rules),
+    "flare care": load_progress_content(DEFAULT_DATA_DIR / "progress.toml").flare.safety,
     "README disclaimer": readme_disclaimer(),
 }
 

@@ -19,6 +19,7 @@ from bot.triage import (
     encode_answers,
     screens_for_answers,
 )
+from tests.unit.test_content import flesch_reading_ease
 
 CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
 QUESTIONS = CHECK.questions
@@ -379,3 +380,10 @@ def test_loader_refuses_http_sources(tmp_path):
     path = broken(tmp_path, 'url = "https://royalfree', 'url = "http://royalfree')
     with pytest.raises(ContentError, match="https"):
         load_quickcheck(path)
+
+
+def test_every_question_is_in_plain_words():
+    """Reading ease 60 or more (plain English) for every question a member answers."""
+    scores = {q.id: flesch_reading_ease(q.text) for q in QUESTIONS}
+    assert min(scores.values()) >= 60, scores
+    assert "infection that needed antibiotics" in CHECK.question("infection").text
