@@ -20,6 +20,7 @@ from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
 from bot.discord_internals import api_base, use_api_base
+from bot.quickcheck_data import TriageDataError
 from bot.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
@@ -38,7 +39,6 @@ from bot.storage import (
 )
 from bot.storage.copying import copy_database
 from bot.storage.postgres import inspect_postgres, redact
-from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)

@@ -13,8 +13,8 @@ import discord
 from discord import app_commands
 
 from bot.embeds import CHOICE_COUNT_LIMIT, CHOICE_NAME_LIMIT
+from bot.regions import Region
 from bot.timeparse import DAY_KEYWORDS, Render
-from bot.triage import Region
 from bot.zones import Zones, format_offset, is_fixed_offset, local_time
 
 if TYPE_CHECKING:

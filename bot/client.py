@@ -41,11 +41,13 @@ from bot.pictures import StretchPictures
 from bot.planning import plan_reminder
 from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
+from bot.quickcheck_data import load_quickcheck
+from bot.regions import Region, load_regions
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
 from bot.storage import Database, DatabaseError, SqliteDatabase, Stores
-from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
+from bot.triage import QuickCheck
 from bot.zones import Zones, load_zones
 
 log = logging.getLogger("bot")
