@@ -145,6 +145,9 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                 )
     finally:
         await database.close()
+    if bot.stopped_because is not None:
+        file = database.file if isinstance(database, SqliteDatabase) else None
+        return fail(f"{bot.stopped_because}; stopped. {file.saved_note() if file else ''}")
     log.info("stopped cleanly")
     return 0
 

@@ -1,14 +1,18 @@
 """Drills with a real `python -m bot` process and the real clock, its SQLite database failing
 under it: the dispatcher rides out a database that refuses writes for half a minute around a
-due time."""
+due time; a database file deleted under the bot is noticed, saved back, and the bot stops."""
 
 import asyncio
 import resource
+import shutil
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.client import FILE_CHECK_SECONDS
+from tests.e2e.test_reminders import create_stretch
 from tests.helpers import TOKEN, BotProcess, process_env
 from tests.seeding import create_database, seed_reminders
 
@@ -16,6 +20,7 @@ pytestmark = pytest.mark.timeout(150)
 
 OUTAGE = 30.0  # seconds the database refuses writes
 BEFORE_DUE = 5.0  # ...starting this long before the reminder is due
+STARTUP = 20.0  # seconds the bot has to start before that, on a busy machine too
 
 
 class RefusedWrites:
@@ -44,8 +49,8 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
     path = tmp_path / "bot.db"
     await create_database(path)
     start = time.monotonic()
-    due = datetime.now(UTC) + timedelta(seconds=15)  # time for the bot to start
-    due_at = start + 15
+    due = datetime.now(UTC) + timedelta(seconds=STARTUP + BEFORE_DUE)
+    due_at = start + STARTUP + BEFORE_DUE
     next_due_at = due_at + OUTAGE + 15  # due once the database takes writes again
     seed_reminders(
         path,
@@ -68,7 +73,9 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
     bot = BotProcess(env, cwd=tmp_path)
     await bot.start()
     try:
-        await discord_server.wait_until(lambda: discord_server.gateway.ready_count > 0, timeout=15)
+        await discord_server.wait_until(
+            lambda: discord_server.gateway.ready_count > 0, timeout=STARTUP
+        )
         assert time.monotonic() < due_at - BEFORE_DUE, "the bot took too long to start"
         await sleep_until(due_at - BEFORE_DUE)
         with RefusedWrites(bot.process.pid):
@@ -97,3 +104,79 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
     assert len(failures) >= 4 and "disk I/O error" in failures[0]
     assert "dispatching works again" in log
     assert "scheduler task scheduler failed" not in log
+
+
+# --- the database file deleted under a running bot --------------------------------------------
+
+
+async def started(discord_server, tmp_path, path):
+    env = process_env(
+        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(path)
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    ready = discord_server.gateway.ready_count
+    await process.start()
+    await discord_server.wait_until(lambda: discord_server.gateway.ready_count > ready, 30)
+    return process
+
+
+def reminders_in(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT user_id FROM reminders ORDER BY id").fetchall()
+
+
+async def test_a_database_folder_emptied_under_an_idle_bot_is_noticed_and_nothing_is_lost(
+    discord_server, world, tmp_path
+):
+    folder = tmp_path / "tmp-cleaned"
+    path = folder / "bot.db"
+    first = await started(discord_server, tmp_path, path)
+    try:
+        await create_stretch(discord_server, world)
+        shutil.rmtree(folder)  # a cleaner empties the temporary folder
+        deleted = time.monotonic()
+        code, log = await first.wait(timeout=FILE_CHECK_SECONDS + 10)
+    finally:
+        first.kill()
+    noticed = time.monotonic() - deleted
+    print(f"\na deleted database file noticed and the bot stopped in {noticed:.1f} s")
+    assert "created a new, empty one" in log  # the first start, on a new file
+    last = log.strip().splitlines()[-1]
+    assert code == 2, log
+    assert last.startswith("sciatica-companion: database file") and "was deleted" in last
+    assert f"What it held is back at {path}" in last
+    assert reminders_in(path) == [(world.alice.id,)]
+
+    second = await started(discord_server, tmp_path, path)
+    try:
+        ix = await discord_server.invoke(world.alice, "reminders list", {}, guild_id=world.guild.id)
+        listed = await ix.response(timeout=5)
+    finally:
+        code, log = await second.stop()
+    assert code == 0, log
+    assert "<t:" in str(listed.embeds)  # the reminder made before the deletion is still there
+    assert "created a new, empty one" not in log
+
+
+async def test_a_write_after_the_file_was_deleted_is_refused_not_confirmed(
+    discord_server, world, tmp_path
+):
+    path = tmp_path / "bot.db"
+    process = await started(discord_server, tmp_path, path)
+    try:
+        await create_stretch(discord_server, world)
+        path.unlink()  # the file alone; its journal stays behind
+        ix = await discord_server.invoke(
+            world.bob,
+            "reminders stretch",
+            {"time": "9:00", "days": "every day", "timezone": "UTC"},
+            guild_id=world.guild.id,
+        )
+        await ix.response(timeout=5)
+        [reply] = await ix.wait_for_followups(1, timeout=5)
+        code, log = await process.wait(timeout=10)  # at once, not at the next periodic check
+    finally:
+        process.kill()
+    assert "error id" in reply["content"] and "<t:" not in reply["content"]
+    assert code == 2 and "was deleted while the bot ran" in log.strip().splitlines()[-1], log
+    assert reminders_in(path) == [(world.alice.id,)]  # bob's was never saved anywhere
