@@ -10,9 +10,10 @@ from bot.autocomplete import region_autocomplete
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.clock import from_unix
 from bot.contracts import Export, guild_data
-from bot.embeds import COLOUR_INFO
+from bot.embeds import COLOUR_INFO, FIELD_LIMIT
 from bot.errors import UserFacingError
 from bot.guild_config import FEATURES
+from bot.member_text import neutralise_link
 from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator, shown
 from bot.storage import Changes, Transaction
 from bot.timeparse import is_safe_https_url
@@ -71,7 +72,11 @@ class Config(
         embed = discord.Embed(title=text("config.show_title"), colour=COLOUR_INFO)
         region = self.bot.content.regions.get(config.region or "")
         embed.add_field(name=text("config.region"), value=region.name if region else unset)
-        embed.add_field(name=text("config.booking_link"), value=shown(config.booking_link, unset))
+        link = config.booking_link
+        embed.add_field(
+            name=text("config.booking_link"),
+            value=neutralise_link(link, FIELD_LIMIT) if link else unset,
+        )
         embed.add_field(
             name=text("config.log_channel"),
             value=f"<#{config.log_channel_id}>" if config.log_channel_id else unset,

@@ -15,9 +15,12 @@ from discord.ext import commands
 from bot.client import SciaticaBot
 from bot.contracts import Export, MemberData, member_data
 from bot.embeds import COLOUR_INFO
+from bot.member_text import neutralise
 from bot.storage import Transaction
 from bot.views import ConfirmTexts, ConfirmView
 
+SHOWN_VALUE_LIMIT = 100
+"""Characters of one stored value shown back; every value kept is far shorter."""
 DELETE_TEXTS = ConfirmTexts(
     confirm="privacy.delete_button",
     cancel="privacy.cancel_button",
@@ -70,9 +73,9 @@ class Privacy(
             "privacy.show_checkins_on" if member.get("checkins_on") else "privacy.show_checkins_off"
         )
         return [
-            text("privacy.show_member", timezone=member.get("timezone") or "—"),
+            text("privacy.show_member", timezone=_shown(member.get("timezone"))),
             text("privacy.show_region", region=region.name if region else "—"),
-            text("privacy.show_quiet_hours", quiet=member.get("quiet_hours") or "—"),
+            text("privacy.show_quiet_hours", quiet=_shown(member.get("quiet_hours"))),
             text(checkins),
         ]
 
@@ -120,6 +123,11 @@ class Privacy(
             self.bot.messages("privacy.delete_confirm"), view=view, ephemeral=True
         )
         view.origin = interaction
+
+
+def _shown(value: object) -> str:
+    """A stored value as shown back: never formatting, a link or a ping; a dash when unset."""
+    return neutralise(str(value), SHOWN_VALUE_LIMIT) if value else "—"
 
 
 async def setup(bot: SciaticaBot) -> None:

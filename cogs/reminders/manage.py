@@ -12,6 +12,7 @@ from bot.autocomplete import zone_autocomplete
 from bot.client import SciaticaBot
 from bot.embeds import COLOUR_REMINDER
 from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.quiet_hours import QuietHours
 from bot.recurrence import next_occurrence, schedule_from_json
 from bot.reminder_times import pause_end
@@ -19,6 +20,7 @@ from bot.schedule_edits import PauseError
 from bot.storage import MemberRow, ReminderRow
 from cogs.reminders.base import (
     KIND_KEYS,
+    NOTE_LIMIT,
     PAUSE_REASON_KEYS,
     ReminderBase,
     reminder_autocomplete,
@@ -70,7 +72,7 @@ class Managing(ReminderBase):
         else:
             reason = text(PAUSE_REASON_KEYS.get(row.paused_reason, "reminders.paused_by_member"))
             status = text("reminders.list_paused", reason=reason)
-        note = f"\n> {discord.utils.escape_markdown(row.note)}" if row.note else ""
+        note = f"\n> {neutralise(row.note, 2 * NOTE_LIMIT)}" if row.note else ""
         return text(
             "reminders.list_line",
             number=number,

@@ -19,6 +19,7 @@ from tests.helpers import run_bot
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
 from tests.localdiscord.constants import InteractionCallbackType as Callback
+from tests.localdiscord.markdown import BIDI_CONTROLS, render
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 UNEXPECTED = "something went wrong on our side"
@@ -44,6 +45,10 @@ nasty_text = st.one_of(
             "'; DROP TABLE reminders; --",
             "all",
             "0",
+            "[click me](https://evil.example)",
+            "```py",
+            "\u202eevil\u202c",
+            "# heading ||spoiler|| **bold**",
         ]
     ),
     st.just("x" * 6000),
@@ -117,6 +122,15 @@ def option_value(draw, option: dict[str, Any], live: Live) -> Any:
     raise AssertionError(f"no fuzz strategy for option type {kind}")
 
 
+def assert_echo_inert(text: str, live: Live) -> None:
+    """Whatever was typed, the answer holds no link to it, no ping, no bidi control."""
+    rendered = render(text)
+    assert not any("evil.example" in url for _, url in rendered.links), text
+    pings = [m for m in rendered.mentions if not m.startswith("<t:")]
+    assert pings in ([], [f"<#{live.guild.general}>"]), text
+    assert not BIDI_CONTROLS & set(text), text
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -141,6 +155,8 @@ def test_any_input_to_any_command_is_answered_in_time(live, data):
         if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:
             texts += [m.get("content") or "" for m in await ix.wait_for_followups(1, timeout=10)]
         assert not any(UNEXPECTED in text for text in texts), (name, values, texts)
+        for text in texts:
+            assert_echo_inert(text, live)
 
     live.call(run())
 
@@ -168,3 +184,4 @@ def test_any_autocomplete_input_gets_at_most_25_choices(live, data):
 
     choices = live.call(run())
     assert len(choices) <= 25
+    assert not any(BIDI_CONTROLS & set(choice["name"]) for choice in choices), choices
