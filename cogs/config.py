@@ -21,6 +21,8 @@ from bot.views import ConfirmTexts, ConfirmView
 
 DISCLAIMER_LIMIT = 300
 LINK_LIMIT = 512
+"""Characters of the disclaimer and the booking link: the options declare them, so Discord's
+own client stops a moderator there, and they are checked again here."""
 RECENT_CHANGES = 5
 
 
@@ -151,7 +153,9 @@ class Config(
     )
     @app_commands.describe(url="An https:// link; leave out to clear.")
     async def booking_link(
-        self, interaction: discord.Interaction[SciaticaBot], url: str | None = None
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        url: app_commands.Range[str, None, LINK_LIMIT] | None = None,
     ) -> None:
         if url is not None and not is_safe_https_url(url.strip(), LINK_LIMIT):
             raise UserFacingError(self.bot.messages("config.bad_link"))
@@ -172,7 +176,9 @@ class Config(
     @app_commands.command(name="disclaimer", description="Extra text added to health answers here.")
     @app_commands.describe(text="Up to 300 characters; leave out to clear.")
     async def disclaimer(
-        self, interaction: discord.Interaction[SciaticaBot], text: str | None = None
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        text: app_commands.Range[str, None, DISCLAIMER_LIMIT] | None = None,
     ) -> None:
         value = text.strip() if text else None
         if value is not None and len(value) > DISCLAIMER_LIMIT:

@@ -109,8 +109,8 @@ def option_value(draw, option: dict[str, Any], live: Live) -> Any:
     if option.get("choices"):
         return draw(st.sampled_from([c["value"] for c in option["choices"]]))
     kind = option["type"]
-    if kind == OptionType.STRING:
-        return draw(nasty_text)
+    if kind == OptionType.STRING:  # Discord's client stops typing at the option's max_length
+        return draw(nasty_text)[: option.get("max_length") or 6000]
     if kind in (OptionType.INTEGER, OptionType.NUMBER):
         return draw(numbers)
     if kind == OptionType.BOOLEAN:
