@@ -4,7 +4,8 @@ quotes and lists. The rules follow Discord's markdown: a backslash before any ch
 is not a letter, digit or space shows that character as typed; `[text](https://…)` is a link
 showing `text`; `<@id>`, `<@!id>`, `<@&id>`, `<#id>`, `</name:id>`, `<t:…>`, `<:emoji:id>`,
 @everyone and @here are mentions; ``` and ` open code only where they close; **, __, ~~, ||,
-* and _ format only where they close; #, -#, >, >>>, - , * and 1. act at a line's start."""
+* and _ format only where they close (_ only at word boundaries); #, -#, >, >>>, - , * and 1.
+act at a line's start."""
 
 from __future__ import annotations
 
@@ -74,12 +75,16 @@ def _inline(text: str, out: Rendered) -> str:
                 index += close + len(fence)
                 break
         else:
-            index += _linked_or_literal(rest, out, seen, opened)
+            before = text[index - 1] if index else ""
+            index += _linked_or_literal(rest, before, out, seen, opened)
     return "".join(seen)
 
 
-def _linked_or_literal(rest: str, out: Rendered, seen: list[str], opened: list[str]) -> int:
-    """Consumes one construct at the start of `rest`; how many characters it took."""
+def _linked_or_literal(
+    rest: str, before: str, out: Rendered, seen: list[str], opened: list[str]
+) -> int:
+    """Consumes one construct at the start of `rest` (`before`: the character before it);
+    how many characters it took."""
     if link := MASKED_LINK.match(rest):
         out.links.append((link.group(1), link.group(2)))
         seen.append(_inline(link.group(1), out))
@@ -97,6 +102,8 @@ def _linked_or_literal(rest: str, out: Rendered, seen: list[str], opened: list[s
     for marker in FORMAT_MARKERS:
         if not rest.startswith(marker):
             continue
+        if marker == "_" and not _underscore_emphasis(rest, before, marker in opened):
+            continue
         if marker in opened:
             opened.remove(marker)
             return len(marker)
@@ -108,6 +115,14 @@ def _linked_or_literal(rest: str, out: Rendered, seen: list[str], opened: list[s
     return 1
 
 
+def _underscore_emphasis(rest: str, before: str, closing: bool) -> bool:
+    """A single _ emphasises only between word boundaries: snake_case stays as typed."""
+    if closing:
+        after = rest[1:2]
+        return not (after.isalnum() or after == "_")
+    return not (before.isalnum() or before == "_")
+
+
 def _closes(rest: str, marker: str) -> bool:
     """Whether an unescaped `marker` follows (after something), closing this one."""
     index = 0
@@ -115,7 +130,11 @@ def _closes(rest: str, marker: str) -> bool:
         if ESCAPABLE.match(rest, index):
             index += 2
             continue
-        if index and rest.startswith(marker, index):
+        if (
+            index
+            and rest.startswith(marker, index)
+            and (marker != "_" or _underscore_emphasis(rest[index:], rest[index - 1], True))
+        ):
             return True
         index += 1
     return False
