@@ -22,7 +22,7 @@ from tests.localdiscord.constants import (
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 from tests.localdiscord.constants import InteractionContextType as Context
 from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import NotAllowed, NotOffered, shard_of
+from tests.localdiscord.models import NotOffered, shard_of
 
 BUTTON, ROW = ComponentType.BUTTON, ComponentType.ACTION_ROW
 CHAT_INPUT, STRING = CommandType.CHAT_INPUT, OptionType.STRING
@@ -80,24 +80,6 @@ def test_command_limits():
         {"type": STRING, "name": "b", "description": "b", "required": True},
     ]
     assert command_problems([{**good, "options": optional_first}])
-
-
-@pytest.mark.parametrize(
-    ("option", "fits"),
-    [
-        ({"type": STRING, "max_length": 200}, True),
-        ({"type": STRING, "min_length": 0, "max_length": 6000}, True),
-        ({"type": STRING, "max_length": 0}, False),
-        ({"type": STRING, "max_length": 6001}, False),
-        ({"type": STRING, "min_length": 6001}, False),
-        ({"type": STRING, "min_length": 5, "max_length": 4}, False),
-        ({"type": OptionType.INTEGER, "max_length": 10}, False),
-    ],
-)
-def test_option_lengths_are_held_to_discords_range(option, fits):
-    command = {"name": "ok", "description": "fine"}
-    command["options"] = [{"name": "word", "description": "w", **option}]
-    assert (command_problems([command]) == []) is fits
 
 
 @pytest.fixture
@@ -185,24 +167,6 @@ async def test_unknown_commands_and_options_fail_the_driver(server):
         await server.invoke(user, "ping", {}, guild_id=guild.id)
     with pytest.raises(AssertionError, match="unknown options"):
         await server.invoke(user, "ping", {"word": "a", "typo": 1}, guild_id=guild.id)
-
-
-async def test_the_client_stops_a_member_at_an_options_max_length(server):
-    guild = server.add_guild()
-    user = server.add_user("u")
-    server.add_member(guild.id, user.id)
-    word = {"type": STRING, "name": "word", "description": "w", "max_length": 10}
-    free = {"type": STRING, "name": "free", "description": "f"}
-    server.world.commands[None] = [
-        {"id": "1", "name": "say", "description": "s", "type": CHAT_INPUT, "options": [word, free]}
-    ]
-    server.gateway.new_session()  # payloads are checked without a connected client
-    with pytest.raises(NotAllowed, match="at most 10"):
-        await server.invoke(user, "say", {"word": "x" * 11}, guild_id=guild.id)
-    with pytest.raises(NotAllowed, match="at most 6000"):  # every string option's own limit
-        await server.invoke(user, "say", {"free": "x" * 6001}, guild_id=guild.id)
-    await server.invoke(user, "say", {"word": "x" * 10, "free": "x" * 6000}, guild_id=guild.id)
-    assert len(server.interactions.by_token) == 1  # the refused ones were never delivered
 
 
 EVERYWHERE = {"contexts": list(Context), "integration_types": list(IntegrationType)}

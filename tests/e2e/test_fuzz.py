@@ -92,6 +92,12 @@ def live(tmp_path_factory, content):
     yield live
     live.close()
     assert [(r.path, r.response) for r in live.server.rest.rejections] == []
+    pinged = [
+        m
+        for m in live.server.world.messages.values()
+        if m["mentions"] or m["mention_roles"] or m["mention_everyone"]
+    ]
+    assert pinged == [], "whatever was typed, nothing the bot sent pings anyone"
 
 
 def leaf_commands(commands: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
