@@ -14,6 +14,7 @@ from bot.storage import Transaction
 from cogs.reminders.create import Creating
 from cogs.reminders.dms import Delivering, ReminderButton
 from cogs.reminders.edits import Editing
+from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
 
 
@@ -22,6 +23,7 @@ from cogs.reminders.manage import Managing
 class Reminders(
     Delivering,
     Editing,
+    Listing,
     Managing,
     Creating,
     commands.GroupCog,
@@ -37,14 +39,14 @@ class Reminders(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReminderButton)
+        self.bot.add_dynamic_items(ReminderButton, ListPageButton)
         self.bot.scheduler.register("stretch", self.deliver)
         self.bot.scheduler.register("massage", self.deliver)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister("stretch")
         self.bot.scheduler.unregister("massage")
-        self.bot.remove_dynamic_items(ReminderButton)
+        self.bot.remove_dynamic_items(ReminderButton, ListPageButton)
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
         return await require_feature(sciatica_interaction(interaction), "reminders")

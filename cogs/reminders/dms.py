@@ -10,8 +10,15 @@ import discord
 
 from bot.client import SciaticaBot
 from bot.contracts import FollowUp, after_stretch
-from bot.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT, picture_file, stretch_embed
+from bot.embeds import (
+    COLOUR_REMINDER,
+    DESCRIPTION_LIMIT,
+    FIELD_LIMIT,
+    picture_file,
+    stretch_embed,
+)
 from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.recurrence import local_date, schedule_from_json
 from bot.reminder_times import due_after_stretch
 from bot.routine import StretchRoutineView
@@ -111,7 +118,10 @@ class Delivering(ReminderBase):
             actions = ("booked", "later", "pause")
         if reminder.note:
             embed.insert_field_at(
-                0, name=text("reminders.dm_note"), value=reminder.note, inline=False
+                0,
+                name=text("reminders.dm_note"),
+                value=neutralise(reminder.note, FIELD_LIMIT),
+                inline=False,
             )
         notices = []
         if claim.held:
