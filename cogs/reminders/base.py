@@ -190,7 +190,9 @@ class ReminderBase(commands.Cog):
         )
         try:
             channel_id = await self.dm_channel(interaction.user.id)
-            await self.bot.get_partial_messageable(channel_id).send(embed=embed)
+            await self.bot.get_partial_messageable(channel_id).send(
+                self.bot.messages("reminders.confirm_dm_title"), embed=embed
+            )
         except discord.HTTPException as exc:
             if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
                 raise

@@ -19,7 +19,8 @@ from bot.schedule_text import HELD_KEY
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim
 from bot.views import PersistentButton, link_buttons_of
-from cogs.reminders.base import ReminderBase, timestamp
+from cogs.reminders.base import timestamp
+from cogs.reminders.notifications import Notifying
 
 SNOOZE = timedelta(minutes=30)
 NEXT_WEEK = timedelta(days=7)
@@ -61,7 +62,7 @@ class ReminderButton(
         await cog.press(interaction, self.action, self.reminder_id)
 
 
-class Delivering(ReminderBase):
+class Delivering(Notifying):
     """Sending reminder DMs and answering their buttons."""
 
     async def deliver(self, claim: Claim) -> int:
@@ -75,7 +76,14 @@ class Delivering(ReminderBase):
         embed, view, files = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
-        ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
+        ).send(
+            await self.notification_line(claim.reminder),
+            embed=embed,
+            view=view,
+            files=files,
+            nonce=delivery_nonce(claim),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         return message.id
 
     async def reminder_message(

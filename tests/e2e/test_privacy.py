@@ -67,6 +67,7 @@ async def seed_everything(bot, guild_id, user_id):
     # the bot's clock is before 8:00, so its scheduler leaves this claim to the test
     assert await stores.ledger.claim_due(now, 10, ["stretch"], plan_reminder)
     await stores.members.record_completion(user_id, reminder_id, "2026-03-02", now)
+    await stores.reminders.set_notification(user_id, "note", now)
     await stores.stretch_breaks.record_join(guild_id, "2026-03-02", user_id)
     await bot.guild_config.set(guild_id, user_id, {"region": "uk"})
     await stores.members.set_checkins(user_id, True, now)
@@ -79,6 +80,7 @@ async def seed_everything(bot, guild_id, user_id):
         "stretch_break_joins",
         "audit_log",
         "checkins",
+        "reminder_settings",
     }
 
 
@@ -131,6 +133,7 @@ async def test_every_table_naming_a_member_is_exported_and_deleted(discord_serve
         "moderator: 1",
         "Pain check-ins: on",
         "only you see them): 1",
+        "notifications show: the kind of reminder and your note",
     ):
         assert expected in lines
 
