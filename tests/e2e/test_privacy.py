@@ -8,6 +8,7 @@ import pytest
 
 from bot.recurrence import WeeklySchedule, schedule_to_json
 from bot.scheduler import plan_reminder
+from bot.sessions import Outcome, Session
 from tests.helpers import run_bot
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 
@@ -68,6 +69,8 @@ async def seed_everything(bot, guild_id, user_id):
     assert await stores.ledger.claim_due(now, 10, ["stretch"], plan_reminder)
     await stores.members.record_completion(user_id, reminder_id, "2026-03-02", now)
     await stores.reminders.set_notification(user_id, "note", now)
+    missed = Session(reminder_id, EIGHT, Outcome.MISSED, EIGHT.date())
+    await stores.sessions.record_missed(user_id, [missed], now)
     await stores.stretch_breaks.record_join(guild_id, "2026-03-02", user_id)
     await bot.guild_config.set(guild_id, user_id, {"region": "uk"})
     await stores.members.set_checkins(user_id, True, now)
@@ -81,6 +84,7 @@ async def seed_everything(bot, guild_id, user_id):
         "audit_log",
         "checkins",
         "reminder_settings",
+        "session_marks",
     }
 
 
@@ -134,6 +138,7 @@ async def test_every_table_naming_a_member_is_exported_and_deleted(discord_serve
         "Pain check-ins: on",
         "only you see them): 1",
         "notifications show: the kind of reminder and your note",
+        "Sessions missed or skipped (Not today): 1",
     ):
         assert expected in lines
 
