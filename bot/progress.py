@@ -84,6 +84,12 @@ class Summary:
     last_week: int
     done_days: frozenset[date]
     """Days with a done session in the 12 weeks shown."""
+    skipped_days: frozenset[date]
+    """...with a session skipped (Not today) and none done."""
+    missed_days: frozenset[date]
+    """...with a session missed and none done or skipped."""
+    shown: Mapping[Outcome, int]
+    """Sessions in the 12 weeks shown, by how they ended (open ones not counted)."""
     scores: Mapping[date, int]
     """Pain scores in the 12 weeks shown (empty unless check-ins are on)."""
     ever_done: bool
@@ -120,6 +126,13 @@ def summarise(
     past = [session for session in history if session.day <= today]
     done = [session.day for session in past if session.outcome is Outcome.DONE]
     this_week, last_week = sessions_this_and_last_week(Counter(done), today)
+    recent = [session for session in past if session.day >= first]
+
+    def days(outcome: Outcome) -> set[date]:
+        return {session.day for session in recent if session.outcome is outcome}
+
+    done_days = days(Outcome.DONE)
+    skipped_days = days(Outcome.SKIPPED) - done_days
     return Summary(
         today=today,
         first_day=first,
@@ -127,7 +140,10 @@ def summarise(
         best_streak=best_streak(past),
         this_week=this_week,
         last_week=last_week,
-        done_days=frozenset(day for day in done if day >= first),
+        done_days=frozenset(done_days),
+        skipped_days=frozenset(skipped_days),
+        missed_days=frozenset(days(Outcome.MISSED) - done_days - skipped_days),
+        shown=Counter(s.outcome for s in recent if s.outcome is not Outcome.OPEN),
         scores={day: s for day, s in (scores or {}).items() if first <= day <= today},
         ever_done=bool(done),
         plan=tuple(plan),
@@ -165,6 +181,8 @@ TEXT_KEYS = (
     "progress.this_week",
     "progress.last_week",
     "progress.done_days",
+    "progress.sessions_shown",
+    "progress.alt_skipped",
     "progress.plan_every_day",
     "progress.plan_after_done",
     "progress.plan_every_weeks",

@@ -30,7 +30,7 @@ TODAY = date(2026, 3, 4)  # a Wednesday
 
 def example_member() -> tuple[list[Session], dict[date, int]]:
     """Sessions and pain scores of a member who started 12 weeks ago: most days done, one a
-    week with nothing planned, now and then one missed, a flare with its pause."""
+    week with nothing planned, now and then one skipped or missed, a flare with its pause."""
     first = shown_since(TODAY)
     sessions: list[Session] = []
     scores: dict[date, int] = {}
@@ -40,6 +40,7 @@ def example_member() -> tuple[list[Session], dict[date, int]]:
         at = datetime.combine(day, time(8), UTC)
         if n % 7 != 5 and not 44 <= n <= 47:  # nothing planned, or paused for a flare
             outcome = Outcome.MISSED if n % 11 == 3 else Outcome.DONE
+            outcome = Outcome.SKIPPED if n % 13 == 6 else outcome
             sessions.append(Session(1, at, outcome, day))
         if n % 2 == 0 or 42 <= n <= 48:
             base = 6 - 3 * n / 80  # easing over the weeks
@@ -62,10 +63,18 @@ def main() -> None:
     content = load_progress_content(DEFAULT_DATA_DIR / "progress.toml")
     sessions, scores = example_member()
     summary = summarise(TODAY, sessions, scores)
-    png = progress_chart(TODAY, summary.done_days, content.chart, dict(summary.scores))
+    png = progress_chart(
+        TODAY,
+        summary.done_days,
+        content.chart,
+        dict(summary.scores),
+        skipped=summary.skipped_days,
+        missed=summary.missed_days,
+    )
     (IMAGES / "progress.png").write_bytes(png)
     print(
         f"docs/images/progress.png: {len(summary.done_days)} days with a Done,"
+        f" {len(summary.skipped_days)} Not today, {len(summary.missed_days)} missed,"
         f" streak {summary.current_streak} (best {summary.best_streak}),"
         f" {len(summary.scores)} check-ins"
     )

@@ -58,6 +58,24 @@ class SessionStore:
         )
         return [int(row[0]) for row in rows]
 
+    async def skip(self, user_id: int, reminder_id: int, now: int) -> int:
+        """Not today: the reminder's latest DM (its occurrence; `now` if the ledger has none)
+        is marked skipped. Returns the occurrence."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT MAX(due_at) FROM deliveries WHERE reminder_id = ? AND due_at <= ?"
+                " AND state IN ('claimed', 'sent')",
+                (reminder_id, now),
+            )
+            due_at = now if row is None or row[0] is None else int(row[0])
+            await tx.execute(
+                "INSERT INTO session_marks (user_id, reminder_id, due_at, mark, marked_at)"
+                " VALUES (?, ?, ?, 'skipped', ?) ON CONFLICT (reminder_id, due_at)"
+                " DO UPDATE SET mark = excluded.mark, marked_at = excluded.marked_at",
+                (user_id, reminder_id, due_at, now),
+            )
+        return due_at
+
     async def record_missed(self, user_id: int, missed: Sequence[Session], now: int) -> None:
         """Keep missed sessions as marks (one per occurrence: a second record is a no-op)."""
         if not missed:

@@ -18,7 +18,7 @@ from bot.embeds import COLOUR_STRETCH
 from bot.errors import UserFacingError
 from bot.progress import FLARE_WINDOW, Summary, keep_since, plan_text, shown_since, summarise
 from bot.recurrence import local_date, schedule_from_json
-from bot.sessions import Session, judge, newly_missed
+from bot.sessions import Outcome, Session, judge, newly_missed
 from bot.storage import MemberRow, Transaction
 from cogs.progress.checkins import CheckIns, FlarePauseButton, PainButton
 
@@ -103,13 +103,7 @@ class Progress(CheckIns):
         if summary.empty:
             await interaction.followup.send(self.texts("progress.empty"), ephemeral=True)
             return
-        png = await asyncio.to_thread(
-            progress_chart,
-            summary.today,
-            summary.done_days,
-            self.bot.content.progress.chart,
-            dict(summary.scores) or None,
-        )
+        png = await asyncio.to_thread(chart_of, summary, self.bot.content.progress.chart)
         file = discord.File(io.BytesIO(png), filename=CHART_FILE, description=self._alt(summary))
         await interaction.followup.send(
             embed=self.progress_embed(summary, member), file=file, ephemeral=True
@@ -154,6 +148,12 @@ class Progress(CheckIns):
             text("progress.this_week", count=summary.this_week),
             text("progress.last_week", count=summary.last_week),
             text("progress.done_days", count=len(summary.done_days)),
+            text(
+                "progress.sessions_shown",
+                done=summary.shown.get(Outcome.DONE, 0),
+                skipped=summary.shown.get(Outcome.SKIPPED, 0),
+                missed=summary.shown.get(Outcome.MISSED, 0),
+            ),
         ]
         embed = discord.Embed(
             title=text("progress.title"), description="\n".join(lines), colour=COLOUR_STRETCH
@@ -195,6 +195,11 @@ class Progress(CheckIns):
             current=summary.current_streak,
             best=summary.best_streak,
         )
+        alt += text(
+            "progress.alt_skipped",
+            skipped=len(summary.skipped_days),
+            missed=len(summary.missed_days),
+        )
         latest = summary.latest_score
         if latest is not None:
             alt += text("progress.alt_pain", count=len(summary.scores), latest=latest[1])
@@ -211,6 +216,18 @@ class Progress(CheckIns):
 
     def privacy_lines(self, data: Export) -> list[str]:
         return [self.texts("checkins.privacy", count=len(data.get("checkins", [])))]
+
+
+def chart_of(summary: Summary, ui: dict[str, str]) -> bytes:
+    """The /progress picture of a summary (the PDF report's first page draws the same)."""
+    return progress_chart(
+        summary.today,
+        summary.done_days,
+        ui,
+        dict(summary.scores) or None,
+        skipped=summary.skipped_days,
+        missed=summary.missed_days,
+    )
 
 
 def _day(day: date) -> str:

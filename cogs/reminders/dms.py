@@ -28,7 +28,7 @@ NEXT_WEEK = timedelta(days=7)
 
 class ReminderButton(
     PersistentButton,
-    template=r"rem:(?P<action>done|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
+    template=r"rem:(?P<action>done|skip|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
 ):
     """A button on a reminder DM; the action and reminder id live in the custom_id, so it
     keeps working after a restart."""
@@ -36,6 +36,7 @@ class ReminderButton(
     def __init__(self, bot: SciaticaBot, action: str, reminder_id: int) -> None:
         labels = {
             "done": ("reminders.done", discord.ButtonStyle.success),
+            "skip": ("reminders.not_today", discord.ButtonStyle.secondary),
             "snooze": ("reminders.snooze", discord.ButtonStyle.secondary),
             "pause": ("reminders.pause", discord.ButtonStyle.secondary),
             "routine": ("reminders.start_routine", discord.ButtonStyle.primary),
@@ -105,7 +106,7 @@ class Delivering(Notifying):
             embed.title = text("reminders.dm_stretch_title")
             suggested = text("reminders.dm_suggestion", name=suggestion.name)
             embed.description = f"{suggested}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
-            actions: tuple[str, ...] = ("done", "snooze", "pause", "routine")
+            actions: tuple[str, ...] = ("done", "skip", "snooze", "pause", "routine")
         else:
             embed = discord.Embed(
                 title=text("reminders.dm_massage_title"),
@@ -167,6 +168,9 @@ class Delivering(Notifying):
             content = f"{reply}\n\n{follow_up.text}" if follow_up.text else reply
             await interaction.response.edit_message(content=content, view=view)
             return
+        elif action == "skip":
+            await self.bot.stores.sessions.skip(reminder.user_id, reminder.id, int(now.timestamp()))
+            reply = text("reminders.skipped")
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))

@@ -1,9 +1,12 @@
 """Streaks that follow the member's plan, end to end with an injected clock: a Monday, Wednesday
-and Friday member's sessions in a row, through the 3-day pause that flare care offers."""
+and Friday member's sessions in a row, through the 3-day pause that flare care offers; Not
+today and missed sessions, kept and shown apart on the calendar."""
 
+import json
 from datetime import timedelta
 
-from tests.e2e.test_progress import progress, stretch_dms, turn_checkins
+from bot.charts import progress_chart
+from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 
@@ -102,3 +105,52 @@ async def test_the_daily_chore_keeps_missed_sessions_before_the_ledger_forgets_t
     assert (await bot.stores.sessions.inputs(world.alice.id)).delivered == []
     text, _ = await figures(discord_server, world)  # the record outlives the ledger
     assert "Current streak:** 0 sessions" in text and "Best streak:** 1 session" in text
+
+
+async def test_not_today_is_recorded_neutral_and_shown_apart_from_missed(
+    discord_server, bot, world, clock, content
+):
+    await create_stretch(discord_server, world, days="mon, wed, fri")
+    await session_done(discord_server, world, clock, EIGHT, 1)  # Monday: done
+    clock.set(EIGHT + 2 * DAY)  # Wednesday: Not today
+    await discord_server.wait_until(lambda: len(stretch_dms(discord_server, world.alice)) == 2)
+    wednesday = stretch_dms(discord_server, world.alice)[-1]
+    labels = [c["label"] for row in wednesday["components"] for c in row["components"]]
+    assert labels == ["Done", "Not today", "Snooze 30 min", "Pause", "Start routine"]
+    skip = await discord_server.click(world.alice, wednesday, label="Not today")
+    skipped = await skip.response(timeout=5)
+    assert skipped.type == Callback.UPDATE_MESSAGE and "won't break your streak" in skipped.content
+    assert skipped.components == []  # answered: no second answer on the same DM
+
+    _, reply = await session_done(discord_server, world, clock, EIGHT + 4 * DAY, 3)  # Friday
+    assert "Stretching streak: **2** sessions in a row" in reply  # Not today is neutral
+    clock.set(EIGHT + 7 * DAY)  # next Monday: no answer, then Wednesday's comes
+    await discord_server.wait_until(lambda: len(stretch_dms(discord_server, world.alice)) == 4)
+    clock.set(EIGHT + 9 * DAY)
+    await discord_server.wait_until(lambda: len(stretch_dms(discord_server, world.alice)) == 5)
+    assert len(discord_server.dm_messages(world.alice.id)) == 6  # consent + 5: none about a miss
+
+    ix, _ = await progress(discord_server, world)
+    [answer] = await ix.wait_for_followups(1, timeout=5)
+    text = answer["embeds"][0]["description"]
+    assert "Sessions in the last 12 weeks:** 2 done, 1 not today, 1 missed" in text
+    assert "Current streak:** 0 sessions" in text and "Best streak:** 2 sessions" in text
+    assert "Days marked Not today: 1. Days missed: 1." in answer["attachments"][0]["description"]
+    [(_, png)] = uploads(discord_server, ix)
+    today = (EIGHT + 9 * DAY).date()
+    days = {(EIGHT + n * DAY).date() for n in (0, 4)}
+    skipped_days = {(EIGHT + 2 * DAY).date()}
+    missed_days = {(EIGHT + 7 * DAY).date()}
+    assert png == progress_chart(
+        today, days, content.progress.chart, skipped=skipped_days, missed=missed_days
+    )
+    assert png != progress_chart(today, days, content.progress.chart)
+
+    ix = await discord_server.invoke(world.alice, "privacy export", {}, guild_id=world.guild.id)
+    await ix.response(timeout=5)
+    [(_, upload)] = ix.files
+    marks = json.loads(upload)["session_marks"]
+    assert [(m["mark"], m["due_at"]) for m in marks] == [
+        ("skipped", int((EIGHT + 2 * DAY).timestamp())),
+        ("missed", int((EIGHT + 7 * DAY).timestamp())),
+    ]

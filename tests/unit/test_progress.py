@@ -175,3 +175,22 @@ def test_a_missing_text_or_a_mirror_link_stops_the_start(tmp_path):
     path.write_text(original.replace("https://www.nhs.uk/conditions/sciatica/", mirror))
     with pytest.raises(ContentError, match=r"progress\.toml: \[flare\]: field 'sources'"):
         load_progress_content(path)
+
+
+def test_skipped_and_missed_days_are_shown_apart_and_a_done_day_is_done():
+    sessions = sorted(
+        history(1, 8)
+        + history(3, 8, outcome=Outcome.SKIPPED)
+        + history(5, 3, 1, 100, outcome=Outcome.MISSED)
+        + history(0, outcome=Outcome.OPEN),
+        key=lambda s: s.at,
+    )
+    summary = summarise(TODAY, sessions)
+    def day(days: int) -> date:
+        return TODAY - timedelta(days=days)
+
+    assert summary.done_days == {day(days=1), day(days=8)}
+    assert summary.skipped_days == {day(days=3)}  # day 8 was also done
+    assert summary.missed_days == {day(days=5)}  # days 3 and 1 are skipped or done; 100 unshown
+    assert summary.shown == {Outcome.DONE: 2, Outcome.SKIPPED: 2, Outcome.MISSED: 3}
+    assert summary.best_streak == 1  # every done session has a missed one beside it

@@ -12,6 +12,7 @@ from bot.sessions import (
     Delivered,
     Mark,
     Outcome,
+    Session,
     best_streak,
     current_streak,
     newly_missed,
@@ -197,3 +198,25 @@ def test_a_second_dm_the_same_day_after_an_edit_is_the_same_session():
     delivered = [Delivered(1, at(2, 23, 50)), Delivered(1, at(3, 0, 20))]
     history = sessions({1: late}, delivered, [done(3, 0, 25)], [], "UTC")
     assert outcomes(history) == [(2, DONE)]
+
+
+async def test_not_today_marks_the_latest_dm_and_replaces_a_missed_mark(stores):
+    monday = int(at(2).timestamp())
+    reminder_id = await stores.reminders.create(
+        kind="stretch",
+        user_id=7,
+        guild_id=None,
+        schedule=schedule_to_json(MON_WED_FRI),
+        next_due_at=monday,
+        now=monday - 3600,
+        limit=10,
+    )
+    no_dm_yet = int(at(1, 12).timestamp())
+    assert await stores.sessions.skip(7, reminder_id, no_dm_yet) == no_dm_yet
+    [claim] = await stores.ledger.claim_due(monday, 10, ["stretch"], plan_reminder)
+    await stores.ledger.record_sent([(claim, 99)], monday)
+    missed = Session(reminder_id, at(2), MISSED, date(2026, 3, 2))
+    await stores.sessions.record_missed(7, [missed], monday)
+    assert await stores.sessions.skip(7, reminder_id, monday + 60) == monday
+    marks = (await stores.sessions.inputs(7)).marks
+    assert marks == [Mark(reminder_id, at(1, 12), SKIPPED), Mark(reminder_id, at(2), SKIPPED)]
