@@ -36,6 +36,7 @@ from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures
 from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
+from bot.report import load_report_texts
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
@@ -72,6 +73,8 @@ class Content:
     zones: Zones
     pictures: StretchPictures
     progress: ProgressContent
+    report: Messages
+    """/progress report's texts (Latin-1, for the PDF's built-in font)."""
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -86,6 +89,7 @@ class Content:
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
             progress=load_progress_content(data_dir / "progress.toml"),
+            report=load_report_texts(data_dir / "report.toml"),
         )
 
 

@@ -95,6 +95,8 @@ class Summary:
     ever_done: bool
     plan: tuple[Schedule, ...] = ()
     """The member's stretch reminders' schedules: what the streak counts over."""
+    history: tuple[Session, ...] = ()
+    """Every session the figures come from, oldest first."""
 
     @property
     def empty(self) -> bool:
@@ -147,6 +149,7 @@ def summarise(
         scores={day: s for day, s in (scores or {}).items() if first <= day <= today},
         ever_done=bool(done),
         plan=tuple(plan),
+        history=tuple(history),
     )
 
 
@@ -182,6 +185,8 @@ TEXT_KEYS = (
     "progress.last_week",
     "progress.done_days",
     "progress.sessions_shown",
+    "progress.report_ready",
+    "progress.report_weeks",
     "progress.alt_skipped",
     "progress.plan_every_day",
     "progress.plan_after_done",

@@ -17,6 +17,7 @@ history from before sessions were judged keeps counting.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -155,6 +156,9 @@ def sessions(
     """Every session of the member's that can be known, oldest first (see the module); days
     are read in `zone`, except a Done press's, which keeps the day it was recorded for."""
     done = sorted(completions, key=lambda c: c.at)
+    pressed: dict[int | None, list[datetime]] = {}
+    for completion in done:
+        pressed.setdefault(completion.reminder_id, []).append(completion.at)
     marked = list(marks)
     found: list[Session] = []
     covered_from: dict[int, datetime] = {}
@@ -162,10 +166,12 @@ def sessions(
     for reminder_id, group in groupby(by_reminder, key=lambda dm: dm.reminder_id):
         windows = _windows(schedules.get(reminder_id), list(group))
         covered_from[reminder_id] = windows[0].due_at
+        presses = pressed.get(reminder_id, [])
         for index, window in enumerate(windows):
             start = window.due_at
             end = windows[index + 1].due_at if index + 1 < len(windows) else None
-            if any(c.reminder_id == reminder_id and _inside(c.at, start, end) for c in done):
+            first_press = bisect_left(presses, start)  # the first Done at or after the start
+            if first_press < len(presses) and _inside(presses[first_press], start, end):
                 outcome = Outcome.DONE
             elif any(
                 m.reminder_id == reminder_id

@@ -16,11 +16,13 @@ from bot.client import SciaticaBot
 from bot.contracts import Export
 from bot.embeds import COLOUR_STRETCH
 from bot.errors import UserFacingError
-from bot.progress import FLARE_WINDOW, Summary, keep_since, plan_text, shown_since, summarise
+from bot.progress import Summary, keep_since, shown_since, summarise
 from bot.recurrence import local_date, schedule_from_json
-from bot.sessions import Outcome, Session, judge, newly_missed
+from bot.report import REPORT_WEEKS
+from bot.sessions import Session, judge, newly_missed
 from bot.storage import MemberRow, Transaction
 from cogs.progress.checkins import CheckIns, FlarePauseButton, PainButton
+from cogs.progress.report import Reporting
 
 log = logging.getLogger("bot.progress")
 
@@ -30,7 +32,7 @@ MISSED_LOOKBACK = timedelta(days=8)
 """How far back the daily chore looks for missed sessions: a week's plan and a day to spare."""
 
 
-class Progress(CheckIns):
+class Progress(Reporting, CheckIns):
     """Every answer is private to the member asking."""
 
     def __init__(self, bot: SciaticaBot) -> None:
@@ -80,28 +82,44 @@ class Progress(CheckIns):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(
         name="progress",
-        description="Your stretching over the last 12 weeks, privately; check-ins: pain scores.",
+        description="Your stretching over the last 12 weeks, privately; or a report as a PDF.",
     )
     @app_commands.rename(check_ins="check-ins")
-    @app_commands.describe(check_ins="Turn private daily pain check-ins (0 to 10) on or off.")
+    @app_commands.describe(
+        check_ins="Turn private daily pain check-ins (0 to 10) on or off.",
+        report="A PDF of your record to take to your GP or physio (only you get it).",
+    )
     @app_commands.choices(
         check_ins=[
             app_commands.Choice(name="on", value="on"),
             app_commands.Choice(name="off", value="off"),
         ]
     )
+    @app_commands.choices(
+        report=[
+            app_commands.Choice(name=f"last {weeks} weeks", value=weeks) for weeks in REPORT_WEEKS
+        ]
+    )
     async def progress_command(
-        self, interaction: discord.Interaction[SciaticaBot], check_ins: str | None = None
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        check_ins: str | None = None,
+        report: int | None = None,
     ) -> None:
         if check_ins is not None:
             await self._turn_checkins(interaction, check_ins)
             return
+        if report is not None and report not in REPORT_WEEKS:
+            raise UserFacingError(self.texts("progress.report_weeks"))
         # drawing takes a moment, and longer while the machine is busy: say so first
         await interaction.response.defer(ephemeral=True, thinking=True)
         member = await self.members.member(interaction.user.id)
         summary = await self.summary(interaction.user.id, member)
         if summary.empty:
             await interaction.followup.send(self.texts("progress.empty"), ephemeral=True)
+            return
+        if report is not None:
+            await self.send_report(interaction, summary, member, report)
             return
         png = await asyncio.to_thread(chart_of, summary, self.bot.content.progress.chart)
         file = discord.File(io.BytesIO(png), filename=CHART_FILE, description=self._alt(summary))
@@ -138,23 +156,7 @@ class Progress(CheckIns):
     def progress_embed(self, summary: Summary, member: MemberRow | None) -> discord.Embed:
         """The figures in text beside the chart, so the answer reads without the image."""
         text = self.texts
-        lines = [
-            text(
-                "progress.current_streak",
-                count=summary.current_streak,
-                plan=plan_text(summary.plan, text, self.weekdays),
-            ),
-            text("progress.best_streak", count=summary.best_streak),
-            text("progress.this_week", count=summary.this_week),
-            text("progress.last_week", count=summary.last_week),
-            text("progress.done_days", count=len(summary.done_days)),
-            text(
-                "progress.sessions_shown",
-                done=summary.shown.get(Outcome.DONE, 0),
-                skipped=summary.shown.get(Outcome.SKIPPED, 0),
-                missed=summary.shown.get(Outcome.MISSED, 0),
-            ),
-        ]
+        lines = self.figure_lines(summary)
         embed = discord.Embed(
             title=text("progress.title"), description="\n".join(lines), colour=COLOUR_STRETCH
         )
@@ -167,24 +169,6 @@ class Progress(CheckIns):
             text=text("progress.footer_zone", zone=zone) if zone else text("progress.footer_utc")
         )
         return embed
-
-    def _pain_text(self, summary: Summary, member: MemberRow | None) -> str:
-        text = self.texts
-        if member is None or not member.checkins_on:
-            return text("progress.pain_hint")
-        latest = summary.latest_score
-        average = summary.average_score
-        if latest is None or average is None:
-            return text("progress.pain_none")
-        day, score = latest
-        recent = min(len(summary.scores), FLARE_WINDOW)
-        return " ".join(
-            (
-                text("progress.pain_count", count=len(summary.scores)),
-                text("progress.pain_latest", score=score, day=_day(day)),
-                text("progress.pain_average", count=recent, average=f"{average:.1f}"),
-            )
-        )
 
     def _alt(self, summary: Summary) -> str:
         """The chart in words, for screen readers."""
@@ -228,8 +212,3 @@ def chart_of(summary: Summary, ui: dict[str, str]) -> bytes:
         skipped=summary.skipped_days,
         missed=summary.missed_days,
     )
-
-
-def _day(day: date) -> str:
-    """A calendar day as people write it, e.g. "Mon 2 Mar"."""
-    return f"{day:%a} {day.day} {day:%b}"
