@@ -101,7 +101,7 @@ def judge(inputs: SessionInputs, zone: str) -> list[Session]:
 def occurrence_of(schedule: Schedule, due_at: datetime) -> datetime:
     """The regular occurrence a DM belongs to: the latest one at or before `due_at`, so a
     snoozed resend is the same session as the DM it came from. An after-done reminder has no
-    regular times; its sessions are told apart by `same_session`."""
+    regular times: `_windows` tells its sessions apart by its wait."""
     if isinstance(schedule, AfterDoneSchedule):
         return due_at
     weeks = schedule.weeks if isinstance(schedule, EveryNWeeksSchedule) else 1
