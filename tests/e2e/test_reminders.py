@@ -50,7 +50,7 @@ async def test_the_reminder_arrives_on_time_and_done_counts_a_streak(
     dms = await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
     reminder = dms[-1]
     labels = [c["label"] for row in reminder["components"] for c in row["components"]]
-    assert labels == ["Done", "Snooze 30 min", "Pause", "Start routine"]
+    assert labels == ["Done", "Not today", "Snooze 30 min", "Pause", "Start routine"]
     assert reminder["nonce"]
 
     done = await discord_server.click(world.alice, reminder, label="Done")

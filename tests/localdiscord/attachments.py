@@ -12,6 +12,8 @@ from tests.localdiscord.constants import ErrorCode
 from tests.localdiscord.models import DiscordError
 
 Files = list[tuple[str, bytes]]
+CONTENT_TYPES = {"png": "image/png", "pdf": "application/pdf", "json": "application/json"}
+"""The media type Discord gives an upload, by its extension."""
 
 
 def resolve(
@@ -57,7 +59,9 @@ def uploaded(ident: int, name: str, data: bytes, description: str | None) -> dic
         "size": len(data),
         "url": url,
         "proxy_url": url,
-        "content_type": "image/png" if name.endswith(".png") else "application/octet-stream",
+        "content_type": CONTENT_TYPES.get(
+            name.rpartition(".")[2].lower(), "application/octet-stream"
+        ),
     }
     if description is not None:
         attachment["description"] = description
