@@ -3,9 +3,9 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import Permission
 from tests.helpers import eventually_async
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import Permission
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
 

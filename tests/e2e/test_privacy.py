@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.recurrence import WeeklySchedule, schedule_to_json
 from bot.scheduler import plan_reminder
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 MEMBER_COLUMNS = ("user_id", "moderator_id")
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -3,9 +3,9 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
