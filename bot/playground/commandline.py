@@ -159,6 +159,16 @@ def suggestions(line: CommandLine, commands: list[Command]) -> list[Suggestion]:
     ]
 
 
+def heading(line: CommandLine, app_name: str) -> str:
+    """The line above the list, as Discord titles it."""
+    if not line.complete_path:
+        return app_name
+    if line.focused is None:
+        return f"/{line.name}"
+    option = option_named(line, line.focused)
+    return f"{option['name']}: {option.get('description', '')}"
+
+
 def _described(option: dict[str, Any]) -> str:
     required = "" if option.get("required") else " (optional)"
     return f"{option.get('description', '')}{required}"

@@ -56,7 +56,8 @@ def page(world: World, person: Person, place: str) -> str:
 </nav>
 <section class="controls" aria-label="Playground">
 <label for="acting-as">Acting as</label>
-<select id="acting-as">{people}</select>
+<select id="acting-as" aria-describedby="about-person">{people}</select>
+<p id="about-person" class="note">{escape(person.about)}</p>
 <p class="clock">The bot's time: <time id="clock">{world.clock.now():%a %d %b %H:%M}</time></p>
 <button type="button" id="fast-forward" class="button primary">
 Fast-forward to the next reminder</button>

@@ -46,6 +46,7 @@ class Person:
 
     key: str
     label: str
+    about: str
     user: User
     guild: Guild
     installed: str
@@ -120,11 +121,19 @@ class World:
         discord.add_member(circle.id, alex.id, Permission.MANAGE_GUILD | MEMBER_PERMISSIONS)
         discord.add_member(club.id, robin.id)
         for person in (
-            Person("member", "Sam, a member", sam, circle, "guild"),
-            Person("moderator", "Alex, a moderator (Manage Server)", alex, circle, "guild"),
+            Person("member", "Sam, a member", "A member of Wellness Circle.", sam, circle, "guild"),
+            Person(
+                "moderator",
+                "Alex, a moderator",
+                "Can Manage Server in Wellness Circle: /config is for Alex.",
+                alex,
+                circle,
+                "guild",
+            ),
             Person(
                 "installer",
-                "Robin, who installed the app, in a server without the bot",
+                "Robin, own install",
+                "Added the app to their own account; the bot is not in Robin's server.",
                 robin,
                 club,
                 "user",
@@ -252,16 +261,18 @@ class World:
         )
         self.interactions[str(ix.id)] = ix
 
-    async def suggest(self, person: Person, place: str, text: str) -> list[commandline.Suggestion]:
-        """What Discord lists above the box as the line is typed, the bot's own autocomplete
-        choices included."""
+    async def suggest(
+        self, person: Person, place: str, text: str
+    ) -> tuple[str, list[commandline.Suggestion]]:
+        """What Discord lists above the box as the line is typed, under its heading, the bot's
+        own autocomplete choices included."""
         commands = self.commands_for(person)
         line = commandline.read(text, commands)
-        if line.focused is None:
-            return commandline.suggestions(line, commands)
-        option = commandline.option_named(line, line.focused)
-        if not option.get("autocomplete"):
-            return commandline.suggestions(line, commands)
+        heading = commandline.heading(line, APP_NAME)
+        if line.focused is None or not commandline.option_named(line, line.focused).get(
+            "autocomplete"
+        ):
+            return heading, commandline.suggestions(line, commands)
         others = {}  # what is typed well enough elsewhere on the line, as Discord sends it
         for name, raw in line.values.items():
             if name != line.focused and raw:
@@ -278,7 +289,7 @@ class World:
             options=others,
             **self._where(person, place),
         )
-        return [
+        return heading, [
             commandline.Suggestion(commandline.with_value(line, str(c["value"])), c["name"])
             for c in choices
         ]

@@ -144,9 +144,10 @@ class Playground:
         kind, place = action.get("type"), action.get("place", GENERAL)
         try:
             if kind == "suggest":
-                found = await world.suggest(person, place, str(action.get("text", "")))
+                title, found = await world.suggest(person, place, str(action.get("text", "")))
                 items = [vars(item) for item in found]
-                send({"type": "suggestions", "seq": action.get("seq"), "items": items})
+                seq = action.get("seq")
+                send({"type": "suggestions", "seq": seq, "title": title, "items": items})
             elif kind == "send":
                 await world.run(person, place, str(action.get("text", "")))
                 send({"type": "sent"})

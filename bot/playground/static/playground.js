@@ -40,7 +40,9 @@ function receive(update) {
   if (update.type === "entry") showEntry(update);
   else if (update.type === "gone") document.getElementById(`m${update.id}`)?.remove();
   else if (update.type === "modal") openModal(update.html);
-  else if (update.type === "suggestions" && update.seq === seq) showSuggestions(update.items);
+  else if (update.type === "suggestions" && update.seq === seq) {
+    showSuggestions(update.items, update.title);
+  }
   else if (update.type === "problem") problem.textContent = update.text;
   else if (update.type === "sent") { box.value = ""; problem.textContent = ""; hideSuggestions(); }
   else if (update.type === "clock") {
@@ -81,10 +83,14 @@ function openModal(html) {
 
 // --- the Command box and its suggestions ----------------------------------------------------
 
-function showSuggestions(found) {
+function showSuggestions(found, title) {
   items = found;
   active = -1;
-  list.replaceChildren(...found.map((item, index) => {
+  const heading = document.createElement("li");
+  heading.setAttribute("role", "presentation");
+  heading.className = "heading";
+  heading.textContent = title || "";
+  list.replaceChildren(heading, ...found.map((item, index) => {
     const li = document.createElement("li");
     li.setAttribute("role", "option");
     li.id = `suggestion-${index}`;
@@ -106,10 +112,12 @@ function hideSuggestions() {
 
 function highlight(index) {
   active = index;
-  [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === index)));
+  list.querySelectorAll("[role=option]").forEach((li, i) => {
+    li.setAttribute("aria-selected", String(i === index));
+  });
   if (index >= 0) {
     box.setAttribute("aria-activedescendant", `suggestion-${index}`);
-    list.children[index].scrollIntoView({ block: "nearest" });
+    document.getElementById(`suggestion-${index}`).scrollIntoView({ block: "nearest" });
   } else box.removeAttribute("aria-activedescendant");
 }
 
