@@ -27,8 +27,8 @@ def page(world: World, person: Person, place: str) -> str:
         for key, other in world.people.items()
     )
     topic = (
-        "The bot is not in this server: you reach it through the app you installed, "
-        "and only you see its answers."
+        "The bot is not in this server: Robin reaches it through the app added to their own "
+        "account."
         if person.installed == "user"
         else "Try any command: type / in the box below."
     )

@@ -112,9 +112,18 @@ async def test_a_refused_input_shows_the_bots_error_only_to_the_member(page, con
     await expect(page.get_by_role("alert")).to_have_count(0)  # the bot refused, not the box
 
 
-async def test_an_interaction_left_unanswered_says_so_as_discord_does(page, running):
+async def test_an_interaction_left_unanswered_says_so_as_discord_does_and_reset_clears_it(
+    page, running
+):
     running.playground.world.discord.interactions.deadline = 0  # the bot is always too late
     await run(page, "/about")
-    failed = page.get_by_role("log", name="#general").get_by_role("article").last
+    general = page.get_by_role("log", name="#general")
+    failed = general.get_by_role("article").last
     await expect(failed).to_contain_text("The application did not respond")
     await expect(failed).to_contain_text("Sam used /about")
+
+    await page.get_by_role("button", name="Reset").click()  # a fresh world, a patient Discord
+    await expect(general.get_by_role("article")).to_have_count(0)
+    await run(page, "/about")
+    await expect(general.get_by_role("article")).to_contain_text("Sam used /about")
+    await expect(general).not_to_contain_text("did not respond")
