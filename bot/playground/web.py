@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from aiohttp import WSMsgType, web
 
@@ -35,8 +36,11 @@ class Playground:
 
     def __init__(self, content: Content, data_dir: Path | None = None) -> None:
         self.content = content
-        self._temporary = tempfile.TemporaryDirectory() if data_dir is None else None
-        self.data_dir = Path(self._temporary.name) if self._temporary else Path(data_dir or ".")
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None:
+            self._temporary = tempfile.TemporaryDirectory()
+            data_dir = Path(self._temporary.name)
+        self.data_dir = data_dir
         self.world: World | None = None
         self._pages: set[Page] = set()
         self._runner: web.AppRunner | None = None
@@ -80,7 +84,10 @@ class Playground:
     # --- HTTP --------------------------------------------------------------------------------
 
     def _person(self, request: web.Request) -> tuple[World, Person]:
-        if request.host.rsplit(":", 1)[0] not in LOCAL_HOSTS:
+        """Only pages of this computer's playground are answered: a page elsewhere cannot
+        drive it (its Origin), nor a name that merely points here (its Host)."""
+        origin = urlparse(request.headers.get("Origin", "http://127.0.0.1")).hostname
+        if request.host.rsplit(":", 1)[0] not in LOCAL_HOSTS or origin not in LOCAL_HOSTS:
             raise web.HTTPForbidden(text="the playground answers only on this computer")
         assert self.world is not None
         person = self.world.people.get(request.query.get("as", ""))
@@ -92,7 +99,7 @@ class Playground:
         return web.Response(text=layout.page(world, person, place), content_type="text/html")
 
     async def _static(self, request: web.Request) -> web.FileResponse:
-        path = STATIC / request.match_info["name"]
+        path = (STATIC / request.match_info["name"]).resolve()
         if path.parent != STATIC or not path.is_file():
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={"Content-Type": TYPES.get(path.suffix, "")})

@@ -44,6 +44,9 @@ async def test_the_playground_serves_its_page_on_this_computer_and_stops_cleanly
             for asset in set(assets):
                 async with http.get(address + asset.lstrip("/")) as response:
                     assert response.status == 200, asset
+            elsewhere = {"Origin": "https://example.com"}  # a page elsewhere may not drive it
+            async with http.get(f"{address}ws?as=member", headers=elsewhere) as response:
+                assert response.status == 403
         assert (data / "playground.db").is_file()  # the bot's own SQLite, where asked
     finally:
         if process.returncode is None:
