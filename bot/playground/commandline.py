@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
-SUBCOMMANDS = (SUB_COMMAND, SUB_COMMAND_GROUP)
-MENTIONS = {USER: "@", CHANNEL: "#", ROLE: "@", MENTIONABLE: "@"}
+from bot.localdiscord.constants import OptionType
+
+INTEGER, NUMBER, BOOLEAN = OptionType.INTEGER, OptionType.NUMBER, OptionType.BOOLEAN
+CHANNEL, ROLE = OptionType.CHANNEL, OptionType.ROLE
+SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
+MENTIONS = {OptionType.USER: "@", CHANNEL: "#", ROLE: "@", OptionType.MENTIONABLE: "@"}
 TRUE, FALSE = ("true", "yes", "on"), ("false", "no", "off")
 MAX_SUGGESTIONS = 25  # what Discord's list shows at most
 

@@ -9,7 +9,13 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.localdiscord.constants import ButtonStyle, ComponentType, MessageFlag
+from bot.localdiscord.constants import (
+    ButtonStyle,
+    ComponentType,
+    InteractionType,
+    MessageFlag,
+    OptionType,
+)
 from bot.playground.markdown import Names, to_html
 
 STYLES = {
@@ -19,6 +25,7 @@ STYLES = {
     ButtonStyle.DANGER: "danger",
     ButtonStyle.LINK: "link",
 }
+SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
 PARAGRAPH = 2  # a text input's style: several lines
 EYE = (
     '<svg class="eye" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16">'
@@ -98,13 +105,13 @@ def _author(view: View, message: dict[str, Any]) -> str:
 
 def _used(origin: dict[str, Any] | None) -> str:
     """ "Sam used /reminders stretch", above the answer to a slash command."""
-    if origin is None or origin.get("type") != 2:
+    if origin is None or origin.get("type") != InteractionType.APPLICATION_COMMAND:
         return ""
     user = (origin.get("member") or {}).get("user") or origin.get("user") or {}
     data = origin.get("data") or {}
     path = [data.get("name", "")]
     options = data.get("options") or []
-    while options and options[0].get("type") in (1, 2):
+    while options and options[0].get("type") in SUBCOMMANDS:
         path.append(options[0]["name"])
         options = options[0].get("options") or []
     return (

@@ -19,6 +19,7 @@ from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import (
     MEMBER_PERMISSIONS,
     InteractionCallbackType,
+    InteractionContextType,
     InteractionType,
     MessageFlag,
     Permission,
@@ -249,7 +250,7 @@ class World:
 
     def _where(self, person: Person, place: str) -> dict[str, Any]:
         if place == DMS:
-            return {"context": 1, "installed": person.installed}
+            return {"context": InteractionContextType.BOT_DM, "installed": person.installed}
         return {"guild_id": person.guild.id, "installed": person.installed}
 
     async def run(self, person: Person, place: str, text: str) -> None:
