@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.async_api import Locator, Page, async_playwright
+from playwright.async_api import Locator, Page, ViewportSize, async_playwright
 
 from bot.client import Content
 from bot.playground.web import Playground
@@ -26,7 +26,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP = ViewportSize(width=1366, height=768)
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
