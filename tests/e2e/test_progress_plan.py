@@ -6,9 +6,9 @@ import json
 from datetime import timedelta
 
 from bot.charts import progress_chart
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 DAY = timedelta(days=1)
 

@@ -7,10 +7,10 @@ import io
 from PIL import Image
 from pypdf import PdfReader
 
+from bot.localdiscord.constants import MessageFlag
 from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
 from tests.e2e.test_progress_plan import DAY, session_done
 from tests.e2e.test_reminders import EIGHT, create_stretch
-from tests.localdiscord.constants import MessageFlag
 
 A4 = (595.28, 841.89)  # points
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
+from bot.localdiscord.models import NotAllowed
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
-from tests.localdiscord.models import NotAllowed
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

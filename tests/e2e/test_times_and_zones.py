@@ -4,9 +4,9 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
 from tests.e2e.test_reminders import reminder_dms
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
 
 EPHEMERAL = MessageFlag.EPHEMERAL
 
