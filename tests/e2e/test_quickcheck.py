@@ -1,12 +1,11 @@
-"""/quickcheck end to end: each outcome, Back, Cancel, time-out and other members' presses."""
+"""/quickcheck end to end: each outcome, Back, Cancel, expiry and other members' presses."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
-from bot import views as bot_views
 from bot.triage import Level
-from tests.helpers import eventually, run_bot
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 
@@ -26,8 +25,8 @@ def current_screen(message, content):
     for row in message.get("components", []):
         for button in row["components"]:
             parts = button.get("custom_id", "").split(":")
-            if len(parts) == 4:
-                question = content.quickcheck.questions[int(parts[2])].id
+            if len(parts) == 7:  # qc:owner:shown:region:answers:question:answer
+                question = content.quickcheck.questions[int(parts[5])].id
                 if question not in ids:
                     ids.append(question)
     return ids
@@ -383,18 +382,35 @@ async def test_only_less_feeling_when_peeing_is_an_emergency(discord_server, bot
     assert message.get("components", []) == []
 
 
-async def test_an_idle_check_times_out_with_disabled_buttons(
-    discord_server, world, tmp_path, content, clock, monkeypatch
+async def test_a_screen_left_over_ten_minutes_has_expired_but_an_emergency_yes_still_counts(
+    discord_server, bot, world, content, clock
 ):
-    """discord.py times views out on real time, so the test shortens the idle limit."""
-    monkeypatch.setattr(bot_views, "IDLE_TIMEOUT", 0.2)
-    async with run_bot(discord_server, tmp_path / "bot.db", content, clock):
-        ix = await start(discord_server, world)
+    ui = content.quickcheck.ui
+    late = await start(discord_server, world)
+    _, message = await answer_all(discord_server, world, late, ["No"])  # on to screen 2
+    clock.advance(timedelta(minutes=10, seconds=30))
+    click = await discord_server.click(world.alice, message, label="No")
+    response = await click.response(timeout=5)
+    assert response.type == Callback.UPDATE_MESSAGE and response.components == []
+    assert ui["expired"] in response.content and ui["safety_net"] in response.content
+    assert response.embeds == []
 
-        def disabled() -> bool:
-            buttons = [c for row in ix.message()["components"] for c in row["components"]]
-            return all(button.get("disabled") for button in buttons)
+    emergency = await start(discord_server, world)
+    _, message = await answer_all(discord_server, world, emergency, ["No"])
+    clock.advance(timedelta(hours=2))
+    click = await discord_server.click(world.alice, message, label="Yes")
+    response = await click.response(timeout=5)
+    assert response.embeds[0]["title"] == content.quickcheck.levels[Level.EMERGENCY].title
 
-        await eventually(disabled, timeout=5)
-        assert content.quickcheck.ui["timeout"] in ix.message()["content"]
-        assert content.quickcheck.ui["safety_net"] in ix.message()["content"]
+
+async def test_each_press_gives_the_next_screen_another_ten_minutes(
+    discord_server, bot, world, content, clock
+):
+    ix = await start(discord_server, world)
+    message = ix.message()
+    for _ in range(3):
+        clock.advance(timedelta(minutes=9))
+        click = await discord_server.click(world.alice, message, label="No")
+        response = await click.response(timeout=5)
+        message = click.message()
+    assert "Screen 4 of" in str(response.embeds)
