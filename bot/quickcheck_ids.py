@@ -19,12 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.regions import Region, RegionChoice, RegionSource
-from bot.triage import ANSWER_CODES, UNASKED, Answer, Level, Question, QuickCheck, QuickCheckSession
+from bot.triage import ANSWER_CODES, Answer, Level, Question, QuickCheck, QuickCheckSession
 
 PREFIX = "qc"
 NAVIGATION = ("next", "back", "cancel")
 FOLLOW_UPS = ("stretches", "massage", "reminder")
 NO_REGION = "-"
+UNASKED = "."
 SOURCE_CODES = {RegionSource.TYPED: "t", RegionSource.REMEMBERED: "r", RegionSource.SERVER: "s"}
 CUSTOM_ID_LIMIT = 100
 """Discord's longest custom_id."""

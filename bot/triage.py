@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from bot.content import Source
 
 ANSWER_CODES = {"yes": "y", "no": "n", "not_sure": "u"}
-UNASKED = "."
 
 
 class Answer(enum.Enum):
@@ -187,21 +186,6 @@ def screens_for_answers(
         shown.append(assessment.screen)
         answers.update({q.id: answer_for(q) for q in assessment.screen})
     return shown
-
-
-def encode_answers(check: QuickCheck, answers: Mapping[str, Answer]) -> str:
-    """One character per question, in file order: short enough to travel in a custom id."""
-    return "".join(answers[q.id].code if q.id in answers else UNASKED for q in check.questions)
-
-
-def decode_answers(check: QuickCheck, encoded: str) -> dict[str, Answer]:
-    if len(encoded) != len(check.questions):
-        raise ValueError("encoded answers do not match the questions")
-    return {
-        q.id: Answer.from_code(code)
-        for q, code in zip(check.questions, encoded, strict=True)
-        if code != UNASKED
-    }
 
 
 class QuickCheckSession:
