@@ -1,4 +1,4 @@
-"""What a member's sessions are judged from (bot.sessions): the DMs the ledger recorded as
+"""What a member's sessions are judged from (bot.health.sessions): the DMs the ledger recorded as
 sent for their stretch reminders, their Done presses, and the marks (Not today, and missed
 sessions recorded before the ledger is pruned)."""
 
@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.recurrence import schedule_from_json
-from bot.sessions import Completion, Delivered, Mark, Outcome, Session, SessionInputs
+from bot.health.sessions import Completion, Delivered, Mark, Outcome, Session, SessionInputs
+from bot.scheduling.recurrence import schedule_from_json
 from bot.storage.connection import Database, Transaction
 
 

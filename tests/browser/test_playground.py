@@ -5,7 +5,7 @@ import re
 
 from playwright.async_api import Page, expect
 
-from bot.triage import Level
+from bot.health.triage import Level
 from tests.browser.conftest import screenshot
 
 

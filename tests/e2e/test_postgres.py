@@ -10,7 +10,7 @@ import pytest
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.e2e.test_privacy import rows_naming, tables_naming_members
-from tests.helpers import eventually, eventually_async, run_bot
+from tests.support.helpers import eventually, eventually_async, run_bot
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HALF_SEVEN = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)

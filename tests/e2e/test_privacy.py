@@ -6,11 +6,11 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from bot.health.sessions import Outcome, Session
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from bot.planning import plan_reminder
-from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.sessions import Outcome, Session
-from tests.helpers import run_bot
+from bot.scheduling.planning import plan_reminder
+from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
+from tests.support.helpers import run_bot
 
 MEMBER_COLUMNS = ("user_id", "moderator_id")
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

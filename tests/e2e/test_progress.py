@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from PIL import Image
 
-from bot.charts import progress_chart
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
+from bot.pictures.charts import progress_chart
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list, reminder_dms
-from tests.helpers import eventually
+from tests.support.helpers import eventually
 
 SCORE_LABELS = [str(n) for n in range(11)] + ["Skip"]
 

@@ -5,8 +5,8 @@ today and missed sessions, kept and shown apart on the calendar."""
 import json
 from datetime import timedelta
 
-from bot.charts import progress_chart
 from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.pictures.charts import progress_chart
 from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
 

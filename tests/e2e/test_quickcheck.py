@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from bot.health.triage import Level
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from bot.triage import Level
 
 
 async def start(server, world, user=None, **options):

@@ -4,8 +4,8 @@ press gives the next screen its own 10 minutes."""
 
 from datetime import timedelta
 
+from bot.health.triage import Level
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from bot.triage import Level
 from tests.e2e.test_quickcheck import answer_all, start
 
 

@@ -8,7 +8,7 @@ import pytest
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
 from bot.localdiscord.models import NotAllowed
-from tests.helpers import run_bot
+from tests.support.helpers import run_bot
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
