@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # bot/, this file is in bot/core
 # relative to the directory the bot is started from, like .env: an installed bot never writes
 # into its own package
 DEFAULT_DATABASE_PATH = Path("data") / "sciatica.db"

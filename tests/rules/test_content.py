@@ -188,7 +188,7 @@ def test_every_message_key_used_in_code_exists():
     report = load_report_texts(DEFAULT_DATA_DIR / "report.toml")
     root = Path(__file__).resolve().parents[2]
     used = set()
-    for path in [*root.joinpath("bot").glob("*.py"), *root.joinpath("cogs").rglob("*.py")]:
+    for path in [*root.joinpath("bot").rglob("*.py"), *root.joinpath("cogs").rglob("*.py")]:
         used |= set(re.findall(r'messages\("([a-z_]+\.[a-z_]+)"', path.read_text()))
         used |= set(re.findall(r'texts?\("([a-z_]+\.[a-z_]+)"', path.read_text()))
     assert used, "no message keys found: the scan is broken"

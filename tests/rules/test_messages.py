@@ -81,7 +81,7 @@ def test_no_text_leaves_plurals_to_the_reader():
 
 def test_every_key_the_parsers_raise_exists():
     keys = set()
-    for path in ROOT.joinpath("bot").glob("*.py"):
+    for path in ROOT.joinpath("bot").rglob("*.py"):
         keys |= set(re.findall(r'Text\(\s*"([a-z_]+\.[a-z_]+)"', path.read_text()))
         keys |= set(re.findall(r'"(zones\.[a-z_]+)"', path.read_text()))
     keys.discard("zones.toml")  # the data file's name, in docstrings

@@ -25,7 +25,7 @@ from bot.localdiscord.models import Event, EventKind, Guild, User
 from bot.scheduling.clock import Clock
 from bot.storage import open_database
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token"
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
