@@ -5,7 +5,7 @@ import logging
 import re
 from datetime import UTC, datetime
 
-from tests.e2e.test_reminders import create_stretch
+from tests.support.actions import create_stretch
 from tests.support.helpers import eventually
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

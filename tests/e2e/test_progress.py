@@ -12,19 +12,10 @@ from PIL import Image
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
 from bot.pictures.charts import progress_chart
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list, reminder_dms
+from tests.support.actions import EIGHT, create_stretch, ix_list, reminder_dms, stretch_dms
 from tests.support.helpers import eventually
 
 SCORE_LABELS = [str(n) for n in range(11)] + ["Skip"]
-
-
-def stretch_dms(server, user):
-    """Every stretch reminder DM the member got, acted on or not."""
-    return [
-        m
-        for m in server.dm_messages(user.id)
-        if any(e.get("title") == "Time to stretch" for e in m["embeds"])
-    ]
 
 
 def labels(message):

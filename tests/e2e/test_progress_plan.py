@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.pictures.charts import progress_chart
-from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
+from tests.e2e.test_progress import progress, turn_checkins, uploads
+from tests.support.actions import EIGHT, create_stretch, ix_list, stretch_dms
 
 DAY = timedelta(days=1)
 

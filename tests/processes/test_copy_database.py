@@ -7,9 +7,9 @@ import sqlite3
 import sys
 
 from bot.storage import PostgresDatabase, Stores
-from tests.e2e.test_postgres import create_stretch
-from tests.e2e.test_privacy import seed_everything
+from tests.support.actions import create_stretch
 from tests.support.helpers import process_env, run_bot
+from tests.support.rows import seed_everything
 
 
 async def copy_database(tmp_path, source, target):

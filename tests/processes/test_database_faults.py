@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.client import FILE_CHECK_SECONDS
-from tests.e2e.test_reminders import create_stretch
+from tests.support.actions import create_stretch
 from tests.support.helpers import TOKEN, BotProcess, posted_by_the_bot, process_env
 from tests.support.seeding import create_database, seed_reminders
 

@@ -7,7 +7,7 @@ import signal
 import sqlite3
 import time
 
-from tests.e2e.test_reminders import create_stretch
+from tests.support.actions import create_stretch
 from tests.support.helpers import TOKEN, BotProcess, process_env
 
 

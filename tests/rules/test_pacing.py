@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from bot.core.pacing import RateLimiter, is_paced
+from tests.support.timing import busiest_window
 
 
 class FakeTime:
@@ -28,16 +29,6 @@ async def acquisitions(ceiling, count, clock):
         await limiter.acquire()
         stamps.append(clock.now)
     return stamps
-
-
-def busiest_window(stamps):
-    """The most acquisitions in any half-open 1-second window, wherever it starts."""
-    busiest, start = 0, 0
-    for end, stamp in enumerate(stamps):
-        while stamp - stamps[start] >= 1.0:
-            start += 1
-        busiest = max(busiest, end - start + 1)
-    return busiest
 
 
 @pytest.mark.parametrize("ceiling", [2, 40, 50, 500])

@@ -23,7 +23,7 @@ from bot.scheduling.recurrence import (
     next_occurrence,
 )
 from bot.scheduling.schedule_edits import first_due_after_pause, next_due_after_edit, resume_at
-from tests.rules.test_recurrence import TRANSITIONS
+from tests.support.timing import TRANSITIONS
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)

@@ -12,7 +12,7 @@ from multidict import CIMultiDict
 
 from bot.core.discord_internals import amortise_bucket_cleanup, pace_unprompted_requests
 from bot.core.pacing import RateLimiter
-from tests.rules.test_pacing import busiest_window
+from tests.support.timing import busiest_window
 
 
 def count_scans(monkeypatch):

@@ -30,6 +30,7 @@ from bot.scheduling.recurrence import (
     schedule_from_json,
     schedule_to_json,
 )
+from tests.support.timing import DST_ZONES, TRANSITIONS
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -307,44 +308,6 @@ def test_naive_datetimes_are_refused():
 
 # --- Properties -------------------------------------------------------------------------------
 
-DST_ZONES = (
-    "Europe/London",
-    "Europe/Dublin",
-    "America/New_York",
-    "America/Havana",
-    "America/Nuuk",
-    "America/Santiago",
-    "America/Sao_Paulo",
-    "America/St_Johns",
-    "Africa/Casablanca",
-    "Asia/Tehran",
-    "Australia/Sydney",
-    "Australia/Lord_Howe",
-    "Pacific/Chatham",
-    "Antarctica/Troll",
-)
-
-
-def _transitions(zone: str) -> list[datetime]:
-    """UTC instants (to the minute) where the zone's offset changes, 2010-2026."""
-    tz = ZoneInfo(zone)
-    found = []
-    day = utc(2010, 1, 1)
-    while day.year < 2027:
-        if day.astimezone(tz).utcoffset() != (day + DAY).astimezone(tz).utcoffset():
-            low, high = day, day + DAY
-            while high - low > timedelta(minutes=1):
-                mid = low + (high - low) / 2
-                if mid.astimezone(tz).utcoffset() == low.astimezone(tz).utcoffset():
-                    low = mid
-                else:
-                    high = mid
-            found.append(high.replace(second=0, microsecond=0))
-        day += DAY
-    return found
-
-
-TRANSITIONS = [(zone, instant) for zone in DST_ZONES for instant in _transitions(zone)]
 
 minute_times = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 any_instant = st.datetimes(

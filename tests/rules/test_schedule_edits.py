@@ -32,7 +32,7 @@ from bot.scheduling.schedule_edits import (
     resume_at,
 )
 from bot.scheduling.schedule_text import DAY_KEYS, HELD_KEY, describe_in, describe_text
-from tests.rules.test_recurrence import DST_ZONES, TRANSITIONS
+from tests.support.timing import DST_ZONES, TRANSITIONS
 
 MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
 HOUR = timedelta(hours=1)

@@ -17,7 +17,7 @@ from bot.health.triage import (
     assess,
     screens_for_answers,
 )
-from tests.rules.test_content import flesch_reading_ease
+from tests.support.reading import flesch_reading_ease
 
 CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
 QUESTIONS = CHECK.questions

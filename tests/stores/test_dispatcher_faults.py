@@ -8,23 +8,13 @@ import sqlite3
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.dispatcher import Scheduler, backoff_seconds
 from bot.scheduling.recurrence import schedule_to_json
-from bot.storage import Stores, open_database
-from tests.stores.test_scheduler import DAILY_8, Recorder, add, scheduler_on, settle
+from tests.support.dispatch import DAILY_8, Recorder, add, scheduler_on, settle
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 NOTE = "left leg pain 8 out of 10"
-
-
-@pytest.fixture
-async def store(database_target):
-    database = await open_database(database_target)
-    yield Stores(database)
-    await database.close()
 
 
 class RefusedCommits:
@@ -50,9 +40,9 @@ class RefusedCommits:
         database.transaction = transaction
 
 
-async def add_with_note(store, clock, user_id=1):
-    await store.members.save_member(user_id, 0, dm_channel_id=500 + user_id)
-    return await store.reminders.create(
+async def add_with_note(stores, clock, user_id=1):
+    await stores.members.save_member(user_id, 0, dm_channel_id=500 + user_id)
+    return await stores.reminders.create(
         kind="stretch",
         user_id=user_id,
         guild_id=None,
@@ -75,19 +65,19 @@ def test_the_backoff_doubles_from_a_second_to_at_most_a_minute():
     assert [backoff_seconds(n) for n in range(1, 10)] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
-async def test_claims_refused_at_commit_are_retried_with_backoff_and_delivered_once(store, caplog):
+async def test_claims_refused_at_commit_are_retried_with_backoff_and_delivered_once(stores, caplog):
     caplog.set_level(logging.INFO, logger="bot.scheduler")
     clock = FakeClock(EIGHT - timedelta(hours=1))
-    reminder_id = await add_with_note(store, clock)
-    later_id = await add(store, clock, user_id=2, due=EIGHT + timedelta(seconds=40))
+    reminder_id = await add_with_note(stores, clock)
+    later_id = await add(stores, clock, user_id=2, due=EIGHT + timedelta(seconds=40))
     handler = Recorder()
-    scheduler = scheduler_on(store, clock, batch_size=100)
+    scheduler = scheduler_on(stores, clock, batch_size=100)
     scheduler.register("stretch", handler)
     scheduler.start()
     try:
         await settle()
         assert scheduler.healthy and scheduler.problem is None
-        refusals = RefusedCommits(store.database, clock, remaining=4)
+        refusals = RefusedCommits(stores.database, clock, remaining=4)
         clock.set(EIGHT)
         await settle()
         assert handler.claims == []
@@ -107,9 +97,9 @@ async def test_claims_refused_at_commit_are_retried_with_backoff_and_delivered_o
     finally:
         await scheduler.stop()
     assert len(handler.nonces) == 2  # no send was ever tried twice
-    rows = await store.database.fetch_all("SELECT reminder_id, state FROM deliveries")
+    rows = await stores.database.fetch_all("SELECT reminder_id, state FROM deliveries")
     assert sorted((row[0], row[1]) for row in rows) == [(reminder_id, "sent"), (later_id, "sent")]
-    row = await store.reminders.get(reminder_id)
+    row = await stores.reminders.get(reminder_id)
     assert row.next_due_at == int((EIGHT + timedelta(days=1)).timestamp())
     failures = [r for r in caplog.records if "dispatching failed" in r.getMessage()]
     assert len(failures) == 4  # each failure logged, the traceback once
@@ -119,16 +109,16 @@ async def test_claims_refused_at_commit_are_retried_with_backoff_and_delivered_o
     assert NOTE not in caplog.text
 
 
-async def test_an_outage_longer_than_the_cap_retries_once_a_minute(store, caplog):
+async def test_an_outage_longer_than_the_cap_retries_once_a_minute(stores, caplog):
     clock = FakeClock(EIGHT - timedelta(hours=1))
-    await add(store, clock)
+    await add(stores, clock)
     handler = Recorder()
-    scheduler = scheduler_on(store, clock, batch_size=100)
+    scheduler = scheduler_on(stores, clock, batch_size=100)
     scheduler.register("stretch", handler)
     scheduler.start()
     try:
         await settle()
-        refusals = RefusedCommits(store.database, clock, remaining=10)
+        refusals = RefusedCommits(stores.database, clock, remaining=10)
         clock.set(EIGHT)
         await tick_until(clock, EIGHT + timedelta(minutes=6), step=timedelta(seconds=5))
         gaps = [
@@ -144,10 +134,10 @@ async def test_an_outage_longer_than_the_cap_retries_once_a_minute(store, caplog
     assert len(handler.claims) == 1
 
 
-async def test_an_outcome_that_cannot_be_recorded_is_recorded_once_writes_work(store, monkeypatch):
+async def test_an_outcome_that_cannot_be_recorded_is_recorded_once_writes_work(stores, monkeypatch):
     clock = FakeClock(EIGHT)
-    reminder_id = await add(store, clock)
-    record_sent = store.ledger.record_sent
+    reminder_id = await add(stores, clock)
+    record_sent = stores.ledger.record_sent
     refusals = [sqlite3.OperationalError("database is locked")] * 2
 
     async def refused_twice(sent, now):
@@ -155,29 +145,29 @@ async def test_an_outcome_that_cannot_be_recorded_is_recorded_once_writes_work(s
             raise refusals.pop()
         await record_sent(sent, now)
 
-    monkeypatch.setattr(store.ledger, "record_sent", refused_twice)
+    monkeypatch.setattr(stores.ledger, "record_sent", refused_twice)
     handler = Recorder()
-    scheduler: Scheduler = scheduler_on(store, clock, batch_size=100)
+    scheduler: Scheduler = scheduler_on(stores, clock, batch_size=100)
     scheduler.register("stretch", handler)
     scheduler.start()
     try:
         await handler.wait(1)
         await settle()
         assert not scheduler.healthy and "recording deliveries" in scheduler.problem
-        state = await store.database.fetch_one("SELECT state FROM deliveries")
+        state = await stores.database.fetch_one("SELECT state FROM deliveries")
         assert state[0] == "claimed"
         await tick_until(clock, EIGHT + timedelta(seconds=3))
         assert scheduler.healthy
     finally:
         await scheduler.stop()
     assert [c.reminder.id for c in handler.claims] == [reminder_id]
-    rows = await store.database.fetch_all("SELECT state FROM deliveries")
+    rows = await stores.database.fetch_all("SELECT state FROM deliveries")
     assert [row[0] for row in rows] == ["sent"]
 
 
-async def test_a_dispatcher_that_dies_anyway_reports_it(store):
+async def test_a_dispatcher_that_dies_anyway_reports_it(stores):
     clock = FakeClock(EIGHT)
-    scheduler = scheduler_on(store, clock, batch_size=100)
+    scheduler = scheduler_on(stores, clock, batch_size=100)
 
     async def fatal():
         raise SystemError("interpreter trouble")

@@ -2,45 +2,21 @@
 Discord send is a test double."""
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import discord
 import pytest
 
 from bot.scheduling.clock import FakeClock
-from bot.scheduling.dispatcher import NONCE_WINDOW, Scheduler, delivery_nonce
+from bot.scheduling.dispatcher import NONCE_WINDOW, delivery_nonce
 from bot.scheduling.planning import plan_reminder
-from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
-from bot.storage import Claim, Stores, open_database
+from bot.scheduling.recurrence import schedule_to_json
+from bot.storage import Claim
 from bot.storage.ledger import LEASE
+from tests.support.dispatch import DAILY_8, Recorder, add, scheduler_on, settle
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday
-DAILY_8 = WeeklySchedule(time(8, 0), frozenset(range(7)), "UTC")
-
-
-class Recorder:
-    """Stands in for the Discord send: records claims, can fail on demand."""
-
-    def __init__(self):
-        self.claims: list[Claim] = []
-        self.nonces: list[str] = []
-        self.failures: list[BaseException] = []
-        self.sent = asyncio.Event()
-
-    async def __call__(self, claim: Claim) -> int:
-        self.nonces.append(delivery_nonce(claim))
-        if self.failures:
-            raise self.failures.pop(0)
-        self.claims.append(claim)
-        self.sent.set()
-        return 1000 + len(self.claims)
-
-    async def wait(self, count: int) -> None:
-        async with asyncio.timeout(5):
-            while len(self.claims) < count:
-                self.sent.clear()
-                await self.sent.wait()
 
 
 def closed_dms() -> discord.Forbidden:
@@ -55,47 +31,13 @@ def server_error() -> discord.DiscordServerError:
 
 
 @pytest.fixture
-async def store(database_target):
-    database = await open_database(database_target)
-    yield Stores(database)
-    await database.close()
-
-
-def scheduler_on(store, clock, **options):
-    """Wired as the bot wires it: woken by the reminders store's announcements."""
-    return Scheduler(
-        store.ledger, clock, plan_reminder, woken_by=store.reminders.changes, **options
-    )
-
-
-async def add(store, clock, user_id=1, due=None, schedule=DAILY_8):
-    due = due or datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    await store.members.save_member(user_id, 0, dm_channel_id=500 + user_id)
-    return await store.reminders.create(
-        kind="stretch",
-        user_id=user_id,
-        guild_id=None,
-        schedule=schedule_to_json(schedule),
-        next_due_at=int(due.timestamp()),
-        now=int(clock.now().timestamp()),
-        limit=10,
-    )
-
-
-@pytest.fixture
-async def running(store):
+async def running(stores):
     clock = FakeClock(START)
     handler = Recorder()
-    scheduler = scheduler_on(store, clock, batch_size=1000, retry_delays=(0, 0))
+    scheduler = scheduler_on(stores, clock, batch_size=1000, retry_delays=(0, 0))
     scheduler.register("stretch", handler)
-    yield SimpleNamespace(store=store, clock=clock, handler=handler, scheduler=scheduler)
+    yield SimpleNamespace(store=stores, clock=clock, handler=handler, scheduler=scheduler)
     await scheduler.stop()
-
-
-async def settle():
-    for _ in range(20):
-        await asyncio.sleep(0)
-    await asyncio.sleep(0.05)
 
 
 async def test_fires_at_its_time_once_and_moves_to_the_next_day(running):
@@ -198,12 +140,12 @@ async def test_a_members_sends_never_overlap_across_batches(running):
     assert (row.status, row.paused_reason) == ("paused", "dms_closed")
 
 
-async def test_a_batch_is_prepared_a_few_sends_at_a_time(store):
+async def test_a_batch_is_prepared_a_few_sends_at_a_time(stores):
     """Half a batch at most is being prepared or waiting for the pacer: preparing a whole
     batch at once stalled the event loop, and the pace with it, every second."""
     clock = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     for user_id in range(30):
-        await add(store, clock, user_id=user_id)
+        await add(stores, clock, user_id=user_id)
     handler = Recorder()
     release = asyncio.Event()
     busy = [0, 0]  # now, most at once
@@ -215,7 +157,7 @@ async def test_a_batch_is_prepared_a_few_sends_at_a_time(store):
         busy[0] -= 1
         return await handler(claim)
 
-    scheduler = scheduler_on(store, clock, batch_size=10)
+    scheduler = scheduler_on(stores, clock, batch_size=10)
     scheduler.register("stretch", held_until_released)
     scheduler.start()
     try:
@@ -239,23 +181,23 @@ async def test_a_server_error_is_retried_and_delivered_once(running):
     assert len(set(running.handler.nonces)) == 1  # the retry reused the nonce
 
 
-async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fresh(store):
+async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fresh(stores):
     clock = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    fresh_id = await add(store, clock, user_id=1)
-    stale_id = await add(store, clock, user_id=2)
+    fresh_id = await add(stores, clock, user_id=1)
+    stale_id = await add(stores, clock, user_id=2)
     now = int(clock.now().timestamp())
-    claims = await store.ledger.claim_due(now, 10, ["stretch"], plan_reminder)  # then "crash"
+    claims = await stores.ledger.claim_due(now, 10, ["stretch"], plan_reminder)  # then "crash"
     assert {c.reminder.id for c in claims} == {fresh_id, stale_id}
     # pretend the second claim was made long ago
-    await store.database.execute(
+    await stores.database.execute(
         "UPDATE deliveries SET claimed_at = ? WHERE reminder_id = ?",
         (now - int(NONCE_WINDOW.total_seconds()) - 60, stale_id),
     )
     handler = Recorder()
-    scheduler = scheduler_on(store, clock, batch_size=1000)
+    scheduler = scheduler_on(stores, clock, batch_size=1000)
     scheduler.register("stretch", handler)
     scheduler.start()
-    if store.database.shared:  # another process may still be sending them: wait out the lease
+    if stores.database.shared:  # another process may still be sending them: wait out the lease
         await settle()
         assert handler.nonces == []
         clock.advance(LEASE)
@@ -264,7 +206,7 @@ async def test_interrupted_claims_are_resent_with_the_same_nonce_only_while_fres
     await scheduler.stop()
     assert [c.reminder.id for c in handler.claims] == [fresh_id]
     assert handler.nonces == [delivery_nonce(c) for c in claims if c.reminder.id == fresh_id]
-    rows = await store.database.fetch_all("SELECT reminder_id, state FROM deliveries")
+    rows = await stores.database.fetch_all("SELECT reminder_id, state FROM deliveries")
     states = {row[0]: row[1] for row in rows}
     assert states == {fresh_id: "sent", stale_id: "abandoned"}
 

@@ -3,8 +3,6 @@ and the store that reads what they are judged from, on each backend."""
 
 from datetime import UTC, date, datetime, time
 
-import pytest
-
 from bot.health.sessions import (
     Completion,
     Delivered,
@@ -19,7 +17,6 @@ from bot.health.sessions import (
 )
 from bot.scheduling.planning import plan_reminder
 from bot.scheduling.recurrence import AfterDoneSchedule, WeeklySchedule, schedule_to_json
-from bot.storage import Stores, open_database
 
 MON_WED_FRI = WeeklySchedule(time(8), frozenset({0, 2, 4}), "UTC")
 PLAN = {1: MON_WED_FRI}
@@ -141,13 +138,6 @@ def test_nothing_planned_is_no_streak():
 
 
 # --- what sessions are judged from, as stored ------------------------------------------------
-
-
-@pytest.fixture
-async def stores(database_target):
-    database = await open_database(database_target)
-    yield Stores(database)
-    await database.close()
 
 
 async def test_the_store_reads_sent_dms_presses_and_marks_and_keeps_missed_once(stores):

@@ -8,17 +8,9 @@ import pytest
 
 from bot.core.guild_config import GuildConfigCache
 from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
-from bot.storage import Stores, open_database
 from bot.storage.events import GuildSettingsChanged, RemindersChanged
 
 DAILY = schedule_to_json(WeeklySchedule(time(8, 0), frozenset(range(7)), "UTC"))
-
-
-@pytest.fixture
-async def stores(database_target):
-    database = await open_database(database_target)
-    yield Stores(database)
-    await database.close()
 
 
 def heard(announcer):
