@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.async_api import Locator, Page, ViewportSize, async_playwright
+from playwright.async_api import Page, ViewportSize, async_playwright
 
 from bot.core.client import Content
 from bot.playground.web import Playground
@@ -27,7 +27,6 @@ ARGS = [
     "--disable-sync",
 ]
 LAPTOP = ViewportSize(width=1366, height=768)
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 @dataclass
@@ -73,12 +72,3 @@ async def page(running: Running, chromium: Path) -> AsyncIterator[Page]:
     assert elsewhere == [], "the page asked for something outside this computer"
 
 
-async def screenshot(page: Page, name: str, top: Locator | None = None) -> None:
-    """A picture for the README, at a laptop's size; `top` is scrolled to the top first."""
-    if top is not None:
-        await top.evaluate(
-            "element => { const log = element.closest('.log');"
-            " log.scrollTop = element.offsetTop - 8; }"
-        )
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=IMAGES / f"playground-{name}.png")

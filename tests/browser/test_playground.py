@@ -6,7 +6,7 @@ import re
 from playwright.async_api import Page, expect
 
 from bot.health.triage import Level
-from tests.browser.conftest import screenshot
+from tests.support.screens import screenshot
 
 
 def command_box(page: Page):
