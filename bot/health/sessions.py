@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import Enum
 from itertools import groupby
 
 from bot.scheduling.recurrence import (
@@ -30,72 +28,47 @@ from bot.scheduling.recurrence import (
     Schedule,
     local_date,
     next_occurrence,
+    schedule_from_json,
 )
 
+# the records sessions are judged from are defined where they are stored; named here too, with
+# the rules that read them
+from bot.storage.sessions import (
+    MARKS,
+    Completion,
+    Delivered,
+    Mark,
+    Outcome,
+    Session,
+    SessionInputs,
+)
 
-class Outcome(Enum):
-    DONE = "done"
-    SKIPPED = "skipped"
-    MISSED = "missed"
-    OPEN = "open"
-
-
-MARKS = (Outcome.SKIPPED, Outcome.MISSED)
-"""The outcomes stored as marks (Done presses are stored as completions)."""
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """A reminder DM the ledger recorded as sent: the occurrence it was for, and whether quiet
-    hours held it."""
-
-    reminder_id: int
-    due_at: datetime
-    held: bool = False
-
-
-@dataclass(frozen=True)
-class Completion:
-    """A Done press, on the member's local day it was recorded for."""
-
-    reminder_id: int | None
-    at: datetime
-    day: date
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A session the member skipped (Not today) or missed, by its occurrence."""
-
-    reminder_id: int | None
-    due_at: datetime
-    outcome: Outcome
-
-
-@dataclass(frozen=True)
-class Session:
-    reminder_id: int | None
-    at: datetime
-    """The occurrence (for a Done press older than the ledger: the press)."""
-    outcome: Outcome
-    day: date
-    """The member's calendar day it counts on."""
-
-
-@dataclass(frozen=True)
-class SessionInputs:
-    """Everything one member's sessions are judged from, as stored."""
-
-    schedules: dict[int, Schedule]
-    """Their stretch reminders' schedules, by reminder id."""
-    delivered: list[Delivered]
-    completions: list[Completion]
-    marks: list[Mark]
+__all__ = [
+    "MARKS",
+    "Completion",
+    "Delivered",
+    "Mark",
+    "Outcome",
+    "Session",
+    "SessionInputs",
+    "best_streak",
+    "current_streak",
+    "judge",
+    "newly_missed",
+    "occurrence_of",
+    "schedules_of",
+    "sessions",
+]
 
 
 def judge(inputs: SessionInputs, zone: str) -> list[Session]:
     """The member's sessions, days in their time zone `zone`."""
-    return sessions(inputs.schedules, inputs.delivered, inputs.completions, inputs.marks, zone)
+    return sessions(schedules_of(inputs), inputs.delivered, inputs.completions, inputs.marks, zone)
+
+
+def schedules_of(inputs: SessionInputs) -> dict[int, Schedule]:
+    """The member's stretch reminders' schedules, by reminder id, read from their stored form."""
+    return {reminder_id: schedule_from_json(text) for reminder_id, text in inputs.schedules.items()}
 
 
 def occurrence_of(schedule: Schedule, due_at: datetime) -> datetime:

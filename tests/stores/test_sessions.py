@@ -13,6 +13,7 @@ from bot.health.sessions import (
     current_streak,
     newly_missed,
     occurrence_of,
+    schedules_of,
     sessions,
 )
 from bot.scheduling.planning import plan_reminder
@@ -159,10 +160,10 @@ async def test_the_store_reads_sent_dms_presses_and_marks_and_keeps_missed_once(
     await stores.members.record_completion(7, reminder_id, "2026-03-04", int(at(4, 9).timestamp()))
 
     inputs = await stores.sessions.inputs(7)
-    assert inputs.schedules == {reminder_id: MON_WED_FRI}
+    assert schedules_of(inputs) == {reminder_id: MON_WED_FRI}
     assert inputs.delivered == [Delivered(reminder_id, at(2)), Delivered(reminder_id, at(4))]
     assert inputs.completions == [Completion(reminder_id, at(4, 9), date(2026, 3, 4))]
-    history = sessions(inputs.schedules, inputs.delivered, inputs.completions, [], "UTC")
+    history = sessions(schedules_of(inputs), inputs.delivered, inputs.completions, [], "UTC")
     assert outcomes(history) == [(2, MISSED), (4, DONE)]
     since = int(at(1).timestamp())
     assert await stores.sessions.members_with_dms_since(since) == [7]
