@@ -22,6 +22,7 @@ from bot import __version__
 from bot.content.library import Library, load_library
 from bot.content.messages import Messages
 from bot.core.contracts import guild_data
+from bot.core.delivery import sort_failure
 from bot.core.discord_internals import (
     amortise_bucket_cleanup,
     bot_gateway,
@@ -164,6 +165,7 @@ class SciaticaBot(commands.AutoShardedBot):
             plan_reminder,
             batch_size=max(1, int(settings.send_rate_per_second)),
             woken_by=self.stores.reminders.changes,
+            sort_failure=sort_failure,
         )
         # every process can dispatch; the one holding the lead does
         self.leadership = Leadership(

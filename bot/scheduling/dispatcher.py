@@ -36,10 +36,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Any, TypeVar
-
-import aiohttp
-import discord
 
 from bot.scheduling.clock import Clock
 from bot.storage import Claim, DeliveryLedger, Planner
@@ -55,7 +53,6 @@ Chore = Callable[[datetime], Awaitable[None]]
 """Housekeeping run once a day by the dispatcher (e.g. deleting what is past its keeping time);
 it is given the clock's now."""
 
-CLOSED_DMS = 50007
 NONCE_WINDOW = timedelta(minutes=2)
 DELIVERY_RETENTION = timedelta(days=30)
 IDLE_WAKE = timedelta(hours=1)
@@ -85,6 +82,21 @@ def _base36(number: int) -> str:
             return text
 
 
+class Failure(Enum):
+    """How a failed send is sorted; the core sorts Discord's errors (bot.core.delivery), so the
+    dispatcher knows no Discord."""
+
+    CLOSED_DMS = "closed_dms"
+    CANNOT_POST = "cannot_post"
+    TRANSIENT = "transient"
+    UNEXPECTED = "unexpected"
+
+
+def only_timeouts(error: BaseException) -> Failure:
+    """The sorting a dispatcher does alone: a timeout is worth retrying, nothing else is known."""
+    return Failure.TRANSIENT if isinstance(error, TimeoutError) else Failure.UNEXPECTED
+
+
 class Scheduler:
     def __init__(
         self,
@@ -95,6 +107,7 @@ class Scheduler:
         batch_size: int,
         retry_delays: Sequence[float] = (2, 5, 15, 30, 60),
         woken_by: Announcer[RemindersChanged] | None = None,
+        sort_failure: Callable[[BaseException], Failure] = only_timeouts,
     ) -> None:
         self.ledger = ledger
         self.clock = clock
@@ -105,6 +118,7 @@ class Scheduler:
         # the pace, for a moment every second) while the pacer always has sends queued
         self._in_flight = asyncio.Semaphore(max(1, self.batch_size // 2))
         self.retry_delays = tuple(retry_delays)
+        self.sort_failure = sort_failure
         self._handlers: dict[str, Handler] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -350,23 +364,24 @@ class Scheduler:
         try:
             async with self._in_flight:
                 message_id = await handler(claim)
-        except (discord.Forbidden, discord.NotFound) as exc:
+        except Exception as exc:
+            failure = self.sort_failure(exc)
             user_id = claim.reminder.user_id
-            if isinstance(exc, discord.Forbidden) and exc.code == CLOSED_DMS and user_id:
+            if failure is Failure.CLOSED_DMS and user_id:
                 await self._record(self.ledger.pause_for_closed_dms, claim, user_id)
                 return "dms_closed"
-            await self._record(self.ledger.pause_reminder, claim, "cannot_post")
-            return "failed"
-        except (discord.DiscordServerError, aiohttp.ClientError, TimeoutError) as exc:
-            if attempt < len(self.retry_delays):
+            if failure in (Failure.CLOSED_DMS, Failure.CANNOT_POST):
+                await self._record(self.ledger.pause_reminder, claim, "cannot_post")
+                return "failed"
+            if failure is Failure.TRANSIENT and attempt < len(self.retry_delays):
                 log.warning("reminder %s: transient failure (%s), retrying", claim.reminder.id, exc)
                 self._retry_later(claim, attempt)
                 return "retrying"
-            log.error("reminder %s: giving up after %d attempts", claim.reminder.id, attempt + 1)
-            await self._record(self.ledger.finish_delivery, claim, "failed")
-            return "failed"
-        except Exception:
-            log.exception("reminder %s: delivery failed", claim.reminder.id)
+            if failure is Failure.TRANSIENT:
+                attempts = attempt + 1
+                log.error("reminder %s: giving up after %d attempts", claim.reminder.id, attempts)
+            else:
+                log.exception("reminder %s: delivery failed", claim.reminder.id)
             await self._record(self.ledger.finish_delivery, claim, "failed")
             return "failed"
         sent.append((claim, message_id))

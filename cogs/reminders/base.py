@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.client import SciaticaBot
+from bot.core.delivery import CLOSED_DMS
 from bot.core.discord_internals import open_dm_channel
 from bot.core.errors import UserFacingError
 from bot.health.sessions import current_streak, judge
@@ -31,7 +32,6 @@ NOTE_LIMIT = 200
 LINK_LIMIT = 512
 """Characters of a note and of a booking link; the options declare them, so Discord's own
 client stops a member there, and they are checked again here."""
-CANNOT_DM = 50007  # "Cannot send messages to this user", also when opening the DM
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index)
     for index, name in enumerate(
@@ -196,7 +196,7 @@ class ReminderBase(commands.Cog):
                 self.bot.messages("reminders.confirm_dm_title"), embed=embed
             )
         except discord.HTTPException as exc:
-            if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
+            if not isinstance(exc, discord.Forbidden) and exc.code != CLOSED_DMS:
                 raise
             key = (
                 "reminders.dms_closed_setup"

@@ -4,6 +4,7 @@ the bot wires it, a reminder added, the loop let settle."""
 import asyncio
 from datetime import UTC, datetime, time
 
+from bot.core.delivery import sort_failure
 from bot.scheduling.dispatcher import Scheduler, delivery_nonce
 from bot.scheduling.planning import plan_reminder
 from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
@@ -39,7 +40,12 @@ class Recorder:
 def scheduler_on(stores, clock, **options):
     """Wired as the bot wires it: woken by the reminders store's announcements."""
     return Scheduler(
-        stores.ledger, clock, plan_reminder, woken_by=stores.reminders.changes, **options
+        stores.ledger,
+        clock,
+        plan_reminder,
+        woken_by=stores.reminders.changes,
+        sort_failure=sort_failure,
+        **options,
     )
 
 
