@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.storage import Database, Lead
+from bot.tasks import spawn
 
 log = logging.getLogger("bot.leadership")
 
@@ -48,7 +49,7 @@ class Leadership:
             self._elected()
             return
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name=f"lead-{self.name}")
+            self._task = spawn(self._run(), f"lead-{self.name}")
 
     async def stop(self) -> None:
         """Shutting down: stop dispatching and hand the lead on at once."""

@@ -34,15 +34,16 @@ import asyncio
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.scheduling.clock import Clock
 from bot.storage import Claim, DeliveryLedger, Planner
 from bot.storage.events import Announcer, RemindersChanged
 from bot.storage.ledger import LEASE
+from bot.tasks import spawn
 
 log = logging.getLogger("bot.scheduler")
 
@@ -182,11 +183,9 @@ class Scheduler:
     def start(self) -> None:
         if not self.running:
             self.ledger.begin_term()
-            self._task = asyncio.create_task(self._run(), name="scheduler")
-            self._task.add_done_callback(_log_crash)
+            self._task = spawn(self._run(), "scheduler")
             if self.ledger.shared:
-                self._renewals = asyncio.create_task(self._renew(), name="scheduler-leases")
-                self._renewals.add_done_callback(_log_crash)
+                self._renewals = spawn(self._renew(), "scheduler-leases")
 
     async def stop(self) -> None:
         """Stop dispatching now (shutting down, or the lead was lost): sends in flight are
@@ -231,7 +230,7 @@ class Scheduler:
             wake_at = [now + int(IDLE_WAKE.total_seconds()), due, next_chore]
             return datetime.fromtimestamp(min(w for w in wake_at if w is not None), UTC)
         claims = await self.ledger.claim_due(now, self.batch_size, self._handlers, self.planner)
-        _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
+        spawn(self._deliver_all(claims), "scheduler-batch", tracked=self._batches)
         if len(self._batches) >= BATCHES_IN_FLIGHT:
             await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
         return None
@@ -395,20 +394,7 @@ class Scheduler:
             await self._record(self.ledger.record_sent, sent)
             self.sent_count += len(sent)
 
-        _spawn(retry(), f"retry-reminder-{claim.reminder.id}", self._retries)
-
-
-def _spawn(work: Coroutine[Any, Any, None], name: str, tracked: set[asyncio.Task[None]]) -> None:
-    """A background task kept referenced until it ends, its crash logged rather than lost."""
-    task = asyncio.create_task(work, name=name)
-    tracked.add(task)
-    task.add_done_callback(tracked.discard)
-    task.add_done_callback(_log_crash)
-
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("scheduler task %s failed", task.get_name(), exc_info=task.exception())
+        spawn(retry(), f"retry-reminder-{claim.reminder.id}", tracked=self._retries)
 
 
 def _reason(exc: BaseException | None) -> str:

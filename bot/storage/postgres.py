@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 from bot.storage.connection import DatabaseError, Dialect, Params, Row
 from bot.storage.schema import migration_files, migrations_dir
+from bot.tasks import spawn
 
 log = logging.getLogger("bot.storage")
 
@@ -164,7 +165,7 @@ class PostgresLead:
         self._conn = connection
         self.lost = asyncio.Event()
         connection.add_termination_listener(lambda _: self.lost.set())
-        self._watch = asyncio.create_task(self._heartbeat(heartbeat), name="lead-heartbeat")
+        self._watch = spawn(self._heartbeat(heartbeat), "lead-heartbeat")
 
     async def _heartbeat(self, every: float) -> None:
         """A connection can die without telling us (a dropped network): ask it every beat."""
@@ -382,7 +383,7 @@ class PostgresDatabase:
         """LISTEN on a connection of its own; a task keeps it (and reconnects if it drops)."""
         self._listening = await self._connect()
         await self._listening.add_listener(self.channel, self._heard)
-        self._listen_task = asyncio.create_task(self._keep_listening(), name="pg-listen")
+        self._listen_task = spawn(self._keep_listening(), "pg-listen")
 
     async def _keep_listening(self) -> None:
         while not self._closed:
