@@ -38,19 +38,8 @@ from bot.pictures.figure import (
     mask,
     paint,
 )
-from bot.pictures.poses import (
-    Arrow,
-    Point,
-    Pose,
-    PoseLibrary,
-    Prop,
-    bezier,
-    dist,
-    lerp,
-    resolve,
-    sub,
-    unit,
-)
+from bot.pictures.geometry import Point, bezier, dist, lerp, sub, unit
+from bot.pictures.poses import Arrow, Pose, PoseLibrary, Prop, resolve
 
 RENDERER_VERSION = 1
 WIDTH, HEIGHT = 800, 450

@@ -11,19 +11,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from bot.pictures.poses import (
-    Frame,
-    Highlight,
-    Point,
-    along,
-    bezier,
-    dist,
-    lerp,
-    sided,
-    sole,
-    sub,
-    unit,
-)
+from bot.pictures.geometry import Point, along, bezier, dist, lerp, sub, unit
+from bot.pictures.poses import Frame, Highlight, sided, sole
 
 SS = 2  # drawn at twice the size, then downscaled with LANCZOS for smooth edges
 

@@ -1,5 +1,5 @@
-"""Stretch poses: data/poses.toml read and checked, and the plane geometry both it and the
-drawing use. Pure (no Discord, no Pillow).
+"""Stretch poses: data/poses.toml read and checked (the plane geometry it shares with the
+drawing is bot.pictures.cards.geometry). Pure (no Discord, no Pillow).
 
 A pose is a figure's joint positions in centimetres, seen from the side (x to the right, y up,
 the floor at y = 0), plus props, arrows and the worked area. Positions are checked at load
@@ -9,17 +9,16 @@ a knee bent backwards.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.content.library import ContentError, read_toml
+from bot.pictures.geometry import Point, along, angle_between, cross, dist, lerp, sub, unit
 
 ALT_LIMIT = 1024  # Discord's limit for an attachment's description
 
-Point = tuple[float, float]
 
 CORE_JOINTS = ("head", "neck", "shoulder", "hip")
 SIDED = ("elbow", "wrist", "hand", "knee", "ankle", "toe")
@@ -327,57 +326,6 @@ def load_poses(path: Path, stretch_slugs: Iterable[str]) -> PoseLibrary:
         props = _read_props(reader, "props", entry.get("props"))
         poses[slug] = Pose(slug, alt.strip(), frames, props, entry)
     return PoseLibrary(poses, dict(ui))
-
-
-# --- geometry --------------------------------------------------------------------------------
-
-
-def sub(a: Point, b: Point) -> Point:
-    return a[0] - b[0], a[1] - b[1]
-
-
-def dist(a: Point, b: Point) -> float:
-    return math.hypot(a[0] - b[0], a[1] - b[1])
-
-
-def lerp(a: Point, b: Point, t: float) -> Point:
-    return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-
-
-def cross(a: Point, b: Point) -> float:
-    return a[0] * b[1] - a[1] * b[0]
-
-
-def unit(v: Point) -> Point:
-    length = math.hypot(*v) or 1.0
-    return v[0] / length, v[1] / length
-
-
-def along(origin: Point, direction: Point, distance: float) -> Point:
-    u = unit(direction)
-    return origin[0] + u[0] * distance, origin[1] + u[1] * distance
-
-
-def angle_between(a: Point, b: Point) -> float:
-    ua, ub = unit(a), unit(b)
-    dot = max(-1.0, min(1.0, ua[0] * ub[0] + ua[1] * ub[1]))
-    return math.degrees(math.acos(dot))
-
-
-def bezier(a: Point, through: Point, b: Point, steps: int = 24) -> list[Point]:
-    """A quadratic curve from a to b that passes through `through` halfway."""
-    control = (2 * through[0] - (a[0] + b[0]) / 2, 2 * through[1] - (a[1] + b[1]) / 2)
-    points = []
-    for i in range(steps + 1):
-        t = i / steps
-        u = 1 - t
-        points.append(
-            (
-                u * u * a[0] + 2 * u * t * control[0] + t * t * b[0],
-                u * u * a[1] + 2 * u * t * control[1] + t * t * b[1],
-            )
-        )
-    return points
 
 
 def sole(joints: Mapping[str, Point], side: str) -> tuple[Point, Point]:
