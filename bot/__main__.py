@@ -39,7 +39,8 @@ from bot.storage import (
     open_database,
 )
 from bot.storage.copying import copy_database
-from bot.storage.postgres import inspect_postgres, redact
+from bot.storage.postgres import redact
+from bot.storage.postgres_check import inspect_postgres
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
