@@ -7,7 +7,7 @@ from __future__ import annotations
 import aiohttp
 import discord
 
-from bot.scheduling.dispatcher import Failure
+from bot.scheduling.failures import Failure
 
 CLOSED_DMS = 50007
 """Discord's "Cannot send messages to this user", also when opening the DM channel."""

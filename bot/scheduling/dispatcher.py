@@ -36,10 +36,10 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from typing import TypeVar
 
 from bot.scheduling.clock import Clock
+from bot.scheduling.failures import Failure, only_timeouts
 from bot.storage import Claim, DeliveryLedger, Planner
 from bot.storage.events import Announcer, RemindersChanged
 from bot.storage.ledger import LEASE
@@ -82,20 +82,6 @@ def _base36(number: int) -> str:
         if number == 0:
             return text
 
-
-class Failure(Enum):
-    """How a failed send is sorted; the core sorts Discord's errors (bot.core.delivery), so the
-    dispatcher knows no Discord."""
-
-    CLOSED_DMS = "closed_dms"
-    CANNOT_POST = "cannot_post"
-    TRANSIENT = "transient"
-    UNEXPECTED = "unexpected"
-
-
-def only_timeouts(error: BaseException) -> Failure:
-    """The sorting a dispatcher does alone: a timeout is worth retrying, nothing else is known."""
-    return Failure.TRANSIENT if isinstance(error, TimeoutError) else Failure.UNEXPECTED
 
 
 class Scheduler:

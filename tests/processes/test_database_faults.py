@@ -104,7 +104,7 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
     assert abs(next_late) < 2.5
     assert len(failures) >= 4 and "disk I/O error" in failures[0]
     assert "dispatching works again" in log
-    assert "scheduler task scheduler failed" not in log
+    assert "task scheduler failed" not in log
 
 
 # --- the database file deleted under a running bot --------------------------------------------
