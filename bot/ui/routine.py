@@ -17,6 +17,8 @@ from bot.ui.embeds import picture_file, routine_intro_embed, routine_outro_embed
 from bot.ui.views import PersistentButton
 
 COMMAND = "/stretch routine"
+LABELS = {"back": "stretch.back", "next": "stretch.next", "finish": "stretch.finish"}
+"""Each button's text, by its action (whole keys, so the texts' check sees them)."""
 
 
 class RoutineButton(
@@ -38,7 +40,7 @@ class RoutineButton(
         styles = {"back": discord.ButtonStyle.secondary, "finish": discord.ButtonStyle.success}
         super().__init__(
             discord.ui.Button(
-                label=bot.messages(f"stretch.{action}"),
+                label=bot.messages(LABELS[action]),
                 style=styles.get(action, discord.ButtonStyle.primary),
                 custom_id=f"routine:{action}:{user_id}:{step}",
                 disabled=disabled,
