@@ -14,6 +14,16 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.content.library import read_toml
+from bot.scheduling.offsets import (
+    MAX_OFFSET,
+    MIN_OFFSET,
+    check_aware,
+    fixed_offset_zone,
+    format_offset,
+    is_fixed_offset,
+    local_time,
+    parse_offset,
+)
 from bot.scheduling.timeparse import (
     InputError,
     Text,
@@ -26,16 +36,9 @@ MAX_ZONE_LENGTH = 64
 MAX_CANDIDATES_SHOWN = 5
 """How many zones an ambiguous name or an offset lists in its error; autocomplete offers all."""
 
-_OFFSET = re.compile(
-    r"(?:utc|gmt)? ?(?P<sign>[+-]) ?(?P<hours>[0-9]{1,2})(?::?(?P<minutes>[0-9]{2}))?"
-)
-
 _LOCALE = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}))?")
 
 _EXACT, _CITY_PREFIX, _NAME_PREFIX, _SUBSTRING = range(4)
-
-_MAX_OFFSET = timedelta(hours=14)
-_MIN_OFFSET = timedelta(hours=-12)
 
 
 class ZoneError(InputError):
@@ -133,7 +136,7 @@ class Zones:
             return list(dict.fromkeys([*local, *self.popular]))[:limit]
         offset = parse_offset(needle)
         if offset is not None:
-            if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+            if not MIN_OFFSET <= offset <= MAX_OFFSET:
                 return []
             found = self.at_offset(offset, now=now, locale=locale)
             fixed = fixed_offset_zone(offset)
@@ -146,7 +149,7 @@ class Zones:
         self, offset: timedelta, *, now: datetime, locale: str | None = None
     ) -> list[str]:
         """The offered zones whose UTC offset at `now` is `offset`, big and local ones first."""
-        _check_aware(now)
+        check_aware(now)
         countries = self._countries_of(locale)
         found = [name for name, zone in _ZONE_INFOS if now.astimezone(zone).utcoffset() == offset]
         return sorted(found, key=lambda name: (*self._standing(name, countries), name))
@@ -233,7 +236,7 @@ class Zones:
         return _for_locale(self._countries, locale) or frozenset()
 
     def _offset_error(self, offset: timedelta, now: datetime, locale: str | None) -> ZoneError:
-        if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+        if not MIN_OFFSET <= offset <= MAX_OFFSET:
             return ZoneError(Text("zones.offset_range"), Text("zones.help"))
         label = format_offset(offset)
         found = self.at_offset(offset, now=now, locale=locale)[:MAX_CANDIDATES_SHOWN]
@@ -245,47 +248,6 @@ class Zones:
         if fixed is not None:
             parts.append(Text("zones.offset_fixed", {"zone": fixed}))
         return ZoneError(*parts)
-
-
-def parse_offset(query: str) -> timedelta | None:
-    """A UTC offset from "utc+5", "gmt-3", "utc+05:30", "+0530" or "+5" (already cleaned), or
-    None when the text is not an offset. The result may lie outside the offsets in use."""
-    match = _OFFSET.fullmatch(query)
-    if match is None:
-        return None
-    hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
-    if minutes > 59:
-        return timedelta(days=1)  # read as an offset, but out of range
-    offset = timedelta(hours=hours, minutes=minutes)
-    return -offset if match["sign"] == "-" else offset
-
-
-def format_offset(offset: timedelta | None) -> str:
-    """UTC+05:30 style, for labels and messages."""
-    minutes = int((offset or timedelta()).total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
-
-def fixed_offset_zone(offset: timedelta) -> str | None:
-    """The Etc/ zone that keeps `offset` all year (its sign is POSIX's, the reverse of UTC+N),
-    or None for zero (UTC is among the real zones) and offsets that are not whole hours."""
-    hours, rest = divmod(offset, timedelta(hours=1))
-    if rest or hours == 0 or not -12 <= hours <= 14:
-        return None
-    return f"Etc/GMT{-hours:+d}"
-
-
-def is_fixed_offset(zone: str) -> bool:
-    """Whether a stored zone is a fixed offset the member picked (no daylight saving)."""
-    return zone.startswith("Etc/GMT") and zone != "Etc/GMT"
-
-
-def local_time(zone: str, now: datetime) -> datetime:
-    """The wall-clock time in `zone` at `now`, for labels that help members pick theirs."""
-    _check_aware(now)
-    return now.astimezone(ZoneInfo(zone))
 
 
 def load_zones(path: Path) -> Zones:
@@ -365,11 +327,6 @@ def _for_locale(table: Mapping[str, V], locale: str | None) -> V | None:
         return None
     found = table.get(locale)
     return found if found is not None else table.get(locale.split("-", 1)[0])
-
-
-def _check_aware(value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("expected a timezone-aware datetime")
 
 
 # --- Normalising and the zone index -----------------------------------------------------------

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
+from bot.scheduling.offsets import fixed_offset_zone, format_offset, is_fixed_offset, parse_offset
 from bot.scheduling.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.scheduling.timeparse import (
     DAY_KEYWORDS,
@@ -23,15 +24,7 @@ from bot.scheduling.timeparse import (
     parse_weekday,
 )
 from bot.scheduling.zones import _ZONE_INDEX as ZONE_INDEX
-from bot.scheduling.zones import (
-    ZoneDataError,
-    ZoneError,
-    fixed_offset_zone,
-    format_offset,
-    is_fixed_offset,
-    load_zones,
-    parse_offset,
-)
+from bot.scheduling.zones import ZoneDataError, ZoneError, load_zones
 
 MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
 ZONES = load_zones(DEFAULT_DATA_DIR / "zones.toml")
