@@ -17,12 +17,10 @@ import aiohttp
 import discord
 from dotenv import load_dotenv
 
-from bot.client import Content, SciaticaBot
-from bot.clock import SystemClock
-from bot.content import ContentError
-from bot.discord_internals import api_base, use_api_base
-from bot.quickcheck_data import TriageDataError
-from bot.settings import (
+from bot.content.library import ContentError
+from bot.core.client import Content, SciaticaBot
+from bot.core.discord_internals import api_base, use_api_base
+from bot.core.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
     Settings,
@@ -31,6 +29,8 @@ from bot.settings import (
     load_settings,
     setup_logging,
 )
+from bot.health.quickcheck_data import TriageDataError
+from bot.scheduling.clock import SystemClock
 from bot.storage import (
     DatabaseError,
     PostgresDatabase,
@@ -39,7 +39,8 @@ from bot.storage import (
     open_database,
 )
 from bot.storage.copying import copy_database
-from bot.storage.postgres import inspect_postgres, redact
+from bot.storage.postgres import redact
+from bot.storage.postgres_check import inspect_postgres
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)

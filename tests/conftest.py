@@ -1,5 +1,5 @@
 """Shared fixtures: a local fake Discord and the real bot connected to it (the pieces they are
-made of live in tests/helpers.py)."""
+made of live in tests/support/helpers.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from bot.client import Content, SciaticaBot
-from bot.clock import FakeClock
+from bot.core.client import Content, SciaticaBot
+from bot.core.settings import DEFAULT_DATA_DIR
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
 from bot.localdiscord.constants import Permission
-from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
+from bot.scheduling.clock import FakeClock
+from tests.support.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
 
 # CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
 # examples each run (and hypothesis replays any failure it found before)

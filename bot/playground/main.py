@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from bot.client import Content
+from bot.core.client import Content
+from bot.core.settings import DEFAULT_DATA_DIR, setup_logging
 from bot.playground.web import Playground
-from bot.settings import DEFAULT_DATA_DIR, setup_logging
 
 
 def main(argv: list[str]) -> int:

@@ -7,11 +7,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_feature
-from bot.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.contracts import Export
-from bot.routine import RoutineButton
+from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.core.contracts import Export
 from bot.storage import Transaction
+from bot.ui.checks import require_feature
+from bot.ui.routine import RoutineButton
 from cogs.reminders.create import Creating
 from cogs.reminders.dms import Delivering, ReminderButton
 from cogs.reminders.edits import Editing

@@ -7,11 +7,9 @@ from datetime import time, timedelta
 import discord
 from discord import app_commands
 
-from bot.autocomplete import days_autocomplete, zone_autocomplete
-from bot.checks import add_bot_note, settings_guild_id
-from bot.client import SciaticaBot
-from bot.errors import UserFacingError
-from bot.recurrence import (
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.recurrence import (
     AFTER_DONE_HOURS,
     AfterDoneSchedule,
     EveryNWeeksSchedule,
@@ -21,7 +19,9 @@ from bot.recurrence import (
     next_occurrence,
     schedule_to_json,
 )
-from bot.timeparse import InputError, parse_days, parse_time
+from bot.scheduling.timeparse import InputError, parse_days, parse_time
+from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
+from bot.ui.checks import add_bot_note, settings_guild_id
 from cogs.reminders.base import (
     LINK_LIMIT,
     NOTE_LIMIT,

@@ -8,24 +8,24 @@ from datetime import UTC, datetime, timedelta
 
 import discord
 
-from bot.client import SciaticaBot
-from bot.contracts import FollowUp, after_stretch
-from bot.embeds import (
+from bot.content.member_text import neutralise
+from bot.core.client import SciaticaBot
+from bot.core.contracts import FollowUp, after_stretch
+from bot.core.errors import UserFacingError
+from bot.scheduling.dispatcher import delivery_nonce
+from bot.scheduling.recurrence import local_date, schedule_from_json
+from bot.scheduling.reminder_times import due_after_stretch
+from bot.scheduling.schedule_text import HELD_KEY
+from bot.storage import Claim
+from bot.ui.embeds import (
     COLOUR_REMINDER,
     DESCRIPTION_LIMIT,
     FIELD_LIMIT,
     picture_file,
     stretch_embed,
 )
-from bot.errors import UserFacingError
-from bot.member_text import neutralise
-from bot.recurrence import local_date, schedule_from_json
-from bot.reminder_times import due_after_stretch
-from bot.routine import send_routine
-from bot.schedule_text import HELD_KEY
-from bot.scheduler import delivery_nonce
-from bot.storage import Claim
-from bot.views import PersistentButton, link_buttons_of
+from bot.ui.routine import send_routine
+from bot.ui.views import PersistentButton, link_buttons_of
 from cogs.reminders.base import timestamp
 from cogs.reminders.notifications import Notifying
 

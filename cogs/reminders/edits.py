@@ -8,14 +8,14 @@ from datetime import time as clock_time
 import discord
 from discord import app_commands
 
-from bot.autocomplete import days_autocomplete, zone_autocomplete
-from bot.client import SciaticaBot
-from bot.errors import UserFacingError
-from bot.quiet_hours import QuietHours
-from bot.recurrence import EVERY_DAY, Schedule, schedule_from_json, schedule_to_json
-from bot.reminder_times import due_after_edit
-from bot.schedule_edits import Changes, EditError, apply_edit
-from bot.timeparse import InputError, parse_days, parse_time
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.quiet_hours import QuietHours
+from bot.scheduling.recurrence import EVERY_DAY, Schedule, schedule_from_json, schedule_to_json
+from bot.scheduling.reminder_times import due_after_edit
+from bot.scheduling.schedule_edits import Changes, EditError, apply_edit
+from bot.scheduling.timeparse import InputError, parse_days, parse_time
+from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from cogs.reminders.base import (
     ALL,
     LINK_LIMIT,

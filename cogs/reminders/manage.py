@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 
-from bot.autocomplete import zone_autocomplete
-from bot.client import SciaticaBot
-from bot.errors import UserFacingError
-from bot.recurrence import next_occurrence, schedule_from_json
-from bot.reminder_times import pause_end
-from bot.schedule_edits import PauseError
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.recurrence import next_occurrence, schedule_from_json
+from bot.scheduling.reminder_times import pause_end
+from bot.scheduling.schedule_edits import PauseError
+from bot.ui.autocomplete import zone_autocomplete
 from cogs.reminders.base import (
     ReminderBase,
     reminder_autocomplete,

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.client import SciaticaBot
+from bot.core.client import SciaticaBot
 from bot.storage import ReminderRow
 from bot.storage.reminders import NOTIFY_KIND, NOTIFY_NOTE
 from cogs.reminders.base import ReminderBase

@@ -5,22 +5,10 @@ today and missed sessions, kept and shown apart on the calendar."""
 import json
 from datetime import timedelta
 
-from bot.charts import progress_chart
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
-
-DAY = timedelta(days=1)
-
-
-async def session_done(server, world, clock, when, count):
-    """The DM due at `when` arrives (the member's `count`th) and they press Done on it."""
-    clock.set(when)
-    await server.wait_until(lambda: len(stretch_dms(server, world.alice)) == count, timeout=5)
-    done = await server.click(world.alice, stretch_dms(server, world.alice)[-1], label="Done")
-    answer = await done.response(timeout=5)
-    assert answer.type == Callback.UPDATE_MESSAGE
-    return done, answer.content
+from bot.pictures.charts import progress_chart
+from tests.support.actions import EIGHT, create_stretch, ix_list, stretch_dms
+from tests.support.progress import DAY, progress, session_done, turn_checkins, uploads
 
 
 async def figures(server, world):

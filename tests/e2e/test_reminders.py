@@ -1,29 +1,15 @@
 """/reminders and /privacy end to end: DMs arrive on time, once, with working buttons."""
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
 from bot.localdiscord.models import NotAllowed
-from tests.helpers import run_bot
-
-EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-
-
-async def create_stretch(server, world, user=None, **options):
-    user = user or world.alice
-    values = {"time": "8:00", "days": "every day", "timezone": "UTC", **options}
-    ix = await server.invoke(user, "reminders stretch", values, guild_id=world.guild.id)
-    await ix.response(timeout=5)
-    [reply] = await ix.wait_for_followups(1, timeout=5)
-    return reply
-
-
-def reminder_dms(server, user):
-    return [m for m in server.dm_messages(user.id) if m.get("components")]
+from tests.support.actions import EIGHT, create_stretch, ix_list, reminder_dms
+from tests.support.helpers import run_bot
 
 
 async def test_create_confirms_by_dm_and_lists_the_next_time(discord_server, bot, world):
@@ -186,11 +172,6 @@ async def test_dms_closed_later_pause_with_one_403_and_the_member_is_told(
     assert discord_server.status_counts()[403] == 1  # both reminders paused after one refusal
     listed = await ix_list(discord_server, world)
     assert str(listed.embeds).count("couldn't DM you") == 2
-
-
-async def ix_list(server, world):
-    ix = await server.invoke(world.alice, "reminders list", {}, guild_id=world.guild.id)
-    return await ix.response(timeout=5)
 
 
 async def test_the_reminder_survives_a_restart_and_fires_once(

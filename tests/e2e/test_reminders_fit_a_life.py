@@ -3,9 +3,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.test_progress import stretch_dms
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
-from tests.helpers import eventually_async, run_bot
+from tests.support.actions import EIGHT, create_stretch, ix_list, stretch_dms
+from tests.support.helpers import eventually_async, run_bot
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # the clock fixture's Monday morning
 HOUR = timedelta(hours=1)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
-from tests.e2e.test_reminders import reminder_dms
+from tests.support.actions import reminder_dms
 
 EPHEMERAL = MessageFlag.EPHEMERAL
 
