@@ -39,6 +39,7 @@ from bot.storage import (
 from bot.storage.copying import copy_database
 from bot.storage.postgres import inspect_postgres, redact
 from bot.triage import TriageDataError
+from bot.zone_rules import TZDATA_VERSION, host_version
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
@@ -95,6 +96,7 @@ def check() -> int:
         )
     except CONTENT_ERRORS as exc:
         problems.append(f"content files are invalid: {exc}")
+    found.append(time_zone_line())
     try:
         url = settings.database_url if settings else database_url(os.environ)
     except ConfigError:
@@ -113,6 +115,16 @@ def check() -> int:
         return 2
     print(f"sciatica-companion: all is well; {'; '.join(found)}")
     return 0
+
+
+def time_zone_line() -> str:
+    """Which tz database release the bot's clocks follow; the host's own files are named when
+    they are a different release, since other software on the host follows those."""
+    line = f"time zones: tzdata {TZDATA_VERSION}"
+    host = host_version()
+    if host is not None and host != TZDATA_VERSION:
+        line += f" (the host's own {host} files are not used)"
+    return line
 
 
 async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:

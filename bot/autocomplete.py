@@ -15,7 +15,8 @@ from discord import app_commands
 from bot.embeds import CHOICE_COUNT_LIMIT, CHOICE_NAME_LIMIT
 from bot.timeparse import DAY_KEYWORDS, Render
 from bot.triage import Region
-from bot.zones import Zones, format_offset, is_fixed_offset, local_time
+from bot.zone_index import format_offset, is_fixed_offset, local_time
+from bot.zones import Zones
 
 if TYPE_CHECKING:
     from bot.client import SciaticaBot

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.zone_rules import zone_info
+
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EVERY_DAY = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
@@ -136,7 +138,7 @@ def next_occurrence(schedule: Schedule, after: datetime) -> datetime:
     if isinstance(schedule, AfterDoneSchedule):
         # In UTC: adding to a zoned datetime would add wall-clock hours, not elapsed ones.
         return after.astimezone(UTC) + schedule.wait
-    zone = ZoneInfo(schedule.zone)
+    zone = zone_info(schedule.zone)
     # Start a day early: near a transition at midnight a slot's date can trail `after`'s date.
     start = after.astimezone(zone).date() - _ONE_DAY
     slots = (_instant(day, schedule.local_time, zone) for day in _days(schedule, start))
@@ -263,7 +265,7 @@ def _instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def _zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(name)
+        return zone_info(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
 

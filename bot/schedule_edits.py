@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from bot.recurrence import (
     AFTER_DONE_HOURS,
@@ -23,6 +23,7 @@ from bot.recurrence import (
     next_occurrence,
 )
 from bot.timeparse import InputError, Text
+from bot.zone_rules import zone_info
 
 EDIT_OPTIONS: dict[str, tuple[str, ...]] = {
     "stretch": ("time", "days", "timezone", "note"),
@@ -190,7 +191,7 @@ def resume_at(paused_at: datetime, days: int, zone: str) -> datetime:
     if paused_at.tzinfo is None or paused_at.utcoffset() is None:
         raise ValueError("expected a timezone-aware datetime")
     try:
-        tz = ZoneInfo(zone)
+        tz = zone_info(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {zone!r}") from exc
     local = paused_at.astimezone(tz)
@@ -224,7 +225,7 @@ def _check_values(changes: Changes) -> None:
         raise ValueError("time is a wall-clock time and must not carry a tzinfo")
     if changes.timezone is not None:
         try:
-            ZoneInfo(changes.timezone)
+            zone_info(changes.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise EditError(Text("zones.help")) from exc
 

@@ -4,6 +4,7 @@ made of live in tests/helpers.py)."""
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,11 @@ from tests.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
 from tests.localdiscord import FakeDiscord
 from tests.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
 from tests.localdiscord.constants import Permission
+
+# The bot reads every zone from the tzdata package whatever the host has (bot.zone_rules); the
+# tests' own ZoneInfo(...) references read it too, so no expected time depends on the host's
+# zone files. test_zone_rules proves that a host's files never decide the bot's rules.
+zoneinfo.reset_tzpath(to=[])
 
 # CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
 # examples each run (and hypothesis replays any failure it found before)

@@ -3,8 +3,6 @@ delete and timezone."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import discord
 from discord import app_commands
 
@@ -17,6 +15,7 @@ from bot.recurrence import next_occurrence, schedule_from_json
 from bot.reminder_times import pause_end
 from bot.schedule_edits import PauseError
 from bot.storage import MemberRow, ReminderRow
+from bot.zone_rules import zone_info
 from cogs.reminders.base import (
     KIND_KEYS,
     PAUSE_REASON_KEYS,
@@ -174,7 +173,7 @@ class Managing(ReminderBase):
             await self.reminders.set_quiet_hours(
                 interaction.user.id, member.quiet_hours, self._unix()
             )
-        local = self._now().astimezone(ZoneInfo(resolved)).strftime("%H:%M")
+        local = self._now().astimezone(zone_info(resolved)).strftime("%H:%M")
         await interaction.response.send_message(
             self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),
             ephemeral=True,

@@ -2,11 +2,13 @@
 
 import json
 import sqlite3
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from tests.e2e.test_reminders import reminder_dms
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 from tests.localdiscord.constants import MessageFlag
+from tests.unit.test_zone_rules import fake_host, package_rules
 
 EPHEMERAL = MessageFlag.EPHEMERAL
 
@@ -207,3 +209,39 @@ async def test_a_community_stretch_break_takes_the_same_forms(discord_server, bo
         locale="fr",
     )
     assert choices[0]["value"] == "Europe/Paris"
+
+
+async def test_a_vancouver_reminder_fires_by_the_packages_rules_on_a_host_with_older_files(
+    discord_server, bot, world, tmp_path, clock
+):
+    """The host's Vancouver file is 2025b's (Pacific time, UTC-8 in winter); the tzdata
+    package's rules are what the reminder must follow."""
+    folder = fake_host(tmp_path / "zoneinfo", "America/Vancouver", "America/Los_Angeles", "2025b")
+    zoneinfo.reset_tzpath(to=[str(folder)])
+    zoneinfo.ZoneInfo.clear_cache()
+    try:
+        host = zoneinfo.ZoneInfo("America/Vancouver")
+        package = package_rules("America/Vancouver")
+        now = datetime(2027, 1, 14, 12, 0, tzinfo=UTC)
+        assert now.astimezone(host).utcoffset() != now.astimezone(package).utcoffset()
+        clock.set(now)
+        reply = await stretch(
+            discord_server, world, time="9:00", days="daily", timezone="America/Vancouver"
+        )
+        assert "09:00 (America/Vancouver)" in reply["content"]
+        due = datetime(2027, 1, 14, 9, 0, tzinfo=package)  # today: 05:00 there now
+        [(_, next_due)] = stored_reminders(tmp_path)
+        assert next_due == int(due.timestamp())
+        assert f"<t:{next_due}:F>" in reply["content"]
+        await discord_server.wait_for_dms(world.alice.id, 1, timeout=5)  # the confirmation
+
+        host_due = datetime(2027, 1, 14, 9, 0, tzinfo=host)  # an hour later by the old rules
+        assert host_due - due == timedelta(hours=1)
+        clock.set(due - timedelta(seconds=1))
+        clock.set(due)
+        await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
+        clock.set(host_due)
+        assert len(reminder_dms(discord_server, world.alice)) == 1
+    finally:
+        zoneinfo.reset_tzpath(to=[])
+        zoneinfo.ZoneInfo.clear_cache()

@@ -22,16 +22,14 @@ from bot.timeparse import (
     parse_time,
     parse_weekday,
 )
-from bot.zones import _ZONE_INDEX as ZONE_INDEX
-from bot.zones import (
-    ZoneDataError,
-    ZoneError,
+from bot.zone_index import (
+    ZONE_INDEX,
     fixed_offset_zone,
     format_offset,
     is_fixed_offset,
-    load_zones,
     parse_offset,
 )
+from bot.zones import ZoneDataError, ZoneError, load_zones
 
 MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
 ZONES = load_zones(DEFAULT_DATA_DIR / "zones.toml")
