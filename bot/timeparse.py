@@ -37,8 +37,8 @@ _DAY_KEYWORD_ALIASES = {
 _TIME_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
 _TIME = re.compile(
-    r"(?P<hour>[0-9]{1,2})"
-    r"(?:(?P<sep> ?[:.] ?|h)(?P<minute>[0-9]{2})?)?"
+    r"(?:(?P<hour>[0-9]{1,2})(?:(?P<sep> ?[:.] ?|h)(?P<minute>[0-9]{2})?)?"
+    r"|(?P<compact_hour>[0-9]{1,2})(?P<compact_minute>[0-9]{2}))"  # 1930, 0830, 830
     r" ?(?P<half>[ap]\.?m\.?)?"
 )
 _RANGE_WORDS = re.compile(r" ?(?:-|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill\b) ?")
@@ -46,6 +46,12 @@ _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u221
 _HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _HOST = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*\.?")
 _LOWER_DAY_NAMES = tuple(name.lower() for name in WEEKDAY_NAMES)
+_DAY_ABBREVIATIONS = {
+    "m": 0, "mo": 0, "tu": 1, "w": 2, "we": 2, "weds": 2,
+    "th": 3, "f": 4, "fr": 4, "sa": 5, "su": 6,
+}  # fmt: skip
+"""Short forms below the three-letter prefixes: M-F, mo we fr, Tu/Th, weds."""
+_AMBIGUOUS_LETTERS = {"t": ("tu", "th"), "s": ("sa", "su")}
 
 
 # --- Errors -------------------------------------------------------------------------------------
@@ -106,8 +112,10 @@ def _render(text: Text, messages: Render) -> str:
 def parse_time(text: str) -> time:
     """A wall-clock time as people type it: 20:30, 8:30 pm, 8am, 7.30, 19h30, 19h, noon.
 
-    A bare hour ("8") is refused rather than guessed, since morning and evening are both likely;
-    "19h" is the 24-hour clock, as written in French or German.
+    Four digits are the 24-hour clock without a colon (1930, 0830). A bare hour from 1 to 12
+    ("8") is refused rather than guessed, since morning and evening are both likely; one that
+    only the 24-hour clock has ("13", "0", "07") and "19h" (as written in French or German)
+    are read as such.
     """
     if len(text) > MAX_TIME_LENGTH:
         raise TimeParseError(Text("parse.time_help"))
@@ -117,16 +125,19 @@ def parse_time(text: str) -> time:
     match = _TIME.fullmatch(cleaned)
     if match is None:
         raise TimeParseError(Text("parse.time_help"))
-    sep, minute_text, half = match["sep"], match["minute"], match["half"]
+    sep, half = match["sep"], match["half"]
+    compact = match["compact_hour"] is not None
+    hour_text = match["compact_hour"] if compact else match["hour"]
+    minute_text = match["compact_minute"] if compact else match["minute"]
     if sep is not None and sep != "h" and minute_text is None:
         raise TimeParseError(Text("parse.time_help"))  # "8:" or "8."
-    hour = int(match["hour"])
+    hour = int(hour_text)
     minute = int(minute_text or 0)
     if half is not None:
         if not 1 <= hour <= 12:
             raise TimeParseError(Text("parse.time_half_hours"))
         hour = hour % 12 + (12 if half.startswith("p") else 0)
-    elif sep is None:
+    elif sep is None and not compact and 1 <= hour <= 12 and not hour_text.startswith("0"):
         raise TimeParseError(Text("parse.time_needs_half"))
     if hour > 23 or minute > 59:
         raise TimeParseError(Text("parse.time_range"))
@@ -175,6 +186,14 @@ def _day_item(word: str) -> set[int]:
 
 
 def _day_index(word: str, help_key: str) -> int:
+    if word in _DAY_ABBREVIATIONS:
+        return _DAY_ABBREVIATIONS[word]
+    if word in _AMBIGUOUS_LETTERS:
+        first, second = _AMBIGUOUS_LETTERS[word]
+        raise TimeParseError(
+            Text("parse.ambiguous_day", {"word": word, "first": first, "second": second}),
+            Text(help_key),
+        )
     if len(word) >= 3:
         for index, name in enumerate(_LOWER_DAY_NAMES):
             if name.startswith(word) or word == f"{name}s":

@@ -5,6 +5,7 @@ Asia/Calcutta included), and UTC offsets as members type and read them."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from importlib.resources import files
 
@@ -61,13 +62,16 @@ def check_aware(value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("expected a timezone-aware datetime")
 
+
 # --- Normalising and the zone index -----------------------------------------------------------
 
 
-
-
 def searchable(text: str) -> str:
-    return clean_input(text).replace("_", " ")
+    """What a zone, city or name is matched by: cleaned, accents folded ("São Paulo" is "sao
+    paulo", as in America/Sao_Paulo), underscores as spaces."""
+    decomposed = unicodedata.normalize("NFKD", clean_input(text))
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return folded.replace("_", " ")
 
 
 def _load_zone_index() -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
@@ -114,11 +118,37 @@ def _load_exact_zone_names(index: tuple[tuple[str, str, str], ...]) -> dict[str,
     return exact | {searchable(name): name for name in offered}
 
 
+_CITY_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Europe/", "Indian/", "Pacific/")
+_MISLEADING_LINKS = frozenset({"Pacific/Samoa"})
+"""Links whose city would mislead: Samoa the country keeps Pacific/Apia's clock, not this one's."""
+
+
+def _load_former_cities(cities: dict[str, str]) -> dict[str, str]:
+    """Searchable former or other spelling of a city -> zone, from the package's links into
+    offered zones (Kiev, Calcutta, Saigon, Rangoon): the city a member types alone.
+
+    Only links named after a city: the old country and state folders (US/Eastern,
+    Australia/NSW, Canada/Central) name regions, whose meaning data/zones.toml decides.
+    """
+    source = files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
+    former: dict[str, str] = {}
+    for fields in (line.split() for line in source.splitlines()):
+        if not fields or fields[0] != "L" or fields[1] not in OFFERED:
+            continue
+        link = fields[2]
+        if link.startswith(_CITY_REGIONS) and link not in _MISLEADING_LINKS:
+            city = searchable(link.rsplit("/", 1)[-1])
+            if city not in cities:
+                former.setdefault(city, fields[1])
+    return former
+
+
 # Built at import (a few ms) so the first autocomplete request is as fast as the rest.
 ZONE_INDEX, COUNTRY = _load_zone_index()
 OFFERED = frozenset(name for name, _, _ in ZONE_INDEX)
 EXACT_ZONE_NAMES = _load_exact_zone_names(ZONE_INDEX)
 CITIES = {city: name for name, _, city in reversed(ZONE_INDEX)}
 """City -> zone; where two zones share a city name the first in alphabetical order wins."""
+FORMER_CITIES = _load_former_cities(CITIES)
 ZONE_INFOS = tuple((name, zone_info(name)) for name, _, _ in ZONE_INDEX)
 

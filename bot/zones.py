@@ -17,6 +17,7 @@ from bot.zone_index import (
     CITIES,
     COUNTRY,
     EXACT_ZONE_NAMES,
+    FORMER_CITIES,
     OFFERED,
     ZONE_INDEX,
     ZONE_INFOS,
@@ -96,7 +97,7 @@ class Zones:
         query = searchable(text) if len(text) <= MAX_ZONE_LENGTH else ""
         if not query:
             raise ZoneError(Text("zones.help"))
-        found = EXACT_ZONE_NAMES.get(query) or CITIES.get(query)
+        found = EXACT_ZONE_NAMES.get(query) or CITIES.get(query) or FORMER_CITIES.get(query)
         if found is not None:
             return found
         named = self.names.get(query)
@@ -186,6 +187,11 @@ class Zones:
                 offer(name, _NAME_PREFIX)
             elif needle in key:
                 offer(name, _SUBSTRING)
+        for city, name in FORMER_CITIES.items():
+            if city == needle:
+                offer(name, _EXACT)
+            elif city.startswith(needle):
+                offer(name, _CITY_PREFIX)
         for typed, entry in self.names.items():
             if typed == needle:
                 continue
@@ -297,7 +303,7 @@ def load_zones(path: Path) -> Zones:
             key = searchable(label) if isinstance(label, str) else ""
             if not key or len(label) > MAX_ZONE_LENGTH or parse_offset(key) is not None:
                 raise ZoneDataError(f"{where}: {context}: bad name {label!r}")
-            if key in names or key in EXACT_ZONE_NAMES or key in CITIES:
+            if key in names or key in EXACT_ZONE_NAMES or key in CITIES or key in FORMER_CITIES:
                 raise ZoneDataError(
                     f"{where}: {context}: {label!r} is already a name, zone or city"
                 )

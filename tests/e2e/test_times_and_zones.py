@@ -161,6 +161,42 @@ async def test_the_members_discord_language_ranks_and_settles_zones(discord_serv
     assert "**America/Chicago**" in await set_zone("CST", "en-US")
     assert "**Asia/Shanghai**" in await set_zone("CST", "zh-CN")
     assert "**Europe/Paris**" in await set_zone("CET", "fr")
+    # EST and Central are American only for Americans: others are asked, with Australia's
+    assert "**America/New_York**" in await set_zone("EST", "en-US")
+    asked = await set_zone("EST", "en-GB")
+    assert "`America/New_York`" in asked and "`Australia/Sydney`" in asked
+    assert "`Australia/Brisbane`" in asked
+    asked = await set_zone("Central", "de")
+    assert "`America/Chicago`" in asked and "`Australia/Adelaide`" in asked
+    assert "**America/Chicago**" in await set_zone("Central", "en-US")
+
+
+async def test_the_last_mile_of_typed_times_days_and_zones(discord_server, bot, world, tmp_path):
+    cases = [
+        ({"time": "1930", "days": "M-F", "timezone": "NYC"}, "19:30", [0, 1, 2, 3, 4]),
+        ({"time": "0830", "days": "mo we fr", "timezone": "LA"}, "08:30", [0, 2, 4]),
+        ({"time": "13", "days": "Tu/Th", "timezone": "Mumbai"}, "13:00", [1, 3]),
+        ({"time": "7am", "days": "weds", "timezone": "Kiev"}, "07:00", [2]),
+        ({"time": "6pm", "days": "thurs", "timezone": "Calcutta"}, "18:00", [3]),
+        ({"time": "20", "days": "sa-su", "timezone": "São Paulo"}, "20:00", [5, 6]),
+    ]
+    for options, _, _ in cases:
+        reply = await stretch(discord_server, world, locale="en-GB", **options)
+        assert "Saved" in reply["content"], (options, reply["content"])
+    stored = [schedule for schedule, _ in stored_reminders(tmp_path)]
+    assert [(s["time"], s["weekdays"]) for s in stored] == [(at, d) for _, at, d in cases]
+    assert [s["zone"] for s in stored] == [
+        "America/New_York",
+        "America/Los_Angeles",
+        "Asia/Kolkata",
+        "Europe/Kyiv",
+        "Asia/Kolkata",
+        "America/Sao_Paulo",
+    ]
+    refused = await stretch(discord_server, world, time="8", days="T", timezone="UTC")
+    assert "am or pm" in refused["content"]
+    refused = await stretch(discord_server, world, time="8am", days="T", timezone="UTC")
+    assert "'t' could be two days: write 'tu' or 'th'" in refused["content"]
 
 
 async def test_counts_are_written_in_words(discord_server, bot, world):
