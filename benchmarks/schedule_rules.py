@@ -1,4 +1,5 @@
-"""Schedule rules: what planning one due reminder costs, with and without quiet hours.
+"""Schedule rules: what planning one due reminder costs, with and without quiet hours, and
+what the rules a member's press runs cost (snooze targets).
 
     python -m benchmarks.schedule_rules [--runs 5] [--rounds 2000]
 
@@ -6,7 +7,9 @@ The planner runs for every claimed row inside the claim transaction, while the d
 locked; a claim takes one batch (as many rows as SEND_RATE_PER_SECOND, 40 by default). Quiet
 hours add the windows' DST arithmetic to each row. Reported: median and p99 microseconds per
 call over all runs, and what a default batch of holds costs (the scheduler's planner on stored
-rows: reading the schedule and the quiet hours, then plan_delivery).
+rows: reading the schedule and the quiet hours, then plan_delivery). A snooze target is worked
+out once per press, outside any transaction: "this evening" tries the evening's half hours
+against quiet hours, "tomorrow" finds the wall-clock time across a clock change.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import time as clock_time
 from bot.quiet_hours import QuietHours, plan_delivery
 from bot.recurrence import EVERY_DAY, AfterDoneSchedule, WeeklySchedule, plan_due, schedule_to_json
 from bot.scheduler import plan_reminder
+from bot.snooze import SnoozeChoice, snooze_target
 from bot.storage import ReminderRow
 
 ZONE = "Europe/London"
@@ -33,6 +37,8 @@ MORNING = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 08:00 in London
 EARLY = datetime(2026, 3, 2, 7, tzinfo=UTC)  # 07:00, inside quiet hours
 RELEASE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 BATCH = 40
+EARLY_NIGHT = QuietHours(clock_time(17, 15), clock_time(7))  # "this evening" tries 19:00 to 17:00
+BEFORE_DST = datetime(2026, 3, 28, 8, tzinfo=UTC)  # tomorrow 08:00 is summer time
 
 
 def stored(schedule: WeeklySchedule, due: datetime) -> ReminderRow:
@@ -88,6 +94,24 @@ CASES: list[tuple[str, Callable[[], object]]] = [
     (
         "QuietHours.release, DST night",
         lambda: NIGHT.release(datetime(2026, 3, 29, 5, 45, tzinfo=UTC), ZONE),
+    ),
+    (
+        "snooze_target, 1 hour",
+        lambda: snooze_target(
+            SnoozeChoice.HOUR, now=MORNING, occurrence=MORNING, zone=ZONE, quiet=NIGHT
+        ),
+    ),
+    (
+        "snooze_target, evening, early quiet",
+        lambda: snooze_target(
+            SnoozeChoice.EVENING, now=MORNING, occurrence=MORNING, zone=ZONE, quiet=EARLY_NIGHT
+        ),
+    ),
+    (
+        "snooze_target, tomorrow, DST day",
+        lambda: snooze_target(
+            SnoozeChoice.TOMORROW, now=BEFORE_DST, occurrence=BEFORE_DST, zone=ZONE, quiet=None
+        ),
     ),
 ]
 

@@ -12,7 +12,7 @@ from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.contracts import Export
 from bot.storage import Transaction
 from cogs.reminders.create import Creating
-from cogs.reminders.dms import Delivering, ReminderButton
+from cogs.reminders.dms import Delivering, ReminderButton, SnoozeButton
 from cogs.reminders.edits import Editing
 from cogs.reminders.manage import Managing
 
@@ -37,14 +37,14 @@ class Reminders(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReminderButton)
+        self.bot.add_dynamic_items(ReminderButton, SnoozeButton)
         self.bot.scheduler.register("stretch", self.deliver)
         self.bot.scheduler.register("massage", self.deliver)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister("stretch")
         self.bot.scheduler.unregister("massage")
-        self.bot.remove_dynamic_items(ReminderButton)
+        self.bot.remove_dynamic_items(ReminderButton, SnoozeButton)
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
         return await require_feature(sciatica_interaction(interaction), "reminders")
