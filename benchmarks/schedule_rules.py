@@ -1,5 +1,6 @@
 """Schedule rules: what planning one due reminder costs, with and without quiet hours, and
-what the rules a member's press runs cost (snooze targets).
+what the rules a member's press runs cost (snooze targets). An every-N-days schedule finds its
+next day by arithmetic from its start day, however long ago that was.
 
     python -m benchmarks.schedule_rules [--runs 5] [--rounds 2000]
 
@@ -19,11 +20,20 @@ import json
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
 from bot.quiet_hours import QuietHours, plan_delivery
-from bot.recurrence import EVERY_DAY, AfterDoneSchedule, WeeklySchedule, plan_due, schedule_to_json
+from bot.recurrence import (
+    EVERY_DAY,
+    AfterDoneSchedule,
+    ClockSchedule,
+    EveryNDaysSchedule,
+    WeeklySchedule,
+    next_occurrence,
+    plan_due,
+    schedule_to_json,
+)
 from bot.scheduler import plan_reminder
 from bot.snooze import SnoozeChoice, snooze_target
 from bot.storage import ReminderRow
@@ -37,11 +47,12 @@ MORNING = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 08:00 in London
 EARLY = datetime(2026, 3, 2, 7, tzinfo=UTC)  # 07:00, inside quiet hours
 RELEASE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 BATCH = 40
+EVERY_THREE_DAYS = EveryNDaysSchedule(3, clock_time(8), ZONE, date(2006, 3, 2))  # 20 years back
 EARLY_NIGHT = QuietHours(clock_time(17, 15), clock_time(7))  # "this evening" tries 19:00 to 17:00
 BEFORE_DST = datetime(2026, 3, 28, 8, tzinfo=UTC)  # tomorrow 08:00 is summer time
 
 
-def stored(schedule: WeeklySchedule, due: datetime) -> ReminderRow:
+def stored(schedule: ClockSchedule, due: datetime) -> ReminderRow:
     """A member's reminder as the claim reads it."""
     return ReminderRow(
         1, "stretch", 1, None, None, None, schedule_to_json(schedule), None, None, "active",
@@ -51,6 +62,7 @@ def stored(schedule: WeeklySchedule, due: datetime) -> ReminderRow:
 
 ROW_EIGHT = stored(DAILY, MORNING)
 ROW_SEVEN = stored(DAILY_SEVEN, EARLY)
+ROW_EVERY_THREE = stored(EVERY_THREE_DAYS, MORNING)
 
 
 def per_call(action: Callable[[], object], rounds: int) -> list[float]:
@@ -94,6 +106,14 @@ CASES: list[tuple[str, Callable[[], object]]] = [
     (
         "QuietHours.release, DST night",
         lambda: NIGHT.release(datetime(2026, 3, 29, 5, 45, tzinfo=UTC), ZONE),
+    ),
+    (
+        "next_occurrence, every 3 days",
+        lambda: next_occurrence(EVERY_THREE_DAYS, MORNING),
+    ),
+    (
+        "plan_reminder, row, every 3 days",
+        lambda: plan_reminder(ROW_EVERY_THREE, int(MORNING.timestamp())),
     ),
     (
         "snooze_target, 1 hour",

@@ -26,6 +26,9 @@ DEFAULT_GRACE = timedelta(hours=1)
 LATE_AFTER = timedelta(seconds=60)
 """Sends later than this are flagged late so the message can own up to the delay."""
 
+EVERY_N_DAYS = range(2, 15)
+"""How many days apart an every-N-days reminder may be: from 2 to 14."""
+
 AFTER_DONE_HOURS = range(2, 169)
 """How many hours an after-done reminder may wait: from 2 to 168 (one week)."""
 
@@ -72,6 +75,26 @@ class EveryNWeeksSchedule:
 
 
 @dataclass(frozen=True)
+class EveryNDaysSchedule:
+    """At `local_time` every `days` days in `zone`, from `start` on: `start`, then every `days`
+    local calendar days after it, a rhythm of rest days that does not follow the week.
+
+    Days are counted on the member's calendar, not in hours, so 08:00 stays 08:00 across DST.
+    """
+
+    days: int
+    local_time: time
+    zone: str
+    start: date
+
+    def __post_init__(self) -> None:
+        _check_local_time(self.local_time)
+        if not isinstance(self.days, int) or self.days not in EVERY_N_DAYS:
+            raise ValueError("days must be a whole number from 2 to 14")
+        _zone(self.zone)
+
+
+@dataclass(frozen=True)
 class AfterDoneSchedule:
     """`hours` after the member last stretched (pressed Done on any stretch reminder or finished
     a routine), or after the last DM of this reminder if that came later.
@@ -94,7 +117,7 @@ class AfterDoneSchedule:
         return timedelta(hours=self.hours)
 
 
-ClockSchedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule
+ClockSchedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule | EveryNDaysSchedule
 """Schedules that fire at wall-clock times."""
 Schedule: TypeAlias = ClockSchedule | AfterDoneSchedule
 
@@ -204,6 +227,8 @@ def describe(schedule: Schedule) -> str:
     if isinstance(schedule, AfterDoneSchedule):
         raise TypeError("an after-done schedule is described by bot.schedule_text.describe_text")
     at = f"at {schedule.local_time:%H:%M} ({schedule.zone})"
+    if isinstance(schedule, EveryNDaysSchedule):
+        return f"Every {schedule.days} days {at}"
     if isinstance(schedule, EveryNWeeksSchedule):
         day = WEEKDAY_NAMES[schedule.weekday]
         if schedule.weeks == 1:
@@ -234,6 +259,13 @@ def streak(completion_days: Iterable[date], today: date) -> int:
     return count
 
 
+def first_day_ahead(local_time: time, zone: str, now: datetime) -> date:
+    """The first local day whose `local_time` is still ahead at `now`: today, or else tomorrow.
+    Where an every-N-days reminder starts when the member names no day."""
+    today = local_date(now, zone)
+    return today if _instant(today, local_time, _zone(zone)) > now else today + _ONE_DAY
+
+
 def local_date(instant: datetime, zone: str) -> date:
     """The member's calendar day at `instant`, so a completion counts toward their own day."""
     _check_aware(instant)
@@ -248,8 +280,11 @@ def _days(schedule: ClockSchedule, start: date) -> Iterator[date]:
             if day.weekday() in schedule.weekdays:
                 yield day
             day += _ONE_DAY
-    step = 7 * schedule.weeks
-    first = schedule.anchor - timedelta(days=schedule.anchor.weekday() - schedule.weekday)
+    if isinstance(schedule, EveryNDaysSchedule):
+        step, first = schedule.days, schedule.start
+    else:
+        step = 7 * schedule.weeks
+        first = schedule.anchor - timedelta(days=schedule.anchor.weekday() - schedule.weekday)
     cycles = max(0, -((first - start).days // step))  # ceil((start - first) / step), not before
     day = first + timedelta(days=cycles * step)
     while True:
@@ -288,6 +323,8 @@ def schedule_to_json(schedule: Schedule) -> str:
     data: dict[str, object] = {"time": schedule.local_time.strftime("%H:%M"), "zone": schedule.zone}
     if isinstance(schedule, WeeklySchedule):
         data |= {"type": "weekly", "weekdays": sorted(schedule.weekdays)}
+    elif isinstance(schedule, EveryNDaysSchedule):
+        data |= {"type": "every_n_days", "days": schedule.days, "start": schedule.start.isoformat()}
     else:
         data |= {
             "type": "every_n_weeks",
@@ -306,6 +343,10 @@ def schedule_from_json(text: str) -> Schedule:
     local_time = time.fromisoformat(data["time"])
     if data["type"] == "weekly":
         return WeeklySchedule(local_time, frozenset(data["weekdays"]), data["zone"])
+    if data["type"] == "every_n_days":
+        return EveryNDaysSchedule(
+            data["days"], local_time, data["zone"], date.fromisoformat(data["start"])
+        )
     return EveryNWeeksSchedule(
         data["weeks"], data["weekday"], local_time, data["zone"], date.fromisoformat(data["anchor"])
     )

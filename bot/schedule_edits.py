@@ -9,13 +9,15 @@ the caller stores the result of a successful call in one transaction, or nothing
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfoNotFoundError
 
 from bot.recurrence import (
     AFTER_DONE_HOURS,
     EVERY_DAY,
+    EVERY_N_DAYS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Schedule,
     WeeklySchedule,
@@ -26,7 +28,7 @@ from bot.timeparse import InputError, Text
 from bot.zone_rules import zone_info
 
 EDIT_OPTIONS: dict[str, tuple[str, ...]] = {
-    "stretch": ("time", "days", "timezone", "note"),
+    "stretch": ("time", "days", "start", "timezone", "note"),
     "massage": ("every_weeks", "weekday", "time", "timezone", "link"),
     "after_done": ("hours", "note", "timezone"),
 }
@@ -72,7 +74,10 @@ class Changes:
     """
 
     time: time | None = None
-    days: frozenset[int] | None = None
+    days: frozenset[int] | int | None = None
+    """Weekdays, or a whole number of days for every N days."""
+    start: date | None = None
+    """The first day of an every-N-days rhythm."""
     every_weeks: int | None = None
     weekday: int | None = None
     hours: int | None = None
@@ -90,7 +95,7 @@ def edit_kind(kind: str, schedule: Schedule) -> str:
 
     An after-done reminder is a stretch reminder by kind; its schedule sets it apart.
     """
-    if kind == "stretch" and isinstance(schedule, WeeklySchedule):
+    if kind == "stretch" and isinstance(schedule, WeeklySchedule | EveryNDaysSchedule):
         return "stretch"
     if kind == "stretch" and isinstance(schedule, AfterDoneSchedule):
         return "after_done"
@@ -105,8 +110,10 @@ def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
     Every given option is checked before anything is built, so an option that does not fit
     the kind (`every_weeks` on a stretch reminder) fails the whole edit and names the options
     that do fit. A massage reminder keeps its anchor, so its on and off weeks stay where they
-    were. If the result equals `current` (only note or link changed) keep the row's next due
-    time and any hold as they are; otherwise compute it with `next_due_after_edit`.
+    were; an every-N-days one keeps its start day unless `start` is given (turning a weekly
+    reminder into one needs `start`: the caller gives the first day it means). If the result
+    equals `current` (only note or link changed) keep the row's next due time and any hold as
+    they are; otherwise compute it with `next_due_after_edit`.
     """
     name = edit_kind(kind, current)
     given = changes.given()
@@ -134,9 +141,20 @@ def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
         hours = current.hours if changes.hours is None else changes.hours
         return AfterDoneSchedule(hours, zone)
     at = current.local_time if changes.time is None else changes.time
-    if isinstance(current, WeeklySchedule):
-        days = current.weekdays if changes.days is None else changes.days
-        return WeeklySchedule(at, days, zone)
+    if isinstance(current, WeeklySchedule | EveryNDaysSchedule):
+        days = changes.days
+        if days is None:
+            days = current.weekdays if isinstance(current, WeeklySchedule) else current.days
+        if isinstance(days, frozenset):
+            if changes.start is not None:
+                raise EditError(Text("reminders.start_needs_interval"))
+            return WeeklySchedule(at, days, zone)
+        start = changes.start
+        if start is None and isinstance(current, EveryNDaysSchedule):
+            start = current.start
+        if start is None:
+            raise ValueError("a weekly reminder becomes every N days from a start day")
+        return EveryNDaysSchedule(days, at, zone, start)
     return EveryNWeeksSchedule(
         current.weeks if changes.every_weeks is None else changes.every_weeks,
         current.weekday if changes.weekday is None else changes.weekday,
@@ -217,7 +235,9 @@ def _check_values(changes: Changes) -> None:
         raise EditError(Text("reminders.bad_weeks"))
     if changes.weekday is not None and changes.weekday not in EVERY_DAY:
         raise EditError(Text("parse.weekday_help"))
-    if changes.days is not None and (not changes.days or not changes.days <= EVERY_DAY):
+    if isinstance(changes.days, int) and changes.days not in EVERY_N_DAYS:
+        raise EditError(Text("parse.every_days_range"))
+    if isinstance(changes.days, frozenset) and (not changes.days or not changes.days <= EVERY_DAY):
         raise EditError(Text("parse.days_help"))
     if changes.hours is not None and changes.hours not in AFTER_DONE_HOURS:
         raise EditError(Text("reminders.bad_hours"))

@@ -10,6 +10,7 @@ from bot.recurrence import (
     EVERY_DAY,
     WEEKDAYS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Schedule,
 )
@@ -35,6 +36,8 @@ def describe_text(schedule: Schedule) -> Text:
     if isinstance(schedule, AfterDoneSchedule):
         return Text("reminders.schedule_after_done", {"count": schedule.hours})
     at = {"time": f"{schedule.local_time:%H:%M}", "zone": schedule.zone}
+    if isinstance(schedule, EveryNDaysSchedule):
+        return Text("reminders.schedule_every_days", {"interval": schedule.days, **at})
     if isinstance(schedule, EveryNWeeksSchedule):
         day = Text(DAY_KEYS[schedule.weekday])
         return Text("reminders.schedule_every_weeks", {"count": schedule.weeks, "day": day, **at})

@@ -10,11 +10,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from bot.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
+from bot.recurrence import EVERY_DAY, EVERY_N_DAYS, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 
 V = TypeVar("V")
 
@@ -52,6 +52,10 @@ _DAY_ABBREVIATIONS = {
 }  # fmt: skip
 """Short forms below the three-letter prefixes: M-F, mo we fr, Tu/Th, weds."""
 _AMBIGUOUS_LETTERS = {"t": ("tu", "th"), "s": ("sa", "su")}
+_EVERY_N_DAYS = re.compile(
+    r"(?:every|each) (?P<count>[0-9]{1,3}|other|second)(?:st|nd|rd|th)? days?"
+)
+_START_WITHIN = timedelta(days=366)
 
 
 # --- Errors -------------------------------------------------------------------------------------
@@ -163,6 +167,38 @@ def parse_days(text: str) -> frozenset[int]:
     for word in words:
         days |= _day_item(word)
     return frozenset(days)
+
+
+def parse_every_n_days(text: str) -> int | None:
+    """N from "every 3 days", "every other day", "every second day" or "every 3rd day"; None
+    when the text is not a day interval (then it is days of the week, see `parse_days`)."""
+    match = _EVERY_N_DAYS.fullmatch(clean_input(text)[:MAX_DAYS_LENGTH])
+    if match is None:
+        return None
+    count = match["count"]
+    days = 2 if count in ("other", "second") else int(count)
+    if days not in EVERY_N_DAYS:
+        raise TimeParseError(Text("parse.every_days_range"))
+    return days
+
+
+def parse_start_day(text: str, today: date) -> date:
+    """The first day of an every-N-days rhythm: "today", "tomorrow", a weekday (the next one,
+    today included) or a date as 2026-03-05, within a year of `today`."""
+    cleaned = clean_input(text)[:MAX_DAYS_LENGTH]
+    if cleaned in ("today", "tomorrow"):
+        return today + timedelta(days=cleaned == "tomorrow")
+    try:
+        day = date.fromisoformat(cleaned)
+    except ValueError:
+        try:
+            weekday = _day_index(cleaned, "parse.start_help")
+        except TimeParseError as exc:
+            raise TimeParseError(Text("parse.start_help")) from exc
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
+    if abs(day - today) > _START_WITHIN:
+        raise TimeParseError(Text("parse.start_help"))
+    return day
 
 
 def parse_weekday(text: str) -> int:

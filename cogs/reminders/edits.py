@@ -3,6 +3,7 @@ quiet hours (/reminders quiet-hours, quiet-hours-off)."""
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import time as clock_time
 
 import discord
@@ -12,10 +13,24 @@ from bot.autocomplete import days_autocomplete, zone_autocomplete
 from bot.client import SciaticaBot
 from bot.errors import UserFacingError
 from bot.quiet_hours import QuietHours
-from bot.recurrence import EVERY_DAY, Schedule, schedule_from_json, schedule_to_json
+from bot.recurrence import (
+    EVERY_DAY,
+    Schedule,
+    WeeklySchedule,
+    first_day_ahead,
+    local_date,
+    schedule_from_json,
+    schedule_to_json,
+)
 from bot.reminder_times import due_after_edit
 from bot.schedule_edits import Changes, EditError, apply_edit
-from bot.timeparse import InputError, parse_days, parse_time
+from bot.timeparse import (
+    InputError,
+    parse_days,
+    parse_every_n_days,
+    parse_start_day,
+    parse_time,
+)
 from cogs.reminders.base import (
     ALL,
     WEEKDAY_CHOICES,
@@ -32,7 +47,8 @@ class Editing(ReminderBase):
     @app_commands.describe(
         reminder="Which reminder (start typing).",
         time="Stretch and massage reminders: the new time, e.g. 8:00, 8am or 19h30.",
-        days="Stretch reminders on set days: every day, weekdays, mon-fri, or mon, wed, fri.",
+        days="Stretch reminders: every day, weekdays, mon-fri, mon, wed, fri, or every 2 days.",
+        start="Every N days: the first day (today, tomorrow, fri or 2026-03-05).",
         every_weeks="Massage reminders: how often, in weeks (1 to 12).",
         weekday="Massage reminders: which day.",
         hours="After-done reminders: hours after your last Done or my last DM (2 to 168).",
@@ -50,6 +66,7 @@ class Editing(ReminderBase):
         reminder: str,
         time: str | None = None,
         days: str | None = None,
+        start: str | None = None,
         every_weeks: app_commands.Range[int, 1, 12] | None = None,
         weekday: int | None = None,
         hours: app_commands.Range[int, 2, 168] | None = None,
@@ -69,6 +86,7 @@ class Editing(ReminderBase):
             Changes(
                 time=clock_time() if time else None,
                 days=EVERY_DAY if days else None,
+                start=date.min if start else None,
                 every_weeks=every_weeks,
                 weekday=weekday,
                 hours=hours,
@@ -79,9 +97,12 @@ class Editing(ReminderBase):
             misfits_only=True,
         )
         try:
+            new_time = parse_time(time) if time else None
+            new_days = self._days_of(days) if days else None
             changes = Changes(
-                time=parse_time(time) if time else None,
-                days=parse_days(days) if days else None,
+                time=new_time,
+                days=new_days,
+                start=self._start_of(start, new_days, new_time, current),
                 every_weeks=every_weeks,
                 weekday=weekday,
                 hours=hours,
@@ -94,6 +115,28 @@ class Editing(ReminderBase):
         self._check_note(note)
         self._check_link(link)
         await self._save_edit(interaction, row.id, changes)
+
+    @staticmethod
+    def _days_of(text: str) -> frozenset[int] | int:
+        """Weekdays, or N for "every N days"."""
+        interval = parse_every_n_days(text)
+        return parse_days(text) if interval is None else interval
+
+    def _start_of(
+        self,
+        text: str | None,
+        days: frozenset[int] | int | None,
+        at: clock_time | None,
+        current: Schedule,
+    ) -> date | None:
+        """The start day to store: the one given, or for a reminder that becomes every N days
+        now, the first day its time is still ahead."""
+        zone = current.zone
+        if text:
+            return parse_start_day(text, local_date(self._now(), zone))
+        if isinstance(days, int) and isinstance(current, WeeklySchedule):
+            return first_day_ahead(at or current.local_time, zone, self._now())
+        return None
 
     def _apply(
         self, kind: str, current: Schedule, changes: Changes, *, misfits_only: bool = False

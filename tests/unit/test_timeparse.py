@@ -19,6 +19,8 @@ from bot.timeparse import (
     TimeParseError,
     is_safe_https_url,
     parse_days,
+    parse_every_n_days,
+    parse_start_day,
     parse_time,
     parse_weekday,
 )
@@ -388,6 +390,56 @@ def test_parse_days_only_ever_raises_time_parse_error_with_words(text):
         assert words and "{" not in words
         return
     assert days and days <= EVERY_DAY
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("every 2 days", 2),
+        ("Every 3 Days", 3),
+        ("every other day", 2),
+        ("every second day", 2),
+        ("every 3rd day", 3),
+        ("each 14 days", 14),
+        (wide("every 5 days"), 5),
+        ("weekdays", None),
+        ("mon, wed, fri", None),
+        ("every day", None),
+        ("every tuesday", None),
+    ],
+)
+def test_parse_every_n_days(text, expected):
+    assert parse_every_n_days(text) == expected
+
+
+@pytest.mark.parametrize("text", ["every 1 day", "every 15 days", "every 0 days", "every 999 days"])
+def test_every_n_days_runs_from_2_to_14(text):
+    assert "every 2 days to every 14 days" in refusal(parse_every_n_days, text)
+
+
+MONDAY = datetime(2026, 3, 2).date()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", (2026, 3, 2)),
+        ("Tomorrow", (2026, 3, 3)),
+        ("mon", (2026, 3, 2)),  # today is Monday
+        ("fri", (2026, 3, 6)),
+        ("Sunday", (2026, 3, 8)),
+        ("we", (2026, 3, 4)),
+        ("2026-03-05", (2026, 3, 5)),
+        ("2026-02-20", (2026, 2, 20)),  # a rhythm that began before
+    ],
+)
+def test_parse_start_day(text, expected):
+    assert parse_start_day(text, MONDAY) == datetime(*expected).date()
+
+
+@pytest.mark.parametrize("text", ["", "someday", "2027-03-05", "2025-02-01", "t", "x" * 200])
+def test_parse_start_day_rejects(text):
+    assert "2026-03-05" in refusal(parse_start_day, text, MONDAY)
 
 
 @pytest.mark.parametrize(
