@@ -1,6 +1,7 @@
 """Schedule rules: what planning one due reminder costs, with and without quiet hours, and
 what the rules a member's press runs cost (snooze targets). An every-N-days schedule finds its
-next day by arithmetic from its start day, however long ago that was.
+next day by arithmetic from its start day, however long ago that was; an appointment works out
+its two reminders (the day before at the same time, two hours before).
 
     python -m benchmarks.schedule_rules [--runs 5] [--rounds 2000]
 
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
+from bot.one_offs import AppointmentSchedule
 from bot.quiet_hours import QuietHours, plan_delivery
 from bot.recurrence import (
     EVERY_DAY,
@@ -47,6 +49,7 @@ MORNING = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 08:00 in London
 EARLY = datetime(2026, 3, 2, 7, tzinfo=UTC)  # 07:00, inside quiet hours
 RELEASE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 BATCH = 40
+APPOINTMENT = AppointmentSchedule(date(2026, 3, 30), clock_time(9), ZONE)  # after a clock change
 EVERY_THREE_DAYS = EveryNDaysSchedule(3, clock_time(8), ZONE, date(2006, 3, 2))  # 20 years back
 EARLY_NIGHT = QuietHours(clock_time(17, 15), clock_time(7))  # "this evening" tries 19:00 to 17:00
 BEFORE_DST = datetime(2026, 3, 28, 8, tzinfo=UTC)  # tomorrow 08:00 is summer time
@@ -114,6 +117,10 @@ CASES: list[tuple[str, Callable[[], object]]] = [
     (
         "plan_reminder, row, every 3 days",
         lambda: plan_reminder(ROW_EVERY_THREE, int(MORNING.timestamp())),
+    ),
+    (
+        "next_occurrence, appointment",
+        lambda: next_occurrence(APPOINTMENT, MORNING),
     ),
     (
         "snooze_target, 1 hour",

@@ -14,6 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.one_offs import (
+    AppointmentSchedule,
+    OnceSchedule,
+    OneOffSchedule,
+    next_one_off,
+)
 from bot.zone_rules import zone_info
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -119,7 +125,7 @@ class AfterDoneSchedule:
 
 ClockSchedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule | EveryNDaysSchedule
 """Schedules that fire at wall-clock times."""
-Schedule: TypeAlias = ClockSchedule | AfterDoneSchedule
+Schedule: TypeAlias = ClockSchedule | AfterDoneSchedule | OneOffSchedule
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,8 @@ def next_occurrence(schedule: Schedule, after: datetime) -> datetime:
     if isinstance(schedule, AfterDoneSchedule):
         # In UTC: adding to a zoned datetime would add wall-clock hours, not elapsed ones.
         return after.astimezone(UTC) + schedule.wait
+    if isinstance(schedule, OnceSchedule | AppointmentSchedule):
+        return next_one_off(schedule, after)
     zone = zone_info(schedule.zone)
     # Start a day early: near a transition at midnight a slot's date can trail `after`'s date.
     start = after.astimezone(zone).date() - _ONE_DAY
@@ -224,8 +232,8 @@ def describe(schedule: Schedule) -> str:
     English for the wall-clock kinds, kept for existing callers; new callers render
     bot.schedule_text.describe_text, which covers every kind from data/messages.toml.
     """
-    if isinstance(schedule, AfterDoneSchedule):
-        raise TypeError("an after-done schedule is described by bot.schedule_text.describe_text")
+    if isinstance(schedule, AfterDoneSchedule | OnceSchedule | AppointmentSchedule):
+        raise TypeError("this schedule is described by bot.schedule_text.describe_text")
     at = f"at {schedule.local_time:%H:%M} ({schedule.zone})"
     if isinstance(schedule, EveryNDaysSchedule):
         return f"Every {schedule.days} days {at}"
@@ -320,6 +328,10 @@ def schedule_to_json(schedule: Schedule) -> str:
     if isinstance(schedule, AfterDoneSchedule):
         after_done = {"type": "after_done", "hours": schedule.hours, "zone": schedule.zone}
         return json.dumps(after_done, sort_keys=True)
+    if isinstance(schedule, OnceSchedule | AppointmentSchedule):
+        kind = "once" if isinstance(schedule, OnceSchedule) else "appointment"
+        one_off = {"type": kind, "day": schedule.day.isoformat(), "zone": schedule.zone}
+        return json.dumps(one_off | {"time": f"{schedule.local_time:%H:%M}"}, sort_keys=True)
     data: dict[str, object] = {"time": schedule.local_time.strftime("%H:%M"), "zone": schedule.zone}
     if isinstance(schedule, WeeklySchedule):
         data |= {"type": "weekly", "weekdays": sorted(schedule.weekdays)}
@@ -341,6 +353,9 @@ def schedule_from_json(text: str) -> Schedule:
     if data["type"] == "after_done":
         return AfterDoneSchedule(data["hours"], data["zone"])
     local_time = time.fromisoformat(data["time"])
+    if data["type"] in ("once", "appointment"):
+        one_off = OnceSchedule if data["type"] == "once" else AppointmentSchedule
+        return one_off(date.fromisoformat(data["day"]), local_time, data["zone"])
     if data["type"] == "weekly":
         return WeeklySchedule(local_time, frozenset(data["weekdays"]), data["zone"])
     if data["type"] == "every_n_days":

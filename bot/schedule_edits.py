@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeAlias
 from zoneinfo import ZoneInfoNotFoundError
 
+from bot.one_offs import AppointmentSchedule, OnceSchedule
 from bot.recurrence import (
     AFTER_DONE_HOURS,
     EVERY_DAY,
@@ -31,6 +33,8 @@ EDIT_OPTIONS: dict[str, tuple[str, ...]] = {
     "stretch": ("time", "days", "start", "timezone", "note"),
     "massage": ("every_weeks", "weekday", "time", "timezone", "link"),
     "after_done": ("hours", "note", "timezone"),
+    "once": ("when", "note", "timezone"),
+    "appointment": ("when", "timezone"),
 }
 """The /reminders edit options each kind of reminder takes (see `edit_kind`)."""
 
@@ -45,6 +49,8 @@ EDIT_KIND_KEYS = {
     "stretch": "reminders.edit_kind_stretch",
     "massage": "reminders.edit_kind_massage",
     "after_done": "reminders.edit_kind_after_done",
+    "once": "reminders.edit_kind_once",
+    "appointment": "reminders.edit_kind_appointment",
 }
 """The message key naming each kind of reminder in an edit's "doesn't fit" answer."""
 
@@ -65,6 +71,10 @@ class PauseError(InputError):
     """A pause length outside PAUSE_DAYS."""
 
 
+DayAndTime: TypeAlias = tuple[date, time]
+"""A local day and wall-clock time, as bot.timeparse.parse_when reads them."""
+
+
 @dataclass(frozen=True)
 class Changes:
     """The options given to /reminders edit, already parsed; None leaves a thing as it is.
@@ -81,6 +91,8 @@ class Changes:
     every_weeks: int | None = None
     weekday: int | None = None
     hours: int | None = None
+    when: DayAndTime | None = None
+    """A one-off's or an appointment's day and wall-clock time."""
     timezone: str | None = None
     note: str | None = None
     link: str | None = None
@@ -101,6 +113,10 @@ def edit_kind(kind: str, schedule: Schedule) -> str:
         return "after_done"
     if kind == "massage" and isinstance(schedule, EveryNWeeksSchedule):
         return "massage"
+    if kind == "once" and isinstance(schedule, OnceSchedule):
+        return "once"
+    if kind == "appointment" and isinstance(schedule, AppointmentSchedule):
+        return "appointment"
     raise ValueError(f"a {kind} reminder with a {type(schedule).__name__} cannot be edited")
 
 
@@ -137,6 +153,9 @@ def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
         )
     _check_values(changes)
     zone = current.zone if changes.timezone is None else changes.timezone
+    if isinstance(current, OnceSchedule | AppointmentSchedule):
+        day, wall = changes.when or (current.day, current.local_time)
+        return type(current)(day, wall, zone)  # the same wall-clock time in a new zone
     if isinstance(current, AfterDoneSchedule):
         hours = current.hours if changes.hours is None else changes.hours
         return AfterDoneSchedule(hours, zone)

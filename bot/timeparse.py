@@ -10,11 +10,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from bot.one_offs import wall_instant
 from bot.recurrence import EVERY_DAY, EVERY_N_DAYS, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
+from bot.zone_rules import zone_info
 
 V = TypeVar("V")
 
@@ -56,6 +58,10 @@ _EVERY_N_DAYS = re.compile(
     r"(?:every|each) (?P<count>[0-9]{1,3}|other|second)(?:st|nd|rd|th)? days?"
 )
 _START_WITHIN = timedelta(days=366)
+MAX_WHEN_LENGTH = 60
+_WHEN_TIME = r"(?P<time>[0-9][^ ]*(?: ?[ap]\.?m\.?)?)"
+_DAY_THEN_TIME = re.compile(rf"(?P<day>.+?) (?:at )?{_WHEN_TIME}")
+_TIME_THEN_DAY = re.compile(rf"{_WHEN_TIME} (?:on )?(?P<day>.+)")
 
 
 # --- Errors -------------------------------------------------------------------------------------
@@ -199,6 +205,37 @@ def parse_start_day(text: str, today: date) -> date:
     if abs(day - today) > _START_WITHIN:
         raise TimeParseError(Text("parse.start_help"))
     return day
+
+
+def parse_when(text: str, now: datetime, zone: str) -> tuple[date, time]:
+    """A day and a time in `zone` from "thu 10:00", "tomorrow at 9am", "2026-03-05 14:30",
+    "10:00 on friday" or "16:00"; it must be ahead of `now`. A bare time is today's if still
+    ahead, else tomorrow's; a weekday is the next one whose time is still ahead (today's, or a
+    week on)."""
+    cleaned = clean_input(text)
+    if not cleaned or len(cleaned) > MAX_WHEN_LENGTH:
+        raise TimeParseError(Text("reminders.when_help"))
+    today = now.astimezone(zone_info(zone)).date()
+    try:
+        at = parse_time(cleaned)
+        days = [today, today + timedelta(days=1)]
+    except TimeParseError:
+        match = _DAY_THEN_TIME.fullmatch(cleaned) or _TIME_THEN_DAY.fullmatch(cleaned)
+        if match is None:
+            raise TimeParseError(Text("reminders.when_help")) from None
+        try:
+            at = parse_time(match["time"])
+            day = parse_start_day(match["day"], today)
+        except InputError as exc:
+            raise TimeParseError(Text("reminders.when_help")) from exc
+        named_weekday = match["day"] not in ("today", "tomorrow") and day.isoformat() not in (
+            match["day"],
+        )
+        days = [day, day + timedelta(days=7)] if named_weekday else [day]
+    for day in days:
+        if wall_instant(day, at, zone) > now:
+            return day, at
+    raise TimeParseError(Text("reminders.when_past"))
 
 
 def parse_weekday(text: str) -> int:

@@ -38,7 +38,12 @@ WEEKDAY_CHOICES = [
 
 
 # the message keys that name a reminder's kind and why it is paused, in lists and choices
-KIND_KEYS = {"stretch": "reminders.kind_stretch", "massage": "reminders.kind_massage"}
+KIND_KEYS = {
+    "stretch": "reminders.kind_stretch",
+    "massage": "reminders.kind_massage",
+    "once": "reminders.kind_once",
+    "appointment": "reminders.kind_appointment",
+}
 PAUSE_REASON_KEYS = {
     None: "reminders.paused_by_member",
     "dms_closed": "reminders.paused_dms_closed",

@@ -146,7 +146,7 @@ class Creating(ReminderBase):
         zone: str,
         *,
         note: str | None,
-        link: str | None,
+        link: str | None = None,
     ) -> None:
         """Confirm by DM first (consent, and proof DMs work), then save in one transaction."""
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -13,6 +13,7 @@ from bot.clock import from_unix
 from bot.contracts import FollowUp, after_stretch
 from bot.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT, picture_file, stretch_embed
 from bot.errors import UserFacingError
+from bot.one_offs import HOURS_BEFORE, AppointmentSchedule, OnceSchedule, is_last
 from bot.quiet_hours import QuietHours
 from bot.recurrence import AfterDoneSchedule, local_date, next_occurrence, schedule_from_json
 from bot.reminder_times import due_after_stretch
@@ -23,6 +24,7 @@ from bot.snooze import SnoozeChoice, snooze_target, snoozed_due
 from bot.storage import Claim, ReminderRow
 from bot.views import PersistentButton, link_buttons_of
 from cogs.reminders.base import ReminderBase, timestamp
+from cogs.reminders.one_offs import AddAppointmentButton
 
 LEGACY_SNOOZE = timedelta(minutes=30)
 """The one snooze of DMs sent before the choices; their buttons keep working."""
@@ -120,6 +122,11 @@ class Delivering(ReminderBase):
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
         ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
+        schedule = schedule_from_json(reminder.schedule)
+        if isinstance(schedule, OnceSchedule | AppointmentSchedule) and is_last(
+            schedule, from_unix(claim.due_at)
+        ):
+            await self.reminders.delete([reminder.id])  # delivered: nothing is left of it
         return message.id
 
     async def reminder_message(
@@ -144,6 +151,9 @@ class Delivering(ReminderBase):
             actions: tuple[str, ...] = ("done", "pause", "routine")
             for choice in SnoozeChoice:
                 view.add_item(SnoozeButton(self.bot, choice, reminder.id, claim.due_at))
+        elif reminder.kind in ("once", "appointment"):
+            embed = self._one_off_embed(claim)
+            actions = ()
         else:
             embed = discord.Embed(
                 title=text("reminders.dm_massage_title"),
@@ -170,6 +180,43 @@ class Delivering(ReminderBase):
         for action in actions:
             view.add_item(ReminderButton(self.bot, action, reminder.id))
         return embed, view, files
+
+    def _one_off_embed(self, claim: Claim) -> discord.Embed:
+        """A one-off says what the member asked to be reminded of (their note, added by the
+        caller); an appointment says when it is, what to bring, and not to wait for it with
+        signs of an emergency."""
+        text = self.bot.messages
+        schedule = schedule_from_json(claim.reminder.schedule)
+        if not isinstance(schedule, AppointmentSchedule):
+            return discord.Embed(
+                title=text("reminders.dm_once_title"),
+                description=text("reminders.dm_once"),
+                colour=COLOUR_REMINDER,
+            )
+        at = int(schedule.appointment.timestamp())
+        soon = schedule.appointment - from_unix(claim.due_at) <= HOURS_BEFORE
+        embed = discord.Embed(
+            title=text(
+                "reminders.dm_appointment_soon_title"
+                if soon
+                else "reminders.dm_appointment_tomorrow_title"
+            ),
+            description=text(
+                "reminders.dm_appointment", when=timestamp(at, "F"), relative=timestamp(at, "R")
+            ),
+            colour=COLOUR_REMINDER,
+        )
+        embed.add_field(
+            name=text("reminders.dm_appointment_bring_name"),
+            value=text("reminders.dm_appointment_bring"),
+            inline=False,
+        )
+        embed.add_field(
+            name=text("reminders.dm_appointment_urgent_name"),
+            value=text("reminders.dm_appointment_urgent"),
+            inline=False,
+        )
+        return embed
 
     async def _guild_booking_link(self, guild_id: int | None) -> str | None:
         config = await self.bot.guild_config.get(guild_id)
@@ -259,7 +306,13 @@ class Delivering(ReminderBase):
             await self.reminders.reschedule(reminder.id, until)
             reply = text("reminders.postponed", when=timestamp(until, "F"))
         elif action == "booked":
-            reply = text("reminders.marked_booked")
+            await interaction.response.edit_message(
+                content=text("reminders.marked_booked"),
+                view=link_buttons_of(interaction.message).add_item(
+                    AddAppointmentButton(self.bot)
+                ),
+            )
+            return
         else:
             await self.reminders.set_status([reminder.id], "paused", None, {})
             reply = text("reminders.paused_from_dm")

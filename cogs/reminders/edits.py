@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.autocomplete import days_autocomplete, zone_autocomplete
 from bot.client import SciaticaBot
 from bot.errors import UserFacingError
+from bot.one_offs import NEVER
 from bot.quiet_hours import QuietHours
 from bot.recurrence import (
     EVERY_DAY,
@@ -30,6 +31,7 @@ from bot.timeparse import (
     parse_every_n_days,
     parse_start_day,
     parse_time,
+    parse_when,
 )
 from cogs.reminders.base import (
     ALL,
@@ -52,6 +54,7 @@ class Editing(ReminderBase):
         every_weeks="Massage reminders: how often, in weeks (1 to 12).",
         weekday="Massage reminders: which day.",
         hours="After-done reminders: hours after your last Done or my last DM (2 to 168).",
+        when="One-offs and appointments: the new day and time, e.g. thu 10:00.",
         timezone="The time zone for this reminder, e.g. Europe/London, london or EST.",
         note="Stretch reminders: a new note to yourself, shown in the DM.",
         link="Massage reminders: your own https booking link.",
@@ -70,6 +73,7 @@ class Editing(ReminderBase):
         every_weeks: app_commands.Range[int, 1, 12] | None = None,
         weekday: int | None = None,
         hours: app_commands.Range[int, 2, 168] | None = None,
+        when: str | None = None,
         timezone: str | None = None,
         note: str | None = None,
         link: str | None = None,
@@ -90,6 +94,7 @@ class Editing(ReminderBase):
                 every_weeks=every_weeks,
                 weekday=weekday,
                 hours=hours,
+                when=(date.min, clock_time()) if when else None,
                 timezone=current.zone if timezone else None,
                 note=note,
                 link=link,
@@ -99,6 +104,7 @@ class Editing(ReminderBase):
         try:
             new_time = parse_time(time) if time else None
             new_days = self._days_of(days) if days else None
+            zone = self._resolve_zone(interaction, timezone) if timezone else None
             changes = Changes(
                 time=new_time,
                 days=new_days,
@@ -106,7 +112,8 @@ class Editing(ReminderBase):
                 every_weeks=every_weeks,
                 weekday=weekday,
                 hours=hours,
-                timezone=self._resolve_zone(interaction, timezone) if timezone else None,
+                when=parse_when(when, self._now(), zone or current.zone) if when else None,
+                timezone=zone,
                 note=note,
                 link=link.strip() if link else None,
             )
@@ -163,13 +170,16 @@ class Editing(ReminderBase):
             new = self._apply(row.kind, schedule_from_json(row.schedule), changes)
             assert new is not None
             in_flight = await stores.ledger.in_flight(tx, row.id)
+            due = due_after_edit(row, new, now, in_flight)
+            if due == int(NEVER.timestamp()):  # a one-off moved into the past
+                raise UserFacingError(text("reminders.when_past"))
             await self.reminders.edit(
                 tx,
                 row.id,
                 schedule=schedule_to_json(new),
                 note=changes.note,
                 link=changes.link,
-                next_due_at=due_after_edit(row, new, now, in_flight),
+                next_due_at=due,
             )
         edited = await self.reminders.get(reminder_id)
         assert edited is not None

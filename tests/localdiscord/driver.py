@@ -116,6 +116,40 @@ class Driver:
             message=current,
         )
 
+    async def submit_modal(self, opened: Interaction, values: dict[str, str]) -> Interaction:
+        """The member fills in the form the bot answered `opened` with (text inputs by label)
+        and sends it; every required input must be filled, as Discord's client insists."""
+        response = await opened.response()
+        if response.type != InteractionCallbackType.MODAL:
+            raise AssertionError(f"the bot answered with callback type {response.type}, not a form")
+        rows: list[dict[str, Any]] = []
+        for row in response.data.get("components") or []:
+            inputs = []
+            for field in row.get("components") or []:
+                if field.get("type") != ComponentType.TEXT_INPUT:
+                    continue
+                value = values.get(field["label"], field.get("value") or "")
+                if field.get("required", True) and not value:
+                    raise AssertionError(f"the form's {field['label']!r} must be filled in")
+                kind, custom_id = ComponentType.TEXT_INPUT, field["custom_id"]
+                inputs.append({"type": kind, "custom_id": custom_id, "value": value})
+            rows.append({"type": ComponentType.ACTION_ROW, "components": inputs})
+        labels = {
+            field["label"]
+            for row in response.data.get("components") or []
+            for field in row.get("components") or []
+        }
+        unknown = set(values) - labels
+        if unknown:
+            raise AssertionError(f"the form has no inputs {sorted(unknown)}")
+        where = {
+            key: value
+            for key, value in opened.payload.items()
+            if key not in ("id", "application_id", "type", "token", "version", "data")
+        }
+        data = {"custom_id": response.data["custom_id"], "components": rows}
+        return await self.interactions.send(InteractionType.MODAL_SUBMIT, data, where)
+
     async def select(
         self, user: User, message: dict[str, Any], values: list[str], custom_id: str | None = None
     ) -> Interaction:

@@ -103,6 +103,8 @@ def test_the_options_per_kind_are_the_issues():
         "stretch": ("time", "days", "start", "timezone", "note"),
         "massage": ("every_weeks", "weekday", "time", "timezone", "link"),
         "after_done": ("hours", "note", "timezone"),
+        "once": ("when", "note", "timezone"),
+        "appointment": ("when", "timezone"),
     }
     assert set(Changes().__dataclass_fields__) == {o for row in EDIT_OPTIONS.values() for o in row}
 
