@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
 from bot.one_offs import AppointmentSchedule
+from bot.planning import plan_reminder
 from bot.quiet_hours import QuietHours, plan_delivery
 from bot.recurrence import (
     EVERY_DAY,
@@ -36,7 +37,6 @@ from bot.recurrence import (
     plan_due,
     schedule_to_json,
 )
-from bot.scheduler import plan_reminder
 from bot.snooze import SnoozeChoice, snooze_target
 from bot.storage import ReminderRow
 

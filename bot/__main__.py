@@ -20,6 +20,7 @@ from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
 from bot.discord_internals import api_base, use_api_base
+from bot.quickcheck_data import TriageDataError
 from bot.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
@@ -38,7 +39,6 @@ from bot.storage import (
 )
 from bot.storage.copying import copy_database
 from bot.storage.postgres import inspect_postgres, redact
-from bot.triage import TriageDataError
 from bot.zone_rules import TZDATA_VERSION, host_version
 
 log = logging.getLogger("bot")
@@ -157,6 +157,9 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                 )
     finally:
         await database.close()
+    if bot.stopped_because is not None:
+        file = database.file if isinstance(database, SqliteDatabase) else None
+        return fail(f"{bot.stopped_because}; stopped. {file.saved_note() if file else ''}")
     log.info("stopped cleanly")
     return 0
 

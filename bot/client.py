@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +26,10 @@ from bot.discord_internals import (
     amortise_bucket_cleanup,
     bot_gateway,
     global_limit_event,
+    interaction_from,
     pace_unprompted_requests,
     silence_voice_warnings,
+    track_interactions,
     use_gateway,
 )
 from bot.errors import report_error, send_private
@@ -34,13 +38,16 @@ from bot.leadership import Leadership
 from bot.messages import Messages
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures
+from bot.planning import plan_reminder
 from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
-from bot.scheduler import Scheduler, plan_reminder
+from bot.quickcheck_data import load_quickcheck
+from bot.regions import Region, load_regions
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
-from bot.storage import Database, Stores
-from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
+from bot.storage import Database, DatabaseError, SqliteDatabase, Stores
+from bot.triage import QuickCheck
 from bot.zones import Zones, load_zones
 
 log = logging.getLogger("bot")
@@ -48,6 +55,11 @@ log = logging.getLogger("bot")
 ClientT = TypeVar("ClientT", bound=discord.Client)
 """The client type discord.py's generic hooks (cog and group checks, dynamic items) are
 declared with; overriding them keeps it, and `sciatica_interaction` narrows to this bot."""
+
+SHUTDOWN_GRACE_SECONDS = 5.0
+"""How long a shutdown waits for interactions being handled to answer before it closes."""
+FILE_CHECK_SECONDS = 10.0
+"""How often the SQLite file's path is checked between writes (each write checks it too)."""
 
 EXTENSIONS = (
     "cogs.learn",
@@ -157,6 +169,10 @@ class SciaticaBot(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
+        self.closing = False
+        self.stopped_because: str | None = None  # why the bot stopped itself, if it did
+        self._interactions = track_interactions(self, self._admit)
+        self._file_watch: asyncio.Task[None] | None = None
 
     @property
     def runs_shard_zero(self) -> bool:
@@ -183,11 +199,65 @@ class SciaticaBot(commands.AutoShardedBot):
         gc.freeze()
         if not self.force_sync:
             self.leadership.start()
+            database = self.stores.database
+            if isinstance(database, SqliteDatabase):
+                self._file_watch = asyncio.create_task(
+                    self._watch_database_file(database), name="database-file-watch"
+                )
 
     async def close(self) -> None:
+        """Stop dispatching, stop taking interactions, let those being handled answer (a few
+        seconds at most), then close the connections they answer through."""
+        self.closing = True
+        if self._file_watch is not None and self._file_watch is not asyncio.current_task():
+            self._file_watch.cancel()
         await self.leadership.stop()
         await self.scheduler.stop()
+        await self._let_interactions_answer()
         await super().close()
+
+    def _admit(self, payload: dict[str, Any]) -> bool:
+        """Interactions arriving once the bot is stopping are told so, not handled."""
+        if not self.closing:
+            return True
+        if payload.get("type") != discord.InteractionType.autocomplete.value:
+            task = asyncio.create_task(self._answer_stopping(interaction_from(self, payload)))
+            self._interactions.add(task)
+            task.add_done_callback(self._interactions.discard)
+        return False
+
+    async def _answer_stopping(self, interaction: discord.Interaction[Any]) -> None:
+        await send_private(interaction, self.messages("errors.restarting"))
+        self.log_interaction(interaction, "interaction", "declined: stopping")
+
+    async def _let_interactions_answer(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SHUTDOWN_GRACE_SECONDS
+        while self._interactions and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._interactions), timeout=left)
+        if self._interactions:
+            log.warning(
+                "%d interactions still running after %g s; stopping anyway",
+                len(self._interactions),
+                SHUTDOWN_GRACE_SECONDS,
+            )
+
+    async def _watch_database_file(self, database: SqliteDatabase) -> None:
+        """Once the SQLite file at DATABASE_PATH is no longer the one open (deleted, replaced;
+        each write checks, and this every few seconds), save what it holds and stop."""
+        file = database.file
+        if file is None:
+            return
+        while (problem := file.check()) is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(file.lost.wait(), FILE_CHECK_SECONDS)
+        log.critical("%s: saving what it holds, then stopping", problem)
+        try:
+            await database.save_open_copy()
+        except (DatabaseError, OSError, sqlite3.Error):
+            log.exception("could not save what the database file held")
+        self.stopped_because = problem
+        await self.close()
 
     def unix_now(self) -> int:
         return int(self.clock.now().timestamp())

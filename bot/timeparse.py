@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from bot.member_text import neutralise
 from bot.one_offs import wall_instant
 from bot.recurrence import EVERY_DAY, EVERY_N_DAYS, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.zone_rules import zone_info
@@ -272,7 +273,8 @@ def _day_index(word: str, help_key: str) -> int:
             if name.startswith(word) or word == f"{name}s":
                 return index
     if word.isascii() and word.isalpha() and len(word) <= 12:
-        raise TimeParseError(Text("parse.not_a_day", {"word": word}), Text(help_key))
+        shown = neutralise(word, 2 * len(word))
+        raise TimeParseError(Text("parse.not_a_day", {"word": shown}), Text(help_key))
     raise TimeParseError(Text(help_key))
 
 

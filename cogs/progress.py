@@ -34,9 +34,10 @@ from bot.progress import (
     summarise,
 )
 from bot.recurrence import local_date
+from bot.regions import choose_region, numbers_text
 from bot.schedule_edits import resume_at
 from bot.storage import MemberRow, ReminderRow, Transaction
-from bot.triage import Level, choose_region, numbers_text
+from bot.triage import Level
 from bot.views import PersistentButton, link_buttons_of
 
 log = logging.getLogger("bot.progress")

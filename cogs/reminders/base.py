@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 
 ALL = "all"
 NOTE_LIMIT = 200
+LINK_LIMIT = 512
+"""Characters of a note and of a booking link; the options declare them, so Discord's own
+client stops a member there, and they are checked again here."""
+START_LIMIT = 30
+"""The longest start day of an every-N-days reminder worth typing ("2026-03-05")."""
+WHEN_LIMIT = 60
+"""The longest time of a one-off worth typing ("next wednesday at 10:30 am")."""
 STREAK_LOOKBACK = timedelta(days=400)
 CANNOT_DM = 50007  # "Cannot send messages to this user", also when opening the DM
 WEEKDAY_CHOICES = [
@@ -118,7 +125,7 @@ class ReminderBase(commands.Cog):
             raise UserFacingError(self.bot.messages("reminders.note_too_long", limit=NOTE_LIMIT))
 
     def _check_link(self, link: str | None) -> None:
-        if link is not None and not is_safe_https_url(link.strip()):
+        if link is not None and not is_safe_https_url(link.strip(), LINK_LIMIT):
             raise UserFacingError(self.bot.messages("reminders.bad_link"))
 
     # --- time zones --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.contracts import Export
 from bot.storage import Transaction
 from cogs.reminders.dms import Delivering, ReminderButton, SnoozeButton
 from cogs.reminders.edits import Editing
+from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
 from cogs.reminders.one_offs import AddAppointmentButton, OneOffs
 
@@ -25,6 +26,7 @@ REMINDER_KINDS = ("stretch", "massage", "once", "appointment")
 class Reminders(
     Delivering,
     Editing,
+    Listing,
     Managing,
     OneOffs,
     commands.GroupCog,
@@ -40,14 +42,18 @@ class Reminders(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReminderButton, SnoozeButton, AddAppointmentButton)
+        self.bot.add_dynamic_items(
+            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton
+        )
         for kind in REMINDER_KINDS:
             self.bot.scheduler.register(kind, self.deliver)
 
     async def cog_unload(self) -> None:
         for kind in REMINDER_KINDS:
             self.bot.scheduler.unregister(kind)
-        self.bot.remove_dynamic_items(ReminderButton, SnoozeButton, AddAppointmentButton)
+        self.bot.remove_dynamic_items(
+            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton
+        )
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
         return await require_feature(sciatica_interaction(interaction), "reminders")

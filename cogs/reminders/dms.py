@@ -11,8 +11,15 @@ import discord
 from bot.client import SciaticaBot
 from bot.clock import from_unix
 from bot.contracts import FollowUp, after_stretch
-from bot.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT, picture_file, stretch_embed
+from bot.embeds import (
+    COLOUR_REMINDER,
+    DESCRIPTION_LIMIT,
+    FIELD_LIMIT,
+    picture_file,
+    stretch_embed,
+)
 from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.one_offs import HOURS_BEFORE, AppointmentSchedule, OnceSchedule, is_last
 from bot.quiet_hours import QuietHours
 from bot.recurrence import AfterDoneSchedule, local_date, next_occurrence, schedule_from_json
@@ -167,7 +174,10 @@ class Delivering(ReminderBase):
             actions = ("booked", "later", "pause")
         if reminder.note:
             embed.insert_field_at(
-                0, name=text("reminders.dm_note"), value=reminder.note, inline=False
+                0,
+                name=text("reminders.dm_note"),
+                value=neutralise(reminder.note, FIELD_LIMIT),
+                inline=False,
             )
         notices = []
         if claim.held:

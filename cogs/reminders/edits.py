@@ -35,7 +35,11 @@ from bot.timeparse import (
 )
 from cogs.reminders.base import (
     ALL,
+    LINK_LIMIT,
+    NOTE_LIMIT,
+    START_LIMIT,
     WEEKDAY_CHOICES,
+    WHEN_LIMIT,
     ReminderBase,
     one_reminder_autocomplete,
     timestamp,
@@ -69,14 +73,14 @@ class Editing(ReminderBase):
         reminder: str,
         time: str | None = None,
         days: str | None = None,
-        start: str | None = None,
+        start: app_commands.Range[str, None, START_LIMIT] | None = None,
         every_weeks: app_commands.Range[int, 1, 12] | None = None,
         weekday: int | None = None,
         hours: app_commands.Range[int, 2, 168] | None = None,
-        when: str | None = None,
+        when: app_commands.Range[str, None, WHEN_LIMIT] | None = None,
         timezone: str | None = None,
-        note: str | None = None,
-        link: str | None = None,
+        note: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
+        link: app_commands.Range[str, None, LINK_LIMIT] | None = None,
     ) -> None:
         text = self.bot.messages
         if reminder.strip().lower() == ALL:

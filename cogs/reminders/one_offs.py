@@ -17,9 +17,8 @@ from bot.recurrence import next_occurrence
 from bot.schedule_edits import DayAndTime
 from bot.timeparse import InputError, parse_when
 from bot.views import PersistentButton
+from cogs.reminders.base import NOTE_LIMIT, WHEN_LIMIT
 from cogs.reminders.create import Creating
-
-WHEN_LIMIT = 60
 
 
 class AppointmentForm(discord.ui.Modal):
@@ -83,8 +82,8 @@ class OneOffs(Creating):
     async def once(
         self,
         interaction: discord.Interaction[SciaticaBot],
-        when: app_commands.Range[str, 1, WHEN_LIMIT],
-        note: str,
+        when: app_commands.Range[str, None, WHEN_LIMIT],
+        note: app_commands.Range[str, None, NOTE_LIMIT],
         timezone: str | None = None,
     ) -> None:
         zone = await self._zone_for(interaction, timezone)

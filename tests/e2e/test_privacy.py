@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from bot.planning import plan_reminder
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import plan_reminder
 from tests.helpers import run_bot
 from tests.localdiscord.constants import InteractionCallbackType as Callback
 

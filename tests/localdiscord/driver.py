@@ -16,7 +16,8 @@ from tests.localdiscord.constants import (
     OptionType,
 )
 from tests.localdiscord.interactions import Interactions
-from tests.localdiscord.models import Guild, Interaction, User
+from tests.localdiscord.limits import OPTION_LENGTH_LIMIT
+from tests.localdiscord.models import Guild, Interaction, NotAllowed, User
 from tests.localdiscord.places import Places
 from tests.localdiscord.world import World
 
@@ -31,6 +32,17 @@ VALUE_TYPES: dict[int, type] = {
 }
 SNOWFLAKE_OPTIONS = (OptionType.USER, OptionType.CHANNEL, OptionType.ROLE)
 SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
+
+
+def _check_length(name: str, option: dict[str, Any], value: str, *, partial: bool) -> None:
+    """Discord's client stops typing at the option's max_length (6000 without one) and will
+    not send fewer characters than its min_length (what is typed so far, for autocomplete)."""
+    longest = option.get("max_length") or OPTION_LENGTH_LIMIT
+    if len(value) > longest:
+        raise NotAllowed(f"option {name!r} takes at most {longest} characters, not {len(value)}")
+    shortest = option.get("min_length") or 0
+    if not partial and len(value) < shortest:
+        raise NotAllowed(f"option {name!r} takes at least {shortest} characters")
 
 
 class Driver:
@@ -248,6 +260,8 @@ class Driver:
                 raise AssertionError(
                     f"option {name!r} should be {expected.__name__}, got {value!r}"
                 )
+            if option["type"] == OptionType.STRING:
+                _check_length(name, option, str(value), partial=name == focused)
             choices = option.get("choices")
             if choices and name != focused and value not in [c["value"] for c in choices]:
                 raise AssertionError(f"{value!r} is not a choice of {name!r}")

@@ -16,6 +16,7 @@ from tests.localdiscord.constants import (
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 BUTTON = ComponentType.BUTTON
 SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
+OPTION_LENGTH_LIMIT = 6000  # the most a string option can hold, and its max_length
 
 
 def message_problems(body: dict[str, Any]) -> list[str]:
@@ -177,11 +178,29 @@ def _command_problems(item: dict[str, Any], where: str, problems: list[str], top
             problems.append(f"{where}.{option.get('name')}: description must be 1-100 characters")
         if len(option.get("choices") or []) > 25:
             problems.append(f"{where}.{option.get('name')}: more than 25 choices")
+        problems.extend(_length_problems(option, f"{where}.{option.get('name')}"))
         if option.get("required"):
             if required_seen_optional:
                 problems.append(f"{where}: required option {option['name']} after an optional one")
         else:
             required_seen_optional = True
+
+
+def _length_problems(option: dict[str, Any], where: str) -> list[str]:
+    """A string option's min_length (0-6000) and max_length (1-6000); other types have none."""
+    problems = []
+    for key, lowest in (("min_length", 0), ("max_length", 1)):
+        value = option.get(key)
+        if value is None:
+            continue
+        if option.get("type") != OptionType.STRING:
+            problems.append(f"{where}: {key} is for string options only")
+        elif not isinstance(value, int) or not lowest <= value <= OPTION_LENGTH_LIMIT:
+            problems.append(f"{where}: {key} must be {lowest}-{OPTION_LENGTH_LIMIT}")
+    low, high = option.get("min_length"), option.get("max_length")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        problems.append(f"{where}: min_length is over max_length")
+    return problems
 
 
 ATTACHMENT_LIMIT = 10  # files on one message

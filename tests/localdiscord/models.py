@@ -199,6 +199,11 @@ class NotOffered(AssertionError):
     """Discord would not show this command here, so the interaction is never delivered."""
 
 
+class NotAllowed(AssertionError):
+    """Discord's client would not let a member send this value (a string option longer than
+    its max_length, say), so the interaction is never delivered."""
+
+
 @dataclass
 class Failure:
     """A failure a test injected: the next `times` requests matching get `status`."""

@@ -5,6 +5,7 @@ gateway's part (FakeDiscord does both)."""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,9 @@ from tests.localdiscord.constants import (
 from tests.localdiscord.models import Channel, Guild, Member, Role, User
 
 FIRST_ID = 1_100_000_000_000_000_000
+USER_MENTION = re.compile(r"<@!?(\d+)>")
+ROLE_MENTION = re.compile(r"<@&(\d+)>")
+EVERYONE = re.compile(r"@(?:everyone|here)")
 JOINED_AT = "2026-01-01T00:00:00+00:00"
 
 
@@ -125,9 +129,6 @@ class World:
             "timestamp": datetime.now(UTC).isoformat(),
             "edited_timestamp": None,
             "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
             "attachments": [],
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
@@ -137,6 +138,7 @@ class World:
             "nonce": body.get("nonce"),
             "allowed_mentions": body.get("allowed_mentions"),
         }
+        self.resolve_mentions(message)
         if webhook:
             message["webhook_id"] = str(self.application_id)
             message["application_id"] = str(self.application_id)
@@ -157,8 +159,7 @@ class World:
         channel_id = self.users[user_id].dm_channel_id
         return self.channel_messages(channel_id) if channel_id else []
 
-    @staticmethod
-    def edit_message(message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    def edit_message(self, message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         """An edit: the fields the body names are replaced, a deferred answer stops loading."""
         for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in body:
@@ -169,7 +170,32 @@ class World:
             message["flags"] = (message["flags"] & MessageFlag.EPHEMERAL) | body["flags"]
         message["flags"] &= ~int(MessageFlag.LOADING)  # an IntFlag's ~ would drop unnamed flags
         message["edited_timestamp"] = datetime.now(UTC).isoformat()
+        self.resolve_mentions(message)
         return message
+
+    def resolve_mentions(self, message: dict[str, Any]) -> None:
+        """Who the message pings, as Discord works it out: the mentions its content holds,
+        narrowed by `allowed_mentions` (none given: everything in the content). Embeds never
+        ping."""
+        content = message.get("content") or ""
+        allowed = message.get("allowed_mentions")
+        parse = set(allowed.get("parse") or []) if allowed is not None else None
+        users = {int(u) for u in (allowed or {}).get("users") or []}
+        roles = {int(r) for r in (allowed or {}).get("roles") or []}
+        message["mentions"] = [
+            self.users[int(found)].payload()
+            for found in dict.fromkeys(USER_MENTION.findall(content))
+            if int(found) in self.users
+            and (parse is None or "users" in parse or int(found) in users)
+        ]
+        message["mention_roles"] = [
+            found
+            for found in dict.fromkeys(ROLE_MENTION.findall(content))
+            if parse is None or "roles" in parse or int(found) in roles
+        ]
+        message["mention_everyone"] = bool(EVERYONE.search(content)) and (
+            parse is None or "everyone" in parse
+        )
 
     # --- payloads --------------------------------------------------------------------------
 

@@ -257,8 +257,12 @@ def write_library(tmp_path, topics_edit=None, stretches_edit=None):
             None,
             "summary",
         ),
-        (None, ('evidence = "unverified"', 'evidence = "trust me"'), "evidence"),
-        (None, ('cautions = ["Stop if leg pain spreads."]', "cautions = []"), "cautions"),
+        (None, ('evidence = "moderate"', 'evidence = "trust me"'), "evidence"),
+        (
+            None,
+            ('cautions = ["Skip or shorten it if your knees hurt."]', "cautions = []"),
+            "cautions",
+        ),
     ],
 )
 def test_loader_names_the_broken_field(tmp_path, topics_edit, stretches_edit, message):

@@ -124,7 +124,8 @@ def test_flare_care_keeps_the_safety_net_and_names_no_medicine():
     words = " ".join([flare.intro, *flare.steps, flare.safety]).lower()
     for sign in (
         "new trouble peeing or pooing",
-        "new numbness between your legs or around your bottom",
+        "new numbness or tingling between your legs or around your bottom",
+        "less feeling when you do",
         "new problems with sex",
         "both legs",
         "a&e",
@@ -132,7 +133,15 @@ def test_flare_care_keeps_the_safety_net_and_names_no_medicine():
         "now",
     ):
         assert sign in flare.safety.lower(), sign
-    for advice in ("active", "rest", "heat", "numb", "pharmacist", "gp"):
+    for advice in (
+        "active",
+        "rest",
+        "heat",
+        "numb",
+        "pharmacist",
+        "gp",
+        "more than you can cope with",
+    ):
         assert advice in words, advice
     for medicine in ("paracetamol", "ibuprofen", "nsaid", "codeine", "naproxen", " mg", "dose"):
         assert medicine not in words, medicine

@@ -9,10 +9,11 @@ from types import SimpleNamespace
 import pytest
 
 from bot.clock import FakeClock
+from bot.planning import plan_reminder
 from bot.recurrence import AfterDoneSchedule, WeeklySchedule, schedule_from_json, schedule_to_json
 from bot.reminder_times import due_after_edit, due_after_stretch, pause_end, quiet_release
 from bot.schedule_edits import PauseError
-from bot.scheduler import Scheduler, delivery_nonce, plan_reminder
+from bot.scheduler import Scheduler, delivery_nonce
 from bot.storage import Stores, open_database
 from tests.unit.test_scheduler import Recorder, settle
 

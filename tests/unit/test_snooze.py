@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.planning import plan_reminder
 from bot.quiet_hours import QuietHours
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import plan_reminder
 from bot.snooze import EVENING_TIMES, MIN_LEAD, SnoozeChoice, snooze_target, snoozed_due
 from bot.storage import Stores, open_database
 from bot.zone_rules import zone_info
