@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.autocomplete import zone_autocomplete
-from bot.client import SciaticaBot
+from bot.client import SciaticaBot, sciatica_interaction
 from bot.errors import UserFacingError, report_error
 from bot.one_offs import NEVER, AppointmentSchedule, OnceSchedule
 from bot.recurrence import next_occurrence
@@ -107,7 +107,7 @@ class OneOffs(Creating):
         self, interaction: discord.Interaction[Any], when: str, zone: str | None
     ) -> None:
         """The form was sent: save the appointment's two reminders as one, or say why not."""
-        ours: discord.Interaction[SciaticaBot] = interaction
+        ours = sciatica_interaction(interaction)
         zone = zone or await self._zone_for(ours, None)
         day, at = self._when(when, zone)
         schedule = AppointmentSchedule(day, at, zone)
