@@ -1,6 +1,7 @@
 """Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
 validates the settings, the content files and the database, for operators before a deploy;
-`copy-database postgresql://...` moves a SQLite installation to PostgreSQL."""
+`copy-database postgresql://...` moves a SQLite installation to PostgreSQL; `playground` runs
+the bot against a local Discord shown in the browser, with no token."""
 
 from __future__ import annotations
 
@@ -44,7 +45,10 @@ from bot.zone_rules import TZDATA_VERSION, host_version
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
-USAGE = "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db]"
+USAGE = (
+    "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db"
+    " | playground [--port 8080] [--data DIR]]"
+)
 
 
 def fail(message: str) -> int:
@@ -55,6 +59,11 @@ def fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["playground"]:
+        # imported only here: a bot run against Discord never loads the playground
+        from bot.playground.main import main as playground
+
+        return playground(args[1:])
     if len(args) == 2 and args[0] == "copy-database":
         load_dotenv(Path.cwd() / ".env", override=False)
         return copy_main(args[1])

@@ -43,6 +43,7 @@ from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
 from bot.quickcheck_data import load_quickcheck
 from bot.regions import Region, load_regions
+from bot.report import load_report_texts
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
@@ -84,6 +85,8 @@ class Content:
     zones: Zones
     pictures: StretchPictures
     progress: ProgressContent
+    report: Messages
+    """/progress report's texts (Latin-1, for the PDF's built-in font)."""
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -98,6 +101,7 @@ class Content:
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
             progress=load_progress_content(data_dir / "progress.toml"),
+            report=load_report_texts(data_dir / "report.toml"),
         )
 
 

@@ -143,6 +143,11 @@ class Scheduler:
         """Reminders changed (new, resumed, snoozed, deleted): re-read the earliest due time."""
         self._wake.set()
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest active reminder is due (the playground fast-forwards to it)."""
+        due = await self.ledger.earliest_due(self._handlers)
+        return None if due is None else datetime.fromtimestamp(due, UTC)
+
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()

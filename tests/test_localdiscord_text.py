@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.constants import CommandType, OptionType
-from tests.localdiscord.limits import command_problems
-from tests.localdiscord.markdown import render
-from tests.localdiscord.models import NotAllowed
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.constants import CommandType, OptionType
+from bot.localdiscord.limits import command_problems
+from bot.localdiscord.models import NotAllowed
+from tests.discord_markdown import render
 
 CHAT_INPUT, STRING = CommandType.CHAT_INPUT, OptionType.STRING
 

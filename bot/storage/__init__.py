@@ -18,6 +18,7 @@ from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.reminders import ReminderRow, ReminderStore
+from bot.storage.sessions import SessionStore
 from bot.storage.sqlite import SqliteDatabase, inspect_database
 from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
@@ -40,6 +41,7 @@ __all__ = [
     "PostgresDatabase",
     "ReminderRow",
     "ReminderStore",
+    "SessionStore",
     "SqliteDatabase",
     "Stores",
     "StretchBreakStore",
@@ -73,6 +75,7 @@ class Stores:
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)
+        self.sessions = SessionStore(database)
         database.on_remote_change(self._changed_elsewhere)
 
     def _changed_elsewhere(self, note: str) -> None:

@@ -3,7 +3,7 @@ reminders, the streak, the DM channel and the consent DM."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,9 +16,10 @@ from bot.clock import from_unix
 from bot.discord_internals import open_dm_channel
 from bot.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER
 from bot.errors import UserFacingError
-from bot.recurrence import Schedule, local_date, schedule_from_json, streak
+from bot.recurrence import Schedule, schedule_from_json
 from bot.reminder_times import quiet_release
 from bot.schedule_text import describe_in
+from bot.sessions import current_streak, judge
 from bot.storage import MemberRow, MemberStore, ReminderRow, ReminderStore
 from bot.timeparse import InputError, is_safe_https_url
 
@@ -34,7 +35,6 @@ START_LIMIT = 30
 """The longest start day of an every-N-days reminder worth typing ("2026-03-05")."""
 WHEN_LIMIT = 60
 """The longest time of a one-off worth typing ("next wednesday at 10:30 am")."""
-STREAK_LOOKBACK = timedelta(days=400)
 CANNOT_DM = 50007  # "Cannot send messages to this user", also when opening the DM
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index)
@@ -183,12 +183,11 @@ class ReminderBase(commands.Cog):
             await interaction.response.send_message(text, ephemeral=True)
 
     async def _streak(self, user_id: int) -> int:
+        """Done sessions in a row over the member's plan (bot.sessions)."""
         member = await self.members.member(user_id)
         zone = member.timezone if member and member.timezone else "UTC"
-        today = local_date(self._now(), zone)
-        since = (today - STREAK_LOOKBACK).isoformat()
-        days = [date.fromisoformat(d) for d in await self.members.completion_dates(user_id, since)]
-        return streak(days, today)
+        history = judge(await self.bot.stores.sessions.inputs(user_id), zone)
+        return current_streak(history)
 
     # --- DMs ---------------------------------------------------------------------------------
 
@@ -202,7 +201,9 @@ class ReminderBase(commands.Cog):
         )
         try:
             channel_id = await self.dm_channel(interaction.user.id)
-            await self.bot.get_partial_messageable(channel_id).send(embed=embed)
+            await self.bot.get_partial_messageable(channel_id).send(
+                self.bot.messages("reminders.confirm_dm_title"), embed=embed
+            )
         except discord.HTTPException as exc:
             if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
                 raise

@@ -30,7 +30,8 @@ from bot.scheduler import delivery_nonce
 from bot.snooze import SnoozeChoice, snooze_target, snoozed_due
 from bot.storage import Claim, ReminderRow
 from bot.views import PersistentButton, link_buttons_of
-from cogs.reminders.base import ReminderBase, timestamp
+from cogs.reminders.base import timestamp
+from cogs.reminders.notifications import Notifying
 from cogs.reminders.one_offs import AddAppointmentButton
 
 LEGACY_SNOOZE = timedelta(minutes=30)
@@ -46,7 +47,7 @@ SNOOZE_LABELS = {
 
 class ReminderButton(
     PersistentButton,
-    template=r"rem:(?P<action>done|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
+    template=r"rem:(?P<action>done|skip|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
 ):
     """A button on a reminder DM; the action and reminder id live in the custom_id, so it
     keeps working after a restart."""
@@ -54,6 +55,7 @@ class ReminderButton(
     def __init__(self, bot: SciaticaBot, action: str, reminder_id: int) -> None:
         labels = {
             "done": ("reminders.done", discord.ButtonStyle.success),
+            "skip": ("reminders.not_today", discord.ButtonStyle.secondary),
             "snooze": ("reminders.snooze", discord.ButtonStyle.secondary),
             "pause": ("reminders.pause", discord.ButtonStyle.secondary),
             "routine": ("reminders.start_routine", discord.ButtonStyle.primary),
@@ -114,7 +116,7 @@ class SnoozeButton(
         await cog.snooze(interaction, self.choice, self.reminder_id, self.occurrence)
 
 
-class Delivering(ReminderBase):
+class Delivering(Notifying):
     """Sending reminder DMs and answering their buttons."""
 
     async def deliver(self, claim: Claim) -> int:
@@ -128,7 +130,14 @@ class Delivering(ReminderBase):
         embed, view, files = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
-        ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
+        ).send(
+            await self.notification_line(claim.reminder),
+            embed=embed,
+            view=view,
+            files=files,
+            nonce=delivery_nonce(claim),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         schedule = schedule_from_json(reminder.schedule)
         if isinstance(schedule, OnceSchedule | AppointmentSchedule) and is_last(
             schedule, from_unix(claim.due_at)
@@ -155,7 +164,7 @@ class Delivering(ReminderBase):
             embed.title = text("reminders.dm_stretch_title")
             suggested = text("reminders.dm_suggestion", name=suggestion.name)
             embed.description = f"{suggested}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
-            actions: tuple[str, ...] = ("done", "pause", "routine")
+            actions: tuple[str, ...] = ("done", "skip", "pause", "routine")
             for choice in SnoozeChoice:
                 view.add_item(SnoozeButton(self.bot, choice, reminder.id, claim.due_at))
         elif reminder.kind in ("once", "appointment"):
@@ -307,6 +316,11 @@ class Delivering(ReminderBase):
             content = f"{reply}\n\n{follow_up.text}" if follow_up.text else reply
             await interaction.response.edit_message(content=content, view=view)
             return
+        elif action == "skip":
+            await self.bot.stores.sessions.skip(
+                interaction.user.id, reminder.id, int(now.timestamp())
+            )
+            reply = text("reminders.skipped")
         elif action == "snooze":
             until = int((now + LEGACY_SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))

@@ -29,10 +29,14 @@ class AppointmentForm(discord.ui.Modal):
         self.bot = bot
         self.zone = zone
         self.day: discord.ui.TextInput[AppointmentForm] = discord.ui.TextInput(
-            label=bot.messages("reminders.appointment_form_day"), max_length=WHEN_LIMIT // 2
+            label=bot.messages("reminders.appointment_form_day"),
+            custom_id="appointment:day",
+            max_length=WHEN_LIMIT // 2,
         )
         self.time: discord.ui.TextInput[AppointmentForm] = discord.ui.TextInput(
-            label=bot.messages("reminders.appointment_form_time"), max_length=WHEN_LIMIT // 2
+            label=bot.messages("reminders.appointment_form_time"),
+            custom_id="appointment:time",
+            max_length=WHEN_LIMIT // 2,
         )
         self.add_item(self.day)
         self.add_item(self.time)

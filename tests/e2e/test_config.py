@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import Permission
+from bot.localdiscord.models import NotAllowed
 from tests.helpers import eventually_async
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import Permission
-from tests.localdiscord.models import NotAllowed
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.client import FILE_CHECK_SECONDS
 from tests.e2e.test_reminders import create_stretch
-from tests.helpers import TOKEN, BotProcess, process_env
+from tests.helpers import TOKEN, BotProcess, posted_by_the_bot, process_env
 from tests.seeding import create_database, seed_reminders
 
 pytestmark = pytest.mark.timeout(150)
@@ -63,10 +63,11 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
         discord_server.dm_channel(second.id): "second",
     }
 
-    def arrived(message):
-        arrivals[channels[int(message["channel_id"])]].append(time.monotonic())
+    def arrived(event):
+        if posted_by_the_bot(event):
+            arrivals[channels[int(event.message["channel_id"])]].append(time.monotonic())
 
-    discord_server.rest.on_message_created = arrived
+    discord_server.subscribe(arrived)
     env = process_env(
         DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(path)
     )

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from tests.e2e.test_progress import stretch_dms
+from tests.e2e.test_progress_plan import figures
 from tests.e2e.test_reminders import ix_list
 from tests.e2e.test_times_and_zones import stored_reminders, stretch
 
@@ -116,3 +117,18 @@ async def test_every_n_days_out_of_range_or_a_start_without_it_is_refused(
     )
     assert "2026-03-05" in refused["content"]
     assert stored_reminders(tmp_path) == []
+
+
+async def test_progress_shows_an_every_n_days_plan_and_counts_its_sessions(
+    discord_server, bot, world, clock
+):
+    await stretch(discord_server, world, time="8:00", days="every 3 days", timezone="UTC")
+    monday = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for count, day in enumerate((0, 3), start=1):  # Monday, Thursday
+        clock.set(monday + day * DAY)
+        await dms_after(discord_server, world, count)
+        dm = stretch_dms(discord_server, world.alice)[-1]
+        done = await discord_server.click(world.alice, dm, label="Done")
+        await done.response(timeout=5)
+    text, _ = await figures(discord_server, world)
+    assert "2 sessions in a row, your plan: every 3 days" in text

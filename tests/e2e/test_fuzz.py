@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from tests.discord_markdown import BIDI_CONTROLS, render
 from tests.helpers import run_bot
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.markdown import BIDI_CONTROLS, render
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 UNEXPECTED = "something went wrong on our side"

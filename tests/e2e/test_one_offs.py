@@ -3,9 +3,9 @@ once; an appointment's two reminders, from /reminders appointment or after Booke
 
 from datetime import UTC, datetime, timedelta
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.e2e.test_reminders import ix_list
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 THURSDAY_TEN = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 
@@ -59,6 +59,7 @@ async def test_a_one_off_is_listed_and_delivered_once(discord_server, bot, world
     clock.set(THURSDAY_TEN)
     [dm] = await dms_after(discord_server, world, 1)
     assert dm["embeds"][0]["fields"][0]["value"] == "call the clinic"
+    assert dm["content"] == "Reminder"  # the lock screen names the kind, not the note
     assert not dm.get("components")
     clock.set(THURSDAY_TEN + timedelta(days=8))
     await dms_after(discord_server, world, 1)
@@ -113,7 +114,7 @@ async def test_an_appointment_gives_two_reminders(discord_server, bot, world, cl
     )
     submitted = await discord_server.submit_modal(
         ix,
-        {"Day: 2026-03-05, thu or tomorrow": "2026-03-05", "Time: 10:00 or 2:30 pm": "10:00"},
+        {"appointment:day": "2026-03-05", "appointment:time": "10:00"},
     )
     await submitted.response(timeout=5)
     [reply] = await submitted.wait_for_followups(1, timeout=5)
@@ -124,6 +125,7 @@ async def test_an_appointment_gives_two_reminders(discord_server, bot, world, cl
     clock.set(day_before)
     [first] = await dms_after(discord_server, world, 1)
     assert first["embeds"][0]["title"] == "Your appointment is tomorrow"
+    assert first["content"] == "Appointment reminder"
     text = str(first["embeds"])
     assert f"<t:{int(THURSDAY_TEN.timestamp())}:F>" in text
     assert "medicines" in text and "/sciatica appointment" in text
@@ -155,7 +157,7 @@ async def test_booked_on_a_massage_reminder_offers_the_appointment_form(
         opened = await discord_server.click(world.alice, dm, label="Add appointment reminders")
         submitted = await discord_server.submit_modal(
             opened,
-            {"Day: 2026-03-05, thu or tomorrow": "thu", "Time: 10:00 or 2:30 pm": "2:30 pm"},
+            {"appointment:day": "thu", "appointment:time": "2:30 pm"},
         )
         await submitted.response(timeout=5)
         [reply] = await submitted.wait_for_followups(1, timeout=5)
@@ -164,7 +166,7 @@ async def test_booked_on_a_massage_reminder_offers_the_appointment_form(
         again = await discord_server.click(world.alice, dm, label="Add appointment reminders")
         refused = await discord_server.submit_modal(
             again,
-            {"Day: 2026-03-05, thu or tomorrow": "someday", "Time: 10:00 or 2:30 pm": "10:00"},
+            {"appointment:day": "someday", "appointment:time": "10:00"},
         )
         response = await refused.response(timeout=5)
         if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:

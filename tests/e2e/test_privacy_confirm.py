@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 DELETED = "everything I kept about you is deleted"
 EXPIRED = "expired, so nothing was deleted"

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from bot import views as bot_views
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.triage import Level
 from tests.helpers import eventually, run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 
 async def start(server, world, user=None, **options):

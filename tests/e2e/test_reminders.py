@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
+from bot.localdiscord.models import NotAllowed
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
-from tests.localdiscord.models import NotAllowed
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -52,6 +52,7 @@ async def test_the_reminder_arrives_on_time_and_done_counts_a_streak(
     labels = [c["label"] for row in reminder["components"] for c in row["components"]]
     assert labels == [
         "Done",
+        "Not today",
         "Pause",
         "Start routine",
         "Snooze 10 min",

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localdiscord.constants import ComponentType, InteractionType
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.e2e.test_progress import stretch_dms
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
 from tests.helpers import run_bot
-from tests.localdiscord.constants import ComponentType, InteractionType
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 CHOICES = ["Snooze 10 min", "Snooze 1 hour", "This evening", "Tomorrow, same time"]
 
@@ -55,7 +55,7 @@ async def test_each_snooze_choice_fires_once_at_its_time(
     await create_stretch(discord_server, world, days="mon, wed, fri")  # 08:00 UTC
     clock.set(EIGHT)
     [dm] = await dms_after(discord_server, world, 1)
-    assert labels(dm) == [["Done", "Pause", "Start routine"], CHOICES]
+    assert labels(dm) == [["Done", "Not today", "Pause", "Start routine"], CHOICES]
     assert all(len(c["custom_id"]) <= 100 for row in dm["components"] for c in row["components"])
 
     pressed = await discord_server.click(world.alice, dm, label=label)

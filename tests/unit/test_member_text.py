@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.member_text import ELLIPSIS, neutralise, neutralise_link, neutralise_plain
 from bot.timeparse import is_safe_https_url
-from tests.localdiscord.markdown import BIDI_CONTROLS, render
+from tests.discord_markdown import BIDI_CONTROLS, render
 
 MARKDOWN_HEAVY = [
     *"*_~`|[]()<>@#-+.:/\\!1 aZ",

@@ -140,7 +140,7 @@ async def test_the_migration_keeps_every_reminder_and_what_points_at_it(tmp_path
     path = tmp_path / "bot.db"
     every = sqlite_storage.migration_files()
     monkeypatch.setattr(
-        sqlite_storage, "migration_files", lambda directory=None: [m for m in every if m[0] < 10]
+        sqlite_storage, "migration_files", lambda directory=None: [m for m in every if m[0] < 12]
     )
     database = await SqliteDatabase.open(path)
     async with database.transaction() as tx:
@@ -161,7 +161,7 @@ async def test_the_migration_keeps_every_reminder_and_what_points_at_it(tmp_path
 
     database = await SqliteDatabase.open(path)
     try:
-        assert await database.schema_version() == 10
+        assert await database.schema_version() == 12
         [row] = await database.fetch_all("SELECT id, kind, counts_from FROM reminders")
         assert tuple(row) == (1, "stretch", 50)
         [delivery] = await database.fetch_all("SELECT reminder_id, snoozed_to FROM deliveries")

@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.localdiscord.constants import (
+from .constants import (
     BOT_PERMISSIONS,
     MEMBER_PERMISSIONS,
     ChannelType,
@@ -17,7 +17,7 @@ from tests.localdiscord.constants import (
     OverwriteType,
     Permission,
 )
-from tests.localdiscord.models import Channel, Guild, Member, Role, User
+from .models import Channel, Event, EventKind, Guild, Listener, Member, Role, User
 
 FIRST_ID = 1_100_000_000_000_000_000
 USER_MENTION = re.compile(r"<@!?(\d+)>")
@@ -28,12 +28,13 @@ JOINED_AT = "2026-01-01T00:00:00+00:00"
 
 class World:
     """Everything keyed by snowflake; `channel_log` is each channel's visible messages in order,
-    `origins` maps a message to the interaction payload it answers."""
+    `origins` maps a message to the interaction payload it answers, `files` keeps the bytes of
+    each attachment by its ID, served at `cdn_base`."""
 
-    def __init__(self) -> None:
+    def __init__(self, application_name: str = "Sciatica Companion") -> None:
         self._ids = itertools.count(FIRST_ID)
         self.application_id = self.next_id()
-        self.bot_user = User(self.application_id, "Sciatica Companion")
+        self.bot_user = User(self.application_id, application_name)
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
@@ -42,6 +43,9 @@ class World:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # None: the global ones
         self.nonces: dict[tuple[int, str], int] = {}
         self.origins: dict[int, dict[str, Any]] = {}
+        self.files: dict[int, bytes] = {}
+        self.cdn_base = "https://cdn.invalid"
+        self.listeners: list[Listener] = []
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -71,7 +75,7 @@ class World:
 
     def add_bot(self, guild: Guild) -> None:
         """The bot joins the server with its own role."""
-        bot_role = Role(self.next_id(), "Sciatica Companion", BOT_PERMISSIONS)
+        bot_role = Role(self.next_id(), self.bot_user.name, BOT_PERMISSIONS)
         guild.roles[bot_role.id] = bot_role
         guild.members[self.bot_user.id] = Member(self.bot_user.id, BOT_PERMISSIONS, [bot_role.id])
         guild.bot_added = True
@@ -196,6 +200,14 @@ class World:
         message["mention_everyone"] = bool(EVERYONE.search(content)) and (
             parse is None or "everyone" in parse
         )
+    def publish(self, kind: EventKind, message: dict[str, Any] | None = None) -> None:
+        """Tell every listener; a message's event names the interaction it answers."""
+        origin = self.origins.get(int(message["id"])) if message is not None else None
+        self.announce(Event(kind, message, origin))
+
+    def announce(self, event: Event) -> None:
+        for listener in list(self.listeners):
+            listener(event)
 
     # --- payloads --------------------------------------------------------------------------
 

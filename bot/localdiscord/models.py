@@ -7,9 +7,10 @@ import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from tests.localdiscord.constants import ChannelType, ErrorCode, MessageFlag
+from .constants import ChannelType, ErrorCode, MessageFlag
 
 
 def shard_of(guild_id: int | None, shard_count: int) -> int:
@@ -162,6 +163,30 @@ class Interaction:
     async def wait_for_followups(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
         await self.changes.wait_until(lambda: len(self.followups) >= count, timeout)
         return [self.messages[int(m["id"])] for m in self.followups]
+
+
+class EventKind(StrEnum):
+    """What a subscriber hears, as the bot's answers happen."""
+
+    MESSAGE_CREATED = "message_created"  # posted, or an interaction's answer (ephemeral, deferred)
+    MESSAGE_EDITED = "message_edited"
+    MESSAGE_DELETED = "message_deleted"
+    INTERACTION_CALLBACK = "interaction_callback"  # every first answer, messages or not
+    INTERACTION_EXPIRED = "interaction_expired"  # no answer within the deadline
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing the bot did. `message` is the message as it is now; `interaction` is the
+    payload of the interaction it answers (None for the bot's own posts and DMs)."""
+
+    kind: EventKind
+    message: dict[str, Any] | None = None
+    interaction: dict[str, Any] | None = None
+    callback: Response | None = None
+
+
+Listener = Callable[[Event], None]
 
 
 class Changes:

@@ -1,24 +1,26 @@
 """Files on messages, as Discord works them out from an upload: which attachments a message
-ends up with, and the CDN addresses its embeds then show."""
+ends up with, kept in the world to be served at its CDN address, which embeds then show."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
-from tests.localdiscord import limits
-from tests.localdiscord.constants import ErrorCode
-from tests.localdiscord.models import DiscordError
+from . import limits
+from .constants import ErrorCode
+from .models import DiscordError
+from .world import World
 
 Files = list[tuple[str, bytes]]
+CONTENT_TYPES = {"png": "image/png", "pdf": "application/pdf", "json": "application/json"}
+"""The media type Discord gives an upload, by its extension."""
 
 
 def resolve(
     body: dict[str, Any],
     files: Files,
     edited: dict[str, Any] | None,
-    new_id: Callable[[], int],
+    world: World,
 ) -> list[dict[str, Any]]:
     """The attachments a message will have, or the rejection: 413 for too many bytes, 400 for
     an `attachments` entry or `attachment://` that matches no file. `edited` is the message an
@@ -29,7 +31,7 @@ def resolve(
     existing = list((edited or {}).get("attachments") or [])
     listed = body.get("attachments")
     if listed is None:  # no list: an edit keeps what it had and adds the new files
-        result = [*existing, *(uploaded(new_id(), name, data, None) for name, data in files)]
+        result = [*existing, *(uploaded(world, name, data, None) for name, data in files)]
     else:
         by_id = {str(attachment["id"]): attachment for attachment in existing}
         result = []
@@ -38,7 +40,7 @@ def resolve(
             if isinstance(ident, int) and 0 <= ident < len(files):
                 name, data = files[ident]
                 name = entry.get("filename") or name
-                result.append(uploaded(new_id(), name, data, entry.get("description")))
+                result.append(uploaded(world, name, data, entry.get("description")))
             elif str(ident) in by_id:
                 result.append(by_id[str(ident)])
     # an edit that leaves the embeds alone keeps showing the message's own files
@@ -49,15 +51,19 @@ def resolve(
     return result
 
 
-def uploaded(ident: int, name: str, data: bytes, description: str | None) -> dict[str, Any]:
-    url = f"https://cdn.invalid/attachments/{ident}/{name}"
+def uploaded(world: World, name: str, data: bytes, description: str | None) -> dict[str, Any]:
+    ident = world.next_id()
+    world.files[ident] = data
+    url = f"{world.cdn_base}/attachments/{ident}/{name}"
     attachment = {
         "id": str(ident),
         "filename": name,
         "size": len(data),
         "url": url,
         "proxy_url": url,
-        "content_type": "image/png" if name.endswith(".png") else "application/octet-stream",
+        "content_type": CONTENT_TYPES.get(
+            name.rpartition(".")[2].lower(), "application/octet-stream"
+        ),
     }
     if description is not None:
         attachment["description"] = description

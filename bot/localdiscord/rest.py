@@ -14,11 +14,11 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from aiohttp.typedefs import Handler as Next
 
-from tests.localdiscord import attachments, limits
-from tests.localdiscord.constants import ErrorCode
-from tests.localdiscord.gateway import Gateway
-from tests.localdiscord.models import Changes, Channel, DiscordError, Failure, RecordedRequest
-from tests.localdiscord.world import World
+from . import attachments, limits
+from .constants import ErrorCode
+from .gateway import Gateway
+from .models import Changes, Channel, DiscordError, EventKind, Failure, RecordedRequest
+from .world import World
 
 API_PREFIX = "/api/v10"
 JSON = "application/json"
@@ -99,7 +99,6 @@ class Rest:
         self.unknown_routes: list[str] = []
         self.global_rate_limit: int | None = 50
         self.sync_count = 0
-        self.on_message_created: Callable[[dict[str, Any]], None] | None = None
         self._failures: list[Failure] = []
         self._periodic_failure: tuple[str, re.Pattern[str], int, tuple[int, ...]] | None = None
         self._periodic_seen = 0
@@ -341,7 +340,7 @@ class Rest:
         problems = limits.message_problems(body)
         if problems:
             raise DiscordError.form(problems)
-        files = attachments.resolve(body, request[FILES], None, world.next_id)
+        files = attachments.resolve(body, request[FILES], None, world)
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
             existing = world.nonces.get((channel.id, str(nonce)))
@@ -352,8 +351,7 @@ class Rest:
         if nonce is not None:
             world.nonces[(channel.id, str(nonce))] = int(message["id"])
         world.post(message)
-        if self.on_message_created is not None:
-            self.on_message_created(message)
+        world.publish(EventKind.MESSAGE_CREATED, message)
         return json_response(message)
 
     async def _get_message(
@@ -371,9 +369,10 @@ class Rest:
         problems = limits.message_problems(body)
         if problems:
             raise DiscordError.form(problems)
-        files = attachments.resolve(body, request[FILES], message, self.world.next_id)
+        files = attachments.resolve(body, request[FILES], message, self.world)
         self.world.edit_message(message, body)
         attachments.attach(message, files)
+        self.world.publish(EventKind.MESSAGE_EDITED, message)
         return json_response(message)
 
     async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:

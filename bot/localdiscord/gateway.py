@@ -13,9 +13,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.localdiscord.constants import CloseCode, Opcode
-from tests.localdiscord.models import Changes, Session
-from tests.localdiscord.world import World
+from .constants import CloseCode, Opcode
+from .models import Changes, Session
+from .world import World
 
 HEARTBEAT_INTERVAL = 41250  # ms, as Discord sends in HELLO
 BACKLOG = 1000  # events a session keeps for a RESUME

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.localdiscord.constants import (
+from .constants import (
     BOT_PERMISSIONS,
     PRIVATE_CHANNEL_PERMISSIONS,
     USER_APP_PERMISSIONS,
     IntegrationType,
     Permission,
 )
-from tests.localdiscord.constants import InteractionContextType as Where
-from tests.localdiscord.models import Channel, Guild, NotOffered, User
-from tests.localdiscord.world import World
+from .constants import InteractionContextType as Where
+from .models import Channel, Guild, NotOffered, User
+from .world import World
 
 GUILD_INSTALL, USER_INSTALL = IntegrationType.GUILD_INSTALL, IntegrationType.USER_INSTALL
 PLACE_NAMES: dict[int, str] = {

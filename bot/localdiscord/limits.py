@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.localdiscord.constants import (
+from .constants import (
     SELECT_TYPES,
     ButtonStyle,
     CommandType,

@@ -1,12 +1,13 @@
-"""The driver: Discord's users, as tests play them. It runs synced commands, types into
-autocomplete, clicks buttons and picks options, and builds each interaction the way Discord
-would — refusing, like Discord's client, what a member could never do there."""
+"""The driver: Discord's users, as tests and the playground play them. It runs synced
+commands, types into autocomplete, clicks buttons, picks options and submits modals, and builds
+each interaction the way Discord would — refusing, like Discord's client, what a member could
+never do there."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.localdiscord.constants import (
+from .constants import (
     MEMBER_PERMISSIONS,
     ButtonStyle,
     CommandType,
@@ -15,11 +16,11 @@ from tests.localdiscord.constants import (
     InteractionType,
     OptionType,
 )
-from tests.localdiscord.interactions import Interactions
-from tests.localdiscord.limits import OPTION_LENGTH_LIMIT
-from tests.localdiscord.models import Guild, Interaction, NotAllowed, User
-from tests.localdiscord.places import Places
-from tests.localdiscord.world import World
+from .interactions import Interactions
+from .limits import OPTION_LENGTH_LIMIT
+from .models import Guild, Interaction, NotAllowed, User
+from .places import Places
+from .world import World
 
 VALUE_TYPES: dict[int, type] = {
     OptionType.STRING: str,
@@ -32,6 +33,21 @@ VALUE_TYPES: dict[int, type] = {
 }
 SNOWFLAKE_OPTIONS = (OptionType.USER, OptionType.CHANNEL, OptionType.ROLE)
 SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
+# what an interaction that follows another (a modal's submission) carries over from it
+WHERE_FIELDS = (
+    "guild_id",
+    "guild",
+    "guild_locale",
+    "member",
+    "user",
+    "channel_id",
+    "channel",
+    "context",
+    "authorizing_integration_owners",
+    "app_permissions",
+    "message",
+    "locale",
+)
 
 
 def _check_length(name: str, option: dict[str, Any], value: str, *, partial: bool) -> None:
@@ -128,40 +144,6 @@ class Driver:
             message=current,
         )
 
-    async def submit_modal(self, opened: Interaction, values: dict[str, str]) -> Interaction:
-        """The member fills in the form the bot answered `opened` with (text inputs by label)
-        and sends it; every required input must be filled, as Discord's client insists."""
-        response = await opened.response()
-        if response.type != InteractionCallbackType.MODAL:
-            raise AssertionError(f"the bot answered with callback type {response.type}, not a form")
-        rows: list[dict[str, Any]] = []
-        for row in response.data.get("components") or []:
-            inputs = []
-            for field in row.get("components") or []:
-                if field.get("type") != ComponentType.TEXT_INPUT:
-                    continue
-                value = values.get(field["label"], field.get("value") or "")
-                if field.get("required", True) and not value:
-                    raise AssertionError(f"the form's {field['label']!r} must be filled in")
-                kind, custom_id = ComponentType.TEXT_INPUT, field["custom_id"]
-                inputs.append({"type": kind, "custom_id": custom_id, "value": value})
-            rows.append({"type": ComponentType.ACTION_ROW, "components": inputs})
-        labels = {
-            field["label"]
-            for row in response.data.get("components") or []
-            for field in row.get("components") or []
-        }
-        unknown = set(values) - labels
-        if unknown:
-            raise AssertionError(f"the form has no inputs {sorted(unknown)}")
-        where = {
-            key: value
-            for key, value in opened.payload.items()
-            if key not in ("id", "application_id", "type", "token", "version", "data")
-        }
-        data = {"custom_id": response.data["custom_id"], "components": rows}
-        return await self.interactions.send(InteractionType.MODAL_SUBMIT, data, where)
-
     async def select(
         self, user: User, message: dict[str, Any], values: list[str], custom_id: str | None = None
     ) -> Interaction:
@@ -182,6 +164,26 @@ class Driver:
             self.places.of_message(user, current),
             message=current,
         )
+
+    async def submit_modal(self, opened_by: Interaction, values: dict[str, str]) -> Interaction:
+        """The member who got the modal fills in its text inputs (`values` by custom_id) and
+        submits it; Discord's client refuses a required input left empty."""
+        response = await opened_by.response()
+        if response.type != InteractionCallbackType.MODAL:
+            raise AssertionError(f"the bot answered with callback type {response.type}, no modal")
+        rows = []
+        for row in response.components:
+            for field in row.get("components") or []:
+                value = values.get(field["custom_id"], field.get("value") or "")
+                if field.get("required", True) and not value:
+                    raise AssertionError(f"{field.get('label')!r} is required")
+                text = {"type": ComponentType.TEXT_INPUT, "custom_id": field["custom_id"]}
+                rows.append(
+                    {"type": ComponentType.ACTION_ROW, "components": [{**text, "value": value}]}
+                )
+        data = {"custom_id": response.data["custom_id"], "components": rows}
+        where = {key: value for key, value in opened_by.payload.items() if key in WHERE_FIELDS}
+        return await self.interactions.send(InteractionType.MODAL_SUBMIT, data, where)
 
     # --- commands and their options ----------------------------------------------------------
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.localdiscord.constants import MEMBER_PERMISSIONS
-from tests.localdiscord.driver import Driver
-from tests.localdiscord.gateway import Gateway
-from tests.localdiscord.interactions import Interactions
-from tests.localdiscord.models import Changes, Channel, Guild, Role, User
-from tests.localdiscord.rest import API_PREFIX, Rest
-from tests.localdiscord.world import World
+from .constants import MEMBER_PERMISSIONS
+from .driver import Driver
+from .gateway import Gateway
+from .interactions import Interactions
+from .models import Changes, Channel, Guild, Listener, Role, User
+from .rest import API_PREFIX, Rest
+from .world import World
 
 UPLOADS = 32 * 1024 * 1024  # over Discord's 25 MiB, so Discord's own answer is what tests see
 
@@ -26,9 +26,11 @@ UPLOADS = 32 * 1024 * 1024  # over Discord's 25 MiB, so Discord's own answer is 
 class FakeDiscord(Driver):
     """Start with `await start()`, stop with `await stop()`; every socket is on loopback."""
 
-    def __init__(self, valid_token: str = "test-token") -> None:
+    def __init__(
+        self, valid_token: str = "test-token", *, application_name: str = "Sciatica Companion"
+    ) -> None:
         self.changes = Changes()
-        world = World()
+        world = World(application_name)
         self.gateway = Gateway(world, self.changes, valid_token)
         interactions = Interactions(world, self.gateway, self.changes)
         self.rest = Rest(world, self.gateway, self.changes, valid_token, interactions.routes())
@@ -41,6 +43,7 @@ class FakeDiscord(Driver):
     async def start(self) -> None:
         app = web.Application(middlewares=[self.rest.middleware], client_max_size=UPLOADS)
         app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/attachments/{id:\\d+}/{name}", self._attachment)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self.rest.handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -48,6 +51,7 @@ class FakeDiscord(Driver):
         await site.start()
         self.port = self._runner.addresses[0][1]
         self.gateway.url = self.gateway_url
+        self.world.cdn_base = f"http://127.0.0.1:{self.port}"
 
     async def stop(self) -> None:
         await self.gateway.close()
@@ -61,6 +65,22 @@ class FakeDiscord(Driver):
     @property
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        """The CDN: an attachment's bytes at the address its message names."""
+        data = self.world.files.get(int(request.match_info["id"]))
+        if data is None:
+            raise web.HTTPNotFound()
+        name = request.match_info["name"]
+        kind = "image/png" if name.endswith(".png") else "application/octet-stream"
+        return web.Response(body=data, content_type=kind)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` with every Event as the bot's answers happen (messages, edits,
+        deletions, interaction callbacks, interactions left unanswered); the returned function
+        stops it. A listener runs inside the request that caused it: keep it quick."""
+        self.world.listeners.append(listener)
+        return lambda: self.world.listeners.remove(listener)
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5) -> None:
         await self.changes.wait_until(predicate, timeout)

@@ -11,17 +11,17 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.localdiscord import attachments, limits
-from tests.localdiscord.constants import (
+from . import attachments, limits
+from .constants import (
     ErrorCode,
     InteractionCallbackType,
     InteractionType,
     MessageFlag,
 )
-from tests.localdiscord.gateway import Gateway
-from tests.localdiscord.models import Changes, DiscordError, Interaction, Response
-from tests.localdiscord.rest import APP, BODY, FILES, Route, json_response, route
-from tests.localdiscord.world import World
+from .gateway import Gateway
+from .models import Changes, DiscordError, Event, EventKind, Interaction, Response
+from .rest import APP, BODY, FILES, Route, json_response, route
+from .world import World
 
 Callback = InteractionCallbackType
 CHECKS: dict[int, Callable[[dict[str, Any]], list[str]]] = {
@@ -45,7 +45,8 @@ def unknown_interaction() -> DiscordError:
 
 class Interactions:
     """`by_token` holds every interaction sent; a first callback later than `deadline` seconds
-    finds the interaction gone, as on Discord."""
+    finds the interaction gone, as on Discord, whose client then says "The application did not
+    respond" (here: an INTERACTION_EXPIRED event)."""
 
     def __init__(self, world: World, gateway: Gateway, changes: Changes) -> None:
         self.world = world
@@ -95,8 +96,13 @@ class Interactions:
             self.world.messages,
         )
         self.by_token[token] = ix
+        asyncio.get_running_loop().call_later(self.deadline, self._expire, ix)
         await self.gateway.send(session, "INTERACTION_CREATE", payload)
         return ix
+
+    def _expire(self, ix: Interaction) -> None:
+        if not ix.callbacks:
+            self.world.announce(Event(EventKind.INTERACTION_EXPIRED, interaction=ix.payload))
 
     def routes(self) -> list[Route]:
         return [
@@ -129,7 +135,11 @@ class Interactions:
         if problems:
             raise DiscordError.form(problems)
         answer = self._answer(ix, kind, data, request[FILES])
-        ix.callbacks.append(Response(kind, dict(answer or data), latency))
+        response = Response(kind, dict(answer or data), latency)
+        ix.callbacks.append(response)
+        self.world.announce(
+            Event(EventKind.INTERACTION_CALLBACK, answer, ix.payload, callback=response)
+        )
         if "with_response" not in request.query:
             return web.Response(status=204)
         return json_response(
@@ -158,10 +168,10 @@ class Interactions:
         source = ix.payload.get("message")
         shown: list[dict[str, Any]] = []
         if kind == Callback.CHANNEL_MESSAGE_WITH_SOURCE:
-            shown = attachments.resolve(data, files, None, world.next_id)
+            shown = attachments.resolve(data, files, None, world)
         elif kind == Callback.UPDATE_MESSAGE and source is not None:
             edited = world.messages[int(source["id"])]
-            shown = attachments.resolve(data, files, edited, world.next_id)
+            shown = attachments.resolve(data, files, edited, world)
         elif files:
             raise DiscordError.form([f"callback type {kind} takes no files"])
         if kind in UPDATES and source is None:
@@ -174,11 +184,13 @@ class Interactions:
             self._originate(ix, message)
             if not message["flags"] & MessageFlag.EPHEMERAL:
                 world.post(message)
+            world.publish(EventKind.MESSAGE_CREATED, message)
             return message
         if kind == Callback.DEFERRED_CHANNEL_MESSAGE:
             flags = {"flags": data.get("flags") or 0}
             message = world.new_message(channel_id, flags, flags=MessageFlag.LOADING, webhook=True)
             self._originate(ix, message)
+            world.publish(EventKind.MESSAGE_CREATED, message)
             return message
         if kind in UPDATES:
             assert source is not None  # refused above
@@ -187,6 +199,7 @@ class Interactions:
             if kind == Callback.UPDATE_MESSAGE:
                 world.edit_message(message, data)
                 attachments.attach(message, shown)
+                world.publish(EventKind.MESSAGE_EDITED, message)
             return message
         if kind == Callback.AUTOCOMPLETE_RESULT:
             ix.choices = data.get("choices") or []
@@ -226,16 +239,19 @@ class Interactions:
         if problems:
             raise DiscordError.form(problems)
         target = self._target(ix, message_id)
-        shown = attachments.resolve(body, request[FILES], target, self.world.next_id)
+        shown = attachments.resolve(body, request[FILES], target, self.world)
         message = self.world.edit_message(target, body)
         attachments.attach(message, shown)
+        self.world.publish(EventKind.MESSAGE_EDITED, message)
         return json_response(message)
 
     async def _webhook_delete(
         self, request: web.Request, app: str, token: str, message_id: str
     ) -> web.Response:
         ix = self._acknowledged(token)
-        self.world.messages.pop(int(self._target(ix, message_id)["id"]), None)
+        message = self._target(ix, message_id)
+        self.world.publish(EventKind.MESSAGE_DELETED, message)
+        self.world.messages.pop(int(message["id"]), None)
         return web.Response(status=204)
 
     async def _followup(self, request: web.Request, app: str, token: str) -> web.Response:
@@ -244,9 +260,12 @@ class Interactions:
         problems = limits.message_problems(body)
         if problems:
             raise DiscordError.form(problems)
-        shown = attachments.resolve(body, request[FILES], None, self.world.next_id)
+        shown = attachments.resolve(body, request[FILES], None, self.world)
         message = self.world.new_message(int(ix.payload["channel_id"]), body, webhook=True)
         attachments.attach(message, shown)
         self.world.origins[int(message["id"])] = ix.payload
         ix.followups.append(message)
+        if not message["flags"] & MessageFlag.EPHEMERAL:
+            self.world.post(message)
+        self.world.publish(EventKind.MESSAGE_CREATED, message)
         return json_response(message)
