@@ -43,6 +43,7 @@ _EXACT, _CITY_PREFIX, _NAME_PREFIX, _SUBSTRING = range(4)
 _MAX_OFFSET = timedelta(hours=14)
 _MIN_OFFSET = timedelta(hours=-12)
 
+
 class ZoneError(InputError):
     """A time zone the member typed is unknown, ambiguous or only an offset; the message lists
     what to pick instead."""
@@ -50,7 +51,6 @@ class ZoneError(InputError):
 
 class ZoneDataError(ValueError):
     """data/zones.toml is malformed; the message names the entry."""
-
 
 
 # --- Time zones ---------------------------------------------------------------------------------
@@ -335,5 +335,3 @@ def _for_locale(table: Mapping[str, V], locale: str | None) -> V | None:
         return None
     found = table.get(locale)
     return found if found is not None else table.get(locale.split("-", 1)[0])
-
-

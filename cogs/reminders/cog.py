@@ -10,6 +10,7 @@ from discord.ext import commands
 from bot.checks import require_feature
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.contracts import Export
+from bot.routine import RoutineButton
 from bot.storage import Transaction
 from cogs.reminders.dms import Delivering, ReminderButton, SnoozeButton
 from cogs.reminders.edits import Editing
@@ -43,7 +44,7 @@ class Reminders(
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(
-            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton
+            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
         )
         for kind in REMINDER_KINDS:
             self.bot.scheduler.register(kind, self.deliver)
@@ -52,7 +53,7 @@ class Reminders(
         for kind in REMINDER_KINDS:
             self.bot.scheduler.unregister(kind)
         self.bot.remove_dynamic_items(
-            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton
+            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
         )
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:

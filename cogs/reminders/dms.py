@@ -24,7 +24,7 @@ from bot.one_offs import HOURS_BEFORE, AppointmentSchedule, OnceSchedule, is_las
 from bot.quiet_hours import QuietHours
 from bot.recurrence import AfterDoneSchedule, local_date, next_occurrence, schedule_from_json
 from bot.reminder_times import due_after_stretch
-from bot.routine import StretchRoutineView
+from bot.routine import send_routine
 from bot.schedule_text import HELD_KEY
 from bot.scheduler import delivery_nonce
 from bot.snooze import SnoozeChoice, snooze_target, snoozed_due
@@ -299,7 +299,7 @@ class Delivering(Notifying):
         reminder = await self._own_reminder(interaction, reminder_id)
         now = self._now()
         if action == "routine":
-            await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
+            await send_routine(interaction)
             return
         if action == "done":
             zone = schedule_from_json(reminder.schedule).zone
