@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.autocomplete import zone_autocomplete
 from bot.client import SciaticaBot, sciatica_interaction
@@ -17,39 +18,38 @@ from bot.recurrence import next_occurrence
 from bot.schedule_edits import DayAndTime
 from bot.timeparse import InputError, parse_when
 from bot.views import PersistentButton
+from bot.zone_rules import zone_names
 from cogs.reminders.base import NOTE_LIMIT, WHEN_LIMIT
 from cogs.reminders.create import Creating
 
+APPOINTMENT_FORM = re.compile(r"rem:appt-form:(?P<zone>[A-Za-z0-9_+/-]{0,64})")
+"""The form's custom_id: the zone the member named with the command, if any."""
+DAY_INPUT, TIME_INPUT = "appointment:day", "appointment:time"
 
-class AppointmentForm(discord.ui.Modal):
-    """The appointment's date and time, in the member's own zone."""
 
-    def __init__(self, bot: SciaticaBot, zone: str | None) -> None:
-        super().__init__(title=bot.messages("reminders.appointment_form_title"), timeout=900)
-        self.bot = bot
-        self.zone = zone
-        self.day: discord.ui.TextInput[AppointmentForm] = discord.ui.TextInput(
-            label=bot.messages("reminders.appointment_form_day"),
-            custom_id="appointment:day",
-            max_length=WHEN_LIMIT // 2,
+def appointment_form(bot: SciaticaBot, zone: str | None) -> discord.ui.Modal:
+    """The appointment's day and time, in the member's own zone. Only its layout: it is never
+    kept in memory (stopped before it is sent), so its answer reaches `OneOffs.form_sent`
+    through its custom_id, after a restart too."""
+    form = discord.ui.Modal(
+        title=bot.messages("reminders.appointment_form_title"),
+        custom_id=f"rem:appt-form:{zone or ''}",
+        timeout=None,
+    )
+    inputs = (
+        (DAY_INPUT, "reminders.appointment_form_day"),
+        (TIME_INPUT, "reminders.appointment_form_time"),
+    )
+    for custom_id, label in inputs:
+        form.add_item(
+            discord.ui.TextInput(
+                label=bot.messages(label),
+                custom_id=custom_id,
+                max_length=WHEN_LIMIT // 2,
+            )
         )
-        self.time: discord.ui.TextInput[AppointmentForm] = discord.ui.TextInput(
-            label=bot.messages("reminders.appointment_form_time"),
-            custom_id="appointment:time",
-            max_length=WHEN_LIMIT // 2,
-        )
-        self.add_item(self.day)
-        self.add_item(self.time)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        cog = self.bot.get_cog("Reminders")
-        assert isinstance(cog, OneOffs)
-        await cog.save_appointment(interaction, f"{self.day.value} {self.time.value}", self.zone)
-
-    async def on_error(  # type: ignore[override]  # a modal has no item that failed
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        await report_error(interaction, error, self.bot.messages)
+    form.stop()
+    return form
 
 
 class AddAppointmentButton(PersistentButton, template=r"rem:appt"):
@@ -70,7 +70,17 @@ class AddAppointmentButton(PersistentButton, template=r"rem:appt"):
         return cls(bot)
 
     async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        await interaction.response.send_modal(AppointmentForm(self.bot, None))
+        await interaction.response.send_modal(appointment_form(self.bot, None))
+
+
+def form_values(data: dict[str, Any]) -> dict[str, str]:
+    """A submitted form's text inputs by custom_id, in rows or in labels."""
+    found: dict[str, str] = {}
+    for row in data.get("components") or []:
+        for field in [*(row.get("components") or []), row.get("component") or {}]:
+            if "custom_id" in field:
+                found[str(field["custom_id"])] = str(field.get("value") or "")
+    return found
 
 
 class OneOffs(Creating):
@@ -105,7 +115,25 @@ class OneOffs(Creating):
         self, interaction: discord.Interaction[SciaticaBot], timezone: str | None = None
     ) -> None:
         zone = self._resolve_zone(interaction, timezone) if timezone else None
-        await interaction.response.send_modal(AppointmentForm(self.bot, zone))
+        await interaction.response.send_modal(appointment_form(self.bot, zone))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """The appointment form sent back (whichever process opened it)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        match = APPOINTMENT_FORM.fullmatch(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        values = form_values(data)
+        zone = match["zone"] if match["zone"] in zone_names() else None
+        try:
+            await self.save_appointment(
+                interaction, f"{values.get(DAY_INPUT, '')} {values.get(TIME_INPUT, '')}", zone
+            )
+        except Exception as exc:
+            await report_error(interaction, exc, self.bot.messages)
 
     async def save_appointment(
         self, interaction: discord.Interaction[Any], when: str, zone: str | None

@@ -175,3 +175,24 @@ async def test_booked_on_a_massage_reminder_offers_the_appointment_form(
         else:
             words = response.content
         assert "like 'thu 10:00'" in words
+
+
+async def test_the_appointment_form_is_answered_after_a_restart(
+    discord_server, world, tmp_path, content, clock
+):
+    database = tmp_path / "bot.db"
+    async with run_bot(discord_server, database, content, clock):
+        opened = await discord_server.invoke(
+            world.alice,
+            "reminders appointment",
+            {"timezone": "Asia/Tokyo"},
+            guild_id=world.guild.id,
+        )
+        await opened.response(timeout=5)
+    async with run_bot(discord_server, database, content, clock):  # filled in meanwhile
+        submitted = await discord_server.submit_modal(
+            opened, {"appointment:day": "2026-03-05", "appointment:time": "10:00"}
+        )
+        await submitted.response(timeout=5)
+        [reply] = await submitted.wait_for_followups(1, timeout=5)
+        assert "Appointment on Thursday 2026-03-05 at 10:00 (Asia/Tokyo)" in reply["content"]
