@@ -31,6 +31,7 @@ from bot.core.settings import (
 )
 from bot.health.quickcheck_data import TriageDataError
 from bot.scheduling.clock import SystemClock
+from bot.scheduling.zone_rules import TZDATA_VERSION, host_version
 from bot.storage import (
     DatabaseError,
     PostgresDatabase,
@@ -105,6 +106,7 @@ def check() -> int:
         )
     except CONTENT_ERRORS as exc:
         problems.append(f"content files are invalid: {exc}")
+    found.append(time_zone_line())
     try:
         url = settings.database_url if settings else database_url(os.environ)
     except ConfigError:
@@ -123,6 +125,16 @@ def check() -> int:
         return 2
     print(f"sciatica-companion: all is well; {'; '.join(found)}")
     return 0
+
+
+def time_zone_line() -> str:
+    """Which tz database release the bot's clocks follow; the host's own files are named when
+    they are a different release, since other software on the host follows those."""
+    line = f"time zones: tzdata {TZDATA_VERSION}"
+    host = host_version()
+    if host is not None and host != TZDATA_VERSION:
+        line += f" (the host's own {host} files are not used)"
+    return line
 
 
 async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:

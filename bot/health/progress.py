@@ -24,7 +24,14 @@ from bot.content.library import (
 from bot.content.messages import Messages
 from bot.health.sessions import Outcome, Session, best_streak, current_streak
 from bot.pictures.charts import calendar_cells, load_chart_ui
-from bot.scheduling.recurrence import EVERY_DAY, AfterDoneSchedule, Schedule, WeeklySchedule
+from bot.scheduling.recurrence import (
+    EVERY_DAY,
+    AfterDoneSchedule,
+    EveryNDaysSchedule,
+    EveryNWeeksSchedule,
+    Schedule,
+    WeeklySchedule,
+)
 
 FLARE_SCORE = 7
 """A score this high is a flare whatever came before."""
@@ -162,7 +169,7 @@ def summarise(
 
 def plan_text(schedules: Iterable[Schedule], texts: Messages, weekdays: Sequence[str]) -> str:
     """The member's plan in their terms, e.g. "Mon, Wed, Fri" (`weekdays`: short names from
-    Monday), one part per stretch reminder."""
+    Monday), one part per stretch reminder (one-offs are no part of a plan)."""
     parts: list[str] = []
     for schedule in schedules:
         if isinstance(schedule, AfterDoneSchedule):
@@ -171,7 +178,9 @@ def plan_text(schedules: Iterable[Schedule], texts: Messages, weekdays: Sequence
             parts.append(texts("progress.plan_every_day"))
         elif isinstance(schedule, WeeklySchedule):
             parts.append(", ".join(weekdays[day] for day in sorted(schedule.weekdays)))
-        else:
+        elif isinstance(schedule, EveryNDaysSchedule):
+            parts.append(texts("progress.plan_every_days", count=schedule.days))
+        elif isinstance(schedule, EveryNWeeksSchedule):
             parts.append(
                 texts(
                     "progress.plan_every_weeks",
@@ -198,6 +207,7 @@ TEXT_KEYS = (
     "progress.plan_every_day",
     "progress.plan_after_done",
     "progress.plan_every_weeks",
+    "progress.plan_every_days",
     "progress.plan_none",
     "progress.pain_title",
     "progress.pain_count",

@@ -24,6 +24,7 @@ from itertools import groupby
 
 from bot.scheduling.recurrence import (
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Schedule,
     local_date,
@@ -77,8 +78,12 @@ def occurrence_of(schedule: Schedule, due_at: datetime) -> datetime:
     regular times: `_windows` tells its sessions apart by its wait."""
     if isinstance(schedule, AfterDoneSchedule):
         return due_at
-    weeks = schedule.weeks if isinstance(schedule, EveryNWeeksSchedule) else 1
-    slot = next_occurrence(schedule, due_at - timedelta(weeks=weeks, days=1))
+    interval = timedelta(weeks=1)  # the longest gap between regular occurrences
+    if isinstance(schedule, EveryNDaysSchedule):
+        interval = timedelta(days=schedule.days)
+    elif isinstance(schedule, EveryNWeeksSchedule):
+        interval = timedelta(weeks=schedule.weeks)
+    slot = next_occurrence(schedule, due_at - interval - timedelta(days=1))
     if slot > due_at:  # nothing regular before it (the schedule was edited since)
         return due_at
     while (following := next_occurrence(schedule, slot)) <= due_at:

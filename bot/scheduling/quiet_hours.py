@@ -30,6 +30,7 @@ from bot.scheduling.recurrence import (
     plan_due,
 )
 from bot.scheduling.timeparse import InputError, Text
+from bot.scheduling.zone_rules import zone_info
 
 _ONE_DAY = timedelta(days=1)
 _MAX_MERGED_WINDOWS = 8
@@ -65,7 +66,7 @@ class QuietHours:
 
     def contains(self, instant: datetime, zone: str) -> bool:
         """Whether a DM at `instant` would fall in the member's quiet hours."""
-        return self._window_at(instant, ZoneInfo(zone)) is not None
+        return self._window_at(instant, zone_info(zone)) is not None
 
     def release(self, instant: datetime, zone: str) -> datetime:
         """The first instant at or after `instant` outside quiet hours, in UTC.
@@ -74,7 +75,7 @@ class QuietHours:
         time skipped by a spring-forward gap is the first instant after the gap, a repeated one
         its first instance.
         """
-        tz = ZoneInfo(zone)
+        tz = zone_info(zone)
         released = instant.astimezone(UTC)
         for _ in range(_MAX_MERGED_WINDOWS):
             window = self._window_at(released, tz)
@@ -88,7 +89,7 @@ class QuietHours:
 
         A window can be empty (start == end) when DST skips all of it.
         """
-        tz = ZoneInfo(zone)
+        tz = zone_info(zone)
         day = _local_date(around, tz)
         for offset in range(-2, 2):
             yield self._window(day + offset * _ONE_DAY, tz)

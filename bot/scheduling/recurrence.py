@@ -14,6 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.scheduling.one_offs import (
+    AppointmentSchedule,
+    OnceSchedule,
+    OneOffSchedule,
+    next_one_off,
+)
+from bot.scheduling.zone_rules import zone_info
+
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EVERY_DAY = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
@@ -23,6 +31,9 @@ DEFAULT_GRACE = timedelta(hours=1)
 """A reminder more than this overdue is no longer useful (a stretch prompt at the wrong hour)."""
 LATE_AFTER = timedelta(seconds=60)
 """Sends later than this are flagged late so the message can own up to the delay."""
+
+EVERY_N_DAYS = range(2, 15)
+"""How many days apart an every-N-days reminder may be: from 2 to 14."""
 
 AFTER_DONE_HOURS = range(2, 169)
 """How many hours an after-done reminder may wait: from 2 to 168 (one week)."""
@@ -70,6 +81,26 @@ class EveryNWeeksSchedule:
 
 
 @dataclass(frozen=True)
+class EveryNDaysSchedule:
+    """At `local_time` every `days` days in `zone`, from `start` on: `start`, then every `days`
+    local calendar days after it, a rhythm of rest days that does not follow the week.
+
+    Days are counted on the member's calendar, not in hours, so 08:00 stays 08:00 across DST.
+    """
+
+    days: int
+    local_time: time
+    zone: str
+    start: date
+
+    def __post_init__(self) -> None:
+        _check_local_time(self.local_time)
+        if not isinstance(self.days, int) or self.days not in EVERY_N_DAYS:
+            raise ValueError("days must be a whole number from 2 to 14")
+        _zone(self.zone)
+
+
+@dataclass(frozen=True)
 class AfterDoneSchedule:
     """`hours` after the member last stretched (pressed Done on any stretch reminder or finished
     a routine), or after the last DM of this reminder if that came later.
@@ -92,9 +123,9 @@ class AfterDoneSchedule:
         return timedelta(hours=self.hours)
 
 
-ClockSchedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule
+ClockSchedule: TypeAlias = WeeklySchedule | EveryNWeeksSchedule | EveryNDaysSchedule
 """Schedules that fire at wall-clock times."""
-Schedule: TypeAlias = ClockSchedule | AfterDoneSchedule
+Schedule: TypeAlias = ClockSchedule | AfterDoneSchedule | OneOffSchedule
 
 
 @dataclass(frozen=True)
@@ -136,7 +167,9 @@ def next_occurrence(schedule: Schedule, after: datetime) -> datetime:
     if isinstance(schedule, AfterDoneSchedule):
         # In UTC: adding to a zoned datetime would add wall-clock hours, not elapsed ones.
         return after.astimezone(UTC) + schedule.wait
-    zone = ZoneInfo(schedule.zone)
+    if isinstance(schedule, OnceSchedule | AppointmentSchedule):
+        return next_one_off(schedule, after)
+    zone = zone_info(schedule.zone)
     # Start a day early: near a transition at midnight a slot's date can trail `after`'s date.
     start = after.astimezone(zone).date() - _ONE_DAY
     slots = (_instant(day, schedule.local_time, zone) for day in _days(schedule, start))
@@ -200,9 +233,11 @@ def describe(schedule: Schedule) -> str:
     English for the wall-clock kinds, kept for existing callers; new callers render
     bot.scheduling.schedule_text.describe_text, which covers every kind from data/messages.toml.
     """
-    if isinstance(schedule, AfterDoneSchedule):
-        raise TypeError("an after-done schedule is described by bot.schedule_text.describe_text")
+    if isinstance(schedule, AfterDoneSchedule | OnceSchedule | AppointmentSchedule):
+        raise TypeError("this schedule is described by bot.schedule_text.describe_text")
     at = f"at {schedule.local_time:%H:%M} ({schedule.zone})"
+    if isinstance(schedule, EveryNDaysSchedule):
+        return f"Every {schedule.days} days {at}"
     if isinstance(schedule, EveryNWeeksSchedule):
         day = WEEKDAY_NAMES[schedule.weekday]
         if schedule.weeks == 1:
@@ -215,6 +250,13 @@ def describe(schedule: Schedule) -> str:
     names = [WEEKDAY_NAMES[day] for day in sorted(schedule.weekdays)]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return f"Every {listed} {at}"
+
+
+def first_day_ahead(local_time: time, zone: str, now: datetime) -> date:
+    """The first local day whose `local_time` is still ahead at `now`: today, or else tomorrow.
+    Where an every-N-days reminder starts when the member names no day."""
+    today = local_date(now, zone)
+    return today if _instant(today, local_time, _zone(zone)) > now else today + _ONE_DAY
 
 
 def local_date(instant: datetime, zone: str) -> date:
@@ -231,8 +273,11 @@ def _days(schedule: ClockSchedule, start: date) -> Iterator[date]:
             if day.weekday() in schedule.weekdays:
                 yield day
             day += _ONE_DAY
-    step = 7 * schedule.weeks
-    first = schedule.anchor - timedelta(days=schedule.anchor.weekday() - schedule.weekday)
+    if isinstance(schedule, EveryNDaysSchedule):
+        step, first = schedule.days, schedule.start
+    else:
+        step = 7 * schedule.weeks
+        first = schedule.anchor - timedelta(days=schedule.anchor.weekday() - schedule.weekday)
     cycles = max(0, -((first - start).days // step))  # ceil((start - first) / step), not before
     day = first + timedelta(days=cycles * step)
     while True:
@@ -248,7 +293,7 @@ def _instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def _zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(name)
+        return zone_info(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
@@ -268,9 +313,15 @@ def schedule_to_json(schedule: Schedule) -> str:
     if isinstance(schedule, AfterDoneSchedule):
         after_done = {"type": "after_done", "hours": schedule.hours, "zone": schedule.zone}
         return json.dumps(after_done, sort_keys=True)
+    if isinstance(schedule, OnceSchedule | AppointmentSchedule):
+        kind = "once" if isinstance(schedule, OnceSchedule) else "appointment"
+        one_off = {"type": kind, "day": schedule.day.isoformat(), "zone": schedule.zone}
+        return json.dumps(one_off | {"time": f"{schedule.local_time:%H:%M}"}, sort_keys=True)
     data: dict[str, object] = {"time": schedule.local_time.strftime("%H:%M"), "zone": schedule.zone}
     if isinstance(schedule, WeeklySchedule):
         data |= {"type": "weekly", "weekdays": sorted(schedule.weekdays)}
+    elif isinstance(schedule, EveryNDaysSchedule):
+        data |= {"type": "every_n_days", "days": schedule.days, "start": schedule.start.isoformat()}
     else:
         data |= {
             "type": "every_n_weeks",
@@ -287,8 +338,15 @@ def schedule_from_json(text: str) -> Schedule:
     if data["type"] == "after_done":
         return AfterDoneSchedule(data["hours"], data["zone"])
     local_time = time.fromisoformat(data["time"])
+    if data["type"] in ("once", "appointment"):
+        one_off = OnceSchedule if data["type"] == "once" else AppointmentSchedule
+        return one_off(date.fromisoformat(data["day"]), local_time, data["zone"])
     if data["type"] == "weekly":
         return WeeklySchedule(local_time, frozenset(data["weekdays"]), data["zone"])
+    if data["type"] == "every_n_days":
+        return EveryNDaysSchedule(
+            data["days"], local_time, data["zone"], date.fromisoformat(data["start"])
+        )
     return EveryNWeeksSchedule(
         data["weeks"], data["weekday"], local_time, data["zone"], date.fromisoformat(data["anchor"])
     )

@@ -9,13 +9,17 @@ the caller stores the result of a successful call in one transaction, or nothing
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeAlias
+from zoneinfo import ZoneInfoNotFoundError
 
+from bot.scheduling.one_offs import AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import (
     AFTER_DONE_HOURS,
     EVERY_DAY,
+    EVERY_N_DAYS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Schedule,
     WeeklySchedule,
@@ -23,11 +27,14 @@ from bot.scheduling.recurrence import (
     next_occurrence,
 )
 from bot.scheduling.timeparse import InputError, Text
+from bot.scheduling.zone_rules import zone_info
 
 EDIT_OPTIONS: dict[str, tuple[str, ...]] = {
-    "stretch": ("time", "days", "timezone", "note"),
+    "stretch": ("time", "days", "start", "timezone", "note"),
     "massage": ("every_weeks", "weekday", "time", "timezone", "link"),
     "after_done": ("hours", "note", "timezone"),
+    "once": ("when", "note", "timezone"),
+    "appointment": ("when", "timezone"),
 }
 """The /reminders edit options each kind of reminder takes (see `edit_kind`)."""
 
@@ -42,6 +49,8 @@ EDIT_KIND_KEYS = {
     "stretch": "reminders.edit_kind_stretch",
     "massage": "reminders.edit_kind_massage",
     "after_done": "reminders.edit_kind_after_done",
+    "once": "reminders.edit_kind_once",
+    "appointment": "reminders.edit_kind_appointment",
 }
 """The message key naming each kind of reminder in an edit's "doesn't fit" answer."""
 
@@ -62,6 +71,10 @@ class PauseError(InputError):
     """A pause length outside PAUSE_DAYS."""
 
 
+DayAndTime: TypeAlias = tuple[date, time]
+"""A local day and wall-clock time, as bot.scheduling.timeparse.parse_when reads them."""
+
+
 @dataclass(frozen=True)
 class Changes:
     """The options given to /reminders edit, already parsed; None leaves a thing as it is.
@@ -71,10 +84,15 @@ class Changes:
     """
 
     time: time | None = None
-    days: frozenset[int] | None = None
+    days: frozenset[int] | int | None = None
+    """Weekdays, or a whole number of days for every N days."""
+    start: date | None = None
+    """The first day of an every-N-days rhythm."""
     every_weeks: int | None = None
     weekday: int | None = None
     hours: int | None = None
+    when: DayAndTime | None = None
+    """A one-off's or an appointment's day and wall-clock time."""
     timezone: str | None = None
     note: str | None = None
     link: str | None = None
@@ -89,12 +107,16 @@ def edit_kind(kind: str, schedule: Schedule) -> str:
 
     An after-done reminder is a stretch reminder by kind; its schedule sets it apart.
     """
-    if kind == "stretch" and isinstance(schedule, WeeklySchedule):
+    if kind == "stretch" and isinstance(schedule, WeeklySchedule | EveryNDaysSchedule):
         return "stretch"
     if kind == "stretch" and isinstance(schedule, AfterDoneSchedule):
         return "after_done"
     if kind == "massage" and isinstance(schedule, EveryNWeeksSchedule):
         return "massage"
+    if kind == "once" and isinstance(schedule, OnceSchedule):
+        return "once"
+    if kind == "appointment" and isinstance(schedule, AppointmentSchedule):
+        return "appointment"
     raise ValueError(f"a {kind} reminder with a {type(schedule).__name__} cannot be edited")
 
 
@@ -104,8 +126,10 @@ def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
     Every given option is checked before anything is built, so an option that does not fit
     the kind (`every_weeks` on a stretch reminder) fails the whole edit and names the options
     that do fit. A massage reminder keeps its anchor, so its on and off weeks stay where they
-    were. If the result equals `current` (only note or link changed) keep the row's next due
-    time and any hold as they are; otherwise compute it with `next_due_after_edit`.
+    were; an every-N-days one keeps its start day unless `start` is given (turning a weekly
+    reminder into one needs `start`: the caller gives the first day it means). If the result
+    equals `current` (only note or link changed) keep the row's next due time and any hold as
+    they are; otherwise compute it with `next_due_after_edit`.
     """
     name = edit_kind(kind, current)
     given = changes.given()
@@ -129,13 +153,27 @@ def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
         )
     _check_values(changes)
     zone = current.zone if changes.timezone is None else changes.timezone
+    if isinstance(current, OnceSchedule | AppointmentSchedule):
+        day, wall = changes.when or (current.day, current.local_time)
+        return type(current)(day, wall, zone)  # the same wall-clock time in a new zone
     if isinstance(current, AfterDoneSchedule):
         hours = current.hours if changes.hours is None else changes.hours
         return AfterDoneSchedule(hours, zone)
     at = current.local_time if changes.time is None else changes.time
-    if isinstance(current, WeeklySchedule):
-        days = current.weekdays if changes.days is None else changes.days
-        return WeeklySchedule(at, days, zone)
+    if isinstance(current, WeeklySchedule | EveryNDaysSchedule):
+        days = changes.days
+        if days is None:
+            days = current.weekdays if isinstance(current, WeeklySchedule) else current.days
+        if isinstance(days, frozenset):
+            if changes.start is not None:
+                raise EditError(Text("reminders.start_needs_interval"))
+            return WeeklySchedule(at, days, zone)
+        start = changes.start
+        if start is None and isinstance(current, EveryNDaysSchedule):
+            start = current.start
+        if start is None:
+            raise ValueError("a weekly reminder becomes every N days from a start day")
+        return EveryNDaysSchedule(days, at, zone, start)
     return EveryNWeeksSchedule(
         current.weeks if changes.every_weeks is None else changes.every_weeks,
         current.weekday if changes.weekday is None else changes.weekday,
@@ -190,7 +228,7 @@ def resume_at(paused_at: datetime, days: int, zone: str) -> datetime:
     if paused_at.tzinfo is None or paused_at.utcoffset() is None:
         raise ValueError("expected a timezone-aware datetime")
     try:
-        tz = ZoneInfo(zone)
+        tz = zone_info(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {zone!r}") from exc
     local = paused_at.astimezone(tz)
@@ -216,7 +254,9 @@ def _check_values(changes: Changes) -> None:
         raise EditError(Text("reminders.bad_weeks"))
     if changes.weekday is not None and changes.weekday not in EVERY_DAY:
         raise EditError(Text("parse.weekday_help"))
-    if changes.days is not None and (not changes.days or not changes.days <= EVERY_DAY):
+    if isinstance(changes.days, int) and changes.days not in EVERY_N_DAYS:
+        raise EditError(Text("parse.every_days_range"))
+    if isinstance(changes.days, frozenset) and (not changes.days or not changes.days <= EVERY_DAY):
         raise EditError(Text("parse.days_help"))
     if changes.hours is not None and changes.hours not in AFTER_DONE_HOURS:
         raise EditError(Text("reminders.bad_hours"))
@@ -224,7 +264,7 @@ def _check_values(changes: Changes) -> None:
         raise ValueError("time is a wall-clock time and must not carry a tzinfo")
     if changes.timezone is not None:
         try:
-            ZoneInfo(changes.timezone)
+            zone_info(changes.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise EditError(Text("zones.help")) from exc
 

@@ -6,10 +6,12 @@ bot.scheduling.recurrence (which does not know after-done schedules).
 
 from __future__ import annotations
 
+from bot.scheduling.one_offs import AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import (
     EVERY_DAY,
     WEEKDAYS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Schedule,
 )
@@ -35,6 +37,16 @@ def describe_text(schedule: Schedule) -> Text:
     if isinstance(schedule, AfterDoneSchedule):
         return Text("reminders.schedule_after_done", {"count": schedule.hours})
     at = {"time": f"{schedule.local_time:%H:%M}", "zone": schedule.zone}
+    if isinstance(schedule, OnceSchedule | AppointmentSchedule):
+        key = (
+            "reminders.schedule_once"
+            if isinstance(schedule, OnceSchedule)
+            else "reminders.schedule_appointment"
+        )
+        weekday = Text(DAY_KEYS[schedule.day.weekday()])
+        return Text(key, {"weekday": weekday, "day": schedule.day.isoformat(), **at})
+    if isinstance(schedule, EveryNDaysSchedule):
+        return Text("reminders.schedule_every_days", {"interval": schedule.days, **at})
     if isinstance(schedule, EveryNWeeksSchedule):
         day = Text(DAY_KEYS[schedule.weekday])
         return Text("reminders.schedule_every_weeks", {"count": schedule.weeks, "day": day, **at})

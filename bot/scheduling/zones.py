@@ -8,27 +8,27 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, available_timezones
 
 from bot.content.library import read_toml
-from bot.scheduling.offsets import (
-    MAX_OFFSET,
-    MIN_OFFSET,
+from bot.scheduling.timeparse import InputError, Text
+from bot.scheduling.zone_index import (
+    CITIES,
+    COUNTRY,
+    EXACT_ZONE_NAMES,
+    FORMER_CITIES,
+    OFFERED,
+    ZONE_INDEX,
+    ZONE_INFOS,
     check_aware,
     fixed_offset_zone,
     format_offset,
-    is_fixed_offset,
     local_time,
     parse_offset,
+    searchable,
 )
-from bot.scheduling.timeparse import (
-    InputError,
-    Text,
-    clean_input,
-)
+from bot.scheduling.zone_rules import zone_names
 
 V = TypeVar("V")
 
@@ -39,6 +39,9 @@ MAX_CANDIDATES_SHOWN = 5
 _LOCALE = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}))?")
 
 _EXACT, _CITY_PREFIX, _NAME_PREFIX, _SUBSTRING = range(4)
+
+_MAX_OFFSET = timedelta(hours=14)
+_MIN_OFFSET = timedelta(hours=-12)
 
 
 class ZoneError(InputError):
@@ -91,10 +94,10 @@ class Zones:
         means several clocks (IST) is refused with the candidates unless the member's locale
         settles it; a bare offset (UTC+5) is refused with the zones at that offset at `now`.
         """
-        query = _searchable(text) if len(text) <= MAX_ZONE_LENGTH else ""
+        query = searchable(text) if len(text) <= MAX_ZONE_LENGTH else ""
         if not query:
             raise ZoneError(Text("zones.help"))
-        found = _EXACT_ZONE_NAMES.get(query) or _CITIES.get(query)
+        found = EXACT_ZONE_NAMES.get(query) or CITIES.get(query) or FORMER_CITIES.get(query)
         if found is not None:
             return found
         named = self.names.get(query)
@@ -129,14 +132,14 @@ class Zones:
         An offset ("UTC+5") offers the zones at that offset at `now` and last the fixed-offset
         zone, so keeping a fixed offset is the member's explicit pick.
         """
-        needle = _searchable(query[:MAX_ZONE_LENGTH])
+        needle = searchable(query[:MAX_ZONE_LENGTH])
         countries = self._countries_of(locale)
         if not needle:
-            local = [z for z in (*self.popular, *self._major) if _COUNTRY.get(z) in countries]
+            local = [z for z in (*self.popular, *self._major) if COUNTRY.get(z) in countries]
             return list(dict.fromkeys([*local, *self.popular]))[:limit]
         offset = parse_offset(needle)
         if offset is not None:
-            if not MIN_OFFSET <= offset <= MAX_OFFSET:
+            if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
                 return []
             found = self.at_offset(offset, now=now, locale=locale)
             fixed = fixed_offset_zone(offset)
@@ -151,7 +154,7 @@ class Zones:
         """The offered zones whose UTC offset at `now` is `offset`, big and local ones first."""
         check_aware(now)
         countries = self._countries_of(locale)
-        found = [name for name, zone in _ZONE_INFOS if now.astimezone(zone).utcoffset() == offset]
+        found = [name for name, zone in ZONE_INFOS if now.astimezone(zone).utcoffset() == offset]
         return sorted(found, key=lambda name: (*self._standing(name, countries), name))
 
     def _ranked(self, needle: str, locale: str | None) -> list[tuple[str, int]]:
@@ -172,10 +175,10 @@ class Zones:
             for position, zone in enumerate(self._entry_order(named, locale)):
                 best[zone] = (_EXACT, 0, 0, 0, position, zone)
 
-        exact = _EXACT_ZONE_NAMES.get(needle)
+        exact = EXACT_ZONE_NAMES.get(needle)
         if exact is not None:
             offer(exact, _EXACT)
-        for name, key, city in _ZONE_INDEX:
+        for name, key, city in ZONE_INDEX:
             if city == needle:
                 offer(name, _EXACT)
             elif city.startswith(needle):
@@ -184,6 +187,11 @@ class Zones:
                 offer(name, _NAME_PREFIX)
             elif needle in key:
                 offer(name, _SUBSTRING)
+        for city, name in FORMER_CITIES.items():
+            if city == needle:
+                offer(name, _EXACT)
+            elif city.startswith(needle):
+                offer(name, _CITY_PREFIX)
         for typed, entry in self.names.items():
             if typed == needle:
                 continue
@@ -204,7 +212,7 @@ class Zones:
         if explicit is not None or entry.ambiguous:
             return explicit
         countries = self._countries_of(locale)
-        return next((z for z in entry.zones if _COUNTRY.get(z) in countries), entry.zones[0])
+        return next((z for z in entry.zones if COUNTRY.get(z) in countries), entry.zones[0])
 
     def _entry_order(self, entry: ZoneName, locale: str | None) -> list[str]:
         """A name's zones: the one the member means, their own country's, then the data file's
@@ -213,14 +221,14 @@ class Zones:
         countries = self._countries_of(locale)
         return sorted(
             entry.zones,
-            key=lambda zone: (zone != chosen, _COUNTRY.get(zone) not in countries),
+            key=lambda zone: (zone != chosen, COUNTRY.get(zone) not in countries),
         )
 
     def _standing(self, zone: str, countries: frozenset[str]) -> tuple[int, int]:
         """How prominent a zone is for this member, lowest first: their own country's big
         zones, popular zones, their country's other zones, big cities (in the data file's
         order), the rest, and last the research stations of Antarctica and the Arctic."""
-        local = _COUNTRY.get(zone) in countries
+        local = COUNTRY.get(zone) in countries
         order = self._major_order.get(zone, 0)
         if local and zone in self._prominent:
             return 0, order
@@ -236,7 +244,7 @@ class Zones:
         return _for_locale(self._countries, locale) or frozenset()
 
     def _offset_error(self, offset: timedelta, now: datetime, locale: str | None) -> ZoneError:
-        if not MIN_OFFSET <= offset <= MAX_OFFSET:
+        if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
             return ZoneError(Text("zones.offset_range"), Text("zones.help"))
         label = format_offset(offset)
         found = self.at_offset(offset, now=now, locale=locale)[:MAX_CANDIDATES_SHOWN]
@@ -257,13 +265,13 @@ def load_zones(path: Path) -> Zones:
     unknown = set(raw) - {"names", "ranking", "locales"}
     if unknown:
         raise ZoneDataError(f"{where}: unknown tables {sorted(unknown)}")
-    installed = available_timezones()
+    installed = zone_names()
 
     def zone_list(value: Any, context: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not value:
             raise ZoneDataError(f"{where}: {context} must be a non-empty list of zones")
         for zone in value:
-            if zone not in installed or zone not in _OFFERED:
+            if zone not in installed or zone not in OFFERED:
                 raise ZoneDataError(
                     f"{where}: {context}: {zone!r} is not a current IANA zone name"
                     " (use the zone it links to, e.g. Asia/Kolkata for Asia/Calcutta)"
@@ -292,10 +300,10 @@ def load_zones(path: Path) -> Zones:
                     f"{where}: {context}: locale {locale!r} must name one of its zones"
                 )
         for label in typed:
-            key = _searchable(label) if isinstance(label, str) else ""
+            key = searchable(label) if isinstance(label, str) else ""
             if not key or len(label) > MAX_ZONE_LENGTH or parse_offset(key) is not None:
                 raise ZoneDataError(f"{where}: {context}: bad name {label!r}")
-            if key in names or key in _EXACT_ZONE_NAMES or key in _CITIES:
+            if key in names or key in EXACT_ZONE_NAMES or key in CITIES or key in FORMER_CITIES:
                 raise ZoneDataError(
                     f"{where}: {context}: {label!r} is already a name, zone or city"
                 )
@@ -307,7 +315,7 @@ def load_zones(path: Path) -> Zones:
     for locale, codes in raw.get("locales", {}).items():
         if not _LOCALE.fullmatch(locale) or not isinstance(codes, list):
             raise ZoneDataError(f"{where}: locales.{locale} must be a list of country codes")
-        missing = [code for code in codes if code not in _COUNTRY.values()]
+        missing = [code for code in codes if code not in COUNTRY.values()]
         if missing:
             raise ZoneDataError(f"{where}: locales.{locale}: no zones for {missing}")
         countries[locale] = tuple(codes)
@@ -327,63 +335,3 @@ def _for_locale(table: Mapping[str, V], locale: str | None) -> V | None:
         return None
     found = table.get(locale)
     return found if found is not None else table.get(locale.split("-", 1)[0])
-
-
-# --- Normalising and the zone index -----------------------------------------------------------
-
-
-def _searchable(text: str) -> str:
-    return clean_input(text).replace("_", " ")
-
-
-def _load_zone_index() -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
-    """(zone, searchable zone name, searchable city) for every zone offered, and each zone's
-    country.
-
-    zone.tab lists one familiar zone per country region (Europe/Oslo, Asia/Kolkata), leaving out
-    legacy links (US/Eastern) and fixed offsets (EST, Etc/GMT+5) that would clutter a picker.
-    """
-    table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in table.splitlines() if line and not line.startswith("#")]
-    country = {row[2]: row[0] for row in rows}
-    index = tuple(
-        (name, _searchable(name), _searchable(name.rsplit("/", 1)[-1]))
-        for name in sorted({*country, "UTC"})
-    )
-    return index, country
-
-
-def _load_exact_zone_names(index: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
-    """Searchable name -> zone to store, for offered zones, links into them and the fixed
-    offsets (Etc/GMT-5), which are never suggested but stored when a member picks one.
-
-    Links without a slash (EST, GB, Japan) are left out: most are abbreviations or countries,
-    whose meaning data/zones.toml decides.
-    """
-    offered = {name for name, _, _ in index}
-    source = files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
-    lines = [line.split() for line in source.splitlines()]
-    utc = {"Etc/UTC", "Etc/GMT"}
-    exact = {
-        _searchable(fields[1]): fields[1]
-        for fields in lines
-        if fields and fields[0] == "Z" and is_fixed_offset(fields[1])
-    }
-    for fields in lines:
-        if fields and fields[0] == "L" and "/" in fields[2]:
-            target, link = fields[1], fields[2]
-            if target in offered:
-                exact[_searchable(link)] = target
-            elif target in utc:
-                exact[_searchable(link)] = "UTC"
-    exact |= {_searchable(name): "UTC" for name in utc}
-    return exact | {_searchable(name): name for name in offered}
-
-
-# Built at import (a few ms) so the first autocomplete request is as fast as the rest.
-_ZONE_INDEX, _COUNTRY = _load_zone_index()
-_OFFERED = frozenset(name for name, _, _ in _ZONE_INDEX)
-_EXACT_ZONE_NAMES = _load_exact_zone_names(_ZONE_INDEX)
-_CITIES = {city: name for name, _, city in reversed(_ZONE_INDEX)}
-"""City -> zone; where two zones share a city name the first in alphabetical order wins."""
-_ZONE_INFOS = tuple((name, ZoneInfo(name)) for name, _, _ in _ZONE_INDEX)

@@ -32,6 +32,10 @@ NOTE_LIMIT = 200
 LINK_LIMIT = 512
 """Characters of a note and of a booking link; the options declare them, so Discord's own
 client stops a member there, and they are checked again here."""
+START_LIMIT = 30
+"""The longest start day of an every-N-days reminder worth typing ("2026-03-05")."""
+WHEN_LIMIT = 60
+"""The longest time of a one-off worth typing ("next wednesday at 10:30 am")."""
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index)
     for index, name in enumerate(
@@ -41,7 +45,12 @@ WEEKDAY_CHOICES = [
 
 
 # the message keys that name a reminder's kind and why it is paused, in lists and choices
-KIND_KEYS = {"stretch": "reminders.kind_stretch", "massage": "reminders.kind_massage"}
+KIND_KEYS = {
+    "stretch": "reminders.kind_stretch",
+    "massage": "reminders.kind_massage",
+    "once": "reminders.kind_once",
+    "appointment": "reminders.kind_appointment",
+}
 PAUSE_REASON_KEYS = {
     None: "reminders.paused_by_member",
     "dms_closed": "reminders.paused_dms_closed",

@@ -14,7 +14,12 @@ from bot.storage import ReminderRow
 from bot.storage.reminders import NOTIFY_KIND, NOTIFY_NOTE
 from cogs.reminders.base import ReminderBase
 
-NOTIFY_KEYS = {"stretch": "reminders.notify_stretch", "massage": "reminders.notify_massage"}
+NOTIFY_KEYS = {
+    "stretch": "reminders.notify_stretch",
+    "massage": "reminders.notify_massage",
+    "once": "reminders.notify_once",
+    "appointment": "reminders.notify_appointment",
+}
 """The discreet text line of each kind of reminder DM."""
 
 

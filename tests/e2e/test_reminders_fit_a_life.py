@@ -96,7 +96,7 @@ async def test_an_option_that_does_not_fit_is_refused_and_nothing_changes(
     )
     assert refused.ephemeral
     assert "`every_weeks` doesn't fit a stretch reminder on set days" in refused.content
-    assert "`time`, `days`, `timezone`, `note`" in refused.content
+    assert "`time`, `days`, `start`, `timezone`, `note`" in refused.content
     assert await only_reminder(bot, world) == before
 
     refused = await answer(

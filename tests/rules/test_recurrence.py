@@ -18,12 +18,14 @@ from bot.scheduling.recurrence import (
     WEEKDAYS,
     WEEKENDS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Send,
     Skip,
     WeeklySchedule,
     after_done_due,
     describe,
+    first_day_ahead,
     local_date,
     next_occurrence,
     plan_due,
@@ -342,6 +344,8 @@ def _fires_on(schedule, day: date) -> bool:
     """Independent statement of which local dates a schedule covers."""
     if isinstance(schedule, WeeklySchedule):
         return day.weekday() in schedule.weekdays
+    if isinstance(schedule, EveryNDaysSchedule):
+        return day >= schedule.start and (day - schedule.start).days % schedule.days == 0
     week_zero = schedule.anchor - timedelta(days=schedule.anchor.weekday())
     weeks = (day - week_zero).days // 7
     return day.weekday() == schedule.weekday and weeks >= 0 and weeks % schedule.weeks == 0
@@ -401,6 +405,71 @@ def test_every_n_weeks_next_occurrence_properties(zone_after_time, weeks, weekda
     assert slot > after
     _check_is_a_slot(schedule, slot)
     _check_nothing_skipped(schedule, after, slot)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    schedules_and_afters,
+    st.integers(2, 14),
+    st.dates(min_value=date(2005, 1, 1), max_value=date(2030, 1, 1)),
+)
+def test_every_n_days_next_occurrence_properties(zone_after_time, days, start):
+    zone, after, at = zone_after_time
+    schedule = EveryNDaysSchedule(days, at, zone, start)
+    slot = next_occurrence(schedule, after)
+    assert slot > after
+    assert slot.tzinfo is UTC
+    _check_is_a_slot(schedule, slot)
+    _check_nothing_skipped(schedule, after, slot)
+    first = datetime.combine(start, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    assert slot >= first - 2 * HOUR  # never before the start day (a gap may move it on)
+    if after >= first:
+        assert slot - after <= days * DAY + 3 * HOUR  # one interval, give or take DST
+
+
+@settings(max_examples=200, deadline=None)
+@given(schedules_and_afters, st.integers(2, 14), st.integers(-400, 400))
+def test_every_n_days_keeps_its_rhythm_on_the_members_calendar(zone_after_time, days, shift):
+    zone, after, at = zone_after_time
+    start = after.astimezone(ZoneInfo(zone)).date() + timedelta(days=shift)
+    schedule = EveryNDaysSchedule(days, at, zone, start)
+    slots = chain(schedule, after, 4)
+    intended = [_intended_day(schedule, slot) for slot in slots]
+    assert all((day - start).days % days == 0 and day >= start for day in intended)
+    assert [(b - a).days for a, b in pairwise(intended)] == [days] * 3
+
+
+def _intended_day(schedule, slot: datetime) -> date:
+    """The local date whose wall time `slot` is (the day before, if a gap pushed it over)."""
+    local = slot.astimezone(ZoneInfo(schedule.zone))
+    if local.time() >= schedule.local_time or not _fires_on(schedule, local.date() - DAY):
+        return local.date()
+    return local.date() - DAY
+
+
+def test_every_two_days_holds_eight_oclock_across_the_clocks_going_forward():
+    schedule = EveryNDaysSchedule(2, time(8), "Europe/London", date(2026, 3, 26))
+    assert chain(schedule, utc(2026, 3, 20), 4) == [
+        utc(2026, 3, 26, 8),
+        utc(2026, 3, 28, 8),
+        utc(2026, 3, 30, 7),  # 08:00 summer time
+        utc(2026, 4, 1, 7),
+    ]
+    assert schedule_from_json(schedule_to_json(schedule)) == schedule
+    assert describe(schedule) == "Every 2 days at 08:00 (Europe/London)"
+
+
+@pytest.mark.parametrize("days", [0, 1, 15, 30])
+def test_every_n_days_runs_from_2_to_14(days):
+    with pytest.raises(ValueError, match="2 to 14"):
+        EveryNDaysSchedule(days, time(8), "UTC", date(2026, 3, 2))
+
+
+def test_an_every_n_days_reminder_starts_on_the_first_day_its_time_is_ahead():
+    assert first_day_ahead(time(8), "Europe/London", utc(2026, 3, 2, 7, 59)) == date(2026, 3, 2)
+    assert first_day_ahead(time(8), "Europe/London", utc(2026, 3, 2, 8)) == date(2026, 3, 3)
+    # 23:30 UTC on Monday is already Tuesday 08:30 in Tokyo
+    assert first_day_ahead(time(8), "Asia/Tokyo", utc(2026, 3, 2, 23, 30)) == date(2026, 3, 4)
 
 
 @settings(max_examples=300, deadline=None)

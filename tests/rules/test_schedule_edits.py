@@ -15,6 +15,7 @@ from bot.scheduling.recurrence import (
     EVERY_DAY,
     WEEKDAYS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     WeeklySchedule,
     describe,
@@ -93,15 +94,17 @@ def test_the_misfit_message_reads_well():
         apply_edit("stretch", STRETCH, Changes(every_weeks=3))
     assert error.value.render(MESSAGES) == (
         "`every_weeks` doesn't fit a stretch reminder on set days. For this one you can change"
-        " `time`, `days`, `timezone`, `note`."
+        " `time`, `days`, `start`, `timezone`, `note`."
     )
 
 
 def test_the_options_per_kind_are_the_issues():
     assert EDIT_OPTIONS == {
-        "stretch": ("time", "days", "timezone", "note"),
+        "stretch": ("time", "days", "start", "timezone", "note"),
         "massage": ("every_weeks", "weekday", "time", "timezone", "link"),
         "after_done": ("hours", "note", "timezone"),
+        "once": ("when", "note", "timezone"),
+        "appointment": ("when", "timezone"),
     }
     assert set(Changes().__dataclass_fields__) == {o for row in EDIT_OPTIONS.values() for o in row}
 
@@ -124,6 +127,32 @@ def test_a_stretch_edit_changes_only_what_was_given():
     )
     # A note is the caller's to store; the schedule stays as it was.
     assert apply_edit("stretch", STRETCH, Changes(note="knees")) == STRETCH
+
+
+def test_a_stretch_reminder_becomes_every_n_days_and_back():
+    start = date(2026, 3, 6)
+    every_three = apply_edit("stretch", STRETCH, Changes(days=3, start=start))
+    assert every_three == EveryNDaysSchedule(3, time(8), LONDON, start)
+    assert edit_kind("stretch", every_three) == "stretch"
+    # a new interval or time keeps the start day; a new start moves the rhythm
+    assert apply_edit("stretch", every_three, Changes(days=2, time=time(7))) == (
+        EveryNDaysSchedule(2, time(7), LONDON, start)
+    )
+    assert apply_edit("stretch", every_three, Changes(start=date(2026, 3, 9))) == (
+        EveryNDaysSchedule(3, time(8), LONDON, date(2026, 3, 9))
+    )
+    assert apply_edit("stretch", every_three, Changes(days=WEEKDAYS)) == STRETCH
+    with pytest.raises(ValueError, match="start day"):
+        apply_edit("stretch", STRETCH, Changes(days=3))  # the caller names the first day
+
+
+def test_a_start_day_needs_an_interval_and_does_not_fit_other_kinds():
+    with pytest.raises(EditError) as error:
+        apply_edit("stretch", STRETCH, Changes(start=date(2026, 3, 6)))
+    assert error.value.keys == ("reminders.start_needs_interval",)
+    with pytest.raises(EditError) as error:
+        apply_edit("stretch", AFTER_DONE, Changes(start=date(2026, 3, 6)))
+    assert error.value.misfits == ("start",)
 
 
 def test_a_massage_edit_keeps_its_on_and_off_weeks():
@@ -153,6 +182,8 @@ def test_an_after_done_edit():
         ("massage", MASSAGE, Changes(weekday=7), "parse.weekday_help"),
         ("stretch", STRETCH, Changes(days=frozenset()), "parse.days_help"),
         ("stretch", STRETCH, Changes(days=frozenset({7})), "parse.days_help"),
+        ("stretch", STRETCH, Changes(days=1, start=date(2026, 3, 6)), "parse.every_days_range"),
+        ("stretch", STRETCH, Changes(days=15, start=date(2026, 3, 6)), "parse.every_days_range"),
         ("stretch", AFTER_DONE, Changes(hours=1), "reminders.bad_hours"),
         ("stretch", AFTER_DONE, Changes(hours=169), "reminders.bad_hours"),
         ("stretch", STRETCH, Changes(timezone="Mars/Olympus_Mons"), "zones.help"),
@@ -305,6 +336,13 @@ clock_schedules = st.one_of(
         EveryNWeeksSchedule,
         st.integers(1, 12),
         st.integers(0, 6),
+        st.builds(time, st.integers(0, 23), st.integers(0, 59)),
+        st.sampled_from(DST_ZONES),
+        st.dates(),
+    ),
+    st.builds(
+        EveryNDaysSchedule,
+        st.integers(2, 14),
         st.builds(time, st.integers(0, 23), st.integers(0, 59)),
         st.sampled_from(DST_ZONES),
         st.dates(),

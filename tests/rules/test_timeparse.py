@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
-from bot.scheduling.offsets import fixed_offset_zone, format_offset, is_fixed_offset, parse_offset
 from bot.scheduling.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.scheduling.timeparse import (
     DAY_KEYWORDS,
@@ -20,10 +19,19 @@ from bot.scheduling.timeparse import (
     TimeParseError,
     is_safe_https_url,
     parse_days,
+    parse_every_n_days,
+    parse_start_day,
     parse_time,
     parse_weekday,
 )
-from bot.scheduling.zones import _ZONE_INDEX as ZONE_INDEX
+from bot.scheduling.zone_index import (
+    FORMER_CITIES,
+    ZONE_INDEX,
+    fixed_offset_zone,
+    format_offset,
+    is_fixed_offset,
+    parse_offset,
+)
 from bot.scheduling.zones import ZoneDataError, ZoneError, load_zones
 
 MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
@@ -106,6 +114,21 @@ def suggest(query: str, locale: str | None = None, limit: int = 25, now: datetim
         ("\ufeff8am", time(8, 0)),  # byte-order mark
         ("8\u00a0am", time(8, 0)),  # no-break space
         ("\u200e21:00", time(21, 0)),  # left-to-right mark
+        # the 24-hour clock without a colon, and hours only it has
+        ("1930", time(19, 30)),
+        ("0830", time(8, 30)),
+        ("0000", time(0, 0)),
+        ("2359", time(23, 59)),
+        ("830", time(8, 30)),  # as 8:30 is
+        ("830pm", time(20, 30)),
+        ("1230 am", time(0, 30)),
+        (wide("1930"), time(19, 30)),
+        ("13", time(13, 0)),
+        ("20", time(20, 0)),
+        ("23", time(23, 0)),
+        ("08", time(8, 0)),  # the leading zero is the 24-hour clock's
+        ("0", time(0, 0)),
+        ("00", time(0, 0)),
     ],
 )
 def test_parse_time_accepts(text, expected):
@@ -125,7 +148,13 @@ def test_parse_time_accepts(text, expected):
         "0am",
         "00:30am",
         "8",  # morning or evening? refused rather than guessed
-        "20",
+        "12",
+        "24",
+        "2400",
+        "1960",
+        "12345",
+        "1330pm",
+        "08300",
         "8:5",
         "8.3",
         "8:",
@@ -157,6 +186,9 @@ def test_parse_time_error_says_what_is_accepted():
     assert "08:00, 20:30, 8am, 8:30 pm, 7.30, 19h30, noon" in refusal(parse_time, "lunchtime")
     assert "1 to 12" in refusal(parse_time, "13pm")
     assert "am or pm" in refusal(parse_time, "8")
+    assert "am or pm" in refusal(parse_time, "12")
+    assert "00 to 23" in refusal(parse_time, "24")
+    assert "00 to 23" in refusal(parse_time, "2460")
     assert "00 to 23" in refusal(parse_time, "25h")
 
 
@@ -242,6 +274,22 @@ def test_parse_time_only_ever_raises_time_parse_error_with_words(text):
         ("mon-wed, fri", frozenset({0, 1, 2, 4})),
         ("weekdays, sat", frozenset({0, 1, 2, 3, 4, 5})),
         ("weekends and wed", frozenset({2, 5, 6})),
+        # short forms
+        ("M-F", WEEKDAYS),
+        ("m-f", WEEKDAYS),
+        ("mo we fr", frozenset({0, 2, 4})),
+        ("Mo, We, Fr", frozenset({0, 2, 4})),
+        ("Tu/Th", frozenset({1, 3})),
+        ("tu th", frozenset({1, 3})),
+        ("M W F", frozenset({0, 2, 4})),
+        ("mo-fr", WEEKDAYS),
+        ("sa-su", WEEKENDS),
+        ("weds", frozenset({2})),
+        ("Weds and Fri", frozenset({2, 4})),
+        ("thurs", frozenset({3})),
+        ("tues/thurs", frozenset({1, 3})),
+        ("thur", frozenset({3})),
+        ("Su", frozenset({6})),
     ],
 )
 def test_parse_days_accepts(text, expected):
@@ -253,8 +301,9 @@ def test_parse_days_accepts(text, expected):
     [
         "",
         " , ",
-        "mo",
-        "m",
+        "t",
+        "s",
+        "t-f",
         "mondayss",
         "blursday",
         "mon, funday",
@@ -264,7 +313,7 @@ def test_parse_days_accepts(text, expected):
         "-fri",
         "mon--fri",
         "mon-tue-wed",
-        "mo-fr",
+        "mx",
         "mon-blursday",
         "mon" * 40,
     ],
@@ -277,6 +326,12 @@ def test_parse_days_names_the_unknown_word():
     assert "'blursday' is not a day" in refusal(parse_days, "mon, blursday")
     assert "'funday' is not a day" in refusal(parse_days, "funday-fri")
     assert "@everyone" not in refusal(parse_days, "mon, @everyone")
+
+
+def test_a_letter_that_could_be_two_days_says_so():
+    assert "'t' could be two days: write 'tu' or 'th'" in refusal(parse_days, "M, T, W")
+    assert "'s' could be two days: write 'sa' or 'su'" in refusal(parse_days, "s")
+    assert "'t' could be two days" in refusal(parse_weekday, "T")
 
 
 def test_parse_days_error_offers_ranges():
@@ -339,13 +394,76 @@ def test_parse_days_only_ever_raises_time_parse_error_with_words(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("mon", 0), ("Tuesday", 1), ("WED", 2), ("thur", 3), ("fri", 4), ("sat", 5), ("sund", 6)],
+    [
+        ("every 2 days", 2),
+        ("Every 3 Days", 3),
+        ("every other day", 2),
+        ("every second day", 2),
+        ("every 3rd day", 3),
+        ("each 14 days", 14),
+        (wide("every 5 days"), 5),
+        ("weekdays", None),
+        ("mon, wed, fri", None),
+        ("every day", None),
+        ("every tuesday", None),
+    ],
+)
+def test_parse_every_n_days(text, expected):
+    assert parse_every_n_days(text) == expected
+
+
+@pytest.mark.parametrize("text", ["every 1 day", "every 15 days", "every 0 days", "every 999 days"])
+def test_every_n_days_runs_from_2_to_14(text):
+    assert "every 2 days to every 14 days" in refusal(parse_every_n_days, text)
+
+
+MONDAY = datetime(2026, 3, 2).date()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", (2026, 3, 2)),
+        ("Tomorrow", (2026, 3, 3)),
+        ("mon", (2026, 3, 2)),  # today is Monday
+        ("fri", (2026, 3, 6)),
+        ("Sunday", (2026, 3, 8)),
+        ("we", (2026, 3, 4)),
+        ("2026-03-05", (2026, 3, 5)),
+        ("2026-02-20", (2026, 2, 20)),  # a rhythm that began before
+    ],
+)
+def test_parse_start_day(text, expected):
+    assert parse_start_day(text, MONDAY) == datetime(*expected).date()
+
+
+@pytest.mark.parametrize("text", ["", "someday", "2027-03-05", "2025-02-01", "t", "x" * 200])
+def test_parse_start_day_rejects(text):
+    assert "2026-03-05" in refusal(parse_start_day, text, MONDAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon", 0),
+        ("Tuesday", 1),
+        ("WED", 2),
+        ("thur", 3),
+        ("fri", 4),
+        ("sat", 5),
+        ("sund", 6),
+        ("mo", 0),
+        ("Tu", 1),
+        ("weds", 2),
+        ("thurs", 3),
+        ("F", 4),
+    ],
 )
 def test_parse_weekday(text, expected):
     assert parse_weekday(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "mo", "mon, tue", "weekdays", "someday", "x" * 200])
+@pytest.mark.parametrize("text", ["", "mx", "mon, tue", "weekdays", "someday", "x" * 200])
 def test_parse_weekday_rejects(text):
     assert "one day" in refusal(parse_weekday, text)
 
@@ -378,15 +496,31 @@ def test_parse_weekday_rejects(text):
         ("buenos aires", "America/Argentina/Buenos_Aires"),
         ("Australia/Lord_Howe", "Australia/Lord_Howe"),
         (wide("tokyo"), "Asia/Tokyo"),
+        # cities as people write them: short names, former names, accents or none
+        ("NYC", "America/New_York"),
+        ("new york city", "America/New_York"),
+        ("LA", "America/Los_Angeles"),
+        ("Mumbai", "Asia/Kolkata"),
+        ("Bombay", "Asia/Kolkata"),
+        ("New Delhi", "Asia/Kolkata"),
+        ("Calcutta", "Asia/Kolkata"),
+        ("Kiev", "Europe/Kyiv"),
+        ("kyiv", "Europe/Kyiv"),
+        ("Saigon", "Asia/Ho_Chi_Minh"),
+        ("Rangoon", "Asia/Yangon"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("SÃO PAULO", "America/Sao_Paulo"),
+        ("sao paulo", "America/Sao_Paulo"),
+        ("São Paulo", "America/Sao_Paulo"),  # the accent typed as a combining mark
+        ("Zürich", "Europe/Zurich"),
+        ("Bogotá", "America/Bogota"),
+        ("Canberra", "Australia/Sydney"),
+        ("Samoa", "Pacific/Apia"),
         # abbreviations and everyday names
-        ("EST", "America/New_York"),
-        ("est", "America/New_York"),
         ("EDT", "America/New_York"),
-        ("Eastern", "America/New_York"),
-        ("eastern time", "America/New_York"),
-        ("Eastern_Standard_Time", "America/New_York"),
+        ("ET", "America/New_York"),
         ("CDT", "America/Chicago"),
-        ("central", "America/Chicago"),
+        ("CT", "America/Chicago"),
         ("MDT", "America/Denver"),
         ("Mountain", "America/Denver"),
         ("arizona", "America/Phoenix"),
@@ -418,7 +552,7 @@ def test_parse_weekday_rejects(text):
         ("NZST", "Pacific/Auckland"),
         ("NZDT", "Pacific/Auckland"),
         ("New Zealand", "Pacific/Auckland"),
-        (wide("EST"), "America/New_York"),
+        (wide("EDT"), "America/New_York"),
         # a fixed offset is stored only when the member picks it by its own name
         ("Etc/GMT-5", "Etc/GMT-5"),
         ("etc/gmt+3", "Etc/GMT+3"),
@@ -434,6 +568,15 @@ def test_resolve_zone(text, expected):
     ("text", "locale", "expected"),
     [
         ("CST", "en-US", "America/Chicago"),
+        # Eastern and Central are American only to Americans
+        ("EST", "en-US", "America/New_York"),
+        ("est", "en-US", "America/New_York"),
+        ("Eastern", "en-US", "America/New_York"),
+        ("eastern time", "en-US", "America/New_York"),
+        ("Eastern_Standard_Time", "en-US", "America/New_York"),
+        (wide("EST"), "en-US", "America/New_York"),
+        ("central", "en-US", "America/Chicago"),
+        ("Central Time", "en-US", "America/Chicago"),
         ("CST", "zh-CN", "Asia/Shanghai"),
         ("CST", "zh-TW", "Asia/Taipei"),
         ("GMT", "en-GB", "Europe/London"),
@@ -469,6 +612,12 @@ def test_resolve_zone_lets_the_locale_settle_names(text, locale, expected):
         ("AST", "en-US", ["America/Halifax", "Asia/Riyadh"]),
         ("AEST", "en-GB", ["Australia/Sydney", "Australia/Brisbane"]),
         ("ACST", None, ["Australia/Adelaide", "Australia/Darwin"]),
+        ("EST", None, ["America/New_York", "Australia/Sydney", "Australia/Brisbane"]),
+        ("EST", "en-GB", ["America/New_York", "Australia/Sydney", "Australia/Brisbane"]),
+        ("est", "de", ["America/New_York", "Australia/Sydney", "Australia/Brisbane"]),
+        ("Eastern", "en-GB", ["America/New_York", "Australia/Sydney", "Australia/Brisbane"]),
+        ("Central", "en-GB", ["America/Chicago", "Australia/Adelaide", "Australia/Darwin"]),
+        ("central", "fr", ["America/Chicago", "Australia/Adelaide", "Australia/Darwin"]),
     ],
 )
 def test_ambiguous_names_list_the_candidates_instead_of_guessing(text, locale, candidates):
@@ -476,7 +625,7 @@ def test_ambiguous_names_list_the_candidates_instead_of_guessing(text, locale, c
         resolve(text, locale=locale)
     assert excinfo.value.keys == ("zones.ambiguous",)
     words = excinfo.value.render(MESSAGES)
-    assert f"**{text.upper()}**" in words
+    assert f"**{text}**".upper() in words.upper()  # the name as the data file writes it
     positions = [words.index(f"`{zone}`") for zone in candidates]
     assert positions == sorted(positions)  # listed, in this order
     assert "Pick yours from the list" in words
@@ -822,6 +971,9 @@ def _tier(name: str, query: str) -> int:
         tiers.append(2)
     elif query in full:
         tiers.append(3)
+    for former, zone in FORMER_CITIES.items():
+        if zone == name and former.startswith(query):
+            tiers.append(0 if former == query else 1)
     for typed, entry in ZONES.names.items():
         if name in entry.zones:
             if typed == query:
@@ -843,6 +995,7 @@ def test_suggest_zones_ranks_exact_then_city_prefix_then_name_prefix_then_substr
     tiers = [_tier(name, query) for name in found]
     assert tiers == sorted(tiers)
     everything = {name for name, key, _ in ZONE_INDEX if query in key}
+    everything |= {zone for former, zone in FORMER_CITIES.items() if former.startswith(query)}
     for typed, entry in ZONES.names.items():
         if typed.startswith(query) or any(word.startswith(query) for word in typed.split()):
             everything |= set(entry.zones)

@@ -1,6 +1,11 @@
 """What members do and see through the local Discord, shared by the end-to-end tests."""
 
+import json
+import sqlite3
 from datetime import UTC, datetime
+
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -30,3 +35,23 @@ def stretch_dms(server, user):
         for m in server.dm_messages(user.id)
         if any(e.get("title") == "Time to stretch" for e in m["embeds"])
     ]
+
+
+def stored_reminders(tmp_path):
+    with sqlite3.connect(tmp_path / "bot.db") as conn:
+        rows = conn.execute("SELECT schedule, next_due_at FROM reminders ORDER BY id").fetchall()
+    return [(json.loads(schedule), next_due) for schedule, next_due in rows]
+
+
+async def stretch(server, world, locale="en-US", **options):
+    """/reminders stretch; returns the member's answer (the reply, or the refusal)."""
+    ix = await server.invoke(
+        world.alice, "reminders stretch", options, guild_id=world.guild.id, locale=locale
+    )
+    response = await ix.response(timeout=5)
+    # deferred while the confirmation DM goes out
+    if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:
+        [reply] = await ix.wait_for_followups(1, timeout=5)
+        return reply
+    flags = MessageFlag.EPHEMERAL if response.ephemeral else 0
+    return {"content": response.content, "flags": flags}

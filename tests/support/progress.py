@@ -39,3 +39,10 @@ async def session_done(server, world, clock, when, count):
     answer = await done.response(timeout=5)
     assert answer.type == Callback.UPDATE_MESSAGE
     return done, answer.content
+
+
+async def figures(server, world):
+    ix, _ = await progress(server, world)
+    [answer] = await ix.wait_for_followups(1, timeout=5)
+    [embed] = answer["embeds"]
+    return embed["description"], answer["attachments"][0]["description"]
