@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.content import Source
 
@@ -96,9 +97,10 @@ class QuickCheck:
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
 
-    @property
+    @cached_property
     def most_screens(self) -> int:
-        """Screens on the longest path: everything "No", where nothing ends the check early."""
+        """Screens on the longest path: everything "No", where nothing ends the check early.
+        Worked out once per check: every screen shows it, and the check never changes."""
         return len(screens_for_answers(self, lambda _question: Answer.NO))
 
 
