@@ -143,10 +143,30 @@ def track_interactions(
     def tracked(payload: dict[str, Any]) -> None:
         if not admit(payload):
             return
-        before = asyncio.all_tasks()
-        parse(payload)
-        for task in asyncio.all_tasks() - before:
-            in_flight.add(task)
+        # the tasks the parse creates, caught as they are made: comparing every task before and
+        # after costs time in proportion to all tasks alive (each ephemeral view keeps one)
+        loop = asyncio.get_running_loop()
+        factory = loop.get_task_factory()
+        started: list[asyncio.Future[Any]] = []
+
+        def catching(
+            loop: asyncio.AbstractEventLoop, coro: Any, **options: Any
+        ) -> asyncio.Future[Any]:
+            task = (
+                factory(loop, coro, **options)
+                if factory is not None
+                else asyncio.Task(coro, loop=loop, **options)
+            )
+            started.append(task)
+            return task
+
+        loop.set_task_factory(catching)
+        try:
+            parse(payload)
+        finally:
+            loop.set_task_factory(factory)
+        for task in started:
+            in_flight.add(task)  # type: ignore[arg-type]
             task.add_done_callback(in_flight.discard)
 
     state.parsers["INTERACTION_CREATE"] = tracked
