@@ -282,6 +282,9 @@ class DeliveryLedger:
 
     async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
         """A refused DM pauses all the member's reminders at once: no second 403."""
+        # announced here before the write as well: a command answered meanwhile reads whether a
+        # notice waits from the database, so it waits for this commit
+        self.dms_closed.announce(DmsClosed(user_id))
         async with self.db.transaction() as tx:
             await self._fail_claim(tx, claim, now)
             await tx.execute(
