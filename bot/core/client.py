@@ -28,6 +28,7 @@ from bot.core.discord_internals import (
     bot_gateway,
     global_limit_event,
     interaction_from,
+    keep_only_views_with_state,
     pace_unprompted_requests,
     silence_voice_warnings,
     track_interactions,
@@ -153,6 +154,7 @@ class SciaticaBot(commands.AutoShardedBot):
         # refused SHARD_IDS without SHARD_COUNT, the one check discord.py would make of it
         self.shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
         amortise_bucket_cleanup(self.http)
+        keep_only_views_with_state(self)
         self.settings = settings
         self.stores = Stores(database)
         self.content = content
