@@ -80,6 +80,17 @@ class ReminderStore:
         )
         return [reminder_row(row) for row in rows]
 
+    async def running(self, user_id: int, kind: str) -> list[ReminderRow]:
+        """The member's reminders of `kind` that still come: active, including those paused
+        for some days (pausing one again gives it the new end), not those paused until
+        resumed."""
+        rows = await self.db.fetch_all(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE user_id = ? AND kind = ?"
+            " AND status = 'active' ORDER BY id",
+            (user_id, kind),
+        )
+        return [reminder_row(row) for row in rows]
+
     async def of_guild(self, guild_id: int, kind: str) -> ReminderRow | None:
         row = await self.db.fetch_one(
             f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE guild_id = ? AND kind = ?"
@@ -155,9 +166,7 @@ class ReminderStore:
             )
             self._changed(tx)
 
-    async def snooze(
-        self, reminder_id: int, occurrence: int, due: int
-    ) -> tuple[bool, int] | None:
+    async def snooze(self, reminder_id: int, occurrence: int, due: int) -> tuple[bool, int] | None:
         """Snooze one delivered occurrence: the reminder's next firing moves to `due` (its
         recurrence stays; any pause or hold ends, as the member asked for it), and the
         occurrence's delivery records it, in one transaction. An occurrence snoozes once: pressed
