@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export
 from bot.core.errors import UserFacingError
+from bot.core.guild_config import Feature
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.recurrence import (
     WeeklySchedule,
@@ -196,7 +197,7 @@ class StretchBreaks(commands.Cog):
         reminder = claim.reminder
         assert reminder.guild_id is not None and reminder.channel_id is not None
         config = await self.bot.guild_config.get(reminder.guild_id)
-        if not config.enabled("stretch_breaks"):
+        if not config.enabled(Feature.STRETCH_BREAKS):
             return None
         text = self.bot.messages
         zone = schedule_from_json(reminder.schedule).zone

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.storage import AuditEntry, Changes, GuildSettingsStore, Transaction, within
 from bot.storage.events import GuildSettingsChanged
 
-FEATURES = ("learn", "quickcheck", "reminders", "stretch_breaks")
+
+class Feature(StrEnum):
+    """A feature moderators can turn off for their server; its value names the stored
+    setting (feature_<value>) and the /config feature choice."""
+
+    LEARN = "learn"
+    QUICKCHECK = "quickcheck"
+    REMINDERS = "reminders"
+    STRETCH_BREAKS = "stretch_breaks"
+
+
+FEATURES = tuple(Feature)
 SETTING_KEYS = (
     "region",
     "booking_link",
@@ -26,7 +38,7 @@ class GuildConfig:
     booking_link: str | None = None
     disclaimer: str | None = None
     log_channel_id: int | None = None
-    disabled_features: frozenset[str] = frozenset()
+    disabled_features: frozenset[Feature] = frozenset()
 
     @classmethod
     def from_raw(cls, raw: dict[str, str]) -> GuildConfig:
@@ -41,7 +53,7 @@ class GuildConfig:
             ),
         )
 
-    def enabled(self, feature: str) -> bool:
+    def enabled(self, feature: Feature) -> bool:
         return feature not in self.disabled_features
 
 

@@ -26,7 +26,7 @@ from bot.scheduling.recurrence import (
 )
 from bot.scheduling.reminder_times import due_after_edit, due_after_stretch, pause_end
 from bot.scheduling.schedule_edits import Changes, apply_edit, first_due_after_pause
-from bot.storage import Advance, MemberRow, ReminderRow, ReminderStore, Stores
+from bot.storage import Advance, MemberRow, ReminderRow, ReminderStatus, ReminderStore, Stores
 
 log = logging.getLogger("bot.scheduler")
 
@@ -146,7 +146,7 @@ async def pause_for_days(
 
 def is_paused(row: ReminderRow) -> bool:
     """Paused until resumed, or for some days: what /reminders resume brings back."""
-    return row.status == "paused" or row.paused_until is not None
+    return row.status == ReminderStatus.PAUSED or row.paused_until is not None
 
 
 async def resume(reminders: ReminderStore, rows: Sequence[ReminderRow], now: datetime) -> None:
@@ -156,7 +156,9 @@ async def resume(reminders: ReminderStore, rows: Sequence[ReminderRow], now: dat
         row.id: int(next_occurrence(schedule_from_json(row.schedule), now).timestamp())
         for row in rows
     }
-    await reminders.set_status(list(next_due), "active", None, next_due, counts_from=_unix(now))
+    await reminders.set_status(
+        list(next_due), ReminderStatus.ACTIVE, None, next_due, counts_from=_unix(now)
+    )
 
 
 async def move_after_done(

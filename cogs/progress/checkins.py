@@ -16,7 +16,7 @@ from bot.health.triage import Level
 from bot.scheduling.clock import from_unix
 from bot.scheduling.planning import pause_for_days
 from bot.scheduling.recurrence import local_date
-from bot.storage import MemberRow
+from bot.storage import MemberRow, ReminderKind
 from bot.ui.embeds import FIELD_LIMIT, source_links
 from bot.ui.views import PersistentButton, link_buttons_of
 from cogs.progress.base import ProgressBase
@@ -158,7 +158,7 @@ class CheckIns(ProgressBase):
         embed.add_field(name=care.numbers_title, value=numbers[:FIELD_LIMIT], inline=False)
         embed.add_field(name=care.sources_title, value=source_links(care.sources), inline=False)
         embed.set_footer(text=care.footer)
-        if not await self.reminders.running(user_id, "stretch"):
+        if not await self.reminders.running(user_id, ReminderKind.STRETCH):
             return embed, None
         offer = discord.ui.View(timeout=None)
         offer.add_item(FlarePauseButton(self.bot, user_id))
@@ -173,7 +173,7 @@ class CheckIns(ProgressBase):
             raise UserFacingError(text("checkins.not_yours"))
         member = await self.members.member(user_id)
         # the same time of day 3 days on in the member's zone, whatever DST does meanwhile
-        rows = await self.reminders.running(user_id, "stretch")
+        rows = await self.reminders.running(user_id, ReminderKind.STRETCH)
         paused, until = await pause_for_days(
             self.reminders, rows, PAUSE_DAYS, self.bot.clock.now(), self._zone(member) or "UTC"
         )

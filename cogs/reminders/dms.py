@@ -25,7 +25,7 @@ from bot.scheduling.recurrence import (
 )
 from bot.scheduling.schedule_text import HELD_KEY
 from bot.scheduling.snooze import SnoozeChoice, snooze_target, snoozed_due
-from bot.storage import Claim, ReminderRow
+from bot.storage import Claim, ReminderKind, ReminderRow, ReminderStatus
 from bot.ui.embeds import (
     COLOUR_REMINDER,
     DESCRIPTION_LIMIT,
@@ -161,7 +161,7 @@ class Delivering(Notifying):
         view = discord.ui.View(timeout=None)
         files: list[discord.File] = []
         due_day = datetime.fromtimestamp(claim.due_at, UTC).date()
-        if reminder.kind == "stretch":
+        if reminder.kind == ReminderKind.STRETCH:
             suggestion = self.bot.content.library.stretch_of_the_day(due_day.toordinal())
             picture = self.bot.content.pictures.picture(suggestion.slug)
             embed = stretch_embed(self.bot.content.library, suggestion, picture=picture)
@@ -172,7 +172,7 @@ class Delivering(Notifying):
             actions: tuple[str, ...] = ("done", "skip", "pause", "routine")
             for choice in SnoozeChoice:
                 view.add_item(SnoozeButton(self.bot, choice, reminder.id, claim.due_at))
-        elif reminder.kind in ("once", "appointment"):
+        elif reminder.kind in (ReminderKind.ONCE, ReminderKind.APPOINTMENT):
             embed = self._one_off_embed(claim)
             actions = ()
         else:
@@ -341,7 +341,7 @@ class Delivering(Notifying):
             )
             return
         else:
-            await self.reminders.set_status([reminder.id], "paused", None, {})
+            await self.reminders.set_status([reminder.id], ReminderStatus.PAUSED, None, {})
             reply = text("reminders.paused_from_dm")
         await interaction.response.edit_message(
             content=reply, view=link_buttons_of(interaction.message)

@@ -30,6 +30,7 @@ from bot.scheduling.timeparse import (
     parse_time,
     parse_when,
 )
+from bot.storage import ReminderKind, ReminderStatus
 from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from cogs.reminders.base import (
     ALL,
@@ -148,7 +149,7 @@ class Editing(ReminderBase):
         return None
 
     def _apply(
-        self, kind: str, current: Schedule, changes: Changes, *, misfits_only: bool = False
+        self, kind: ReminderKind, current: Schedule, changes: Changes, *, misfits_only: bool = False
     ) -> Schedule | None:
         try:
             return apply_edit(kind, current, changes)
@@ -173,7 +174,7 @@ class Editing(ReminderBase):
             raise UserFacingError(text("reminders.when_past"))
         edited, new = outcome.row, outcome.schedule
         description = self.describe(new)
-        if edited.status != "active":
+        if edited.status != ReminderStatus.ACTIVE:
             answer = text("reminders.edited_paused", description=description)
         elif edited.paused_until is not None:
             answer = text(

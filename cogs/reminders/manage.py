@@ -11,6 +11,7 @@ from bot.core.errors import UserFacingError
 from bot.scheduling.planning import is_paused, pause_for_days, pause_zone, resume
 from bot.scheduling.schedule_edits import PauseError
 from bot.scheduling.zone_rules import zone_info
+from bot.storage import PauseReason, ReminderStatus
 from bot.ui.autocomplete import zone_autocomplete
 from cogs.reminders.base import (
     ReminderBase,
@@ -36,10 +37,12 @@ class Managing(ReminderBase):
         days: app_commands.Range[int, 1, 60] | None = None,
     ) -> None:
         rows = [
-            r for r in await self._chosen(interaction.user.id, reminder) if r.status == "active"
+            r
+            for r in await self._chosen(interaction.user.id, reminder)
+            if r.status == ReminderStatus.ACTIVE
         ]
         if days is None:
-            await self.reminders.set_status([r.id for r in rows], "paused", None, {})
+            await self.reminders.set_status([r.id for r in rows], ReminderStatus.PAUSED, None, {})
             await self._reply(interaction, "reminders.paused", len(rows))
             return
         member = await self.members.member(interaction.user.id)
@@ -58,7 +61,7 @@ class Managing(ReminderBase):
     @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
         rows = [r for r in await self._chosen(interaction.user.id, reminder) if is_paused(r)]
-        if rows and any(r.paused_reason == "dms_closed" for r in rows):
+        if rows and any(r.paused_reason == PauseReason.DMS_CLOSED for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self._confirm_by_dm(interaction)
             await self.members.save_member(interaction.user.id, self._unix())
