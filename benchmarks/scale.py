@@ -158,6 +158,7 @@ def measure(target: str) -> dict[str, float]:
     from bot.storage import (
         DeliveryLedger,
         DeliveryState,
+        MemberStore,
         ReminderKind,
         is_database_url,
         open_database,
@@ -166,7 +167,7 @@ def measure(target: str) -> dict[str, float]:
     async def run() -> dict[str, float]:
         started = time.perf_counter()
         database = await open_database(target if is_database_url(target) else Path(target))
-        ledger = DeliveryLedger(database)
+        ledger = DeliveryLedger(database, MemberStore(database))
         clock = FakeClock(NOW)
         earliest = await ledger.earliest_due([ReminderKind.STRETCH])
         armed = time.perf_counter() - started

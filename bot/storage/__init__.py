@@ -84,7 +84,7 @@ class Stores:
         self.state = BotStateStore(database)
         self.members = MemberStore(database)
         self.reminders = ReminderStore(database, self.members)
-        self.ledger = DeliveryLedger(database)
+        self.ledger = DeliveryLedger(database, self.members)
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from bot.storage.connection import Database, Transaction
 from bot.storage.events import Announcer, DmsClosed
 from bot.storage.kinds import DeliveryState, PauseReason, ReminderKind
+from bot.storage.members import MemberStore
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
@@ -75,8 +76,9 @@ class Planner(Protocol):
 
 
 class DeliveryLedger:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, members: MemberStore) -> None:
         self.db = database
+        self.members = members
         self.shared = database.shared
         self.owner = ""
         self.dms_closed: Announcer[DmsClosed] = Announcer()
@@ -293,10 +295,7 @@ class DeliveryLedger:
                 " paused_until = NULL, held_due_at = NULL WHERE user_id = ? AND status = 'active'",
                 (user_id,),
             )
-            await tx.execute(
-                "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
-                (now, user_id),
-            )
+            await self.members.dms_closed(tx, user_id, now)
             self.dms_closed.after_commit(tx, DmsClosed(user_id))
 
     async def pause_reminder(self, claim: Claim, reason: PauseReason, now: int) -> None:
