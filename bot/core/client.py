@@ -21,7 +21,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.content.library import Library, load_library
 from bot.content.messages import Messages
-from bot.core.contracts import guild_data
+from bot.core.contracts import CONFIG_GROUP, config_commands, guild_data
 from bot.core.delivery import sort_failure
 from bot.core.discord_internals import (
     amortise_bucket_cleanup,
@@ -197,6 +197,7 @@ class SciaticaBot(commands.AutoShardedBot):
                 log.exception(
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
+        self._add_config_commands()
         if self.force_sync or self.runs_shard_zero:
             await self.sync_commands_if_changed(force=self.force_sync)
         else:
@@ -342,6 +343,17 @@ class SciaticaBot(commands.AutoShardedBot):
                 else "reminders.dms_closed_notice_account"
             )
             await send_private(interaction, self.messages(key))
+
+    def _add_config_commands(self) -> None:
+        """Features' own moderator commands join /config, now that both are loaded."""
+        commands_ = config_commands(self.cogs.values())
+        group = self.tree.get_command(CONFIG_GROUP)
+        if not isinstance(group, app_commands.Group):
+            if commands_:
+                log.warning("no /%s group: features' own settings cannot be changed", CONFIG_GROUP)
+            return
+        for command in commands_:
+            group.add_command(command)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: its settings, audit trail and every feature's data about it

@@ -15,6 +15,13 @@ from bot.storage.checkins import CheckInStore
 from bot.storage.connection import Database, DatabaseError, Lead, Transaction, within
 from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
+from bot.storage.kinds import (
+    MEMBER_KINDS,
+    DeliveryState,
+    PauseReason,
+    ReminderKind,
+    ReminderStatus,
+)
 from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
@@ -25,6 +32,7 @@ from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
 
 __all__ = [
+    "MEMBER_KINDS",
     "Advance",
     "AuditEntry",
     "BotStateStore",
@@ -34,13 +42,17 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DeliveryLedger",
+    "DeliveryState",
     "GuildSettingsStore",
     "Lead",
     "MemberRow",
     "MemberStore",
+    "PauseReason",
     "Planner",
     "PostgresDatabase",
+    "ReminderKind",
     "ReminderRow",
+    "ReminderStatus",
     "ReminderStore",
     "SessionStore",
     "SqliteDatabase",
@@ -72,7 +84,7 @@ class Stores:
         self.state = BotStateStore(database)
         self.members = MemberStore(database)
         self.reminders = ReminderStore(database, self.members)
-        self.ledger = DeliveryLedger(database)
+        self.ledger = DeliveryLedger(database, self.members)
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)

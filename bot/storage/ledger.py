@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 from bot.storage.connection import Database, Transaction
 from bot.storage.events import Announcer, DmsClosed
+from bot.storage.kinds import DeliveryState, PauseReason, ReminderKind
+from bot.storage.members import MemberStore
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
@@ -74,8 +76,9 @@ class Planner(Protocol):
 
 
 class DeliveryLedger:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, members: MemberStore) -> None:
         self.db = database
+        self.members = members
         self.shared = database.shared
         self.owner = ""
         self.dms_closed: Announcer[DmsClosed] = Announcer()
@@ -92,7 +95,7 @@ class DeliveryLedger:
     def _lease_until(self, now: int) -> int:
         return now + int(LEASE.total_seconds())
 
-    async def earliest_due(self, kinds: Iterable[str]) -> int | None:
+    async def earliest_due(self, kinds: Iterable[ReminderKind]) -> int | None:
         kinds = tuple(kinds)
         if not kinds:
             return None
@@ -104,7 +107,7 @@ class DeliveryLedger:
         return None if row is None or row[0] is None else int(row[0])
 
     async def claim_due(
-        self, now: int, limit: int, kinds: Iterable[str], plan: Planner
+        self, now: int, limit: int, kinds: Iterable[ReminderKind], plan: Planner
     ) -> list[Claim]:
         """Advance every due row and record the occurrences to send, in one transaction."""
         kinds = tuple(kinds)
@@ -264,7 +267,7 @@ class DeliveryLedger:
             )
 
     async def finish_delivery(
-        self, claim: Claim, state: str, now: int, message_id: int | None = None
+        self, claim: Claim, state: DeliveryState, now: int, message_id: int | None = None
     ) -> None:
         await self.db.execute(
             "UPDATE deliveries SET state = ?, finished_at = ?, message_id = ?"
@@ -292,13 +295,10 @@ class DeliveryLedger:
                 " paused_until = NULL, held_due_at = NULL WHERE user_id = ? AND status = 'active'",
                 (user_id,),
             )
-            await tx.execute(
-                "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
-                (now, user_id),
-            )
+            await self.members.dms_closed(tx, user_id, now)
             self.dms_closed.after_commit(tx, DmsClosed(user_id))
 
-    async def pause_reminder(self, claim: Claim, reason: str, now: int) -> None:
+    async def pause_reminder(self, claim: Claim, reason: PauseReason, now: int) -> None:
         async with self.db.transaction() as tx:
             await self._fail_claim(tx, claim, now)
             await tx.execute(

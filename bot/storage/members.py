@@ -118,6 +118,14 @@ class MemberStore:
         )
         await tx.execute("UPDATE members SET quiet_hours = ? WHERE user_id = ?", (quiet, user_id))
 
+    async def dms_closed(self, tx: Transaction, user_id: int, now: int) -> None:
+        """A DM was refused: remember when, so the member is told once
+        (`take_closed_dms_notice`)."""
+        await tx.execute(
+            "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
+            (now, user_id),
+        )
+
     async def dms_reopened(self, tx: Transaction, user_id: int) -> None:
         """A DM just went through: forget that the member's DMs were found closed."""
         await tx.execute(
