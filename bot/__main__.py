@@ -16,6 +16,7 @@ import aiohttp
 import discord
 from dotenv import load_dotenv
 
+from bot import exits
 from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
@@ -46,10 +47,21 @@ CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 USAGE = "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db]"
 
 
-def fail(message: str) -> int:
-    """Configuration and environment problems end in one clear line, never a traceback."""
+# the gateway's close codes no reconnect can fix (Discord's documented non-resumable codes)
+GATEWAY_REFUSALS = {
+    4004: "Discord's gateway rejected DISCORD_TOKEN (close code 4004). Check the token in .env.",
+    4010: "Discord's gateway refused the shard (close code 4010): check SHARD_COUNT and SHARD_IDS",
+    4011: "Discord requires sharding now (close code 4011): set SHARD_COUNT, or leave it unset",
+    4012: "Discord's gateway refused the API version (close code 4012): upgrade the bot",
+    4013: "Discord's gateway refused the intents (close code 4013): upgrade the bot",
+}
+
+
+def fail(message: str, code: int = exits.CONFIG) -> int:
+    """Configuration and environment problems end in one clear line, never a traceback, and
+    an exit code that tells a service manager whether restarting can help (bot.exits)."""
     print(f"sciatica-companion: {message}", file=sys.stderr)
-    return 2
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_dotenv(Path.cwd() / ".env", override=False)
         return copy_main(args[1])
     if args not in ([], ["run"], ["sync"], ["check"]):
-        return fail(USAGE)
+        return fail(USAGE, exits.USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
     if args == ["check"]:
         return check()
@@ -78,8 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check() -> int:
-    """One line per problem and a non-zero exit, or one line saying all is well."""
+    """One line per problem and a non-zero exit (TEMPORARY when the only problem is a database
+    that cannot be reached now, else CONFIG), or one line saying all is well."""
     problems: list[str] = []
+    code = exits.CONFIG
     found: list[str] = []
     try:
         settings: Settings | None = load_settings(os.environ)
@@ -106,11 +120,13 @@ def check() -> int:
             path = settings.database_path if settings else database_path(os.environ)
             found.append(f"database: {asyncio.run(inspect_database(path))}")
     except DatabaseError as exc:
+        if not problems:
+            code = exits.for_database(exc)
         problems.append(str(exc))
     for problem in problems:
         print(f"sciatica-companion: {problem}", file=sys.stderr)
     if problems:
-        return 2
+        return code
     print(f"sciatica-companion: all is well; {'; '.join(found)}")
     return 0
 
@@ -122,7 +138,7 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     try:
         database = await open_database(settings.database)
     except DatabaseError as exc:
-        return fail(str(exc))
+        return fail(str(exc), exits.for_database(exc))
     bot = SciaticaBot(settings, database, content, SystemClock(), force_sync=force_sync)
     try:
         async with bot:
@@ -136,12 +152,21 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                     await bot.start(settings.token)
             except discord.LoginFailure:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
+            except discord.ConnectionClosed as exc:
+                refusal = GATEWAY_REFUSALS.get(exc.code)
+                if refusal is not None:
+                    return fail(refusal)
+                return fail(f"Discord's gateway closed (code {exc.code})", exits.TEMPORARY)
             except aiohttp.ClientConnectorError as exc:
-                return fail(f"cannot reach Discord at {api_base()}: {exc.os_error}")
+                reason = f"cannot reach Discord at {api_base()}: {exc.os_error}"
+                return fail(reason, exits.TEMPORARY)
+            except discord.DiscordServerError as exc:
+                return fail(f"Discord at {api_base()} answered {exc.status}", exits.TEMPORARY)
             except discord.GatewayNotFound:
                 return fail(
                     f"Discord at {api_base()} did not say where its gateway is "
-                    "(GET /gateway/bot failed)"
+                    "(GET /gateway/bot failed)",
+                    exits.TEMPORARY,
                 )
     finally:
         await database.close()
@@ -154,10 +179,12 @@ def copy_main(target: str) -> int:
     try:
         url = database_url({"target": target}, name="target")
     except ConfigError:
-        return fail("copy-database needs a PostgreSQL URL such as postgresql://user@host/db")
+        return fail(
+            "copy-database needs a PostgreSQL URL such as postgresql://user@host/db", exits.USAGE
+        )
     source = database_path(os.environ)
     if url is None:
-        return fail(USAGE)
+        return fail(USAGE, exits.USAGE)
     if not source.is_file():
         return fail(f"no SQLite database at {source} to copy (set DATABASE_PATH)")
     return asyncio.run(copy(source, url))
@@ -167,16 +194,16 @@ async def copy(source_path: Path, url: str) -> int:
     try:
         source = await SqliteDatabase.open(source_path)
     except DatabaseError as exc:
-        return fail(str(exc))
+        return fail(str(exc), exits.for_database(exc))
     try:
         target = await PostgresDatabase.open(url)
     except DatabaseError as exc:
         await source.close()
-        return fail(str(exc))
+        return fail(str(exc), exits.for_database(exc))
     try:
         copies = await copy_database(source, target)
     except DatabaseError as exc:
-        return fail(f"copy-database: {exc}")
+        return fail(f"copy-database: {exc}", exits.for_database(exc))
     finally:
         await target.close()
         await source.close()

@@ -11,7 +11,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.storage.checkins import CheckInStore
-from bot.storage.connection import Database, DatabaseError, Lead, Transaction, within
+from bot.storage.connection import (
+    Database,
+    DatabaseError,
+    DatabaseUnreachable,
+    Lead,
+    Transaction,
+    within,
+)
 from bot.storage.events import GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
 from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
@@ -31,6 +38,7 @@ __all__ = [
     "Claim",
     "Database",
     "DatabaseError",
+    "DatabaseUnreachable",
     "DeliveryLedger",
     "GuildSettingsStore",
     "Lead",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
     )
 
-from bot.storage.connection import DatabaseError, Dialect, Params, Row
+from bot.storage.connection import DatabaseError, DatabaseUnreachable, Dialect, Params, Row
 from bot.storage.schema import migration_files, migrations_dir
 
 log = logging.getLogger("bot.storage")
@@ -54,6 +54,17 @@ CONNECTION_ERRORS = (
     asyncpg.InvalidAuthorizationSpecificationError,
     asyncpg.InvalidPasswordError,
     asyncpg.CannotConnectNowError,
+)
+
+# of those, the ones that say "not now" (the server is down, starting or full) rather than
+# "never" (no such database, a wrong password or user)
+UNREACHABLE_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
 )
 
 _current: ContextVar[PostgresTransaction | None] = ContextVar("pg_transaction", default=None)
@@ -221,7 +232,7 @@ class PostgresDatabase:
                 server_settings={"application_name": APPLICATION_NAME},
             )
         except (*CONNECTION_ERRORS, ValueError) as exc:
-            raise DatabaseError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+            raise cannot("connect to", url, exc) from exc
         try:
             schema = await pool.fetchval("SELECT current_schema()")
             if schema is None:
@@ -237,7 +248,7 @@ class PostgresDatabase:
             await database._listen()
         except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
             await database.close()
-            raise DatabaseError(f"cannot use PostgreSQL at {redact(url)}: {exc}") from exc
+            raise cannot("use", url, exc) from exc
         except BaseException:
             await database.close()
             raise
@@ -439,6 +450,13 @@ async def _alive(connection: asyncpg.Connection) -> bool:
     return True
 
 
+def cannot(action: str, url: str, exc: Exception) -> DatabaseError:
+    """Why PostgreSQL failed, as one of two kinds: unreachable (trying again later may work)
+    or refused (a wrong URL, password or right, which no retry fixes)."""
+    kind = DatabaseUnreachable if isinstance(exc, UNREACHABLE_ERRORS) else DatabaseError
+    return kind(f"cannot {action} PostgreSQL at {redact(url)}: {exc}")
+
+
 async def inspect_postgres(url: str) -> str:
     """For `python -m bot check`: can the bot use this database? Changes nothing in it.
 
@@ -447,7 +465,7 @@ async def inspect_postgres(url: str) -> str:
     try:
         connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     except (*CONNECTION_ERRORS, ValueError) as exc:
-        raise DatabaseError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        raise cannot("connect to", url, exc) from exc
     try:
         schema = await connection.fetchval("SELECT current_schema()")
         if schema is None:
@@ -461,7 +479,7 @@ async def inspect_postgres(url: str) -> str:
             "SELECT has_schema_privilege(current_schema(), 'CREATE')"
         )
     except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
-        raise DatabaseError(f"cannot use PostgreSQL at {redact(url)}: {exc}") from exc
+        raise cannot("use", url, exc) from exc
     finally:
         await connection.close()
     where = f"PostgreSQL at {redact(url)} (schema {schema})"
