@@ -1,6 +1,7 @@
 """Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
 validates the settings, the content files and the database, for operators before a deploy;
-`copy-database postgresql://...` moves a SQLite installation to PostgreSQL."""
+`copy-database postgresql://...` moves a SQLite installation to PostgreSQL; `backup PATH`
+copies the SQLite database while the bot runs."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.client import Content, SciaticaBot
 from bot.clock import SystemClock
 from bot.content import ContentError
 from bot.discord_internals import api_base, use_api_base
+from bot.logs import setup_logging
 from bot.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
@@ -28,7 +30,6 @@ from bot.settings import (
     database_path,
     database_url,
     load_settings,
-    setup_logging,
 )
 from bot.storage import (
     DatabaseError,
@@ -37,6 +38,7 @@ from bot.storage import (
     inspect_database,
     open_database,
 )
+from bot.storage.backup import backup_sqlite, pg_dump_command
 from bot.storage.copying import copy_database
 from bot.storage.postgres import inspect_postgres, redact
 from bot.triage import TriageDataError
@@ -44,7 +46,10 @@ from bot.triage import TriageDataError
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
-USAGE = "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db]"
+USAGE = (
+    "usage: python -m bot [run | sync | check | backup PATH"
+    " | copy-database postgresql://user@host/db]"
+)
 
 
 # the gateway's close codes no reconnect can fix (Discord's documented non-resumable codes)
@@ -69,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) == 2 and args[0] == "copy-database":
         load_dotenv(Path.cwd() / ".env", override=False)
         return copy_main(args[1])
+    if len(args) == 2 and args[0] == "backup":
+        load_dotenv(Path.cwd() / ".env", override=False)
+        return backup(Path(args[1]))
     if args not in ([], ["run"], ["sync"], ["check"]):
         return fail(USAGE, exits.USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
@@ -78,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(os.environ)
     except ConfigError as exc:
         return fail(f"{exc}. Copy .env.example to .env and fill it in.")
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         content = Content.load(settings.data_dir)
     except CONTENT_ERRORS as exc:
@@ -172,6 +180,32 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
         await database.close()
     log.info("stopped cleanly")
     return 0
+
+
+def backup(target: Path) -> int:
+    """A checked copy of the SQLite database, taken while the bot may be running."""
+    try:
+        url = database_url(os.environ)
+    except ConfigError as exc:
+        return fail(str(exc))
+    if url is not None:
+        # PostgreSQL has its own consistent online copy; the bot has nothing to add to it
+        return fail(
+            f"the database is PostgreSQL: back it up with {pg_dump_command(url, str(target))}",
+            exits.USAGE,
+        )
+    source = database_path(os.environ)
+    try:
+        copy = backup_sqlite(source, target)
+    except FileExistsError:
+        return fail(f"{target} already exists; backup never overwrites a file", exits.CANT_CREATE)
+    except DatabaseError as exc:
+        return fail(str(exc), exits.for_database(exc))
+    print(
+        f"backed up {source} to {copy.path}: {copy.size} bytes, schema version"
+        f" {copy.schema_version}, {copy.reminders} reminders; integrity_check ok"
+    )
+    return exits.OK
 
 
 def copy_main(target: str) -> int:

@@ -280,13 +280,16 @@ class SciaticaBot(commands.AutoShardedBot):
         """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
         latency_ms = (discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000
         guild_id = interaction.guild_id
+        shard = shard_of(guild_id, self.shard_count or 1) if guild_id else 0
+        error_id = outcome.removeprefix("error ") if outcome.startswith("error ") else None
         log.info(
             "interaction %s guild=%s shard=%d latency=%.0fms outcome=%s",
             name,
             guild_id or "dm",
-            shard_of(guild_id, self.shard_count or 1) if guild_id else 0,
+            shard,
             latency_ms,
             outcome,
+            extra={"shard": shard, "error_id": error_id},
         )
 
     def uptime_seconds(self) -> float:

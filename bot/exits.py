@@ -11,6 +11,7 @@ from bot.storage import DatabaseError, DatabaseUnreachable
 
 OK = 0
 USAGE = 64  # EX_USAGE: the command line is wrong
+CANT_CREATE = 73  # EX_CANTCREAT: an output file (a backup) cannot be created
 TEMPORARY = 75  # EX_TEMPFAIL: Discord or the database cannot be reached now
 CONFIG = 78  # EX_CONFIG: no or a rejected token, invalid settings, an unusable database
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.logs import LOG_FORMATS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # relative to the directory the bot is started from, like .env: an installed bot never writes
@@ -49,6 +50,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str | None = None
     """A PostgreSQL database (several processes may share it); None: the SQLite file."""
+    log_format: str = "text"
 
     def __repr__(self) -> str:  # never let the token (or a database password) reach a log line
         where = "postgresql" if self.database_url else str(self.database_path)
@@ -73,6 +75,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if log_level not in _LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
 
+    log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        problems.append(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+
     api_base = env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None
     if api_base is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", api_base):
         problems.append(
@@ -92,6 +98,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         database_url=url,
         dev_guild_id=dev_guild_id,
         log_level=log_level,
+        log_format=log_format,
         api_base=api_base,
         max_reminders_per_member=max_reminders,
         send_rate_per_second=float(send_rate),
@@ -171,12 +178,3 @@ def _int_in_range(
         problems.append(f"{name} must be a whole number from {low} to {high}")
         return default
     return int(raw)
-
-
-def setup_logging(level: str) -> None:
-    """One format for every logger; discord.py's own loggers follow the same level."""
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
-    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))

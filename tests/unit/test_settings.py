@@ -18,6 +18,7 @@ def test_defaults_with_only_a_token():
     assert settings.send_rate_per_second == 40
     assert settings.database_url is None
     assert settings.database == DEFAULT_DATABASE_PATH  # SQLite unless a URL is given
+    assert settings.log_format == "text"
 
 
 def test_every_setting_is_read():
@@ -30,6 +31,7 @@ def test_every_setting_is_read():
             "DISCORD_API_BASE": "http://127.0.0.1:9999/api/v10/",
             "MAX_REMINDERS_PER_MEMBER": "3",
             "SEND_RATE_PER_SECOND": "25",
+            "LOG_FORMAT": "JSON",
         }
     )
     assert settings.database_path == Path("/tmp/x.db")
@@ -38,6 +40,7 @@ def test_every_setting_is_read():
     assert settings.api_base == "http://127.0.0.1:9999/api/v10"
     assert settings.max_reminders_per_member == 3
     assert settings.send_rate_per_second == 25
+    assert settings.log_format == "json"
 
 
 @pytest.mark.parametrize(
