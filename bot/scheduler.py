@@ -133,6 +133,14 @@ class Scheduler:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def healthy(self) -> bool:
+        return self.running
+
+    @property
+    def problem(self) -> str | None:
+        return None if self.running else "dispatcher stopped"
+
     def start(self) -> None:
         if not self.running:
             self.ledger.begin_term()
