@@ -23,6 +23,7 @@ from bot.clock import SystemClock
 from bot.content import ContentError
 from bot.discord_internals import api_base, use_api_base
 from bot.logs import setup_logging
+from bot.ops import OpsPortError
 from bot.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
@@ -160,6 +161,8 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                     await bot.start(settings.token)
             except discord.LoginFailure:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
+            except OpsPortError as exc:
+                return fail(str(exc))
             except discord.ConnectionClosed as exc:
                 refusal = GATEWAY_REFUSALS.get(exc.code)
                 if refusal is not None:

@@ -32,6 +32,8 @@ from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.leadership import Leadership
 from bot.messages import Messages
+from bot.metrics import Metrics
+from bot.ops import OpsServer
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures
 from bot.poses import load_poses
@@ -44,6 +46,8 @@ from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 from bot.zones import Zones, load_zones
 
 log = logging.getLogger("bot")
+
+READINESS_TIMEOUT = 2.0  # seconds the database may take to answer a readiness probe
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 """The client type discord.py's generic hooks (cog and group checks, dynamic items) are
@@ -123,13 +127,21 @@ class SciaticaBot(commands.AutoShardedBot):
         self.pacer = RateLimiter(
             settings.send_rate_per_second, global_gate=lambda: global_limit_event(self.http)
         )
+        self.metrics = Metrics(
+            shard_latencies=lambda: self.latencies,
+            leading=lambda: self.leadership.leading,
+            pacer_waiting=lambda: self.pacer.waiting,
+        )
+        self.pacer.on_wait = self.metrics.pacer_wait.observe
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             tree_cls=SciaticaTree,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
-            http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
+            http_trace=pace_unprompted_requests(
+                self.pacer, lambda: self.application_id, self.metrics.rate_limited
+            ),
             shard_count=settings.shard_count,
         )
         # given only when set (discord.py's options take a list, not None); settings already
@@ -138,6 +150,10 @@ class SciaticaBot(commands.AutoShardedBot):
         amortise_bucket_cleanup(self.http)
         self.settings = settings
         self.stores = Stores(database)
+        self.stores.ledger.on_recorded = lambda claim, state: self.metrics.delivery(
+            state, late=claim.late, held=claim.held
+        )
+        self.ops: OpsServer | None = None
         self.content = content
         self.messages = content.messages
         self.clock = clock
@@ -164,6 +180,14 @@ class SciaticaBot(commands.AutoShardedBot):
         return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
+        if self.settings.ops_port is not None and not self.force_sync:
+            self.ops = OpsServer(
+                self.settings.ops_host,
+                self.settings.ops_port,
+                readiness=self.readiness_problems,
+                metrics=self.metrics.exposition,
+            )
+            await self.ops.start()  # first: /healthz answers (and /readyz says why not) at once
         if not self.force_sync:
             await self._prepare_gateway()
         for extension in EXTENSIONS:
@@ -188,6 +212,26 @@ class SciaticaBot(commands.AutoShardedBot):
         await self.leadership.stop()
         await self.scheduler.stop()
         await super().close()
+        if self.ops is not None:
+            await self.ops.stop()
+
+    async def readiness_problems(self) -> list[str]:
+        """Why this process should not get traffic now, one reason each (empty: ready)."""
+        problems: list[str] = []
+        if self.is_closed():
+            problems.append("shutting down")
+        expected = self.shard_ids if self.shard_ids is not None else range(self.shard_count or 1)
+        down = [i for i in expected if i not in self.shards or self.shards[i].is_closed()]
+        if down:
+            problems.append(f"gateway not connected on shard {', '.join(map(str, down))}")
+        try:
+            async with asyncio.timeout(READINESS_TIMEOUT):
+                await self.stores.database.fetch_one("SELECT 1")
+        except Exception as exc:  # whatever the driver raises, the answer is "not reachable"
+            problems.append(f"database not reachable ({type(exc).__name__})")
+        if self.leadership.leading and not self.scheduler.healthy:
+            problems.append(self.scheduler.problem or "dispatcher not healthy")
+        return problems
 
     def unix_now(self) -> int:
         return int(self.clock.now().timestamp())
@@ -282,6 +326,7 @@ class SciaticaBot(commands.AutoShardedBot):
         guild_id = interaction.guild_id
         shard = shard_of(guild_id, self.shard_count or 1) if guild_id else 0
         error_id = outcome.removeprefix("error ") if outcome.startswith("error ") else None
+        self.metrics.interaction(name, outcome.split(" ", 1)[0], latency_ms / 1000)
         log.info(
             "interaction %s guild=%s shard=%d latency=%.0fms outcome=%s",
             name,

@@ -95,8 +95,21 @@ class RateLimiter:
         self._gate = global_gate
         self._updated = monotonic()
         self._lock = asyncio.Lock()
+        self.waiting = 0
+        """Acquisitions asked for and not yet let through (for the metrics)."""
+        self.on_wait: Callable[[float], None] = lambda seconds: None
+        """Told how long each acquisition waited (for the metrics)."""
 
     async def acquire(self) -> None:
+        asked = self._monotonic()
+        self.waiting += 1
+        try:
+            await self._take()
+        finally:
+            self.waiting -= 1
+        self.on_wait(self._monotonic() - asked)
+
+    async def _take(self) -> None:
         async with self._lock:
             while True:
                 gate = self._gate()

@@ -51,6 +51,9 @@ class Settings:
     database_url: str | None = None
     """A PostgreSQL database (several processes may share it); None: the SQLite file."""
     log_format: str = "text"
+    ops_port: int | None = None
+    """Where /healthz, /readyz and /metrics listen (0: any free port); None: not at all."""
+    ops_host: str = "127.0.0.1"
 
     def __repr__(self) -> str:  # never let the token (or a database password) reach a log line
         where = "postgresql" if self.database_url else str(self.database_path)
@@ -90,6 +93,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     max_reminders = _int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100, problems)
     send_rate = _int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000, problems)
     shard_count, shard_ids = _shards(env, problems)
+    ops_port = (
+        _int_in_range(env, "OPS_PORT", 0, 0, 65535, problems)
+        if env.get("OPS_PORT", "").strip()
+        else None
+    )
+    ops_host = env.get("OPS_HOST", "").strip() or "127.0.0.1"
+    if not re.match(r"^[\w.:-]+$", ops_host):
+        problems.append("OPS_HOST must be an address or host name such as 127.0.0.1 or 0.0.0.0")
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -104,6 +115,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         send_rate_per_second=float(send_rate),
         shard_count=shard_count,
         shard_ids=shard_ids,
+        ops_port=ops_port,
+        ops_host=ops_host,
     )
 
 

@@ -55,6 +55,24 @@ async def test_throughput_stays_within_the_headroom_even_when_sleeps_run_late(ce
     assert rate >= 0.9 * ceiling
 
 
+async def test_the_queue_and_each_wait_are_reported():
+    clock = FakeTime()
+    limiter = RateLimiter(10, monotonic=clock.monotonic, sleep=clock.sleep)
+    waits, queued = [], []
+    limiter.on_wait = waits.append
+    sleep = clock.sleep
+
+    async def sleep_and_look(seconds):
+        await asyncio.sleep(0)  # the others ask meanwhile, as on a running event loop
+        queued.append(limiter.waiting)  # how many were waiting while the pace held one back
+        await sleep(seconds)
+
+    limiter._sleep = sleep_and_look
+    await asyncio.gather(*(limiter.acquire() for _ in range(6)))
+    assert queued == [4, 3, 2, 1] and limiter.waiting == 0  # two went through on the burst
+    assert len(waits) == 6 and waits[0] == 0 and waits == sorted(waits) and waits[-1] > 0.3
+
+
 def test_a_ceiling_below_two_is_refused():
     with pytest.raises(ValueError):
         RateLimiter(1)
