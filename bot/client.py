@@ -40,7 +40,7 @@ from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
-from bot.shards import IdentifyPacer, shard_of
+from bot.shards import IDENTIFY_WINDOW_SECONDS, IdentifyPacer, shard_of
 from bot.storage import Database, Stores
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 from bot.zones import Zones, load_zones
@@ -48,6 +48,9 @@ from bot.zones import Zones, load_zones
 log = logging.getLogger("bot")
 
 READINESS_TIMEOUT = 2.0  # seconds the database may take to answer a readiness probe
+# an identify bucket stays claimed this long after its identify is sent: Discord's window, and
+# a margin for the identify's way to Discord and the next claimant's
+IDENTIFY_CLAIM_SECONDS = IDENTIFY_WINDOW_SECONDS + 0.5
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 """The client type discord.py's generic hooks (cog and group checks, dynamic items) are
@@ -173,6 +176,7 @@ class SciaticaBot(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
+        self._identify_claims: set[asyncio.Task[None]] = set()
 
     @property
     def runs_shard_zero(self) -> bool:
@@ -209,6 +213,8 @@ class SciaticaBot(commands.AutoShardedBot):
             self.leadership.start()
 
     async def close(self) -> None:
+        for claim in self._identify_claims:
+            claim.cancel()  # its lock goes with its transaction
         await self.leadership.stop()
         await self.scheduler.stop()
         await super().close()
@@ -261,6 +267,27 @@ class SciaticaBot(commands.AutoShardedBot):
         if delay > 0:
             log.info("shard %s identifies in %.1f s (Discord's identify limit)", shard_id, delay)
             await asyncio.sleep(delay)
+        if self.stores.database.shared:
+            await self._claim_identify_bucket(self.identify_pacer.bucket(shard_id or 0))
+
+    async def _claim_identify_bucket(self, bucket: int) -> None:
+        """Processes sharing the database take turns per bucket: a lock on the bucket, held
+        until Discord's window after this identify has passed, so no other process identifies
+        in it meanwhile (Discord would refuse one, and spend a session start on it)."""
+        claimed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        async def hold() -> None:
+            async with self.stores.transaction() as tx:
+                await tx.lock(f"identify:{bucket}")
+                claimed.set_result(None)
+                await asyncio.sleep(IDENTIFY_CLAIM_SECONDS)
+
+        task = asyncio.create_task(hold(), name=f"identify-claim-{bucket}")
+        self._identify_claims.add(task)
+        task.add_done_callback(self._identify_claims.discard)
+        await asyncio.wait([task, claimed], return_when=asyncio.FIRST_COMPLETED)
+        if not claimed.done():  # the database failed: identify anyway, as a single process does
+            log.warning("could not claim identify bucket %d: %s", bucket, task.exception())
 
     def command_tree_payload(self) -> list[dict[str, Any]]:
         guild = self._sync_target()

@@ -161,3 +161,21 @@ async def test_sigkill_of_the_leading_process_mid_fan_out_another_finishes_it(
     assert set(delivered(discord_server, users).values()) == {1}
     assert discord_server.status_counts()[429] == 0
     assert gap < 5
+
+
+async def test_three_processes_started_at_once_identify_in_turn_with_none_refused(
+    discord_server, tmp_path, postgres_url
+):
+    """One identify bucket (max_concurrency 1), three processes started in the same instant:
+    each claims the bucket through the database and identifies once Discord's window has
+    passed for the one before."""
+    cluster = Cluster(discord_server, postgres_url, tmp_path, send_rate=40)
+    discord_server.gateway.max_concurrency = 1
+    try:
+        await asyncio.gather(*(process.start() for process in cluster.processes))
+        await discord_server.wait_for_shards({0, 1, 2}, timeout=60)
+    finally:
+        await cluster.stop()
+    assert discord_server.gateway.invalid_session_count == 0
+    assert discord_server.gateway.identify_count == 3
+    assert all(code == 0 for code, _ in cluster.logs.values())
