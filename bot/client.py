@@ -41,7 +41,7 @@ from bot.progress import ProgressContent, load_progress_content
 from bot.scheduler import Scheduler, plan_reminder
 from bot.settings import Settings
 from bot.shards import IDENTIFY_WINDOW_SECONDS, IdentifyPacer, shard_of
-from bot.storage import Database, Stores
+from bot.storage import Database, Stores, send_budget
 from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
 from bot.zones import Zones, load_zones
 
@@ -157,6 +157,7 @@ class SciaticaBot(commands.AutoShardedBot):
             state, late=claim.late, held=claim.held
         )
         self.ops: OpsServer | None = None
+        self.budget = None if force_sync else send_budget(database)
         self.content = content
         self.messages = content.messages
         self.clock = clock
@@ -192,6 +193,9 @@ class SciaticaBot(commands.AutoShardedBot):
                 metrics=self.metrics.exposition,
             )
             await self.ops.start()  # first: /healthz answers (and /readyz says why not) at once
+        if self.budget is not None:
+            await self.budget.start()
+            self.pacer.schedule = self.budget
         if not self.force_sync:
             await self._prepare_gateway()
         for extension in EXTENSIONS:
@@ -218,6 +222,8 @@ class SciaticaBot(commands.AutoShardedBot):
         await self.leadership.stop()
         await self.scheduler.stop()
         await super().close()
+        if self.budget is not None:
+            await self.budget.stop()
         if self.ops is not None:
             await self.ops.stop()
 

@@ -4,9 +4,8 @@ invalid session.
 
 discord.py waits a flat 5 s before every identify but a process's first, whatever the
 bucket; this keeps its behaviour for one bucket and lets shards in different buckets start
-together. Shards run by other processes are not known here: an identify that collides with
-one of theirs is refused by Discord, and the retry waits a full window after the refused
-attempt, by which time the other process's identify has left the window.
+together. Shards run by other processes are not known here: processes sharing a database
+also claim each bucket there before identifying (SciaticaBot.before_identify_hook).
 """
 
 from __future__ import annotations

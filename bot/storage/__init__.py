@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.storage.budget import SendBudget
 from bot.storage.checkins import CheckInStore
 from bot.storage.connection import (
     Database,
@@ -48,12 +49,14 @@ __all__ = [
     "PostgresDatabase",
     "ReminderRow",
     "ReminderStore",
+    "SendBudget",
     "SqliteDatabase",
     "Stores",
     "StretchBreakStore",
     "Transaction",
     "inspect_database",
     "open_database",
+    "send_budget",
     "within",
 ]
 
@@ -67,6 +70,14 @@ async def open_database(target: Path | str) -> Database:
     if is_database_url(target):
         return await PostgresDatabase.open(str(target))
     return await SqliteDatabase.open(Path(target))
+
+
+def send_budget(database: Database) -> SendBudget | None:
+    """The send budget shared by the processes on a PostgreSQL database; None on SQLite,
+    where one process is all there is."""
+    if isinstance(database, PostgresDatabase):
+        return SendBudget(database, database.presence_name)
+    return None
 
 
 class Stores:

@@ -210,6 +210,8 @@ class PostgresDatabase:
         self.url = url
         self.schema = schema
         self.channel = "sciatica_" + hashlib.blake2b(schema.encode(), digest_size=8).hexdigest()
+        # the listening connection's name: one per live process of this installation
+        self.presence_name = f"{APPLICATION_NAME} {self.channel}"
         self._pool = pool
         # tells our own notes from other processes' (the pool's sessions have many pids)
         self._origin = f"{os.getpid()}-{secrets.token_hex(4)}"
@@ -254,12 +256,10 @@ class PostgresDatabase:
             raise
         return database
 
-    async def _connect(self) -> asyncpg.Connection:
+    async def _connect(self, name: str = APPLICATION_NAME) -> asyncpg.Connection:
         """A connection outside the pool, for what must keep its own session."""
         return await asyncpg.connect(
-            self.url,
-            timeout=CONNECT_TIMEOUT,
-            server_settings={"application_name": APPLICATION_NAME},
+            self.url, timeout=CONNECT_TIMEOUT, server_settings={"application_name": name}
         )
 
     async def close(self) -> None:
@@ -391,7 +391,7 @@ class PostgresDatabase:
 
     async def _listen(self) -> None:
         """LISTEN on a connection of its own; a task keeps it (and reconnects if it drops)."""
-        self._listening = await self._connect()
+        self._listening = await self._connect(self.presence_name)
         await self._listening.add_listener(self.channel, self._heard)
         self._listen_task = asyncio.create_task(self._keep_listening(), name="pg-listen")
 
@@ -406,7 +406,7 @@ class PostgresDatabase:
             if connection is not None:
                 connection.terminate()
             try:
-                fresh = await self._connect()
+                fresh = await self._connect(self.presence_name)
                 await fresh.add_listener(self.channel, self._heard)
             except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
                 log.warning("cannot listen for changes yet: %s", exc)

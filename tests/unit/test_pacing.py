@@ -73,6 +73,39 @@ async def test_the_queue_and_each_wait_are_reported():
     assert len(waits) == 6 and waits[0] == 0 and waits == sorted(waits) and waits[-1] > 0.3
 
 
+class Schedule:
+    """A shared schedule that answers from a list, or fails."""
+
+    def __init__(self, waits, shared=True):
+        self.shared = shared
+        self.waits = list(waits)
+        self.asked = []
+
+    async def reserve(self, interval, tolerance):
+        self.asked.append((interval, tolerance))
+        if not self.waits:
+            raise ConnectionError("the database went away")
+        return self.waits.pop(0)
+
+
+async def test_a_shared_schedule_sets_the_pace_while_others_are_alive():
+    clock = FakeTime()
+    limiter = RateLimiter(50, monotonic=clock.monotonic, sleep=clock.sleep)
+    limiter.schedule = Schedule([0.0, 0.25])
+    started = clock.now
+    await limiter.acquire()
+    await limiter.acquire()
+    assert clock.now - started == pytest.approx(0.25)  # waited as the schedule said
+    interval, tolerance = limiter.schedule.asked[0]
+    assert interval == pytest.approx(1 / limiter.full_rate)
+    assert tolerance == pytest.approx((limiter.burst - 1) / limiter.full_rate)
+    await limiter.acquire()  # the database fails: paced alone, not stopped
+    assert len(limiter.schedule.asked) == 3
+    limiter.schedule.shared = False  # alone: not asked at all
+    await limiter.acquire()
+    assert len(limiter.schedule.asked) == 3
+
+
 def test_a_ceiling_below_two_is_refused():
     with pytest.raises(ValueError):
         RateLimiter(1)
