@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The project's two commands, for a machine that has only Python 3.11+.
 
-    python3 dev.py run    start the bot (reads .env)
-    python3 dev.py test   lint, type-check and run the whole test suite
+    python3 dev.py run          start the bot (reads .env); with no DISCORD_TOKEN, the playground
+    python3 dev.py playground   try the bot in your browser, no Discord account or token needed
+    python3 dev.py test         lint, type-check and run the whole test suite
 
 Each creates .venv on first use and reinstalls when pyproject.toml changes.
 Extra arguments are passed on (to the bot, or to pytest).
@@ -44,14 +45,35 @@ def ensure_environment(extra: str) -> None:
     stamp.write_text(digest)
 
 
+def has_token() -> bool:
+    """DISCORD_TOKEN in the environment or in .env (read here: dev.py has no dependencies)."""
+    if os.environ.get("DISCORD_TOKEN", "").strip():
+        return True
+    env_file = ROOT / ".env"
+    lines = env_file.read_text().splitlines() if env_file.is_file() else []
+    for line in lines:
+        key, _, value = line.strip().removeprefix("export ").partition("=")
+        if key.strip() == "DISCORD_TOKEN" and value.strip().strip("'\"").strip():
+            return True
+    return False
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "playground", "test"):
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
-    if command == "run":
+    if command == "run" and not has_token():
+        print(
+            "No DISCORD_TOKEN: starting the playground. To connect to Discord instead, put your "
+            "bot's token in .env (see README, \"Connect a Discord application\").",
+            flush=True,
+        )
+        command = "playground"
+    if command in ("run", "playground"):
         ensure_environment("")
-        return subprocess.call([str(PYTHON), "-m", "bot", *rest], cwd=ROOT)
+        bot = ["playground"] if command == "playground" else []
+        return subprocess.call([str(PYTHON), "-m", "bot", *bot, *rest], cwd=ROOT)
     ensure_environment("test")
     # lint, then the typing gate (files and strictness in pyproject.toml), then the tests;
     # the first step that fails stops the run

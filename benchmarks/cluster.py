@@ -29,17 +29,18 @@ from pathlib import Path
 
 import asyncpg
 
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.models import Event, Guild, User
 from bot.storage import PostgresDatabase
 from tests.helpers import (
     TOKEN,
     BotProcess,
     eventually,
+    posted_by_the_bot,
     postgres_server_url,
     process_env,
     with_search_path,
 )
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.models import Guild, User
 from tests.seeding import seed_reminders_postgres
 
 
@@ -152,9 +153,11 @@ async def fan_out(server_url: str, folder: Path, count: int, setters: int) -> di
             reminders: list[float] = []
             recipient_channels = {server.dm_channel(u.id) for u in recipients}
 
-            def created(message: dict[str, object]) -> None:
+            def created(event: Event) -> None:
+                if not posted_by_the_bot(event) or event.message is None:
+                    return
                 sent.append(time.time())
-                if int(str(message["channel_id"])) in recipient_channels:
+                if int(event.message["channel_id"]) in recipient_channels:
                     reminders.append(time.time())
 
             everyone = [*recipients, *(u for users in members.values() for u in users)]
@@ -162,7 +165,7 @@ async def fan_out(server_url: str, folder: Path, count: int, setters: int) -> di
                 server.gateway.max_concurrency = 3
                 await cluster.start()
                 await server.wait_for_shards({0, 1, 2}, timeout=60)
-                server.rest.on_message_created = created
+                server.subscribe(created)
                 await due_now(url)
                 if setters:
                     await eventually(lambda: len(sent) >= 100, timeout=60)

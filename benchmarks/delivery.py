@@ -59,13 +59,13 @@ import discord
 
 from bot.content import load_library
 from bot.embeds import picture_file, stretch_embed
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.constants import ErrorCode
+from bot.localdiscord.models import Event, Interaction, User
 from bot.pictures import StretchPictures
 from bot.poses import load_poses
 from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import TOKEN, BotProcess, process_env, with_search_path
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.constants import ErrorCode
-from tests.localdiscord.models import Interaction, User
+from tests.helpers import TOKEN, BotProcess, posted_by_the_bot, process_env, with_search_path
 from tests.seeding import create_database, seed_reminders, seed_reminders_postgres
 
 UNKNOWN = ErrorCode.UNKNOWN_INTERACTION  # a first answer after the deadline
@@ -143,20 +143,22 @@ async def deliver(
             )
             process = BotProcess(env, cwd=Path(tmp))
             await process.start()
-            created: list[dict[str, object]] = []
+            created: list[Event] = []
             all_in = asyncio.Event()
             assert process.process is not None
             pid = process.process.pid
             at_first: list[tuple[float, float, float]] = []
 
-            def count_message(message: dict[str, object]) -> None:
+            def count_message(event: Event) -> None:
+                if not posted_by_the_bot(event):
+                    return
                 if not created:
                     at_first.append(process_figures(pid))
-                created.append(message)
+                created.append(event)
                 if len(created) >= count:
                     all_in.set()
 
-            server.rest.on_message_created = count_message  # O(1) per send, not a scan
+            server.subscribe(count_message)  # O(1) per send, not a scan
             try:
                 timeout = (
                     START_DELAY + spread + count / min(send_rate, ceiling or send_rate) * 2 + 30
@@ -339,10 +341,11 @@ async def answered_while_busy(
         await process.start()
         created = [0]
 
-        def count_message(message: dict[str, object]) -> None:
-            created[0] += 1
+        def count_message(event: Event) -> None:
+            if posted_by_the_bot(event):
+                created[0] += 1
 
-        server.rest.on_message_created = count_message
+        server.subscribe(count_message)
 
         async def command(user: User, name: str) -> None:
             options = {}

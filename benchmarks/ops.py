@@ -25,8 +25,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.helpers import TOKEN, BotProcess, eventually, process_env
-from tests.localdiscord import FakeDiscord
+from bot.localdiscord import FakeDiscord
+from tests.helpers import TOKEN, BotProcess, eventually, posted_by_the_bot, process_env
 from tests.seeding import create_database, seed_reminders
 
 
@@ -72,7 +72,9 @@ async def fan_out(count: int, folder: Path, *, with_backup: bool) -> dict[str, f
         await create_database(database)
         members = [(u.id, server.dm_channel(u.id)) for u in users]
         sent: list[float] = []
-        server.rest.on_message_created = lambda message: sent.append(time.perf_counter())
+        server.subscribe(
+            lambda event: sent.append(time.perf_counter()) if posted_by_the_bot(event) else None
+        )
         port = free_port()
         env = process_env(
             DISCORD_TOKEN=TOKEN,

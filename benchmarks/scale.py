@@ -154,7 +154,7 @@ class Postgres:
 def measure(target: str) -> dict[str, float]:
     """Runs in the child process; `target` is a SQLite path or a PostgreSQL URL."""
     from bot.clock import FakeClock
-    from bot.scheduler import plan_reminder
+    from bot.planning import plan_reminder
     from bot.storage import DeliveryLedger, is_database_url, open_database
 
     async def run() -> dict[str, float]:

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 
+from bot.planning import plan_reminder
 from bot.quiet_hours import QuietHours, plan_delivery
 from bot.recurrence import EVERY_DAY, AfterDoneSchedule, WeeklySchedule, plan_due, schedule_to_json
-from bot.scheduler import plan_reminder
 from bot.storage import ReminderRow
 
 ZONE = "Europe/London"

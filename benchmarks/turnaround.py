@@ -24,10 +24,10 @@ from discord.ext import commands
 from bot.client import Content
 from bot.clock import FakeClock
 from bot.discord_internals import use_api_base, use_gateway
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.models import User
 from bot.settings import DEFAULT_DATA_DIR
 from tests.helpers import run_bot
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.models import User
 
 Probe = Callable[[FakeDiscord, User, int], Awaitable[float]]
 

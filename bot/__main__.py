@@ -1,7 +1,8 @@
 """Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
 validates the settings, the content files and the database, for operators before a deploy;
 `copy-database postgresql://...` moves a SQLite installation to PostgreSQL; `backup PATH`
-copies the SQLite database while the bot runs."""
+copies the SQLite database while the bot runs; `playground` runs the bot against a local
+Discord shown in the browser, with no token."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bot.content import ContentError
 from bot.discord_internals import api_base, use_api_base
 from bot.logs import setup_logging
 from bot.ops import OpsPortError
+from bot.quickcheck_data import TriageDataError
 from bot.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
@@ -42,14 +44,13 @@ from bot.storage import (
 from bot.storage.backup import backup_sqlite, pg_dump_command
 from bot.storage.copying import copy_database
 from bot.storage.postgres import inspect_postgres, redact
-from bot.triage import TriageDataError
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
 USAGE = (
     "usage: python -m bot [run | sync | check | backup PATH"
-    " | copy-database postgresql://user@host/db]"
+    " | copy-database postgresql://user@host/db | playground [--port 8080] [--data DIR]]"
 )
 
 
@@ -72,6 +73,11 @@ def fail(message: str, code: int = exits.CONFIG) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["playground"]:
+        # imported only here: a bot run against Discord never loads the playground
+        from bot.playground.main import main as playground
+
+        return playground(args[1:])
     if len(args) == 2 and args[0] == "copy-database":
         load_dotenv(Path.cwd() / ".env", override=False)
         return copy_main(args[1])
@@ -181,6 +187,11 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                 )
     finally:
         await database.close()
+    if bot.stopped_because is not None:
+        file = database.file if isinstance(database, SqliteDatabase) else None
+        # what the file held is back at DATABASE_PATH: a restart carries on with it
+        note = file.saved_note() if file else ""
+        return fail(f"{bot.stopped_because}; stopped. {note}", exits.TEMPORARY)
     log.info("stopped cleanly")
     return 0
 

@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 
 from bot.embeds import CHOICE_COUNT_LIMIT, CHOICE_NAME_LIMIT
+from bot.member_text import neutralise_plain
+from bot.regions import Region
 from bot.timeparse import DAY_KEYWORDS, Render
-from bot.triage import Region
 from bot.zones import Zones, format_offset, is_fixed_offset, local_time
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ def day_choices(current: str) -> list[app_commands.Choice[str]]:
     needle = current.strip().lower()
     options = [option for option in DAY_EXAMPLES if needle in option]
     if not options and needle:
-        options = [current.strip()[:CHOICE_NAME_LIMIT]]
+        typed = current.strip()[:CHOICE_NAME_LIMIT]
+        shown = neutralise_plain(typed, CHOICE_NAME_LIMIT)
+        return [app_commands.Choice(name=shown, value=typed)] if shown else []
     return [app_commands.Choice(name=option, value=option) for option in options]
 
 

@@ -1,4 +1,5 @@
-"""The /progress chart: a 12-week calendar of days with a Done, and an optional pain line.
+"""The /progress chart: a 12-week calendar of days with a Done (and the sessions skipped with
+Not today or missed, each drawn differently, not only in colour), and an optional pain line.
 
 Pure (no Discord, no database): plain dates and scores in, PNG bytes out, drawn with Pillow in
 the same style as the stretch pictures (a light rounded card that reads on dark and light
@@ -22,11 +23,22 @@ WEEKS = 12
 WIDTH, HEIGHT = 800, 450
 SS = 2
 DONE = (106, 168, 79)
+SKIPPED = (201, 212, 226)
+MISSED = (178, 94, 74)
 EMPTY = (232, 226, 216)
 FUTURE = (244, 240, 233)
 PAIN = (214, 96, 58)
 GRID = (226, 219, 208)
-UI_KEYS = ("title", "weekdays", "done_count", "pain_title", "stretched")
+UI_KEYS = (
+    "title",
+    "weekdays",
+    "done_count",
+    "pain_title",
+    "stretched",
+    "legend_done",
+    "legend_skipped",
+    "legend_missed",
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +79,11 @@ def progress_chart(
     done_days: Iterable[date],
     ui: Mapping[str, str],
     pain: Mapping[date, int] | None = None,
+    skipped: Iterable[date] = (),
+    missed: Iterable[date] = (),
 ) -> bytes:
-    """The calendar (and, with scores, the pain panel beside it) as an 800 x 450 PNG."""
+    """The calendar (and, with scores, the pain panel beside it) as an 800 x 450 PNG. A day
+    with a Done is green; one skipped with Not today has a dash, one missed a cross."""
     scores = dict(pain or {})
     for day, score in scores.items():
         if not isinstance(score, int) or not 0 <= score <= 10:
@@ -76,6 +91,8 @@ def progress_chart(
     cells = calendar_cells(today)
     start, end = cells[0].day, cells[-1].day
     done = {day for day in done_days if start <= day <= today}
+    skip_days = set(skipped) - done
+    miss_days = set(missed) - done - skip_days
     canvas = Image.new("RGB", (WIDTH * SS, HEIGHT * SS), CARD)
     draw = ImageDraw.Draw(canvas)
     draw.text((28 * SS, 22 * SS), ui["title"], fill=INK, font=_font(22))
@@ -97,15 +114,17 @@ def progress_chart(
         box = (x, y, x + (pitch - 5) * SS, y + (pitch - 5) * SS)
         if cell.day > today:
             draw.rounded_rectangle(box, radius=4 * SS, fill=FUTURE, outline=GRID, width=SS)
+        elif cell.day in done:
+            draw.rounded_rectangle(box, radius=4 * SS, fill=DONE)
         else:
-            colour = DONE if cell.day in done else EMPTY
-            draw.rounded_rectangle(box, radius=4 * SS, fill=colour)
+            _empty_day(draw, box, cell.day in skip_days, cell.day in miss_days)
         if cell.day == today:
             draw.rounded_rectangle(box, radius=4 * SS, outline=INK, width=2 * SS)
         if cell.weekday == 0 and cell.week % 4 == 0:
             label = f"{cell.day.day} {cell.day:%b}"
             draw.text((x, (top + 7 * pitch + 4) * SS), label, fill=LABEL, font=small)
 
+    _legend(draw, ui, left - 40, top + 7 * pitch + 30)
     if with_pain:
         _pain_panel(draw, ui, scores, done, start, end, today)
     card = Image.new("L", canvas.size, 0)
@@ -120,6 +139,40 @@ def progress_chart(
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=7)
     return out.getvalue()
+
+
+def _empty_day(
+    draw: ImageDraw.ImageDraw, box: tuple[float, float, float, float], skipped: bool, missed: bool
+) -> None:
+    """A past day with no Done: plain, a dash (Not today) or a cross (missed)."""
+    x0, y0, x1, y1 = box
+    draw.rounded_rectangle(box, radius=4 * SS, fill=SKIPPED if skipped else EMPTY)
+    inset = (x1 - x0) * 0.3
+    if skipped:
+        mid = (y0 + y1) / 2
+        draw.line((x0 + inset, mid, x1 - inset, mid), fill=LABEL, width=2 * SS)
+    elif missed:
+        draw.line((x0 + inset, y0 + inset, x1 - inset, y1 - inset), fill=MISSED, width=2 * SS)
+        draw.line((x0 + inset, y1 - inset, x1 - inset, y0 + inset), fill=MISSED, width=2 * SS)
+
+
+def _legend(draw: ImageDraw.ImageDraw, ui: Mapping[str, str], left: float, top: float) -> None:
+    """What the three kinds of day mean, below the calendar."""
+    small = _font(13)
+    x = left
+    size = 16
+    for key, kind in (
+        ("legend_done", "done"),
+        ("legend_skipped", "skipped"),
+        ("legend_missed", "missed"),
+    ):
+        box = (x * SS, top * SS, (x + size) * SS, (top + size) * SS)
+        if kind == "done":
+            draw.rounded_rectangle(box, radius=3 * SS, fill=DONE)
+        else:
+            _empty_day(draw, box, kind == "skipped", kind == "missed")
+        draw.text(((x + size + 6) * SS, (top - 1) * SS), ui[key], fill=LABEL, font=small)
+        x += size + 14 + draw.textlength(ui[key], font=small) / SS
 
 
 def _pain_panel(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,37 +26,44 @@ from bot.discord_internals import (
     amortise_bucket_cleanup,
     bot_gateway,
     global_limit_event,
+    interaction_from,
     pace_unprompted_requests,
     silence_voice_warnings,
+    track_interactions,
     use_gateway,
 )
 from bot.errors import report_error, send_private
 from bot.guild_config import GuildConfigCache
 from bot.leadership import Leadership
 from bot.messages import Messages
-from bot.metrics import Metrics
+from bot.operations import bot_metrics, start_ops_server
 from bot.ops import OpsServer
 from bot.pacing import RateLimiter
 from bot.pictures import StretchPictures
+from bot.planning import plan_reminder
 from bot.poses import load_poses
 from bot.progress import ProgressContent, load_progress_content
-from bot.scheduler import Scheduler, plan_reminder
+from bot.quickcheck_data import load_quickcheck
+from bot.regions import Region, load_regions
+from bot.report import load_report_texts
+from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.shards import IDENTIFY_WINDOW_SECONDS, IdentifyPacer, shard_of
-from bot.storage import Database, Stores, send_budget
-from bot.triage import QuickCheck, Region, load_quickcheck, load_regions
+from bot.shards import IdentifyClaims, IdentifyPacer, shard_of
+from bot.storage import Database, DatabaseError, SqliteDatabase, Stores, send_budget
+from bot.triage import QuickCheck
 from bot.zones import Zones, load_zones
 
 log = logging.getLogger("bot")
 
-READINESS_TIMEOUT = 2.0  # seconds the database may take to answer a readiness probe
-# an identify bucket stays claimed this long after its identify is sent: Discord's window, and
-# a margin for the identify's way to Discord and the next claimant's
-IDENTIFY_CLAIM_SECONDS = IDENTIFY_WINDOW_SECONDS + 0.5
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 """The client type discord.py's generic hooks (cog and group checks, dynamic items) are
 declared with; overriding them keeps it, and `sciatica_interaction` narrows to this bot."""
+
+SHUTDOWN_GRACE_SECONDS = 5.0
+"""How long a shutdown waits for interactions being handled to answer before it closes."""
+FILE_CHECK_SECONDS = 10.0
+"""How often the SQLite file's path is checked between writes (each write checks it too)."""
 
 EXTENSIONS = (
     "cogs.learn",
@@ -79,6 +88,8 @@ class Content:
     zones: Zones
     pictures: StretchPictures
     progress: ProgressContent
+    report: Messages
+    """/progress report's texts (Latin-1, for the PDF's built-in font)."""
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
@@ -93,6 +104,7 @@ class Content:
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
             progress=load_progress_content(data_dir / "progress.toml"),
+            report=load_report_texts(data_dir / "report.toml"),
         )
 
 
@@ -130,12 +142,6 @@ class SciaticaBot(commands.AutoShardedBot):
         self.pacer = RateLimiter(
             settings.send_rate_per_second, global_gate=lambda: global_limit_event(self.http)
         )
-        self.metrics = Metrics(
-            shard_latencies=lambda: self.latencies,
-            leading=lambda: self.leadership.leading,
-            pacer_waiting=lambda: self.pacer.waiting,
-        )
-        self.pacer.on_wait = self.metrics.pacer_wait.observe
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -143,7 +149,7 @@ class SciaticaBot(commands.AutoShardedBot):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             http_trace=pace_unprompted_requests(
-                self.pacer, lambda: self.application_id, self.metrics.rate_limited
+                self.pacer, lambda: self.application_id, lambda s: self.metrics.rate_limited(s)
             ),
             shard_count=settings.shard_count,
         )
@@ -153,9 +159,7 @@ class SciaticaBot(commands.AutoShardedBot):
         amortise_bucket_cleanup(self.http)
         self.settings = settings
         self.stores = Stores(database)
-        self.stores.ledger.on_recorded = lambda claim, state: self.metrics.delivery(
-            state, late=claim.late, held=claim.held
-        )
+        self.metrics = bot_metrics(self)
         self.ops: OpsServer | None = None
         self.budget = None if force_sync else send_budget(database)
         self.content = content
@@ -177,7 +181,11 @@ class SciaticaBot(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
-        self._identify_claims: set[asyncio.Task[None]] = set()
+        self.identify_claims = IdentifyClaims(self.stores.transaction)
+        self.closing = False
+        self.stopped_because: str | None = None  # why the bot stopped itself, if it did
+        self._interactions = track_interactions(self, self._admit)
+        self._file_watch: asyncio.Task[None] | None = None
 
     @property
     def runs_shard_zero(self) -> bool:
@@ -185,14 +193,7 @@ class SciaticaBot(commands.AutoShardedBot):
         return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
-        if self.settings.ops_port is not None and not self.force_sync:
-            self.ops = OpsServer(
-                self.settings.ops_host,
-                self.settings.ops_port,
-                readiness=self.readiness_problems,
-                metrics=self.metrics.exposition,
-            )
-            await self.ops.start()  # first: /healthz answers (and /readyz says why not) at once
+        self.ops = await start_ops_server(self)  # first: /healthz and /readyz answer at once
         if self.budget is not None:
             await self.budget.start()
             self.pacer.schedule = self.budget
@@ -215,35 +216,70 @@ class SciaticaBot(commands.AutoShardedBot):
         gc.freeze()
         if not self.force_sync:
             self.leadership.start()
+            database = self.stores.database
+            if isinstance(database, SqliteDatabase):
+                self._file_watch = asyncio.create_task(
+                    self._watch_database_file(database), name="database-file-watch"
+                )
 
     async def close(self) -> None:
-        for claim in self._identify_claims:
-            claim.cancel()  # its lock goes with its transaction
+        """Stop dispatching, stop taking interactions, let those being handled answer (a few
+        seconds at most), then close the connections they answer through."""
+        self.closing = True
+        if self._file_watch is not None and self._file_watch is not asyncio.current_task():
+            self._file_watch.cancel()
+        self.identify_claims.cancel()
         await self.leadership.stop()
         await self.scheduler.stop()
+        await self._let_interactions_answer()
         await super().close()
         if self.budget is not None:
             await self.budget.stop()
         if self.ops is not None:
             await self.ops.stop()
 
-    async def readiness_problems(self) -> list[str]:
-        """Why this process should not get traffic now, one reason each (empty: ready)."""
-        problems: list[str] = []
-        if self.is_closed():
-            problems.append("shutting down")
-        expected = self.shard_ids if self.shard_ids is not None else range(self.shard_count or 1)
-        down = [i for i in expected if i not in self.shards or self.shards[i].is_closed()]
-        if down:
-            problems.append(f"gateway not connected on shard {', '.join(map(str, down))}")
+    def _admit(self, payload: dict[str, Any]) -> bool:
+        """Interactions arriving once the bot is stopping are told so, not handled."""
+        if not self.closing:
+            return True
+        if payload.get("type") != discord.InteractionType.autocomplete.value:
+            task = asyncio.create_task(self._answer_stopping(interaction_from(self, payload)))
+            self._interactions.add(task)
+            task.add_done_callback(self._interactions.discard)
+        return False
+
+    async def _answer_stopping(self, interaction: discord.Interaction[Any]) -> None:
+        await send_private(interaction, self.messages("errors.restarting"))
+        self.log_interaction(interaction, "interaction", "declined: stopping")
+
+    async def _let_interactions_answer(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SHUTDOWN_GRACE_SECONDS
+        while self._interactions and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._interactions), timeout=left)
+        if self._interactions:
+            log.warning(
+                "%d interactions still running after %g s; stopping anyway",
+                len(self._interactions),
+                SHUTDOWN_GRACE_SECONDS,
+            )
+
+    async def _watch_database_file(self, database: SqliteDatabase) -> None:
+        """Once the SQLite file at DATABASE_PATH is no longer the one open (deleted, replaced;
+        each write checks, and this every few seconds), save what it holds and stop."""
+        file = database.file
+        if file is None:
+            return
+        while (problem := file.check()) is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(file.lost.wait(), FILE_CHECK_SECONDS)
+        log.critical("%s: saving what it holds, then stopping", problem)
         try:
-            async with asyncio.timeout(READINESS_TIMEOUT):
-                await self.stores.database.fetch_one("SELECT 1")
-        except Exception as exc:  # whatever the driver raises, the answer is "not reachable"
-            problems.append(f"database not reachable ({type(exc).__name__})")
-        if self.leadership.leading and not self.scheduler.healthy:
-            problems.append(self.scheduler.problem or "dispatcher not healthy")
-        return problems
+            await database.save_open_copy()
+        except (DatabaseError, OSError, sqlite3.Error):
+            log.exception("could not save what the database file held")
+        self.stopped_because = problem
+        await self.close()
 
     def unix_now(self) -> int:
         return int(self.clock.now().timestamp())
@@ -273,27 +309,8 @@ class SciaticaBot(commands.AutoShardedBot):
         if delay > 0:
             log.info("shard %s identifies in %.1f s (Discord's identify limit)", shard_id, delay)
             await asyncio.sleep(delay)
-        if self.stores.database.shared:
-            await self._claim_identify_bucket(self.identify_pacer.bucket(shard_id or 0))
-
-    async def _claim_identify_bucket(self, bucket: int) -> None:
-        """Processes sharing the database take turns per bucket: a lock on the bucket, held
-        until Discord's window after this identify has passed, so no other process identifies
-        in it meanwhile (Discord would refuse one, and spend a session start on it)."""
-        claimed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        async def hold() -> None:
-            async with self.stores.transaction() as tx:
-                await tx.lock(f"identify:{bucket}")
-                claimed.set_result(None)
-                await asyncio.sleep(IDENTIFY_CLAIM_SECONDS)
-
-        task = asyncio.create_task(hold(), name=f"identify-claim-{bucket}")
-        self._identify_claims.add(task)
-        task.add_done_callback(self._identify_claims.discard)
-        await asyncio.wait([task, claimed], return_when=asyncio.FIRST_COMPLETED)
-        if not claimed.done():  # the database failed: identify anyway, as a single process does
-            log.warning("could not claim identify bucket %d: %s", bucket, task.exception())
+        if self.stores.database.shared:  # other processes' shards identify too
+            await self.identify_claims.claim(self.identify_pacer.bucket(shard_id or 0))
 
     def command_tree_payload(self) -> list[dict[str, Any]]:
         guild = self._sync_target()

@@ -329,7 +329,7 @@ def load_stretches(
     routine = Routine(
         intro=routine_reader.text("intro", 1000),
         outro=routine_reader.text("outro", 1000),
-        general_rules=routine_reader.texts("general_rules", 300),
+        general_rules=routine_reader.texts("general_rules", 400),
         stretches=in_routine,
     )
     return stretches, routine, _ui(path.name, raw)

@@ -3,8 +3,8 @@
 Where Discord is (the REST base and the gateway URL, for a REST proxy or the local test
 Discord), the voice warnings a text-only bot does not need, the two raw requests it makes
 (GET /gateway/bot, opening a DM channel by user id), the pacing hook on its HTTP session and
-its rate-limit buckets. A discord.py upgrade that moves any of these is checked here, and
-nowhere else.
+its rate-limit buckets, and the tasks an interaction's handling runs in. A discord.py upgrade
+that moves any of these is checked here, and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -139,3 +139,32 @@ def global_limit_event(http: HTTPClient | None) -> asyncio.Event | None:
     discord.py creates it at login, so it is looked up at each use rather than kept."""
     event = getattr(http, "_global_over", None)
     return event if isinstance(event, asyncio.Event) else None
+
+
+def track_interactions(
+    client: discord.Client, admit: Callable[[dict[str, Any]], bool]
+) -> set[asyncio.Task[Any]]:
+    """The tasks handling interactions, each kept in the returned set until it ends, so a
+    shutdown can let them answer first. discord.py starts them as it parses INTERACTION_CREATE
+    (a command, a view's or a dynamic item's callback, a modal): whatever that parse starts is
+    the interaction's. `admit(payload)` False: discord.py never sees that interaction."""
+    state = client._connection
+    parse = state.parsers["INTERACTION_CREATE"]
+    in_flight: set[asyncio.Task[Any]] = set()
+
+    def tracked(payload: dict[str, Any]) -> None:
+        if not admit(payload):
+            return
+        before = asyncio.all_tasks()
+        parse(payload)
+        for task in asyncio.all_tasks() - before:
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+
+    state.parsers["INTERACTION_CREATE"] = tracked
+    return in_flight
+
+
+def interaction_from(client: discord.Client, payload: dict[str, Any]) -> discord.Interaction[Any]:
+    """An interaction built from its INTERACTION_CREATE payload, to answer it directly."""
+    return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]

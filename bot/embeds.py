@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bot.content import Library, Routine, Source, Stretch, Topic
+from bot.member_text import neutralise, neutralise_link
 from bot.pictures import Picture
 
 COLOUR_INFO = discord.Colour(0x4F8A8B)
@@ -48,10 +49,16 @@ def topic_embed(
         embed.add_field(name=section.name, value=section.value, inline=False)
     if booking_link and topic.slug == "massage":
         embed.add_field(
-            name=ui["booking"], value=ui["booking_value"].format(link=booking_link), inline=False
+            name=ui["booking"],
+            value=ui["booking_value"].format(
+                link=neutralise_link(booking_link, FIELD_LIMIT - len(ui["booking_value"]))
+            ),
+            inline=False,
         )
     if extra_disclaimer:
-        embed.add_field(name=ui["server_note"], value=extra_disclaimer[:FIELD_LIMIT], inline=False)
+        embed.add_field(
+            name=ui["server_note"], value=neutralise(extra_disclaimer, FIELD_LIMIT), inline=False
+        )
     embed.add_field(name=ui["sources"], value=source_links(topic.sources), inline=False)
     embed.set_footer(text=ui["footer"])
     return embed

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.embeds import CONTENT_LIMIT
 from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.storage import Changes
 
 if TYPE_CHECKING:
@@ -43,8 +44,7 @@ def shown(value: str | None, empty: str) -> str:
     """A setting value as shown to moderators: never pings, never breaks the layout."""
     if value is None:
         return empty
-    value = discord.utils.escape_mentions(discord.utils.escape_markdown(value))
-    return value if len(value) <= SHOWN_VALUE_LIMIT else value[: SHOWN_VALUE_LIMIT - 1] + "…"
+    return neutralise(value, SHOWN_VALUE_LIMIT)
 
 
 def ensure_can_post(

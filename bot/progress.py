@@ -6,6 +6,7 @@ Every date is a calendar day in the member's own time zone; weeks run Monday to 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +16,8 @@ from statistics import fmean
 from bot.charts import calendar_cells, load_chart_ui
 from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside, read_toml
 from bot.messages import Messages
-from bot.recurrence import streak
+from bot.recurrence import EVERY_DAY, AfterDoneSchedule, Schedule, WeeklySchedule
+from bot.sessions import Outcome, Session, best_streak, current_streak
 
 FLARE_SCORE = 7
 """A score this high is a flare whatever came before."""
@@ -38,17 +40,6 @@ def is_flare(score: int, previous: Sequence[int]) -> bool:
         return True
     recent = list(previous[:FLARE_WINDOW])
     return bool(recent) and score >= fmean(recent) + FLARE_RISE
-
-
-def best_streak(days: Iterable[date]) -> int:
-    """The longest run of consecutive days with a Done, ever."""
-    best = run = 0
-    previous: date | None = None
-    for day in sorted(set(days)):
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
-        best = max(best, run)
-        previous = day
-    return best
 
 
 def week_start(day: date) -> date:
@@ -87,14 +78,25 @@ class Summary:
     today: date
     first_day: date
     current_streak: int
+    """Done sessions in a row (bot.sessions): the member's plan, not calendar days."""
     best_streak: int
     this_week: int
     last_week: int
     done_days: frozenset[date]
-    """Days with a Done in the 12 weeks shown."""
+    """Days with a done session in the 12 weeks shown."""
+    skipped_days: frozenset[date]
+    """...with a session skipped (Not today) and none done."""
+    missed_days: frozenset[date]
+    """...with a session missed and none done or skipped."""
+    shown: Mapping[Outcome, int]
+    """Sessions in the 12 weeks shown, by how they ended (open ones not counted)."""
     scores: Mapping[date, int]
     """Pain scores in the 12 weeks shown (empty unless check-ins are on)."""
     ever_done: bool
+    plan: tuple[Schedule, ...] = ()
+    """The member's stretch reminders' schedules: what the streak counts over."""
+    history: tuple[Session, ...] = ()
+    """Every session the figures come from, oldest first."""
 
     @property
     def empty(self) -> bool:
@@ -116,23 +118,61 @@ class Summary:
 
 
 def summarise(
-    today: date, sessions: Mapping[date, int], scores: Mapping[date, int] | None = None
+    today: date,
+    history: Sequence[Session],
+    scores: Mapping[date, int] | None = None,
+    plan: Iterable[Schedule] = (),
 ) -> Summary:
-    """The figures from every day's Done count (`sessions`, all history) and pain scores."""
+    """The figures from the member's sessions (all history, oldest first) and pain scores."""
     first = shown_since(today)
-    done = {day for day, count in sessions.items() if count > 0 and day <= today}
-    this_week, last_week = sessions_this_and_last_week(sessions, today)
+    past = [session for session in history if session.day <= today]
+    done = [session.day for session in past if session.outcome is Outcome.DONE]
+    this_week, last_week = sessions_this_and_last_week(Counter(done), today)
+    recent = [session for session in past if session.day >= first]
+
+    def days(outcome: Outcome) -> set[date]:
+        return {session.day for session in recent if session.outcome is outcome}
+
+    done_days = days(Outcome.DONE)
+    skipped_days = days(Outcome.SKIPPED) - done_days
     return Summary(
         today=today,
         first_day=first,
-        current_streak=streak(done, today),
-        best_streak=best_streak(done),
+        current_streak=current_streak(past),
+        best_streak=best_streak(past),
         this_week=this_week,
         last_week=last_week,
-        done_days=frozenset(day for day in done if day >= first),
+        done_days=frozenset(done_days),
+        skipped_days=frozenset(skipped_days),
+        missed_days=frozenset(days(Outcome.MISSED) - done_days - skipped_days),
+        shown=Counter(s.outcome for s in recent if s.outcome is not Outcome.OPEN),
         scores={day: s for day, s in (scores or {}).items() if first <= day <= today},
         ever_done=bool(done),
+        plan=tuple(plan),
+        history=tuple(history),
     )
+
+
+def plan_text(schedules: Iterable[Schedule], texts: Messages, weekdays: Sequence[str]) -> str:
+    """The member's plan in their terms, e.g. "Mon, Wed, Fri" (`weekdays`: short names from
+    Monday), one part per stretch reminder."""
+    parts: list[str] = []
+    for schedule in schedules:
+        if isinstance(schedule, AfterDoneSchedule):
+            parts.append(texts("progress.plan_after_done", count=schedule.hours))
+        elif isinstance(schedule, WeeklySchedule) and schedule.weekdays == EVERY_DAY:
+            parts.append(texts("progress.plan_every_day"))
+        elif isinstance(schedule, WeeklySchedule):
+            parts.append(", ".join(weekdays[day] for day in sorted(schedule.weekdays)))
+        else:
+            parts.append(
+                texts(
+                    "progress.plan_every_weeks",
+                    count=schedule.weeks,
+                    day=weekdays[schedule.weekday],
+                )
+            )
+    return "; ".join(dict.fromkeys(parts)) or texts("progress.plan_none")
 
 
 # --- texts -------------------------------------------------------------------------------------
@@ -144,6 +184,14 @@ TEXT_KEYS = (
     "progress.this_week",
     "progress.last_week",
     "progress.done_days",
+    "progress.sessions_shown",
+    "progress.report_ready",
+    "progress.report_weeks",
+    "progress.alt_skipped",
+    "progress.plan_every_day",
+    "progress.plan_after_done",
+    "progress.plan_every_weeks",
+    "progress.plan_none",
     "progress.pain_title",
     "progress.pain_count",
     "progress.pain_latest",

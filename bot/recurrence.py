@@ -1,5 +1,5 @@
 """When reminders fire: wall-clock schedules in each member's zone, schedules that follow what
-the member did (after-done), catch-up after downtime, streaks.
+the member did (after-done), catch-up after downtime.
 
 Quiet hours and holds are in bot.quiet_hours, edits and timed pauses in bot.schedule_edits, the
 words for a schedule in bot.schedule_text.
@@ -8,7 +8,7 @@ words for a schedule in bot.schedule_text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
@@ -214,22 +214,6 @@ def describe(schedule: Schedule) -> str:
     names = [WEEKDAY_NAMES[day] for day in sorted(schedule.weekdays)]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return f"Every {listed} {at}"
-
-
-def streak(completion_days: Iterable[date], today: date) -> int:
-    """How many consecutive local days, ending today or yesterday, have a completion.
-
-    Ending yesterday still counts so the streak does not look broken in the morning before
-    today's stretch is done; it drops to 0 only once a whole day has been missed.
-    Days after `today` are ignored.
-    """
-    days = set(completion_days)
-    day = today if today in days else today - _ONE_DAY
-    count = 0
-    while day in days:
-        count += 1
-        day -= _ONE_DAY
-    return count
 
 
 def local_date(instant: datetime, zone: str) -> date:

@@ -3,7 +3,7 @@ resume, a pause for some days; and whether a time falls in their quiet hours.
 
 The rules themselves are in bot.recurrence, bot.quiet_hours and bot.schedule_edits; this
 applies them to rows as the reminders store keeps them (unix seconds), so the commands stay
-thin and the dispatcher's planner (bot.scheduler.plan_reminder) and these agree.
+thin and the dispatcher's planner (bot.planning.plan_reminder) and these agree.
 """
 
 from __future__ import annotations

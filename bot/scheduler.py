@@ -7,7 +7,7 @@ see bot.discord_internals), so a batch is about one second's worth. The next bat
 one is still sending, so the pace holds across batches; at most two batches are in memory, so
 memory stays flat in the number of stored reminders.
 
-The planner (`plan_reminder`) decides each claimed row: send, skip a stale slot, or hold it
+The planner (bot.planning) decides each claimed row: send, skip a stale slot, or hold it
 for the owner's quiet hours (no delivery row; the row is due again when they end and then sends
 that same occurrence, once). Pauses with an end and after-done waits are plain due times too:
 nothing here polls, and no reminder has a task of its own.
@@ -20,29 +20,35 @@ remembers it.
 Where several processes share the database only the one holding the lead runs this (see
 bot.leadership); its claims are leased to it and renewed while it works on them, and a new
 leader resends another's claims only once their lease has expired.
+
+The dispatcher outlives its own errors: a turn that fails (the database full, read-only or
+locked for a while) is logged and tried again after a back-off of 1 s doubling to a minute,
+and what was due then is claimed once the database takes writes again. A delivery's outcome
+that cannot be recorded is retried the same way. Meanwhile `healthy` is False and `problem`
+says why, for the readiness check.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.quiet_hours import Hold, QuietHours, plan_delivery
-from bot.recurrence import AfterDoneSchedule, Send, schedule_from_json
-from bot.schedule_edits import first_due_after_pause
-from bot.storage import Advance, Claim, DeliveryLedger, Planner, ReminderRow
+from bot.storage import Claim, DeliveryLedger, Planner
 from bot.storage.events import Announcer, RemindersChanged
 from bot.storage.ledger import LEASE
 
 log = logging.getLogger("bot.scheduler")
+
+T = TypeVar("T")
 
 Handler = Callable[[Claim], Awaitable[int | None]]
 Chore = Callable[[datetime], Awaitable[None]]
@@ -55,6 +61,13 @@ DELIVERY_RETENTION = timedelta(days=30)
 IDLE_WAKE = timedelta(hours=1)
 CHORE_INTERVAL = timedelta(days=1)
 BATCHES_IN_FLIGHT = 2
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 60.0
+
+
+def backoff_seconds(failures: int) -> float:
+    """The wait after `failures` failures in a row: 1 s, doubling, at most a minute."""
+    return min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2.0 ** max(0, failures - 1))
 
 
 def delivery_nonce(claim: Claim) -> str:
@@ -103,6 +116,7 @@ class Scheduler:
         self.sent_count = 0
         self._chores: dict[str, Chore] = {}
         self._chores_due: dict[str, int] = {}
+        self._problems: dict[str, str] = {}  # what is failing now -> why, for `problem`
         self.add_chore("prune-deliveries", self._prune_deliveries)
         if woken_by is not None:
             woken_by.subscribe(lambda _: self.wake())
@@ -129,17 +143,27 @@ class Scheduler:
         """Reminders changed (new, resumed, snoozed, deleted): re-read the earliest due time."""
         self._wake.set()
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest active reminder is due (the playground fast-forwards to it)."""
+        due = await self.ledger.earliest_due(self._handlers)
+        return None if due is None else datetime.fromtimestamp(due, UTC)
+
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
     @property
     def healthy(self) -> bool:
-        return self.running
+        """False from a failed turn (or an outcome not yet recorded) until it succeeds."""
+        return self.problem is None
 
     @property
     def problem(self) -> str | None:
-        return None if self.running else "dispatcher stopped"
+        """Why the dispatcher is unhealthy, in a few words without member data; else None."""
+        task = self._task
+        if task is not None and task.done() and not task.cancelled() and task.exception():
+            return f"the dispatcher stopped: {_reason(task.exception())}"
+        return next(iter(self._problems.values()), None)
 
     def start(self) -> None:
         if not self.running:
@@ -161,34 +185,70 @@ class Scheduler:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._task = self._renewals = None
         self._recipients.clear()
+        self._problems.clear()
 
     def _now(self) -> int:
         return int(self.clock.now().timestamp())
 
     async def _run(self) -> None:
-        await self._recover()
+        """Turn after turn until stopped; a failed turn is retried after a back-off."""
+        await self._retrying("dispatching", self._recover)
         while True:
-            self._wake.clear()
-            next_chore = await self._run_chores()
-            due = await self.ledger.earliest_due(self._handlers)
-            now = self._now()
-            if self.ledger.shared:
-                # another dispatcher's claims: resend them once their lease ends
-                expiry = await self.ledger.next_foreign_expiry()
-                if expiry is not None and expiry <= now:
-                    await self._recover()
-                    continue
-                if expiry is not None and (due is None or expiry < due):
-                    due = expiry
-            if due is None or due > now:
-                wake_at = [now + int(IDLE_WAKE.total_seconds()), due, next_chore]
-                until = min(when for when in wake_at if when is not None)
-                await self.clock.sleep_until(datetime.fromtimestamp(until, UTC), self._wake)
+            sleep_until = await self._retrying("dispatching", self._turn)
+            if sleep_until is not None:
+                await self.clock.sleep_until(sleep_until, self._wake)
+
+    async def _turn(self) -> datetime | None:
+        """Chores, then claim what is due and start sending it; returns when to look again
+        (None: at once)."""
+        self._wake.clear()
+        next_chore = await self._run_chores()
+        due = await self.ledger.earliest_due(self._handlers)
+        now = self._now()
+        if self.ledger.shared:
+            # another dispatcher's claims: resend them once their lease ends
+            expiry = await self.ledger.next_foreign_expiry()
+            if expiry is not None and expiry <= now:
+                await self._recover()
+                return None
+            if expiry is not None and (due is None or expiry < due):
+                due = expiry
+        if due is None or due > now:
+            wake_at = [now + int(IDLE_WAKE.total_seconds()), due, next_chore]
+            return datetime.fromtimestamp(min(w for w in wake_at if w is not None), UTC)
+        claims = await self.ledger.claim_due(now, self.batch_size, self._handlers, self.planner)
+        _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
+        if len(self._batches) >= BATCHES_IN_FLIGHT:
+            await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
+        return None
+
+    async def _retrying(self, what: str, step: Callable[[], Awaitable[T]]) -> T:
+        """Run `step` until it succeeds: each failure is logged and marks the dispatcher
+        unhealthy, and the next try waits a back-off on the clock (nothing wakes it sooner)."""
+        failures = 0
+        while True:
+            try:
+                result = await step()
+            except Exception as exc:
+                failures += 1
+                delay = backoff_seconds(failures)
+                reason = _reason(exc)
+                self._problems[what] = f"{what} failed {failures}x in a row ({reason})"
+                log.error(
+                    "%s failed (%s), %d in a row; next try in %g s",
+                    what,
+                    reason,
+                    failures,
+                    delay,
+                    exc_info=failures == 1,
+                )
+                until = self.clock.now() + timedelta(seconds=delay)
+                await self.clock.sleep_until(until, asyncio.Event())
                 continue
-            claims = await self.ledger.claim_due(now, self.batch_size, self._handlers, self.planner)
-            _spawn(self._deliver_all(claims), "scheduler-batch", self._batches)
-            if len(self._batches) >= BATCHES_IN_FLIGHT:
-                await asyncio.wait(self._batches, return_when=asyncio.FIRST_COMPLETED)
+            if failures:
+                log.warning("%s works again after %d failed tries", what, failures)
+                self._problems.pop(what, None)
+            return result
 
     async def _renew(self) -> None:
         """Renew this dispatcher's leases three times a lease, so they never lapse while it
@@ -199,8 +259,11 @@ class Scheduler:
             await self.clock.sleep_until(self.clock.now() + timedelta(seconds=every), never)
             try:
                 await self.ledger.renew_leases(self._now())
-            except Exception:
+            except Exception as exc:
                 log.exception("could not renew the dispatcher's leases")
+                self._problems["lease renewal"] = f"lease renewal failed ({_reason(exc)})"
+            else:
+                self._problems.pop("lease renewal", None)
 
     async def _run_chores(self) -> int | None:
         """Run the chores whose day has come; returns when the next one is due. A chore that
@@ -232,7 +295,7 @@ class Scheduler:
                     claim.reminder.id,
                     claim.due_at,
                 )
-                await self.ledger.finish_delivery(claim, "abandoned", now)
+                await self._record(self.ledger.finish_delivery, claim, "abandoned")
         if fresh:
             log.info("resending %d interrupted deliveries", len(fresh))
             await self._deliver_all(fresh)
@@ -249,8 +312,13 @@ class Scheduler:
                 for recipient, group in by_recipient.items()
             )
         )
-        await self.ledger.record_sent(sent, self._now())
+        await self._record(self.ledger.record_sent, sent)
         self.sent_count += len(sent)
+
+    async def _record(self, write: Callable[..., Awaitable[object]], *args: object) -> None:
+        """How deliveries ended, written (with the time) even if the database refuses for a
+        while: the writes only change claims still ours, so a retry never records one twice."""
+        await self._retrying("recording deliveries", lambda: write(*args, self._now()))
 
     async def _deliver_in_order(
         self, recipient: object, claims: list[Claim], sent: list[tuple[Claim, int | None]]
@@ -265,7 +333,7 @@ class Scheduler:
                 result = await asyncio.shield(previous)
             for claim in claims:
                 if result == "dms_closed":
-                    await self.ledger.finish_delivery(claim, "failed", self._now())
+                    await self._record(self.ledger.finish_delivery, claim, "failed")
                 else:
                     result = await self._deliver(claim, sent)
         finally:
@@ -282,14 +350,12 @@ class Scheduler:
         try:
             async with self._in_flight:
                 message_id = await handler(claim)
-        except discord.Forbidden as exc:
-            if exc.code == CLOSED_DMS and claim.reminder.user_id is not None:
-                await self.ledger.pause_for_closed_dms(claim, claim.reminder.user_id, self._now())
+        except (discord.Forbidden, discord.NotFound) as exc:
+            user_id = claim.reminder.user_id
+            if isinstance(exc, discord.Forbidden) and exc.code == CLOSED_DMS and user_id:
+                await self._record(self.ledger.pause_for_closed_dms, claim, user_id)
                 return "dms_closed"
-            await self.ledger.pause_reminder(claim, "cannot_post", self._now())
-            return "failed"
-        except discord.NotFound:
-            await self.ledger.pause_reminder(claim, "cannot_post", self._now())
+            await self._record(self.ledger.pause_reminder, claim, "cannot_post")
             return "failed"
         except (discord.DiscordServerError, aiohttp.ClientError, TimeoutError) as exc:
             if attempt < len(self.retry_delays):
@@ -297,11 +363,11 @@ class Scheduler:
                 self._retry_later(claim, attempt)
                 return "retrying"
             log.error("reminder %s: giving up after %d attempts", claim.reminder.id, attempt + 1)
-            await self.ledger.finish_delivery(claim, "failed", self._now())
+            await self._record(self.ledger.finish_delivery, claim, "failed")
             return "failed"
         except Exception:
             log.exception("reminder %s: delivery failed", claim.reminder.id)
-            await self.ledger.finish_delivery(claim, "failed", self._now())
+            await self._record(self.ledger.finish_delivery, claim, "failed")
             return "failed"
         sent.append((claim, message_id))
         return "sent"
@@ -311,7 +377,7 @@ class Scheduler:
             await asyncio.sleep(self.retry_delays[attempt])
             sent: list[tuple[Claim, int | None]] = []
             await self._deliver(claim, sent, attempt + 1)
-            await self.ledger.record_sent(sent, self._now())
+            await self._record(self.ledger.record_sent, sent)
             self.sent_count += len(sent)
 
         _spawn(retry(), f"retry-reminder-{claim.reminder.id}", self._retries)
@@ -330,73 +396,9 @@ def _log_crash(task: asyncio.Task[None]) -> None:
         log.error("scheduler task %s failed", task.get_name(), exc_info=task.exception())
 
 
-def plan_reminder(
-    row: ReminderRow, now: int, *, quiet: str | None = None, zone: str | None = None
-) -> Advance:
-    """The scheduler's planner: bot.quiet_hours.plan_delivery (the catch-up policy of
-    bot.recurrence, then quiet hours and holds) applied to a stored row.
-
-    `quiet` is the owner's stored quiet hours, read in `zone` (the member's time zone, else the
-    reminder's own). A row paused until some time is due at that time: then the pause is over
-    and it moves on to its first regular occurrence at or after the pause's end, sending
-    nothing for the slots the pause covered. Only an occurrence that is itself due by now (one
-    exactly at the end, or one passed while the bot was down) goes through the usual catch-up
-    rule. An after-done reminder counts its wait from each DM (and from the end of a pause).
-    """
-    schedule = schedule_from_json(row.schedule)
-    scheduled = _instant(row.next_due_at)
-    at = _instant(now)
-    held = None if row.held_due_at is None else _instant(row.held_due_at)
-    counts_from: int | None = None
-    if row.paused_until is not None:
-        if row.paused_until > now:  # due early (moved by hand): the pause still runs
-            return Advance(None, False, row.paused_until, row.paused_until)
-        scheduled = first_due_after_pause(schedule, _instant(row.paused_until))
-        held, counts_from = None, row.paused_until
-        if scheduled > at:
-            return Advance(None, False, _unix(scheduled), counts_from=counts_from)
-    if held is not None and held > at:  # a clock set back: the hold is stale, not a send
-        held = None
-    hours = _quiet_hours(quiet)
-    plan = plan_delivery(
-        schedule, scheduled, at, held=held, quiet=hours, zone=zone or schedule.zone
-    )
-    if isinstance(plan, Hold):
-        return Advance(
-            None,
-            False,
-            _unix(plan.until),
-            held_due_at=_unix(plan.occurrence),
-            counts_from=counts_from,
-        )
-    if isinstance(plan, Send):
-        if isinstance(schedule, AfterDoneSchedule):
-            counts_from = now  # the next one waits its hours from this DM
-        return Advance(
-            _unix(plan.occurrence),
-            plan.late,
-            _unix(plan.next),
-            held=plan.held,
-            counts_from=counts_from,
-        )
-    return Advance(None, False, _unix(plan.next), counts_from=counts_from)
-
-
-def _quiet_hours(stored: str | None) -> QuietHours | None:
-    """The member's quiet hours; a stored form that cannot be read (edited by hand) is logged
-    and ignored rather than stopping every member's deliveries."""
-    if not stored:
-        return None
-    try:
-        return QuietHours.from_stored(stored)
-    except ValueError:
-        log.warning("ignoring unreadable quiet hours %r", stored)
-        return None
-
-
-def _instant(unix: int) -> datetime:
-    return datetime.fromtimestamp(unix, UTC)
-
-
-def _unix(instant: datetime) -> int:
-    return int(instant.timestamp())
+def _reason(exc: BaseException | None) -> str:
+    """An error in words fit for logs and the readiness check: the database's own message
+    (it names no data), otherwise only the error's kind."""
+    if isinstance(exc, sqlite3.Error | OSError):
+        return f"{type(exc).__name__}: {exc}"
+    return type(exc).__name__

@@ -14,6 +14,7 @@ from datetime import time
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from bot.member_text import neutralise
 from bot.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 
 V = TypeVar("V")
@@ -180,7 +181,8 @@ def _day_index(word: str, help_key: str) -> int:
             if name.startswith(word) or word == f"{name}s":
                 return index
     if word.isascii() and word.isalpha() and len(word) <= 12:
-        raise TimeParseError(Text("parse.not_a_day", {"word": word}), Text(help_key))
+        shown = neutralise(word, 2 * len(word))
+        raise TimeParseError(Text("parse.not_a_day", {"word": shown}), Text(help_key))
     raise TimeParseError(Text(help_key))
 
 

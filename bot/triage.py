@@ -1,60 +1,38 @@
-"""Quick-check rules: answers in, an urgency level and its reasons out. No Discord here.
+"""Quick-check rules: answers in, the next screen or an urgency level with its reasons out.
 
-The questions and texts live in data/quickcheck.toml so a clinician can review them in one
-file; this module enforces the safety rules whatever that file says (emergency questions
-first, "Not sure" counts as yes for them, the first emergency yes ends the check).
+No Discord here. The questions, combinations and texts live in data/quickcheck.toml so a
+clinician can review them in one file; this module enforces the safety rules whatever that
+file says: emergency questions first, each on its own screen; "Not sure" counts as yes; the
+first emergency answer ends the check; a combination of signs that is an emergency together
+(cancer now, or a risk of infection, with a new nerve deficit) ends it too; the check stops
+early only once no remaining answer could change the result.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from bot.content import ContentError, Publishers, Source, _Reader, publishers_beside, read_toml
+from bot.content import Source
 
-UI_KEYS = (
-    "intro",
-    "progress",
-    "yes",
-    "no",
-    "not_sure",
-    "back",
-    "cancel",
-    "cancelled",
-    "timeout",
-    "not_a_diagnosis",
-    "reasons_title",
-    "next_steps_title",
-    "numbers_title",
-    "no_region",
-    "numbers_for",
-    "source_typed",
-    "source_remembered",
-    "source_server",
-    "elsewhere",
-    "safety_net",
-    "safety_net_title",
-    "massage_title",
-    "massage_safety",
-    "sources_title",
-    "show_stretches",
-    "set_reminder",
-    "massage_info",
-    "reminder_hint",
-)
-FOLLOWUPS = ("show_stretches", "set_reminder", "massage_info")
-
-
-class TriageDataError(ContentError):
-    """data/quickcheck.toml or data/regions.toml breaks a safety rule or a limit."""
+ANSWER_CODES = {"yes": "y", "no": "n", "not_sure": "u"}
+UNASKED = "."
 
 
 class Answer(enum.Enum):
     YES = "yes"
     NO = "no"
     NOT_SURE = "not_sure"
+
+    @property
+    def code(self) -> str:
+        """One character, for compact custom ids."""
+        return ANSWER_CODES[self.value]
+
+    @classmethod
+    def from_code(cls, code: str) -> Answer:
+        return next(answer for answer in cls if answer.code == code)
 
 
 class Level(enum.IntEnum):
@@ -70,16 +48,32 @@ class Level(enum.IntEnum):
         return self.name.lower().replace("_", "-")
 
 
+def is_positive(answer: Answer) -> bool:
+    """Every level treats "Not sure" as yes: a bot can't examine, so it errs towards help."""
+    return answer is not Answer.NO
+
+
 @dataclass(frozen=True)
 class Question:
+    """`group` names the shared screen it may join; `advice` keys extra lines for the result."""
+
     id: str
     level: Level
     text: str
     reason: str
+    signs: tuple[str, ...]
+    group: str = ""
+    advice: str = ""
 
-    def is_positive(self, answer: Answer) -> bool:
-        """Every level treats "Not sure" as yes: a bot can't examine, so it errs towards help."""
-        return answer is not Answer.NO
+
+@dataclass(frozen=True)
+class Combination:
+    """An emergency made of signs that are each only urgent: one positive in every clause."""
+
+    id: str
+    clauses: tuple[tuple[str, ...], ...]
+    reason: str
+    advice: str
 
 
 @dataclass(frozen=True)
@@ -93,214 +87,165 @@ class LevelInfo:
 
 
 @dataclass(frozen=True)
-class Region:
-    """One region's numbers; `short` is the few-word name used in "UK numbers" style labels."""
-
-    key: str
-    name: str
-    short: str
-    emergency: str
-    urgent: str
-    sources: tuple[Source, ...]
-
-
-@dataclass(frozen=True)
 class QuickCheck:
     questions: tuple[Question, ...]
+    combinations: tuple[Combination, ...]
+    advice: Mapping[str, tuple[str, ...]]
     levels: Mapping[Level, LevelInfo]
     ui: Mapping[str, str]
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+    @property
+    def most_screens(self) -> int:
+        """Screens on the longest path: everything "No", where nothing ends the check early."""
+        return len(screens_for_answers(self, lambda _question: Answer.NO))
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """`finished` with a `level`, or the index of the `next_question` to ask."""
+    """`finished` with a `level`, or the `screen` of questions to ask next.
+
+    `advice` keys the extra lines the result shows first (an emergency's own words, say).
+    """
 
     level: Level | None
     reasons: tuple[str, ...]
-    next_question: int | None
+    advice: tuple[str, ...]
+    screen: tuple[Question, ...]
 
     @property
     def finished(self) -> bool:
         return self.level is not None
 
 
-class RegionSource(enum.Enum):
-    """Where the region came from, most specific first: the member's word beats the server's."""
+def assess(check: QuickCheck, answers: Mapping[str, Answer]) -> Assessment:
+    """The result once nothing left to ask could change it, otherwise the next screen.
 
-    TYPED = "typed"
-    REMEMBERED = "remembered"
-    SERVER = "server"
-
-
-@dataclass(frozen=True)
-class RegionChoice:
-    region: Region
-    source: RegionSource
-
-
-FALLBACK_REGION = "other"  # "not listed": shown the short list of main emergency numbers
-
-
-def choose_region(
-    regions: Mapping[str, Region],
-    *,
-    typed: str | None,
-    remembered: str | None,
-    server: str | None,
-) -> RegionChoice | None:
-    """The region typed now, else the member's earlier choice, else the server's, else none.
-
-    A server's setting must never override a member who said where they are: a US member in a
-    UK server needs 911, not 999. Unknown keys (a renamed region, a typo) fall through.
+    Questions that can no longer change the result are skipped: with an urgent answer in,
+    only emergency questions and the partners of a still-possible combination remain.
     """
-    for source, key in (
-        (RegionSource.TYPED, typed),
-        (RegionSource.REMEMBERED, remembered),
-        (RegionSource.SERVER, server),
-    ):
-        normalised = (key or "").strip().lower()
-        by_name = {region.name.lower(): region for region in regions.values()}
-        region = regions.get(normalised) or by_name.get(normalised)
-        if region is not None:
-            return RegionChoice(region, source)
-    return None
+    unknown = set(answers) - {q.id for q in check.questions}
+    if unknown:
+        raise ValueError(f"answers to unknown questions: {sorted(unknown)}")
+    positive = {question_id for question_id, a in answers.items() if is_positive(a)}
+    for question in check.questions:
+        if question.level is Level.EMERGENCY and question.id in positive:
+            return Assessment(Level.EMERGENCY, (question.reason,), (question.advice,), ())
+    for combination in check.combinations:
+        if all(positive & set(clause) for clause in combination.clauses):
+            return Assessment(Level.EMERGENCY, (combination.reason,), (combination.advice,), ())
+    floor = max((q.level for q in check.questions if q.id in positive), default=Level.SELF_CARE)
+    needed = [
+        q
+        for q in check.questions
+        if q.id not in answers and (q.level > floor or _can_complete(check, q, answers))
+    ]
+    if not needed:
+        counted = [q for q in check.questions if q.id in positive and q.level is floor]
+        return Assessment(
+            floor,
+            tuple(q.reason for q in counted),
+            tuple(q.advice for q in counted if q.advice),
+            (),
+        )
+    first, screen = needed[0], [needed[0]]
+    if first.group and not _can_complete(check, first, answers):
+        for question in needed[1:]:
+            if question.group != first.group or _can_complete(check, question, answers):
+                break
+            screen.append(question)
+    return Assessment(None, (), (), tuple(screen))
 
 
-def numbers_text(ui: Mapping[str, str], level: Level, choice: RegionChoice | None) -> str:
-    """Whose numbers these are, the numbers for the level, and the line for everyone else."""
-    if choice is None or choice.region.key == FALLBACK_REGION:
-        return f"{ui['no_region']}\n{ui['elsewhere']}"
-    region = choice.region
-    source = ui[f"source_{choice.source.value}"]
-    lines = [ui["numbers_for"].format(region=region.short, source=source), region.emergency]
-    if level is not Level.EMERGENCY:
-        lines.append(region.urgent)
-    lines.append(ui["elsewhere"])
-    return "\n".join(lines)
+def _can_complete(check: QuickCheck, question: Question, answers: Mapping[str, Answer]) -> bool:
+    """Could a yes to `question` still complete a combination? Then it is asked on its own."""
+    positive = {question_id for question_id, a in answers.items() if is_positive(a)}
+    for combination in check.combinations:
+        for clause in combination.clauses:
+            if question.id not in clause or positive & set(clause):
+                continue
+            others = [c for c in combination.clauses if c is not clause]
+            if all(positive & set(c) or set(c) - set(answers) for c in others):
+                return True
+    return False
 
 
-def assess(check: QuickCheck, answers: Sequence[Answer]) -> Assessment:
-    """Apply the rules to answers given in question order (possibly only the first few)."""
-    questions = check.questions
-    if len(answers) > len(questions):
-        raise ValueError("more answers than questions")
-    for question, answer in zip(questions, answers, strict=False):
-        if question.level is Level.EMERGENCY and question.is_positive(answer):
-            return Assessment(Level.EMERGENCY, (question.reason,), None)
-    if len(answers) < len(questions):
-        return Assessment(None, (), len(answers))
-    positive = [q for q, a in zip(questions, answers, strict=True) if q.is_positive(a)]
-    level = max((q.level for q in positive), default=Level.SELF_CARE)
-    reasons = tuple(q.reason for q in positive if q.level is level)
-    return Assessment(level, reasons, None)
+def screens_for_answers(
+    check: QuickCheck, answer_for: Callable[[Question], Answer]
+) -> list[tuple[Question, ...]]:
+    """The screens someone is shown when `answer_for(question)` gives each answer."""
+    answers: dict[str, Answer] = {}
+    shown: list[tuple[Question, ...]] = []
+    while not (assessment := assess(check, answers)).finished:
+        shown.append(assessment.screen)
+        answers.update({q.id: answer_for(q) for q in assessment.screen})
+    return shown
+
+
+def encode_answers(check: QuickCheck, answers: Mapping[str, Answer]) -> str:
+    """One character per question, in file order: short enough to travel in a custom id."""
+    return "".join(answers[q.id].code if q.id in answers else UNASKED for q in check.questions)
+
+
+def decode_answers(check: QuickCheck, encoded: str) -> dict[str, Answer]:
+    if len(encoded) != len(check.questions):
+        raise ValueError("encoded answers do not match the questions")
+    return {
+        q.id: Answer.from_code(code)
+        for q, code in zip(check.questions, encoded, strict=True)
+        if code != UNASKED
+    }
 
 
 class QuickCheckSession:
-    """One member's check in progress; the cog is a thin adapter over this."""
+    """One member's check in progress, screen by screen; the cog is a thin adapter over this."""
 
     def __init__(self, check: QuickCheck) -> None:
         self.check = check
-        self.answers: list[Answer] = []
+        self.answers: dict[str, Answer] = {}
+        self.history: list[tuple[str, ...]] = []
+        self.pending: dict[str, Answer] = {}
         self.result: Assessment | None = None
 
     @property
-    def current_question(self) -> Question:
+    def screen(self) -> tuple[Question, ...]:
         if self.result is not None:
             raise RuntimeError("the check is finished")
-        return self.check.questions[len(self.answers)]
+        return assess(self.check, self.answers).screen
 
     @property
     def progress(self) -> tuple[int, int]:
-        return len(self.answers) + 1, len(self.check.questions)
+        """This screen's number, and the most screens any path takes."""
+        return len(self.history) + 1, self.check.most_screens
 
-    def answer(self, answer: Answer) -> Assessment:
-        if self.result is not None:
-            raise RuntimeError("the check is finished")
-        self.answers.append(answer)
+    def choose(self, question_id: str, answer: Answer) -> Assessment | None:
+        """Record one answer on the current screen; the screen is done once all are in."""
+        screen = self.screen
+        if question_id not in {q.id for q in screen}:
+            raise ValueError(f"{question_id!r} is not on this screen")
+        self.pending[question_id] = answer
+        if len(screen) == 1:
+            return self.submit()
+        return None
+
+    def submit(self) -> Assessment:
+        screen = self.screen
+        if any(q.id not in self.pending for q in screen):
+            raise ValueError("every question on the screen needs an answer")
+        self.answers.update({q.id: self.pending[q.id] for q in screen})
+        self.history.append(tuple(q.id for q in screen))
+        self.pending = {}
         assessment = assess(self.check, self.answers)
         if assessment.finished:
             self.result = assessment
         return assessment
 
     def back(self) -> None:
-        if self.result is None and self.answers:
-            self.answers.pop()
-
-
-def load_quickcheck(path: Path, publishers: Publishers | None = None) -> QuickCheck:
-    publishers = publishers or publishers_beside(path)
-    raw = read_toml(path)
-    questions: list[Question] = []
-    for index, entry in enumerate(raw.get("question") or []):
-        reader = _Reader(path.name, f"question #{index + 1}", entry)
-        level_name = reader.text("level", 20)
-        if level_name not in ("emergency", "urgent", "soon"):
-            raise TriageDataError(
-                f"{path.name}: question #{index + 1}: level must be emergency, urgent or soon"
-            )
-        question = Question(
-            id=reader.text("id", 40),
-            level=Level[level_name.upper()],
-            text=reader.text("text", 400),
-            reason=reader.text("reason", 200),
-        )
-        if questions and question.level > questions[-1].level:
-            raise TriageDataError(
-                f"{path.name}: question '{question.id}' ({level_name}) comes after a less"
-                " serious one: emergency questions must come first, then urgent, then soon"
-            )
-        questions.append(question)
-    if not questions or questions[0].level is not Level.EMERGENCY:
-        raise TriageDataError(f"{path.name}: the first question must be an emergency question")
-    if len({q.id for q in questions}) != len(questions):
-        raise TriageDataError(f"{path.name}: question ids must be unique")
-
-    levels: dict[Level, LevelInfo] = {}
-    table = raw.get("levels") or {}
-    for level in Level:
-        entry = table.get(level.key)
-        if not isinstance(entry, dict):
-            raise TriageDataError(f"{path.name}: [levels.{level.key}] is missing")
-        reader = _Reader(path.name, f"levels.{level.key}", entry, publishers)
-        followups = tuple(entry.get("followups") or [])
-        if any(f not in FOLLOWUPS for f in followups):
-            raise TriageDataError(
-                f"{path.name}: levels.{level.key}: unknown follow-up in {followups}"
-            )
-        if level is Level.EMERGENCY and followups:
-            raise TriageDataError(f"{path.name}: the emergency result must not offer follow-ups")
-        colour = entry.get("colour")
-        if not isinstance(colour, int) or not 0 <= colour <= 0xFFFFFF:
-            raise TriageDataError(f"{path.name}: levels.{level.key}: colour must be a hex number")
-        levels[level] = LevelInfo(
-            title=reader.text("title", 256),
-            colour=colour,
-            summary=reader.text("summary", 1000),
-            next_steps=reader.texts("next_steps", 300),
-            followups=followups,
-            sources=reader.sources(),
-        )
-    ui = raw.get("ui") or {}
-    missing = [key for key in UI_KEYS if not isinstance(ui.get(key), str) or not ui[key]]
-    if missing:
-        raise TriageDataError(f"{path.name}: [ui] is missing {', '.join(missing)}")
-    return QuickCheck(tuple(questions), levels, dict(ui))
-
-
-def load_regions(path: Path, publishers: Publishers | None = None) -> dict[str, Region]:
-    publishers = publishers or publishers_beside(path)
-    raw = read_toml(path)
-    regions: dict[str, Region] = {}
-    for key, entry in raw.items():
-        reader = _Reader(path.name, f"[{key}]", entry, publishers)
-        regions[key] = Region(
-            key=key,
-            name=reader.text("name", 100),
-            short=reader.text("short", 20),
-            emergency=reader.text("emergency", 300),
-            urgent=reader.text("urgent", 500),
-            sources=reader.sources(),
-        )
-    if "other" not in regions:
-        raise TriageDataError(f"{path.name}: an [other] region is required as the fallback")
-    return regions
+        if self.result is not None:
+            return
+        self.pending = {}
+        if self.history:
+            for question_id in self.history.pop():
+                del self.answers[question_id]

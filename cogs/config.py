@@ -10,9 +10,10 @@ from bot.autocomplete import region_autocomplete
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.clock import from_unix
 from bot.contracts import Export, guild_data
-from bot.embeds import COLOUR_INFO
+from bot.embeds import COLOUR_INFO, FIELD_LIMIT
 from bot.errors import UserFacingError
 from bot.guild_config import FEATURES
+from bot.member_text import neutralise_link
 from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator, shown
 from bot.storage import Changes, Transaction
 from bot.timeparse import is_safe_https_url
@@ -20,6 +21,8 @@ from bot.views import ConfirmTexts, ConfirmView
 
 DISCLAIMER_LIMIT = 300
 LINK_LIMIT = 512
+"""Characters of the disclaimer and the booking link: the options declare them, so Discord's
+own client stops a moderator there, and they are checked again here."""
 RECENT_CHANGES = 5
 
 
@@ -71,7 +74,11 @@ class Config(
         embed = discord.Embed(title=text("config.show_title"), colour=COLOUR_INFO)
         region = self.bot.content.regions.get(config.region or "")
         embed.add_field(name=text("config.region"), value=region.name if region else unset)
-        embed.add_field(name=text("config.booking_link"), value=shown(config.booking_link, unset))
+        link = config.booking_link
+        embed.add_field(
+            name=text("config.booking_link"),
+            value=neutralise_link(link, FIELD_LIMIT) if link else unset,
+        )
         embed.add_field(
             name=text("config.log_channel"),
             value=f"<#{config.log_channel_id}>" if config.log_channel_id else unset,
@@ -146,7 +153,9 @@ class Config(
     )
     @app_commands.describe(url="An https:// link; leave out to clear.")
     async def booking_link(
-        self, interaction: discord.Interaction[SciaticaBot], url: str | None = None
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        url: app_commands.Range[str, None, LINK_LIMIT] | None = None,
     ) -> None:
         if url is not None and not is_safe_https_url(url.strip(), LINK_LIMIT):
             raise UserFacingError(self.bot.messages("config.bad_link"))
@@ -167,7 +176,9 @@ class Config(
     @app_commands.command(name="disclaimer", description="Extra text added to health answers here.")
     @app_commands.describe(text="Up to 300 characters; leave out to clear.")
     async def disclaimer(
-        self, interaction: discord.Interaction[SciaticaBot], text: str | None = None
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        text: app_commands.Range[str, None, DISCLAIMER_LIMIT] | None = None,
     ) -> None:
         value = text.strip() if text else None
         if value is not None and len(value) > DISCLAIMER_LIMIT:

@@ -28,6 +28,7 @@ from bot.embeds import (
     topic_embed,
 )
 from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.routine import StretchRoutineView
 from bot.views import PersistentSelect
 
@@ -188,7 +189,7 @@ class Learn(commands.Cog):
         matches = library.search_stretches(name[:SEARCH_LIMIT], limit=1) if name.strip() else []
         if not matches:
             raise UserFacingError(
-                self.bot.messages("stretch.unknown", name=name[:SHOWN_INPUT_LIMIT])
+                self.bot.messages("stretch.unknown", name=neutralise(name, SHOWN_INPUT_LIMIT))
             )
         return matches[0]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import discord
 from discord import app_commands
@@ -15,15 +16,58 @@ from discord.ext import commands
 from bot.client import SciaticaBot
 from bot.contracts import Export, MemberData, member_data
 from bot.embeds import COLOUR_INFO
+from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.storage import Transaction
-from bot.views import ConfirmTexts, ConfirmView
+from bot.views import CONFIRM_TIMEOUT, PersistentButton
 
-DELETE_TEXTS = ConfirmTexts(
-    confirm="privacy.delete_button",
-    cancel="privacy.cancel_button",
-    done="privacy.deleted",
-    cancelled="privacy.cancelled",
-)
+SHOWN_VALUE_LIMIT = 100
+"""Characters of one stored value shown back; every value kept is far shorter."""
+
+
+class DeleteAnswer(
+    PersistentButton,
+    template=r"privacy:(?P<answer>delete|no)(?::(?P<user>[0-9]{1,20}):(?P<asked>[0-9]{1,12}))?",
+):
+    """One answer to "delete everything?". Whose question it is and when it was asked live in
+    the custom_id, so an answer after a restart is acted on like any other; a late one (or
+    one to a question shown before the custom_id carried them) is told it expired."""
+
+    def __init__(
+        self, bot: SciaticaBot, answer: str, user_id: int | None, asked: int | None
+    ) -> None:
+        delete = answer == "delete"
+        super().__init__(
+            discord.ui.Button(
+                label=bot.messages("privacy.delete_button" if delete else "privacy.cancel_button"),
+                style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
+                custom_id=f"privacy:{answer}:{user_id}:{asked}",
+            )
+        )
+        self.bot = bot
+        self.delete = delete
+        self.user_id = user_id
+        self.asked = asked
+
+    @classmethod
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> DeleteAnswer:
+        user, asked = match["user"], match["asked"]
+        return cls(bot, match["answer"], int(user) if user else None, int(asked) if asked else None)
+
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        text = self.bot.messages
+        if self.user_id is not None and interaction.user.id != self.user_id:
+            raise UserFacingError(text("views.not_yours", command="/privacy delete"))
+        if not self.delete:
+            answer = text("privacy.cancelled")
+        elif self.asked is None or self.bot.unix_now() - self.asked > CONFIRM_TIMEOUT:
+            answer = text("privacy.delete_expired")
+        else:
+            cog = self.bot.get_cog("Privacy")
+            assert isinstance(cog, Privacy)
+            await cog.forget_everything(interaction.user.id)
+            answer = text("privacy.deleted")
+        await interaction.response.edit_message(content=answer, view=None)
 
 
 @app_commands.allowed_installs(guilds=True, users=True)
@@ -38,6 +82,12 @@ class Privacy(
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(DeleteAnswer)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(DeleteAnswer)
 
     def features(self) -> list[MemberData]:
         """Who keeps member data: this cog (the member's own row) first, then each feature."""
@@ -70,9 +120,9 @@ class Privacy(
             "privacy.show_checkins_on" if member.get("checkins_on") else "privacy.show_checkins_off"
         )
         return [
-            text("privacy.show_member", timezone=member.get("timezone") or "—"),
+            text("privacy.show_member", timezone=_shown(member.get("timezone"))),
             text("privacy.show_region", region=region.name if region else "—"),
-            text("privacy.show_quiet_hours", quiet=member.get("quiet_hours") or "—"),
+            text("privacy.show_quiet_hours", quiet=_shown(member.get("quiet_hours"))),
             text(checkins),
         ]
 
@@ -108,18 +158,18 @@ class Privacy(
 
     @app_commands.command(name="delete", description="Delete everything the bot keeps about you.")
     async def delete(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        view = ConfirmView(
-            self.bot,
-            interaction.user.id,
-            command="/privacy delete",
-            custom_ids=("privacy:delete", "privacy:no"),
-            texts=DELETE_TEXTS,
-            action=lambda pressed: self.forget_everything(pressed.user.id),
-        )
+        user_id, asked = interaction.user.id, self.bot.unix_now()
+        view = discord.ui.View(timeout=None)
+        view.add_item(DeleteAnswer(self.bot, "delete", user_id, asked))
+        view.add_item(DeleteAnswer(self.bot, "no", user_id, asked))
         await interaction.response.send_message(
             self.bot.messages("privacy.delete_confirm"), view=view, ephemeral=True
         )
-        view.origin = interaction
+
+
+def _shown(value: object) -> str:
+    """A stored value as shown back: never formatting, a link or a ping; a dash when unset."""
+    return neutralise(str(value), SHOWN_VALUE_LIMIT) if value else "—"
 
 
 async def setup(bot: SciaticaBot) -> None:

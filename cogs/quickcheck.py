@@ -1,4 +1,4 @@
-"""/quickcheck: a private, button-driven symptom check that escalates red flags first.
+"""/quickcheck: a private, button-driven symptom check that asks red flags first, one by one.
 
 The rules live in bot.triage (pure) and the questions in data/quickcheck.toml; this cog only
 turns them into messages and buttons. Answers are kept in memory for the check and never stored.
@@ -16,22 +16,15 @@ from bot.autocomplete import region_autocomplete
 from bot.checks import add_bot_note, require_feature, settings_guild_id
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.embeds import FIELD_LIMIT, topic_embed
+from bot.regions import RegionChoice, RegionSource, choose_region, numbers_text
 from bot.routine import StretchRoutineView
-from bot.triage import (
-    Answer,
-    Assessment,
-    Level,
-    QuickCheckSession,
-    RegionChoice,
-    RegionSource,
-    choose_region,
-    numbers_text,
-)
+from bot.triage import Answer, Assessment, Level, QuickCheckSession, encode_answers
 from bot.views import OwnedView
 
 
 class QuickCheckView(OwnedView):
-    """One question per step; after the result, follow-up buttons where they fit."""
+    """One screen per step: one question, or a few of the same level with a row each;
+    after the result, follow-up buttons where they fit."""
 
     def __init__(self, bot: SciaticaBot, owner_id: int, region: RegionChoice | None) -> None:
         super().__init__(bot, owner_id, command="/quickcheck")
@@ -46,8 +39,17 @@ class QuickCheckView(OwnedView):
     def question_embed(self) -> discord.Embed:
         ui = self.check.ui
         number, total = self.session.progress
-        question = self.session.current_question
-        embed = discord.Embed(description=question.text, colour=discord.Colour.blurple())
+        screen = self.session.screen
+        if len(screen) == 1:
+            description = screen[0].text
+        else:
+            lines = [ui["group_prompt"], ""]
+            for index, question in enumerate(screen, start=1):
+                chosen = self.session.pending.get(question.id)
+                answer = f" — **{ui[chosen.value]}**" if chosen is not None else ""
+                lines.append(f"**{index}.** {question.text}{answer}")
+            description = "\n".join(lines)
+        embed = discord.Embed(description=description, colour=discord.Colour.blurple())
         embed.set_author(name=ui["progress"].format(n=number, total=total))
         embed.set_footer(text=ui["not_a_diagnosis"])
         return embed
@@ -63,9 +65,10 @@ class QuickCheckView(OwnedView):
                 value="\n".join(f"• {reason}" for reason in assessment.reasons)[:FIELD_LIMIT],
                 inline=False,
             )
+        steps = [line for key in assessment.advice for line in self.check.advice[key]]
         embed.add_field(
             name=ui["next_steps_title"],
-            value="\n".join(f"• {step}" for step in info.next_steps)[:FIELD_LIMIT],
+            value="\n".join(f"• {step}" for step in [*steps, *info.next_steps])[:FIELD_LIMIT],
             inline=False,
         )
         embed.add_field(
@@ -94,18 +97,37 @@ class QuickCheckView(OwnedView):
     # --- buttons -------------------------------------------------------------------------
 
     def _question_buttons(self) -> None:
+        """A row of Yes / No / Not sure per question, then Next (on a shared screen), Back and
+        Cancel. Custom ids carry the answers so far, compactly, plus the question and answer."""
         ui = self.check.ui
         self.clear_items()
-        for answer, key, style in (
-            (Answer.YES, "yes", discord.ButtonStyle.danger),
-            (Answer.NO, "no", discord.ButtonStyle.success),
-            (Answer.NOT_SURE, "not_sure", discord.ButtonStyle.secondary),
-        ):
-            self.add_item(AnswerButton(ui[key], style, answer, f"qc:{key}"))
-        back = NavButton(ui["back"], "qc:back", self._back)
+        screen = self.session.screen
+        grouped = len(screen) > 1
+        so_far = encode_answers(self.check, {**self.session.answers, **self.session.pending})
+        for row, question in enumerate(screen):
+            index = self.check.questions.index(question)
+            chosen = self.session.pending.get(question.id)
+            for answer, style in (
+                (Answer.YES, discord.ButtonStyle.danger),
+                (Answer.NO, discord.ButtonStyle.success),
+                (Answer.NOT_SURE, discord.ButtonStyle.secondary),
+            ):
+                label = ui[answer.value]
+                if grouped:
+                    label = f"{row + 1}. {label}"
+                    if chosen is not None and chosen is not answer:
+                        style = discord.ButtonStyle.secondary
+                custom_id = f"qc:{so_far}:{index}:{answer.code}"
+                self.add_item(AnswerButton(label, style, question.id, answer, custom_id, row))
+        nav_row = len(screen)
+        if grouped:
+            next_button = NavButton(ui["next"], "qc:next", self._next, nav_row)
+            next_button.disabled = any(q.id not in self.session.pending for q in screen)
+            self.add_item(next_button)
+        back = NavButton(ui["back"], "qc:back", self._back, nav_row)
         back.disabled = self.session.progress[0] == 1
         self.add_item(back)
-        self.add_item(NavButton(ui["cancel"], "qc:cancel", self._cancel))
+        self.add_item(NavButton(ui["cancel"], "qc:cancel", self._cancel, nav_row))
 
     def _followups(self, assessment: Assessment) -> None:
         self.clear_items()
@@ -120,9 +142,20 @@ class QuickCheckView(OwnedView):
             elif followup == "set_reminder":
                 self.add_item(NavButton(ui["set_reminder"], "qc:reminder", self._reminder_hint))
 
-    async def answer(self, interaction: discord.Interaction[SciaticaBot], answer: Answer) -> None:
-        assessment = self.session.answer(answer)
-        if not assessment.finished:
+    async def choose(
+        self, interaction: discord.Interaction[SciaticaBot], question_id: str, answer: Answer
+    ) -> None:
+        assessment = self.session.choose(question_id, answer)
+        await self._show(interaction, assessment)
+
+    async def _next(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        await self._show(interaction, self.session.submit())
+
+    async def _show(
+        self, interaction: discord.Interaction[SciaticaBot], assessment: Assessment | None
+    ) -> None:
+        """The next screen (or this one with its new answer marked), or the result."""
+        if assessment is None or not assessment.finished:
             self._question_buttons()
             await interaction.response.edit_message(embed=self.question_embed(), view=self)
             return
@@ -160,14 +193,21 @@ class QuickCheckView(OwnedView):
 
 class AnswerButton(discord.ui.Button[QuickCheckView]):
     def __init__(
-        self, label: str, style: discord.ButtonStyle, answer: Answer, custom_id: str
+        self,
+        label: str,
+        style: discord.ButtonStyle,
+        question_id: str,
+        answer: Answer,
+        custom_id: str,
+        row: int,
     ) -> None:
-        super().__init__(label=label, style=style, custom_id=custom_id)
+        super().__init__(label=label, style=style, custom_id=custom_id, row=row)
+        self.question_id = question_id
         self.answer = answer
 
     async def callback(self, interaction: discord.Interaction[ClientT]) -> None:
         assert self.view is not None
-        await self.view.answer(sciatica_interaction(interaction), self.answer)
+        await self.view.choose(sciatica_interaction(interaction), self.question_id, self.answer)
 
 
 class NavButton(discord.ui.Button[QuickCheckView]):
@@ -176,8 +216,11 @@ class NavButton(discord.ui.Button[QuickCheckView]):
         label: str,
         custom_id: str,
         action: Callable[[discord.Interaction[SciaticaBot]], Awaitable[None]],
+        row: int | None = None,
     ) -> None:
-        super().__init__(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id)
+        super().__init__(
+            label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, row=row
+        )
         self.action = action
 
     async def callback(self, interaction: discord.Interaction[ClientT]) -> None:
@@ -204,7 +247,8 @@ class QuickCheck(commands.Cog):
         view = QuickCheckView(
             self.bot, interaction.user.id, await self._region(interaction, region)
         )
-        intro = self.bot.content.quickcheck.ui["intro"]
+        check = self.bot.content.quickcheck
+        intro = check.ui["intro"].format(screens=check.most_screens)
         note = add_bot_note(interaction)
         await interaction.response.send_message(
             content=f"{intro}\n{note}" if note else intro,

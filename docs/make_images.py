@@ -10,7 +10,7 @@ data: stretching most days, pain easing, one flare-up).
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,22 +21,27 @@ from bot.content import load_library  # noqa: E402
 from bot.pictures import StretchPictures  # noqa: E402
 from bot.poses import load_poses  # noqa: E402
 from bot.progress import load_progress_content, shown_since, summarise  # noqa: E402
+from bot.sessions import Outcome, Session  # noqa: E402
 from bot.settings import DEFAULT_DATA_DIR  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 TODAY = date(2026, 3, 4)  # a Wednesday
 
 
-def example_member() -> tuple[dict[date, int], dict[date, int]]:
-    """Done presses and pain scores of a member who started 12 weeks ago."""
+def example_member() -> tuple[list[Session], dict[date, int]]:
+    """Sessions and pain scores of a member who started 12 weeks ago: most days done, one a
+    week with nothing planned, now and then one skipped or missed, a flare with its pause."""
     first = shown_since(TODAY)
-    sessions: dict[date, int] = {}
+    sessions: list[Session] = []
     scores: dict[date, int] = {}
     day = first
     while day <= TODAY:
         n = (day - first).days
-        if n % 7 not in (5,) and n % 11 != 3 and not 44 <= n <= 47:  # a few days off, a flare
-            sessions[day] = 1
+        at = datetime.combine(day, time(8), UTC)
+        if n % 7 != 5 and not 44 <= n <= 47:  # nothing planned, or paused for a flare
+            outcome = Outcome.MISSED if n % 11 == 3 else Outcome.DONE
+            outcome = Outcome.SKIPPED if n % 13 == 6 else outcome
+            sessions.append(Session(1, at, outcome, day))
         if n % 2 == 0 or 42 <= n <= 48:
             base = 6 - 3 * n / 80  # easing over the weeks
             flare = 3 if 42 <= n <= 46 else 0
@@ -58,10 +63,18 @@ def main() -> None:
     content = load_progress_content(DEFAULT_DATA_DIR / "progress.toml")
     sessions, scores = example_member()
     summary = summarise(TODAY, sessions, scores)
-    png = progress_chart(TODAY, summary.done_days, content.chart, dict(summary.scores))
+    png = progress_chart(
+        TODAY,
+        summary.done_days,
+        content.chart,
+        dict(summary.scores),
+        skipped=summary.skipped_days,
+        missed=summary.missed_days,
+    )
     (IMAGES / "progress.png").write_bytes(png)
     print(
         f"docs/images/progress.png: {len(summary.done_days)} days with a Done,"
+        f" {len(summary.skipped_days)} Not today, {len(summary.missed_days)} missed,"
         f" streak {summary.current_streak} (best {summary.best_streak}),"
         f" {len(summary.scores)} check-ins"
     )

@@ -13,11 +13,11 @@ from hypothesis import settings as hypothesis_settings
 
 from bot.client import Content, SciaticaBot
 from bot.clock import FakeClock
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
+from bot.localdiscord.constants import Permission
 from bot.settings import DEFAULT_DATA_DIR
 from tests.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
-from tests.localdiscord.constants import Permission
 
 # CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
 # examples each run (and hypothesis replays any failure it found before)

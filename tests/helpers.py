@@ -20,10 +20,10 @@ import pytest
 from bot.client import Content, SciaticaBot
 from bot.clock import Clock
 from bot.discord_internals import use_api_base
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.models import Event, EventKind, Guild, User
 from bot.settings import Settings, load_settings
 from bot.storage import open_database
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.models import Guild, User
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"
@@ -210,6 +210,11 @@ def process_env(**values: str) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+def posted_by_the_bot(event: Event) -> bool:
+    """A message the bot sent on its own (a DM, a post), not an answer to an interaction."""
+    return event.kind is EventKind.MESSAGE_CREATED and event.interaction is None
 
 
 async def eventually(predicate: Callable[[], bool], timeout: float = 10) -> None:

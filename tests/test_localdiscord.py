@@ -1,13 +1,16 @@
 """The local Discord itself: it must reject what Discord rejects, or the e2e suite proves little."""
 
+import ast
 import asyncio
 import json
+from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.localdiscord import FakeDiscord, limits
-from tests.localdiscord.constants import (
+from bot import localdiscord
+from bot.localdiscord import FakeDiscord, limits
+from bot.localdiscord.constants import (
     ButtonStyle,
     ChannelType,
     CloseCode,
@@ -15,14 +18,16 @@ from tests.localdiscord.constants import (
     ComponentType,
     ErrorCode,
     IntegrationType,
+    InteractionType,
+    MessageFlag,
     Opcode,
     OptionType,
     Permission,
 )
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import InteractionContextType as Context
-from tests.localdiscord.limits import command_problems, components_problems, message_problems
-from tests.localdiscord.models import NotOffered, shard_of
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import InteractionContextType as Context
+from bot.localdiscord.limits import command_problems, components_problems, message_problems
+from bot.localdiscord.models import EventKind, NotOffered, shard_of
 
 BUTTON, ROW = ComponentType.BUTTON, ComponentType.ACTION_ROW
 CHAT_INPUT, STRING = CommandType.CHAT_INPUT, OptionType.STRING
@@ -626,3 +631,157 @@ async def test_a_gateway_outage_closes_sockets_and_refuses_new_ones_until_it_end
         again = await http.ws_connect(server.gateway_url)
         assert (await again.receive_json(timeout=5))["op"] == Opcode.HELLO
         await again.close()
+# --- what a caller observes: the subscription ------------------------------------------------
+
+
+def _ping(server, **option):
+    """A server with a member and one synced /ping command, no bot connected."""
+    guild = server.add_guild()
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    options = [{"type": STRING, "name": "word", "description": "w", **option}] if option else []
+    server.world.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": options}
+    ]
+    server.gateway.new_session()
+    return guild, user
+
+
+async def test_a_subscriber_hears_each_answer_as_it_happens(server):
+    guild, user = _ping(server)
+    heard, contents = [], []
+
+    def hear(event):  # an event carries the message as it is now: note what it said then
+        heard.append(event)
+        contents.append((event.kind, (event.message or {}).get("content")))
+
+    stop = server.subscribe(hear)
+    ix = await server.invoke(user, "ping", guild_id=guild.id)
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        callback = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        secret = {"content": "only you", "flags": 64}
+        body = {"type": Callback.CHANNEL_MESSAGE_WITH_SOURCE, "data": secret}
+        async with http.post(callback, json=body) as response:
+            assert response.status == 204
+        hook = f"{server.api_base}/webhooks/{server.world.application_id}/{ix.token}"
+        async with http.patch(f"{hook}/messages/@original", json={"content": "edited"}):
+            pass
+        async with http.post(hook, json={"content": "for everyone"}) as response:
+            followup = await response.json()
+        dm = server.dm_channel(user.id)
+        async with http.post(f"{server.api_base}/channels/{dm}/messages", json={"content": "hi"}):
+            pass
+    stop()
+    server.add_user("after")  # nothing more is heard once stopped
+    assert contents == [
+        (EventKind.MESSAGE_CREATED, "only you"),
+        (EventKind.INTERACTION_CALLBACK, "only you"),
+        (EventKind.MESSAGE_EDITED, "edited"),
+        (EventKind.MESSAGE_CREATED, "for everyone"),
+        (EventKind.MESSAGE_CREATED, "hi"),
+    ]
+    created, answered, edited, public, posted = heard
+    assert created.interaction["id"] == str(ix.id) and public.interaction["id"] == str(ix.id)
+    assert (
+        answered.callback.ephemeral
+        and answered.callback.type == Callback.CHANNEL_MESSAGE_WITH_SOURCE
+    )
+    assert edited.message["edited_timestamp"] is not None
+    assert posted.interaction is None  # the bot's own DM answers no interaction
+    # a public followup shows in the channel, the ephemeral answer does not
+    assert [m["id"] for m in server.channel_messages(guild.general)] == [followup["id"]]
+
+
+async def test_an_interaction_left_unanswered_expires_as_on_discord(server):
+    server.interactions.deadline = 0.05
+    guild, user = _ping(server)
+    heard = []
+    server.subscribe(heard.append)
+    unanswered = await server.invoke(user, "ping", guild_id=guild.id)
+    answered = await server.invoke(user, "ping", guild_id=guild.id)
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.api_base}/interactions/{answered.id}/{answered.token}/callback"
+        async with http.post(url, json={"type": Callback.DEFERRED_CHANNEL_MESSAGE}) as response:
+            assert response.status == 204
+    await asyncio.sleep(0.15)
+    expired = [e.interaction["id"] for e in heard if e.kind is EventKind.INTERACTION_EXPIRED]
+    assert expired == [str(unanswered.id)]
+    [thinking] = [e.message for e in heard if e.kind is EventKind.MESSAGE_CREATED]
+    assert thinking["flags"] & MessageFlag.LOADING
+
+
+async def test_the_application_name_is_the_callers():
+    fake = FakeDiscord(application_name="Pocket Physio")
+    await fake.start()
+    try:
+        async with aiohttp.ClientSession(headers=AUTH) as http:
+            async with http.get(f"{fake.api_base}/users/@me") as response:
+                assert (await response.json())["username"] == "Pocket Physio"
+            async with http.get(f"{fake.api_base}/applications/@me") as response:
+                assert (await response.json())["name"] == "Pocket Physio"
+        guild = fake.add_guild()
+        assert [r.name for r in guild.roles.values()] == ["@everyone", "Pocket Physio"]
+    finally:
+        await fake.stop()
+
+
+async def test_attachments_are_served_at_their_cdn_address(server):
+    user = server.add_user("u")
+    channel = server.dm_channel(user.id)
+    payload = {"embeds": [PICTURE], "attachments": [{"id": 0, "filename": "a.png"}]}
+    async with aiohttp.ClientSession(headers=AUTH) as http:
+        url = f"{server.api_base}/channels/{channel}/messages"
+        async with http.post(url, data=upload(payload, ("a.png", b"\x89PNG picture"))) as response:
+            [attachment] = (await response.json())["attachments"]
+        assert attachment["url"].startswith(f"http://127.0.0.1:{server.port}/")
+        async with http.get(attachment["url"]) as response:
+            assert response.status == 200 and response.content_type == "image/png"
+            assert await response.read() == b"\x89PNG picture"
+        async with http.get(f"http://127.0.0.1:{server.port}/attachments/1/none.png") as response:
+            assert response.status == 404
+
+
+async def test_a_modal_is_submitted_with_what_the_member_typed(server):
+    guild, user = _ping(server)
+    ix = await server.invoke(user, "ping", guild_id=guild.id)
+    field = {"type": ComponentType.TEXT_INPUT, "custom_id": "note", "label": "Note", "style": 1}
+    modal = {
+        "custom_id": "diary",
+        "title": "Diary",
+        "components": [{"type": ROW, "components": [field]}],
+    }
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
+        async with http.post(url, json={"type": Callback.MODAL, "data": modal}) as response:
+            assert response.status == 204
+    with pytest.raises(AssertionError, match="'Note' is required"):
+        await server.submit_modal(ix, {})
+    submitted = (await server.submit_modal(ix, {"note": "a good day"})).payload
+    assert submitted["type"] == InteractionType.MODAL_SUBMIT
+    assert submitted["data"]["custom_id"] == "diary"
+    [row] = submitted["data"]["components"]
+    assert row["components"][0] == {
+        "type": ComponentType.TEXT_INPUT,
+        "custom_id": "note",
+        "value": "a good day",
+    }
+    assert submitted["member"]["user"]["id"] == str(user.id)
+    assert submitted["guild_id"] == str(guild.id)
+
+
+def test_the_local_discord_imports_nothing_of_the_bot():
+    """It plays Discord, so it may not lean on the bot it serves; and it moves as one piece."""
+    package = Path(localdiscord.__file__).parent
+    outside = []
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            outside += [
+                f"{module.name}: {n}" for n in names if n.split(".")[0] in ("bot", "cogs", "tests")
+            ]
+    assert outside == []

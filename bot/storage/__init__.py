@@ -26,6 +26,7 @@ from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.reminders import ReminderRow, ReminderStore
+from bot.storage.sessions import SessionStore
 from bot.storage.sqlite import SqliteDatabase, inspect_database
 from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
@@ -50,6 +51,7 @@ __all__ = [
     "ReminderRow",
     "ReminderStore",
     "SendBudget",
+    "SessionStore",
     "SqliteDatabase",
     "Stores",
     "StretchBreakStore",
@@ -92,6 +94,7 @@ class Stores:
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)
+        self.sessions = SessionStore(database)
         database.on_remote_change(self._changed_elsewhere)
 
     def _changed_elsewhere(self, note: str) -> None:

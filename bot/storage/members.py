@@ -139,13 +139,6 @@ class MemberStore:
                 (user_id, reminder_id, local_date, now),
             )
 
-    async def completion_dates(self, user_id: int, since: str) -> list[str]:
-        rows = await self.db.fetch_all(
-            "SELECT DISTINCT local_date FROM completions WHERE user_id = ? AND local_date >= ?",
-            (user_id, since),
-        )
-        return [str(row[0]) for row in rows]
-
     async def completion_counts(self, user_id: int, since: str | None = None) -> dict[str, int]:
         """{local date: number of "done" marks} from `since` on (every day when None)."""
         rows = await self.db.fetch_all(

@@ -36,6 +36,11 @@ class ReminderRow:
     and their last DM; the next DM is due `hours` after it."""
 
 
+NOTIFY_KIND = "kind"
+"""A DM's text line names only the kind of reminder: a lock screen is public."""
+NOTIFY_NOTE = "note"
+"""...or, by the member's choice, their own note too."""
+
 REMINDER_COLUMNS = (
     "id, kind, user_id, guild_id, channel_id, role_id, schedule, note, link, status,"
     " paused_reason, next_due_at, created_at, paused_until, held_due_at, counts_from"
@@ -270,13 +275,41 @@ class ReminderStore:
         await tx.execute("DELETE FROM reminders WHERE guild_id = ? AND kind = ?", (guild_id, kind))
         self._changed(tx)
 
+    # --- what a DM's text line says ------------------------------------------------------------
+
+    async def notification(self, user_id: int) -> str:
+        """NOTIFY_KIND (the default: only the kind of reminder) or NOTIFY_NOTE (their note too)."""
+        row = await self.db.fetch_one(
+            "SELECT notification FROM reminder_settings WHERE user_id = ?", (user_id,)
+        )
+        return NOTIFY_KIND if row is None else str(row[0])
+
+    async def set_notification(self, user_id: int, choice: str, now: int) -> None:
+        if choice not in (NOTIFY_KIND, NOTIFY_NOTE):
+            raise ValueError(f"notification must be {NOTIFY_KIND!r} or {NOTIFY_NOTE!r}")
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO reminder_settings (user_id, notification, changed_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE"
+                " SET notification = excluded.notification, changed_at = excluded.changed_at",
+                (user_id, choice, now),
+            )
+
     # --- a member's data (for the reminders feature's /privacy part) ------------------------------
 
     async def export_member(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         rows = await self.db.fetch_all("SELECT * FROM reminders WHERE user_id = ?", (user_id,))
-        return {"reminders": [dict(row) for row in rows]}
+        settings = await self.db.fetch_all(
+            "SELECT * FROM reminder_settings WHERE user_id = ?", (user_id,)
+        )
+        return {
+            "reminders": [dict(row) for row in rows],
+            "reminder_settings": [dict(row) for row in settings],
+        }
 
     async def forget_member(self, tx: Transaction, user_id: int) -> None:
-        """Their reminders go, and with them (by foreign key) their delivery records."""
+        """Their reminders go, and with them (by foreign key) their delivery records; their
+        reminder settings too."""
         await tx.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+        await tx.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,))
         self._changed(tx)

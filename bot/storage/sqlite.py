@@ -3,6 +3,7 @@ the numbered migrations in migrations/sqlite/.
 
 One process per file: an exclusive lock on `<file>.lock`, held for the process's lifetime,
 refuses a second one at start (two dispatchers on one file would send reminders twice).
+Every write first checks that the file at the path is still the one open (bot.storage.sqlite_file).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.storage.connection import (
 )
 from bot.storage.schema import migration_files as _migration_files
 from bot.storage.schema import migrations_dir
+from bot.storage.sqlite_file import DatabaseFile, is_new
 
 if sys.platform == "win32":  # pragma: no cover - the bot is developed and tested on Linux
     import msvcrt
@@ -210,6 +212,7 @@ class SqliteDatabase:
         self._conn = connection
         self._lock = asyncio.Lock()
         self._lock_fd = lock_fd
+        self.file: DatabaseFile | None = None  # set once open
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
@@ -219,6 +222,7 @@ class SqliteDatabase:
         except OSError as exc:
             raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
         lock_fd = hold_process_lock(path)
+        created = is_new(path)
         try:
             connection = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
@@ -244,7 +248,22 @@ class SqliteDatabase:
         except sqlite3.Error as exc:
             await database.close()
             raise cannot_use(path, exc) from exc
+        database.file = DatabaseFile(path, created=created)
         return database
+
+    def _check_writable(self) -> None:
+        if self.file is not None and (problem := self.file.check()) is not None:
+            raise DatabaseError(f"{problem}; nothing more is written to it")
+
+    async def save_open_copy(self) -> Path:
+        """Save what the open file holds beside its path; `close` moves it to the path."""
+        if self.file is None:
+            raise DatabaseError("the database is not open")
+        copy = self.file.copy_path()
+        async with self._locked() as conn:
+            await conn.execute("VACUUM INTO ?", (str(copy),))
+        self.file.saved_copy = copy
+        return copy
 
     async def close(self) -> None:
         async with self._locked():
@@ -252,6 +271,8 @@ class SqliteDatabase:
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor releases the lock
             self._lock_fd = None
+        if self.file is not None:
+            self.file.restore_saved_copy()
 
     def on_remote_change(self, listener: Callable[[str], None]) -> None:
         """No other process writes this file, so no change comes from elsewhere."""
@@ -274,6 +295,7 @@ class SqliteDatabase:
 
         What the stores asked to announce is announced after the commit, outside the lock."""
         async with self._locked() as conn:
+            self._check_writable()
             tx = SqliteTransaction(conn)
             token = _current.set(tx)
             try:
@@ -290,15 +312,18 @@ class SqliteDatabase:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._locked() as conn:
+            self._check_writable()
             cursor = await conn.execute(sql, params)
             return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         async with self._locked() as conn:
+            self._check_writable()
             await conn.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         async with self._locked() as conn:
+            self._check_writable()
             cursor = await conn.execute(sql, params)
         if cursor.lastrowid is None:
             raise DatabaseError("an insert returned no row id")

@@ -3,7 +3,7 @@ reminders, the streak, the DM channel and the consent DM."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,9 +16,10 @@ from bot.clock import from_unix
 from bot.discord_internals import open_dm_channel
 from bot.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER
 from bot.errors import UserFacingError
-from bot.recurrence import Schedule, local_date, schedule_from_json, streak
+from bot.recurrence import Schedule, schedule_from_json
 from bot.reminder_times import quiet_release
 from bot.schedule_text import describe_in
+from bot.sessions import current_streak, judge
 from bot.storage import MemberRow, MemberStore, ReminderRow, ReminderStore
 from bot.timeparse import InputError, is_safe_https_url
 
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 ALL = "all"
 NOTE_LIMIT = 200
-STREAK_LOOKBACK = timedelta(days=400)
+LINK_LIMIT = 512
+"""Characters of a note and of a booking link; the options declare them, so Discord's own
+client stops a member there, and they are checked again here."""
 CANNOT_DM = 50007  # "Cannot send messages to this user", also when opening the DM
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index)
@@ -113,7 +116,7 @@ class ReminderBase(commands.Cog):
             raise UserFacingError(self.bot.messages("reminders.note_too_long", limit=NOTE_LIMIT))
 
     def _check_link(self, link: str | None) -> None:
-        if link is not None and not is_safe_https_url(link.strip()):
+        if link is not None and not is_safe_https_url(link.strip(), LINK_LIMIT):
             raise UserFacingError(self.bot.messages("reminders.bad_link"))
 
     # --- time zones --------------------------------------------------------------------------
@@ -171,12 +174,11 @@ class ReminderBase(commands.Cog):
             await interaction.response.send_message(text, ephemeral=True)
 
     async def _streak(self, user_id: int) -> int:
+        """Done sessions in a row over the member's plan (bot.sessions)."""
         member = await self.members.member(user_id)
         zone = member.timezone if member and member.timezone else "UTC"
-        today = local_date(self._now(), zone)
-        since = (today - STREAK_LOOKBACK).isoformat()
-        days = [date.fromisoformat(d) for d in await self.members.completion_dates(user_id, since)]
-        return streak(days, today)
+        history = judge(await self.bot.stores.sessions.inputs(user_id), zone)
+        return current_streak(history)
 
     # --- DMs ---------------------------------------------------------------------------------
 
@@ -190,7 +192,9 @@ class ReminderBase(commands.Cog):
         )
         try:
             channel_id = await self.dm_channel(interaction.user.id)
-            await self.bot.get_partial_messageable(channel_id).send(embed=embed)
+            await self.bot.get_partial_messageable(channel_id).send(
+                self.bot.messages("reminders.confirm_dm_title"), embed=embed
+            )
         except discord.HTTPException as exc:
             if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
                 raise

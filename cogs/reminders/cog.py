@@ -14,6 +14,7 @@ from bot.storage import Transaction
 from cogs.reminders.create import Creating
 from cogs.reminders.dms import Delivering, ReminderButton
 from cogs.reminders.edits import Editing
+from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
 
 
@@ -22,6 +23,7 @@ from cogs.reminders.manage import Managing
 class Reminders(
     Delivering,
     Editing,
+    Listing,
     Managing,
     Creating,
     commands.GroupCog,
@@ -37,14 +39,14 @@ class Reminders(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReminderButton)
+        self.bot.add_dynamic_items(ReminderButton, ListPageButton)
         self.bot.scheduler.register("stretch", self.deliver)
         self.bot.scheduler.register("massage", self.deliver)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister("stretch")
         self.bot.scheduler.unregister("massage")
-        self.bot.remove_dynamic_items(ReminderButton)
+        self.bot.remove_dynamic_items(ReminderButton, ListPageButton)
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
         return await require_feature(sciatica_interaction(interaction), "reminders")
@@ -52,21 +54,28 @@ class Reminders(
     # --- a member's data (MemberData) --------------------------------------------------------
 
     async def export_member(self, user_id: int) -> Export:
-        """Their reminders, what was delivered of them, and the "done" marks of their streak
-        (their quiet hours are on the member's own row)."""
+        """Their reminders and reminder settings, what was delivered of them, and the "done"
+        marks of their streak (their quiet hours are on the member's own row)."""
         return {
             **await self.reminders.export_member(user_id),
             **await self.bot.stores.ledger.export_member(user_id),
             **await self.members.export_completions(user_id),
+            **await self.bot.stores.sessions.export_member(user_id),
         }
 
     async def forget_member(self, tx: Transaction, user_id: int) -> None:
         await self.reminders.forget_member(tx, user_id)
         await self.members.forget_completions(tx, user_id)
+        await self.bot.stores.sessions.forget_member(tx, user_id)
 
     def privacy_lines(self, data: Export) -> list[str]:
         text = self.bot.messages
-        return [
+        settings = data.get("reminder_settings", [])
+        lines = [
             text("reminders.privacy_reminders", count=len(data.get("reminders", []))),
             text("reminders.privacy_completions", count=len(data.get("completions", []))),
+            text("reminders.privacy_sessions", count=len(data.get("session_marks", []))),
         ]
+        if settings or data.get("reminders"):
+            lines.append(self.notification_privacy_line(settings))
+        return lines

@@ -22,7 +22,13 @@ from bot.recurrence import (
     schedule_to_json,
 )
 from bot.timeparse import InputError, parse_days, parse_time
-from cogs.reminders.base import WEEKDAY_CHOICES, ReminderBase, timestamp
+from cogs.reminders.base import (
+    LINK_LIMIT,
+    NOTE_LIMIT,
+    WEEKDAY_CHOICES,
+    ReminderBase,
+    timestamp,
+)
 
 DEFAULT_MASSAGE_TIME = time(10, 0)
 
@@ -44,7 +50,7 @@ class Creating(ReminderBase):
         time: str,
         days: str,
         timezone: str | None = None,
-        note: str | None = None,
+        note: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
     ) -> None:
         zone = await self._zone_for(interaction, timezone)
         try:
@@ -67,7 +73,7 @@ class Creating(ReminderBase):
         self,
         interaction: discord.Interaction[SciaticaBot],
         hours: app_commands.Range[int, 2, 168],
-        note: str | None = None,
+        note: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
         timezone: str | None = None,
     ) -> None:
         if hours not in AFTER_DONE_HOURS:
@@ -94,7 +100,7 @@ class Creating(ReminderBase):
         weekday: int | None = None,
         time: str | None = None,
         timezone: str | None = None,
-        link: str | None = None,
+        link: app_commands.Range[str, None, LINK_LIMIT] | None = None,
     ) -> None:
         if not 1 <= every_weeks <= 12:
             raise UserFacingError(self.bot.messages("reminders.bad_weeks"))

@@ -10,8 +10,15 @@ import discord
 
 from bot.client import SciaticaBot
 from bot.contracts import FollowUp, after_stretch
-from bot.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT, picture_file, stretch_embed
+from bot.embeds import (
+    COLOUR_REMINDER,
+    DESCRIPTION_LIMIT,
+    FIELD_LIMIT,
+    picture_file,
+    stretch_embed,
+)
 from bot.errors import UserFacingError
+from bot.member_text import neutralise
 from bot.recurrence import local_date, schedule_from_json
 from bot.reminder_times import due_after_stretch
 from bot.routine import StretchRoutineView
@@ -19,7 +26,8 @@ from bot.schedule_text import HELD_KEY
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim
 from bot.views import PersistentButton, link_buttons_of
-from cogs.reminders.base import ReminderBase, timestamp
+from cogs.reminders.base import timestamp
+from cogs.reminders.notifications import Notifying
 
 SNOOZE = timedelta(minutes=30)
 NEXT_WEEK = timedelta(days=7)
@@ -27,7 +35,7 @@ NEXT_WEEK = timedelta(days=7)
 
 class ReminderButton(
     PersistentButton,
-    template=r"rem:(?P<action>done|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
+    template=r"rem:(?P<action>done|skip|snooze|pause|routine|booked|later):(?P<id>[0-9]{1,19})",
 ):
     """A button on a reminder DM; the action and reminder id live in the custom_id, so it
     keeps working after a restart."""
@@ -35,6 +43,7 @@ class ReminderButton(
     def __init__(self, bot: SciaticaBot, action: str, reminder_id: int) -> None:
         labels = {
             "done": ("reminders.done", discord.ButtonStyle.success),
+            "skip": ("reminders.not_today", discord.ButtonStyle.secondary),
             "snooze": ("reminders.snooze", discord.ButtonStyle.secondary),
             "pause": ("reminders.pause", discord.ButtonStyle.secondary),
             "routine": ("reminders.start_routine", discord.ButtonStyle.primary),
@@ -61,7 +70,7 @@ class ReminderButton(
         await cog.press(interaction, self.action, self.reminder_id)
 
 
-class Delivering(ReminderBase):
+class Delivering(Notifying):
     """Sending reminder DMs and answering their buttons."""
 
     async def deliver(self, claim: Claim) -> int:
@@ -75,7 +84,14 @@ class Delivering(ReminderBase):
         embed, view, files = await self.reminder_message(claim)
         message = await self.bot.get_partial_messageable(
             channel_id, type=discord.ChannelType.private
-        ).send(embed=embed, view=view, files=files, nonce=delivery_nonce(claim))
+        ).send(
+            await self.notification_line(claim.reminder),
+            embed=embed,
+            view=view,
+            files=files,
+            nonce=delivery_nonce(claim),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         return message.id
 
     async def reminder_message(
@@ -97,7 +113,7 @@ class Delivering(ReminderBase):
             embed.title = text("reminders.dm_stretch_title")
             suggested = text("reminders.dm_suggestion", name=suggestion.name)
             embed.description = f"{suggested}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
-            actions: tuple[str, ...] = ("done", "snooze", "pause", "routine")
+            actions: tuple[str, ...] = ("done", "skip", "snooze", "pause", "routine")
         else:
             embed = discord.Embed(
                 title=text("reminders.dm_massage_title"),
@@ -111,7 +127,10 @@ class Delivering(ReminderBase):
             actions = ("booked", "later", "pause")
         if reminder.note:
             embed.insert_field_at(
-                0, name=text("reminders.dm_note"), value=reminder.note, inline=False
+                0,
+                name=text("reminders.dm_note"),
+                value=neutralise(reminder.note, FIELD_LIMIT),
+                inline=False,
             )
         notices = []
         if claim.held:
@@ -159,6 +178,9 @@ class Delivering(ReminderBase):
             content = f"{reply}\n\n{follow_up.text}" if follow_up.text else reply
             await interaction.response.edit_message(content=content, view=view)
             return
+        elif action == "skip":
+            await self.bot.stores.sessions.skip(reminder.user_id, reminder.id, int(now.timestamp()))
+            reply = text("reminders.skipped")
         elif action == "snooze":
             until = int((now + SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))

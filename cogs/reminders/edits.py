@@ -18,6 +18,8 @@ from bot.schedule_edits import Changes, EditError, apply_edit
 from bot.timeparse import InputError, parse_days, parse_time
 from cogs.reminders.base import (
     ALL,
+    LINK_LIMIT,
+    NOTE_LIMIT,
     WEEKDAY_CHOICES,
     ReminderBase,
     one_reminder_autocomplete,
@@ -54,8 +56,8 @@ class Editing(ReminderBase):
         weekday: int | None = None,
         hours: app_commands.Range[int, 2, 168] | None = None,
         timezone: str | None = None,
-        note: str | None = None,
-        link: str | None = None,
+        note: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
+        link: app_commands.Range[str, None, LINK_LIMIT] | None = None,
     ) -> None:
         text = self.bot.messages
         if reminder.strip().lower() == ALL:

@@ -1,4 +1,4 @@
-"""Looking after reminders: /reminders list, pause (for some days, or until resumed), resume,
+"""Looking after reminders: /reminders pause (for some days, or until resumed), resume,
 delete and timezone."""
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from discord import app_commands
 
 from bot.autocomplete import zone_autocomplete
 from bot.client import SciaticaBot
-from bot.embeds import COLOUR_REMINDER
 from bot.errors import UserFacingError
-from bot.quiet_hours import QuietHours
 from bot.recurrence import next_occurrence, schedule_from_json
 from bot.reminder_times import pause_end
 from bot.schedule_edits import PauseError
-from bot.storage import MemberRow, ReminderRow
 from cogs.reminders.base import (
-    KIND_KEYS,
-    PAUSE_REASON_KEYS,
     ReminderBase,
     reminder_autocomplete,
     timestamp,
@@ -27,69 +22,7 @@ from cogs.reminders.base import (
 
 
 class Managing(ReminderBase):
-    """The commands that show, pause, resume and delete reminders."""
-
-    @app_commands.command(
-        name="list", description="Your reminders, their next time and your streak."
-    )
-    async def list_reminders(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        text = self.bot.messages
-        reminders = await self.reminders.of_member(interaction.user.id)
-        if not reminders:
-            await interaction.response.send_message(text("reminders.none"), ephemeral=True)
-            return
-        lines = [self._list_line(number, row) for number, row in enumerate(reminders, start=1)]
-        member = await self.members.member(interaction.user.id)
-        quiet = self._quiet_line(member)
-        embed = discord.Embed(
-            title=text("reminders.list_title"),
-            description="\n\n".join([*lines, *([quiet] if quiet else [])]),
-            colour=COLOUR_REMINDER,
-        )
-        days = await self._streak(interaction.user.id)
-        embed.set_footer(text=text("reminders.streak", count=days).replace("**", ""))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
-
-    def _list_line(self, number: int, row: ReminderRow) -> str:
-        text = self.bot.messages
-        if row.status == "active" and row.paused_until is not None:
-            status = text("reminders.list_paused_until", until=timestamp(row.paused_until, "f"))
-        elif row.status == "active" and row.held_due_at is not None:
-            status = text(
-                "reminders.list_held",
-                due=timestamp(row.held_due_at, "f"),
-                next_full=timestamp(row.next_due_at, "F"),
-                next_relative=timestamp(row.next_due_at, "R"),
-            )
-        elif row.status == "active":
-            status = text(
-                "reminders.list_next",
-                next_full=timestamp(row.next_due_at, "F"),
-                next_relative=timestamp(row.next_due_at, "R"),
-            )
-        else:
-            reason = text(PAUSE_REASON_KEYS.get(row.paused_reason, "reminders.paused_by_member"))
-            status = text("reminders.list_paused", reason=reason)
-        note = f"\n> {discord.utils.escape_markdown(row.note)}" if row.note else ""
-        return text(
-            "reminders.list_line",
-            number=number,
-            kind=text(KIND_KEYS[row.kind]),
-            description=self.describe(row),
-            status=status,
-            note=note,
-        )
-
-    def _quiet_line(self, member: MemberRow | None) -> str:
-        if member is None or not member.quiet_hours:
-            return ""
-        quiet = QuietHours.from_stored(member.quiet_hours)
-        return self.bot.messages(
-            "reminders.list_quiet",
-            start=f"{quiet.start:%H:%M}",
-            end=f"{quiet.end:%H:%M}",
-            zone=member.timezone or "UTC",
-        )
+    """The commands that pause, resume and delete reminders."""
 
     @app_commands.command(name="pause", description="Pause one reminder, or all of them.")
     @app_commands.describe(

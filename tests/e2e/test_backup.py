@@ -17,6 +17,7 @@ from tests.helpers import (
     TOKEN,
     BotProcess,
     eventually,
+    posted_by_the_bot,
     process_env,
 )
 from tests.seeding import create_database, seed_reminders
@@ -50,10 +51,11 @@ async def test_a_backup_taken_during_a_fan_out_opens_and_holds_every_reminder(
     seed_reminders(database, [(u.id, discord_server.dm_channel(u.id)) for u in users], due)
     created = [0]
 
-    def count(message):
-        created[0] += 1
+    def count(event):
+        if posted_by_the_bot(event):
+            created[0] += 1
 
-    discord_server.rest.on_message_created = count
+    discord_server.subscribe(count)
     env = process_env(
         DISCORD_TOKEN=TOKEN,
         DISCORD_API_BASE=discord_server.api_base,

@@ -19,7 +19,7 @@ import pytest
 
 from bot.storage import PostgresDatabase
 from tests.e2e.test_drills import create_stretch_reminders
-from tests.helpers import TOKEN, BotProcess, eventually, process_env
+from tests.helpers import TOKEN, BotProcess, eventually, posted_by_the_bot, process_env
 from tests.seeding import seed_reminders_postgres
 
 SCALE = int(os.environ.get("DRILL_SCALE", "1"))
@@ -99,12 +99,13 @@ async def test_three_processes_deliver_a_fan_out_once_each_without_a_429(
     cluster = Cluster(discord_server, postgres_url, tmp_path, send_rate=200)
     created = [0]
 
-    def count(message):
-        created[0] += 1
+    def count(event):
+        if posted_by_the_bot(event):
+            created[0] += 1
 
     try:
         await cluster.start()
-        discord_server.rest.on_message_created = count
+        discord_server.subscribe(count)
         started = time.monotonic()
         await make_all_due_now(postgres_url)
         await eventually(lambda: created[0] >= len(users), timeout=60 * SCALE)
@@ -135,14 +136,16 @@ async def test_sigkill_of_the_leading_process_mid_fan_out_another_finishes_it(
     leader = cluster.processes[0]
     arrivals: list[float] = []
 
-    def kill_once(message):
+    def kill_once(event):
+        if not posted_by_the_bot(event):
+            return
         arrivals.append(time.monotonic())
         if len(arrivals) == kill_after:
             leader.kill()  # SIGKILL before the bot can read the reply or record the send
 
     try:
         await cluster.start()
-        discord_server.rest.on_message_created = kill_once
+        discord_server.subscribe(kill_once)
         await make_all_due_now(postgres_url)
         code, _ = await leader.wait(timeout=60 * SCALE)
         assert code == -signal.SIGKILL
@@ -203,10 +206,12 @@ async def test_three_processes_share_discords_real_ceiling_without_a_429(
     everyone = [*recipients, *(user for users in setters.values() for user in users)]
     try:
         await cluster.start()
-        discord_server.rest.on_message_created = lambda message: (
-            sent.append(time.monotonic()),
-            sent_wall.append(time.time()),
-        )
+        def created(event):
+            if posted_by_the_bot(event):
+                sent.append(time.monotonic())
+                sent_wall.append(time.time())
+
+        discord_server.subscribe(created)
         await make_all_due_now(postgres_url)
         await eventually(lambda: len(sent) >= 100, timeout=30)
         await asyncio.gather(

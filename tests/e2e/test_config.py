@@ -3,9 +3,12 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import Permission
+from bot.localdiscord.models import NotAllowed
 from tests.helpers import eventually_async
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import Permission
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
 
@@ -76,7 +79,6 @@ async def test_bad_input_is_refused(discord_server, bot, world):
         ("config booking-link", {"url": "http://clinic.example"}, "https"),
         ("config booking-link", {"url": "javascript:alert(1)"}, "https"),
         ("config log-channel", {"channel": closed.id}, "can't post"),
-        ("config disclaimer", {"text": "x" * 301}, "300"),
         ("config region", {"region": "atlantis"}, "Pick a region"),
         (
             "config stretch-break",
@@ -213,3 +215,22 @@ async def test_reset_turns_the_stretch_break_off_with_the_settings(
     clock.set(datetime(2026, 3, 2, 7, 31, tzinfo=UTC))
     await run(discord_server, world.moderator, "config show", {}, world)
     assert discord_server.channel_messages(world.guild.general) == []
+
+
+async def test_discords_client_stops_a_moderator_at_the_limits_the_bot_keeps(
+    discord_server, bot, world
+):
+    [config] = [c for c in discord_server.synced_commands() if c["name"] == "config"]
+    options = {
+        (sub["name"], option["name"]): option.get("max_length")
+        for sub in config["options"]
+        for option in sub.get("options") or []
+    }
+    assert options[("disclaimer", "text")] == 300
+    assert options[("booking-link", "url")] == 512
+    with pytest.raises(NotAllowed):
+        await run(discord_server, world.moderator, "config disclaimer", {"text": "x" * 301}, world)
+    _, saved = await run(
+        discord_server, world.moderator, "config disclaimer", {"text": "x" * 300}, world
+    )
+    assert "Saved" in saved.content

@@ -10,7 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.helpers import (
+    TOKEN,
+    BotProcess,
+    eventually,
+    posted_by_the_bot,
+    process_env,
+    run_bot,
+)
 from tests.seeding import create_database, seed_reminders
 
 SCALE = int(os.environ.get("DRILL_SCALE", "1"))
@@ -43,10 +50,11 @@ def count_messages(server):
     after each request would make the larger drills quadratic. Checked per member at the end."""
     created = [0]
 
-    def count(message):
-        created[0] += 1
+    def count(event):
+        if posted_by_the_bot(event):
+            created[0] += 1
 
-    server.rest.on_message_created = count
+    server.subscribe(count)
     return created
 
 
@@ -166,12 +174,14 @@ async def test_sigkill_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(
     first = BotProcess(env, cwd=tmp_path)
     sent = []
 
-    def kill_once(message):
-        sent.append(message)
+    def kill_once(event):
+        if not posted_by_the_bot(event):
+            return
+        sent.append(event.message)
         if len(sent) == kill_after:
             first.kill()  # SIGKILL before the bot can read the reply or record the send
 
-    discord_server.rest.on_message_created = kill_once
+    discord_server.subscribe(kill_once)
     await first.start()
     code, _ = await first.wait(timeout=60 * SCALE)
     assert code == -signal.SIGKILL

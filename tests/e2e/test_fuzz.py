@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock
+from bot.localdiscord import FakeDiscord
+from bot.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from tests.discord_markdown import BIDI_CONTROLS, render
 from tests.helpers import run_bot
-from tests.localdiscord import FakeDiscord
-from tests.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 UNEXPECTED = "something went wrong on our side"
@@ -44,6 +45,10 @@ nasty_text = st.one_of(
             "'; DROP TABLE reminders; --",
             "all",
             "0",
+            "[click me](https://evil.example)",
+            "```py",
+            "\u202eevil\u202c",
+            "# heading ||spoiler|| **bold**",
         ]
     ),
     st.just("x" * 6000),
@@ -87,6 +92,12 @@ def live(tmp_path_factory, content):
     yield live
     live.close()
     assert [(r.path, r.response) for r in live.server.rest.rejections] == []
+    pinged = [
+        m
+        for m in live.server.world.messages.values()
+        if m["mentions"] or m["mention_roles"] or m["mention_everyone"]
+    ]
+    assert pinged == [], "whatever was typed, nothing the bot sent pings anyone"
 
 
 def leaf_commands(commands: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -104,8 +115,8 @@ def option_value(draw, option: dict[str, Any], live: Live) -> Any:
     if option.get("choices"):
         return draw(st.sampled_from([c["value"] for c in option["choices"]]))
     kind = option["type"]
-    if kind == OptionType.STRING:
-        return draw(nasty_text)
+    if kind == OptionType.STRING:  # Discord's client stops typing at the option's max_length
+        return draw(nasty_text)[: option.get("max_length") or 6000]
     if kind in (OptionType.INTEGER, OptionType.NUMBER):
         return draw(numbers)
     if kind == OptionType.BOOLEAN:
@@ -115,6 +126,15 @@ def option_value(draw, option: dict[str, Any], live: Live) -> Any:
     if kind == OptionType.ROLE:
         return live.role.id
     raise AssertionError(f"no fuzz strategy for option type {kind}")
+
+
+def assert_echo_inert(text: str, live: Live) -> None:
+    """Whatever was typed, the answer holds no link to it, no ping, no bidi control."""
+    rendered = render(text)
+    assert not any("evil.example" in url for _, url in rendered.links), text
+    pings = [m for m in rendered.mentions if not m.startswith("<t:")]
+    assert pings in ([], [f"<#{live.guild.general}>"]), text
+    assert not BIDI_CONTROLS & set(text), text
 
 
 @settings(
@@ -141,6 +161,8 @@ def test_any_input_to_any_command_is_answered_in_time(live, data):
         if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:
             texts += [m.get("content") or "" for m in await ix.wait_for_followups(1, timeout=10)]
         assert not any(UNEXPECTED in text for text in texts), (name, values, texts)
+        for text in texts:
+            assert_echo_inert(text, live)
 
     live.call(run())
 
@@ -168,3 +190,4 @@ def test_any_autocomplete_input_gets_at_most_25_choices(live, data):
 
     choices = live.call(run())
     assert len(choices) <= 25
+    assert not any(BIDI_CONTROLS & set(choice["name"]) for choice in choices), choices

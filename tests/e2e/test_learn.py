@@ -3,7 +3,7 @@
 import pytest
 
 from bot.embeds import embed_limit_problems
-from tests.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 
 DEADLINE = 3.0
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.e2e.test_privacy import rows_naming, tables_naming_members
 from tests.helpers import eventually, eventually_async, run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HALF_SEVEN = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.planning import plan_reminder
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import plan_reminder
+from bot.sessions import Outcome, Session
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 
 MEMBER_COLUMNS = ("user_id", "moderator_id")
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -67,6 +68,9 @@ async def seed_everything(bot, guild_id, user_id):
     # the bot's clock is before 8:00, so its scheduler leaves this claim to the test
     assert await stores.ledger.claim_due(now, 10, ["stretch"], plan_reminder)
     await stores.members.record_completion(user_id, reminder_id, "2026-03-02", now)
+    await stores.reminders.set_notification(user_id, "note", now)
+    missed = Session(reminder_id, EIGHT, Outcome.MISSED, EIGHT.date())
+    await stores.sessions.record_missed(user_id, [missed], now)
     await stores.stretch_breaks.record_join(guild_id, "2026-03-02", user_id)
     await bot.guild_config.set(guild_id, user_id, {"region": "uk"})
     await stores.members.set_checkins(user_id, True, now)
@@ -79,6 +83,8 @@ async def seed_everything(bot, guild_id, user_id):
         "stretch_break_joins",
         "audit_log",
         "checkins",
+        "reminder_settings",
+        "session_marks",
     }
 
 
@@ -131,6 +137,8 @@ async def test_every_table_naming_a_member_is_exported_and_deleted(discord_serve
         "moderator: 1",
         "Pain check-ins: on",
         "only you see them): 1",
+        "notifications show: the kind of reminder and your note",
+        "Sessions missed or skipped (Not today): 1",
     ):
         assert expected in lines
 

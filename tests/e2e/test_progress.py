@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from PIL import Image
 
 from bot.charts import progress_chart
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
 from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list, reminder_dms
 from tests.helpers import eventually
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
 
 SCORE_LABELS = [str(n) for n in range(11)] + ["Skip"]
 
@@ -88,8 +88,10 @@ async def test_progress_shows_the_calendar_and_the_same_figures_in_text(
 ):
     await create_stretch(discord_server, world)
     for days_ago in (1, 2, 9):  # earlier Done presses: last Sunday, Saturday, and one before
-        day = (EIGHT - timedelta(days=days_ago)).date().isoformat()
-        await bot.stores.members.record_completion(world.alice.id, None, day, 0)
+        pressed = EIGHT - timedelta(days=days_ago)
+        await bot.stores.members.record_completion(
+            world.alice.id, None, pressed.date().isoformat(), int(pressed.timestamp())
+        )
     await done_on_a_reminder(discord_server, world, clock)
 
     ix, _ = await progress(discord_server, world)
@@ -98,8 +100,8 @@ async def test_progress_shows_the_calendar_and_the_same_figures_in_text(
     [embed] = answer["embeds"]
     text = embed["description"]
     for figure in (
-        "Current streak:** 3 days",
-        "Best streak:** 3 days",
+        "Current streak:** 4 sessions in a row, your plan: every day",  # history counts
+        "Best streak:** 4 sessions in a row",
         "This week:** 1 session",
         "Last week:** 2 sessions",
         "last 12 weeks:** 4",
@@ -111,7 +113,7 @@ async def test_progress_shows_the_calendar_and_the_same_figures_in_text(
     assert attachment["filename"] == "progress.png"
     assert embed["image"]["url"] == attachment["url"]  # the embed shows the uploaded chart
     assert (
-        "4 of them" in attachment["description"] and "Best streak: 3" in attachment["description"]
+        "4 of them" in attachment["description"] and "Best streak: 4" in attachment["description"]
     )
     [(_, png)] = uploads(discord_server, ix)
     days = {EIGHT.date() - timedelta(days=n) for n in (0, 1, 2, 9)}

@@ -3,9 +3,12 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
+from bot.localdiscord.models import NotAllowed
 from tests.helpers import run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -47,7 +50,7 @@ async def test_the_reminder_arrives_on_time_and_done_counts_a_streak(
     dms = await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
     reminder = dms[-1]
     labels = [c["label"] for row in reminder["components"] for c in row["components"]]
-    assert labels == ["Done", "Snooze 30 min", "Pause", "Start routine"]
+    assert labels == ["Done", "Not today", "Snooze 30 min", "Pause", "Start routine"]
     assert reminder["nonce"]
 
     done = await discord_server.click(world.alice, reminder, label="Done")
@@ -228,3 +231,26 @@ async def test_privacy_delete_leaves_no_row_about_the_member(discord_server, bot
                 f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (world.alice.id,)
             ).fetchone()[0]
             assert count == 0, table
+
+
+async def test_discords_client_stops_a_member_at_the_note_and_link_limits(
+    discord_server, bot, world
+):
+    [group] = [c for c in discord_server.synced_commands() if c["name"] == "reminders"]
+    declared = {
+        (sub["name"], option["name"]): option.get("max_length")
+        for sub in group["options"]
+        for option in sub.get("options") or []
+        if option["name"] in ("note", "link")
+    }
+    assert declared == {
+        ("stretch", "note"): 200,
+        ("after-done", "note"): 200,
+        ("edit", "note"): 200,
+        ("massage", "link"): 512,
+        ("edit", "link"): 512,
+    }
+    with pytest.raises(NotAllowed):
+        await create_stretch(discord_server, world, note="n" * 201)
+    reply = await create_stretch(discord_server, world, note="n" * 200)
+    assert "Saved" in reply["content"]

@@ -79,7 +79,7 @@ async def test_editing_time_and_days_moves_the_next_dm_keeps_id_and_streak(
     after = await only_reminder(bot, world)
     assert after.id == before.id and after.created_at == before.created_at
     done = await discord_server.click(world.alice, tuesday, label="Done")
-    assert "Stretching streak: **2** days" in (await done.response(timeout=5)).content
+    assert "Stretching streak: **2** sessions" in (await done.response(timeout=5)).content
     listed = await ix_list(discord_server, world)
     assert "Every weekday at 09:30 (UTC)" in str(listed.embeds)
 

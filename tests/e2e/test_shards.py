@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.helpers import TOKEN, BotProcess, eventually_async, process_env, run_bot
-from tests.localdiscord.constants import InteractionCallbackType as Callback
 from tests.seeding import seed_reminders_postgres
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -4,9 +4,9 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import MessageFlag
 from tests.e2e.test_reminders import reminder_dms
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import MessageFlag
 
 EPHEMERAL = MessageFlag.EPHEMERAL
 
@@ -175,7 +175,7 @@ async def test_counts_are_written_in_words(discord_server, bot, world):
     assert await run("reminders resume") == "Resumed 2 reminders."
     ix = await discord_server.invoke(world.alice, "reminders list", {}, guild_id=world.guild.id)
     footer = (await ix.response(timeout=5)).embeds[0]["footer"]["text"]
-    assert footer == "Stretching streak: 0 days in a row."
+    assert footer == "Stretching streak: 0 sessions in a row."
     choices = await discord_server.autocomplete(
         world.alice, "reminders delete", focused="reminder", value="", guild_id=world.guild.id
     )

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.localdiscord.constants import MEMBER_PERMISSIONS, MessageFlag, Permission
-from tests.localdiscord.constants import InteractionCallbackType as Callback
-from tests.localdiscord.constants import InteractionContextType as Context
-from tests.localdiscord.models import NotOffered
+from bot.localdiscord.constants import MEMBER_PERMISSIONS, MessageFlag, Permission
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.localdiscord.constants import InteractionContextType as Context
+from bot.localdiscord.models import NotOffered
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
 EVERYWHERE = {"integration_types": [0, 1], "contexts": [0, 1, 2]}

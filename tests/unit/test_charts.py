@@ -6,8 +6,18 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from bot.charts import DONE, EMPTY, WEEKS, calendar_cells, load_chart_ui, progress_chart
+from bot.charts import (
+    DONE,
+    EMPTY,
+    MISSED,
+    SKIPPED,
+    WEEKS,
+    calendar_cells,
+    load_chart_ui,
+    progress_chart,
+)
 from bot.content import ContentError
+from bot.figure import LABEL
 from bot.settings import DEFAULT_DATA_DIR
 
 UI = load_chart_ui(DEFAULT_DATA_DIR / "charts.toml")
@@ -68,3 +78,33 @@ def test_chart_texts_are_checked(tmp_path):
     path.write_text('[ui]\ntitle = "t"\n')
     with pytest.raises(ContentError, match=r"charts\.toml: \[ui\] needs"):
         load_chart_ui(path)
+
+
+def close(colour, expected, tolerance=12):
+    return max(abs(a - b) for a, b in zip(colour, expected, strict=True)) < tolerance
+
+
+@pytest.mark.parametrize("with_pain", [False, True])
+def test_not_today_has_a_dash_and_missed_a_cross_and_done_wins(with_pain):
+    done = {TODAY - timedelta(days=1)}
+    skipped = {TODAY - timedelta(days=2), TODAY - timedelta(days=1)}  # done that day too
+    missed = {TODAY - timedelta(days=9), TODAY - timedelta(days=2)}  # skipped that day too
+    pain = {TODAY: 4} if with_pain else None
+    image = decode(progress_chart(TODAY, done, UI, pain, skipped=skipped, missed=missed))
+    image = image.convert("RGB")
+    pitch, left = (24, 76) if with_pain else (30, (800 - WEEKS * 30) // 2 + 20)
+    cells = {cell.day: cell for cell in calendar_cells(TODAY)}
+
+    def corner(day):  # the day's fill, clear of any mark
+        cell = cells[day]
+        return image.getpixel((left + cell.week * pitch + 4, 104 + cell.weekday * pitch + 4))
+
+    def centre(day):
+        return cell_colour(image, cells[day], pitch, left)
+
+    assert close(centre(TODAY - timedelta(days=1)), DONE)
+    assert close(corner(TODAY - timedelta(days=2)), SKIPPED)
+    assert close(centre(TODAY - timedelta(days=2)), LABEL, 60)  # the dash
+    assert close(corner(TODAY - timedelta(days=9)), EMPTY)
+    assert close(centre(TODAY - timedelta(days=9)), MISSED, 60)  # the cross
+    assert close(centre(TODAY - timedelta(days=5)), EMPTY)  # nothing planned or known

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from bot.clock import FakeClock
+from bot.planning import plan_reminder
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import CHORE_INTERVAL, Scheduler, plan_reminder
+from bot.scheduler import CHORE_INTERVAL, Scheduler
 from bot.storage import Stores, open_database
 from bot.storage.events import RemindersChanged
 from tests.unit.test_scheduler import Recorder, settle

@@ -15,6 +15,7 @@ from bot.embeds import (
 )
 from bot.messages import Messages
 from bot.progress import load_progress_content
+from bot.report import load_report_texts
 from bot.settings import DEFAULT_DATA_DIR
 
 LIBRARY = load_library(DEFAULT_DATA_DIR)
@@ -184,6 +185,7 @@ def test_every_message_key_used_in_code_exists():
     messages = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
     # /progress keeps its texts in data/progress.toml, in sections of their own
     progress = load_progress_content(DEFAULT_DATA_DIR / "progress.toml").texts
+    report = load_report_texts(DEFAULT_DATA_DIR / "report.toml")
     root = Path(__file__).resolve().parents[2]
     used = set()
     for path in [*root.joinpath("bot").glob("*.py"), *root.joinpath("cogs").rglob("*.py")]:
@@ -191,7 +193,9 @@ def test_every_message_key_used_in_code_exists():
         used |= set(re.findall(r'texts?\("([a-z_]+\.[a-z_]+)"', path.read_text()))
     assert used, "no message keys found: the scan is broken"
     assert any(key.startswith("checkins.") for key in used), "the scan misses /progress"
-    assert sorted(key for key in used if key not in messages and key not in progress) == []
+    assert any(key.startswith("report.") for key in used), "the scan misses the report"
+    unknown = [key for key in used if key not in messages and key not in progress]
+    assert sorted(key for key in unknown if key not in report) == []
 
 
 def code_files():
@@ -206,7 +210,8 @@ def test_every_key_written_in_code_exists_and_none_is_built():
 
     messages = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
     progress = load_progress_content(DEFAULT_DATA_DIR / "progress.toml").texts
-    sections = {*read_toml(DEFAULT_DATA_DIR / "messages.toml"), "progress", "checkins"}
+    report = load_report_texts(DEFAULT_DATA_DIR / "report.toml")
+    sections = {*read_toml(DEFAULT_DATA_DIR / "messages.toml"), "progress", "checkins", "report"}
     shaped = re.compile(r'"((?:' + "|".join(sorted(sections)) + r')\.[a-z_]+)"')
     built = re.compile(r'(?:messages|text|Text)\(\s*f"')
     written, builders = set(), []
@@ -220,7 +225,10 @@ def test_every_key_written_in_code_exists_and_none_is_built():
     missing = sorted(
         key
         for key in written
-        if key.rpartition(".")[2] not in files and key not in messages and key not in progress
+        if key.rpartition(".")[2] not in files
+        and key not in messages
+        and key not in progress
+        and key not in report
     )
     assert missing == []
 
@@ -257,8 +265,12 @@ def write_library(tmp_path, topics_edit=None, stretches_edit=None):
             None,
             "summary",
         ),
-        (None, ('evidence = "unverified"', 'evidence = "trust me"'), "evidence"),
-        (None, ('cautions = ["Stop if leg pain spreads."]', "cautions = []"), "cautions"),
+        (None, ('evidence = "moderate"', 'evidence = "trust me"'), "evidence"),
+        (
+            None,
+            ('cautions = ["Skip or shorten it if your knees hurt."]', "cautions = []"),
+            "cautions",
+        ),
     ],
 )
 def test_loader_names_the_broken_field(tmp_path, topics_edit, stretches_edit, message):

@@ -64,9 +64,9 @@ def test_counts_read_as_words(count):
         text = MESSAGES(key, count=count)
         assert f"{count} reminder{'' if count == 1 else 's'}" in text
     streak = MESSAGES("reminders.streak", count=count)
-    assert f"**{count}** day{'' if count == 1 else 's'} in a row" in streak
+    assert f"**{count}** session{'' if count == 1 else 's'} in a row" in streak
     done = MESSAGES("reminders.marked_done", count=count)
-    assert done.endswith(f"**{count}** day{'' if count == 1 else 's'}.")
+    assert done.endswith(f"**{count}** session{'' if count == 1 else 's'} in a row.")
     joined = MESSAGES("stretch_breaks.joined", count=count)
     assert ("the first" in joined) if count == 1 else (f"one of {count} " in joined)
     assert plural_form(count) == ("one" if count == 1 else "other")

@@ -12,8 +12,9 @@ import pytest
 
 from bot.guild_config import GuildConfigCache
 from bot.pacing import RateLimiter
+from bot.planning import plan_reminder
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import delivery_nonce, plan_reminder
+from bot.scheduler import delivery_nonce
 from bot.storage import DatabaseError, PostgresDatabase, Stores, send_budget
 from bot.storage.events import GuildSettingsChanged, RemindersChanged
 from bot.storage.ledger import LEASE

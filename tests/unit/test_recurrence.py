@@ -29,7 +29,6 @@ from bot.recurrence import (
     plan_due,
     schedule_from_json,
     schedule_to_json,
-    streak,
 )
 
 HOUR = timedelta(hours=1)
@@ -694,38 +693,7 @@ def test_after_done_is_stored_with_its_type():
         schedule_from_json('{"hours": 200, "type": "after_done", "zone": "UTC"}')
 
 
-# --- Streaks and local days -------------------------------------------------------------------
-
-TODAY = date(2024, 3, 1)
-
-
-@pytest.mark.parametrize(
-    ("days", "expected"),
-    [
-        ([], 0),
-        ([TODAY], 1),
-        ([TODAY, TODAY - DAY], 2),
-        ([TODAY - DAY], 1),  # today not done yet: yesterday's streak still counts
-        ([TODAY - DAY, TODAY - 2 * DAY], 2),
-        ([TODAY - 2 * DAY], 0),  # a whole day missed
-        ([TODAY, TODAY - 2 * DAY, TODAY - 3 * DAY], 1),
-        ([TODAY, TODAY, TODAY - DAY, TODAY - DAY], 2),  # duplicates count once
-        ([TODAY + DAY, TODAY + 2 * DAY], 0),  # future days are ignored
-        ([TODAY + DAY, TODAY], 1),
-        ([date(2024, 2, 28), date(2024, 2, 29), TODAY], 3),  # across a leap day
-    ],
-)
-def test_streak(days, expected):
-    assert streak(days, TODAY) == expected
-
-
-def test_streak_across_new_year():
-    assert streak([date(2023, 12, 30), date(2023, 12, 31)], date(2024, 1, 1)) == 2
-
-
-def test_streak_accepts_a_generator():
-    assert streak((TODAY - n * DAY for n in range(30)), TODAY) == 30
-
+# --- Local days -------------------------------------------------------------------
 
 def test_local_date_is_the_members_calendar_day():
     instant = utc(2024, 3, 31, 23, 30)

@@ -9,8 +9,9 @@ import discord
 import pytest
 
 from bot.clock import FakeClock
+from bot.planning import plan_reminder
 from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import NONCE_WINDOW, Scheduler, delivery_nonce, plan_reminder
+from bot.scheduler import NONCE_WINDOW, Scheduler, delivery_nonce
 from bot.storage import Claim, Stores, open_database
 from bot.storage.ledger import LEASE
 

@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.content import ContentError, Publishers, load_library, load_publishers
+from bot.quickcheck_data import load_quickcheck
+from bot.regions import load_regions
 from bot.settings import DEFAULT_DATA_DIR
-from bot.triage import load_quickcheck, load_regions
+from bot.signs import load_signs
 
 DATA_FILES = sorted(DEFAULT_DATA_DIR.glob("*.toml"))
 PUBLISHERS = tomllib.loads((DEFAULT_DATA_DIR / "sources.toml").read_text())["publisher"]
@@ -69,7 +71,13 @@ URLS = every_url()
 
 def test_the_walk_finds_the_links():
     files = {where.split(".toml")[0] + ".toml" for where, _ in URLS}
-    assert {"topics.toml", "stretches.toml", "quickcheck.toml", "regions.toml"} <= files
+    assert {
+        "topics.toml",
+        "stretches.toml",
+        "quickcheck.toml",
+        "regions.toml",
+        "signs.toml",
+    } <= files
     assert len(URLS) >= 40
 
 
@@ -137,6 +145,7 @@ def copy_data(tmp_path: Path) -> Path:
         ),
         ("quickcheck.toml", "https://www.nhs.uk/conditions/back-pain/", None),
         ("regions.toml", "https://www2.hse.ie/emergencies/when-to-call-112-or-999/", None),
+        ("signs.toml", "https://g-care.glos.nhs.uk/pathway/75/resource/3", None),
     ],
 )
 def test_a_mirror_in_any_file_stops_the_load_naming_file_item_and_url(tmp_path, file, good, load):
@@ -148,6 +157,7 @@ def test_a_mirror_in_any_file_stops_the_load_naming_file_item_and_url(tmp_path, 
     loaders = {
         "quickcheck.toml": lambda d: load_quickcheck(d / "quickcheck.toml"),
         "regions.toml": lambda d: load_regions(d / "regions.toml"),
+        "signs.toml": lambda d: load_signs(d / "signs.toml"),
     }
     with pytest.raises(ContentError) as raised:
         (load or loaders[file])(data)

@@ -8,262 +8,317 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.content import ContentError
+from bot.quickcheck_data import GROUP_LIMIT, TriageDataError, load_quickcheck
 from bot.settings import DEFAULT_DATA_DIR
 from bot.triage import (
     Answer,
     Level,
     QuickCheckSession,
-    RegionChoice,
-    RegionSource,
-    TriageDataError,
     assess,
-    choose_region,
-    load_quickcheck,
-    load_regions,
-    numbers_text,
+    decode_answers,
+    encode_answers,
+    screens_for_answers,
 )
+from tests.unit.test_content import flesch_reading_ease
 
 CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
-REGIONS = load_regions(DEFAULT_DATA_DIR / "regions.toml")
 QUESTIONS = CHECK.questions
-EMERGENCY = [i for i, q in enumerate(QUESTIONS) if q.level is Level.EMERGENCY]
-URGENT = [i for i, q in enumerate(QUESTIONS) if q.level is Level.URGENT]
-SOON = [i for i, q in enumerate(QUESTIONS) if q.level is Level.SOON]
-answers = st.sampled_from(list(Answer))
-full_answers = st.lists(answers, min_size=len(QUESTIONS), max_size=len(QUESTIONS))
+IDS = [q.id for q in QUESTIONS]
+EMERGENCY = [q for q in QUESTIONS if q.level is Level.EMERGENCY]
+URGENT = [q for q in QUESTIONS if q.level is Level.URGENT]
+DEFICIT = ("weak-leg", "walking")
+INFECTION_RISK = ("fever", "infection", "immune", "injecting")
+answer_maps = st.fixed_dictionaries({q.id: st.sampled_from(list(Answer)) for q in QUESTIONS})
 
 
-def run(all_answers):
-    """Drive a session the way the buttons do, stopping when it says it is finished."""
+def run(answers):
+    """Drive a session the way the buttons do, screen by screen, until it says it is finished.
+
+    `answers` maps question ids to answers; a question missing from it is answered "No"."""
     session = QuickCheckSession(CHECK)
-    for asked, answer in enumerate(all_answers, start=1):
-        assessment = session.answer(answer)
-        if assessment.finished:
-            return assessment, asked
-    raise AssertionError("the check never finished")
+    shown = []
+    while session.result is None:
+        screen = session.screen
+        shown.append(tuple(q.id for q in screen))
+        for question in screen:
+            session.choose(question.id, answers.get(question.id, Answer.NO))
+        if len(screen) > 1:
+            session.submit()
+    return session.result, shown
 
 
-def texts_at(level):
-    return " ".join(q.text.lower() for q in QUESTIONS if q.level is level)
+def only(**answers):
+    return {key.replace("_", "-"): value for key, value in answers.items()}
 
 
-def test_emergency_questions_come_first_and_cover_every_red_flag():
+def test_chest_pain_is_asked_first_and_every_emergency_question_before_the_rest():
+    assert QUESTIONS[0].id == "chest-pain"
     levels = [q.level for q in QUESTIONS]
     assert levels == sorted(levels, reverse=True)
-    emergency_text = texts_at(Level.EMERGENCY)
-    # Every cauda equina sign the NHS trust leaflets list, plus the NHS back-pain emergencies.
-    for sign in (
-        "hard to start",
-        "strain",
-        "can't go",
-        "leaking",
-        "feeling when you pee",
-        "full or empty",
-        "need to poo",
-        "control your bowels",
-        "between your legs",
-        "buttocks or inner thighs",
-        "wipe",
-        "erection",
-        "ejaculating",
-        "genitals",
-        "both legs",
-        "serious accident",
-        "chest pain",
-    ):
-        assert sign in emergency_text, sign
 
 
-def test_urgent_and_soon_questions_cover_the_nhs_urgent_criteria():
-    urgent_text = texts_at(Level.URGENT)
-    for sign in (
-        "one leg or foot getting weaker",
-        "slaps or drags",
-        "walking",
-        "high temperature",
-        "bacterial infection",
-        "weakened immune system",
-        "inject drugs",
-        "cancer",
-        "lost weight",
-        "worse at night",
-        "lump",
-        "between your shoulder blades",
-        "osteoporosis",
-        "long-term steroid",
-        "minor fall",
-    ):
-        assert sign in urgent_text, sign
-    assert "under 20 or over 50" in texts_at(Level.SOON)
+def test_a_no_red_flag_check_takes_at_most_16_screens_with_chest_pain_first():
+    result, shown = run({})
+    assert result.level is Level.SELF_CARE and result.reasons == ()
+    assert len(shown) == CHECK.most_screens <= 16
+    assert shown[0] == ("chest-pain",)
+    assert sorted(itertools.chain.from_iterable(shown)) == sorted(IDS)  # nothing skipped
 
 
-def test_one_symptom_per_question_for_unrelated_signs():
-    """An accident and chest pain are different questions, as are fever and cancer."""
-    for first, second in (("accident", "chest pain"), ("temperature", "cancer"), ("lump", "night")):
-        assert not any(first in q.text.lower() and second in q.text.lower() for q in QUESTIONS)
+def test_red_flags_and_the_combination_partners_that_matter_are_each_asked_alone():
+    _, shown = run({})
+    alone = {screen[0] for screen in shown if len(screen) == 1}
+    assert {q.id for q in EMERGENCY} | {"weak-leg", "walking", "cancer-now"} <= alone
+    for screen in shown:
+        assert len(screen) <= GROUP_LIMIT
+        assert len({CHECK.question(i).level for i in screen}) == 1
 
 
-@pytest.mark.parametrize("question_id", ["bladder-feeling", "bladder", "saddle", "sexual"])
-def test_a_single_cauda_equina_sign_alone_is_an_emergency(question_id):
-    """The review's critical case: only less feeling when peeing, everything else "No"."""
-    only = [Answer.YES if q.id == question_id else Answer.NO for q in QUESTIONS]
-    assessment, _ = run(only)
-    assert assessment.level is Level.EMERGENCY
-    assert assessment.reasons == (next(q.reason for q in QUESTIONS if q.id == question_id),)
+@given(answer_maps)
+def test_no_path_is_longer_than_the_count_the_intro_promises(answers):
+    _, shown = run(answers)
+    assert len(shown) <= CHECK.most_screens
+    for screen in shown:
+        levels = {CHECK.question(i).level for i in screen}
+        assert len(screen) == 1 or (len(levels) == 1 and Level.EMERGENCY not in levels)
 
 
-def test_cauda_equina_signs_are_described_as_new():
-    for question in QUESTIONS:
-        if question.level is Level.EMERGENCY and question.id not in (
-            "both-legs",
-            "accident",
-            "chest-pain",
-        ):
-            text = question.text.lower()
-            assert any(word in text for word in ("new", "since this started", "no longer")), (
-                question.id
-            )
+@given(answer_maps)
+def test_a_shared_screen_never_holds_a_question_that_could_complete_a_combination(answers):
+    """Once a weaker leg or unsteadiness is answered yes, infection risks are asked one by one."""
+    _, shown = run(answers)
+    deficit = any(answers[i] is not Answer.NO for i in DEFICIT)
+    for screen in shown:
+        if len(screen) > 1:
+            assert not (deficit and set(screen) & set(INFECTION_RISK)), screen
+            assert "cancer-now" not in screen
 
 
-@given(full_answers)
-def test_any_emergency_yes_or_not_sure_gives_emergency_and_stops_there(all_answers):
-    first_positive = next((i for i in EMERGENCY if all_answers[i] is not Answer.NO), None)
-    assessment, asked = run(all_answers)
-    if first_positive is None:
-        assert assessment.level is not Level.EMERGENCY
-        assert asked == len(QUESTIONS)
-    else:
-        assert assessment.level is Level.EMERGENCY
-        assert asked == first_positive + 1  # nothing asked after the first red flag
-        assert assessment.reasons == (QUESTIONS[first_positive].reason,)
+@pytest.mark.parametrize("answer", [Answer.YES, Answer.NOT_SURE])
+@pytest.mark.parametrize("question", EMERGENCY, ids=lambda q: q.id)
+def test_a_single_emergency_sign_alone_is_an_emergency_and_ends_the_check(question, answer):
+    result, shown = run({question.id: answer})
+    assert result.level is Level.EMERGENCY
+    assert result.reasons == (question.reason,)
+    assert result.advice == (question.advice,)
+    assert shown[-1] == (question.id,)  # nothing asked after it
+    assert len(shown) == IDS.index(question.id) + 1
 
 
-def test_every_emergency_prefix_exhaustively():
-    """All 3^n answer patterns for the emergency questions, with everything else "No"."""
-    rest = [Answer.NO] * (len(QUESTIONS) - len(EMERGENCY))
-    for prefix in itertools.product(list(Answer), repeat=len(EMERGENCY)):
-        assessment, _ = run([*prefix, *rest])
-        expected = Level.EMERGENCY if any(a is not Answer.NO for a in prefix) else Level.SELF_CARE
-        assert assessment.level is expected, prefix
+def test_less_feeling_when_pooing_alone_is_an_emergency():
+    """The review's critical case: only this sign, every other answer "No"."""
+    result, _ = run({"bowel-feeling": Answer.YES})
+    assert result.level is Level.EMERGENCY and result.advice == ("nerves",)
+    text = CHECK.question("bowel-feeling").text.lower()
+    assert "less feeling when you poo" in text and "bowel is full" in text
 
 
-@given(full_answers)
-def test_an_urgent_positive_never_yields_less_than_urgent(all_answers):
-    assessment, _ = run(all_answers)
-    if any(all_answers[i] is not Answer.NO for i in URGENT):
-        assert assessment.level >= Level.URGENT
+def expected_level(answers):
+    """The combination rules written out independently of bot/triage.py."""
+    positive = {i for i, a in answers.items() if a is not Answer.NO}
+    deficit = bool(positive & set(DEFICIT))
+    if deficit and ("cancer-now" in positive or positive & set(INFECTION_RISK)):
+        return Level.EMERGENCY
+    return Level.URGENT if positive else Level.SELF_CARE
 
 
-@given(full_answers, st.integers(min_value=0, max_value=len(QUESTIONS) - 1))
-def test_changing_a_no_to_yes_never_lowers_the_level(all_answers, index):
-    before, _ = run(all_answers)
-    raised = list(all_answers)
-    raised[index] = Answer.YES
-    after, _ = run(raised)
+COMBINATION_IDS = ("cancer-now", *DEFICIT, *INFECTION_RISK)
+
+
+def test_every_combination_of_cancer_infection_risk_and_nerve_deficit():
+    """All 3^7 answer patterns of the questions the combination rules read, the rest "No"."""
+    for values in itertools.product(list(Answer), repeat=len(COMBINATION_IDS)):
+        answers = dict(zip(COMBINATION_IDS, values, strict=True))
+        result, _ = run(answers)
+        assert result.level is expected_level(answers), answers
+
+
+@pytest.mark.parametrize("deficit", DEFICIT)
+@pytest.mark.parametrize("answer", [Answer.YES, Answer.NOT_SURE])
+def test_cancer_now_with_a_weaker_leg_or_unsteadiness_is_an_emergency(deficit, answer):
+    result, _ = run({"cancer-now": answer, deficit: Answer.YES})
+    assert result.level is Level.EMERGENCY and result.advice == ("cancer-nerves",)
+
+
+def test_cancer_now_alone_is_urgent_with_the_cancer_teams_line():
+    result, _ = run({"cancer-now": Answer.YES})
+    assert result.level is Level.URGENT and result.advice == ("cancer-team",)
+    assert "call your cancer team's 24-hour line now" in lines("cancer-team")
+
+
+def test_cancer_in_the_past_is_its_own_urgent_question_and_no_combination_partner():
+    result, _ = run({"cancer-past": Answer.YES, "weak-leg": Answer.YES})
+    assert result.level is Level.URGENT
+    assert "in the past" in CHECK.question("cancer-past").text
+
+
+@pytest.mark.parametrize("risk", INFECTION_RISK)
+@pytest.mark.parametrize("deficit", DEFICIT)
+def test_infection_risk_with_a_new_nerve_deficit_is_an_emergency(risk, deficit):
+    result, shown = run({risk: Answer.NOT_SURE, deficit: Answer.YES})
+    assert result.level is Level.EMERGENCY and result.advice == ("infection-nerves",)
+    assert (risk,) in shown  # asked alone, never in a checklist, once it could matter
+    text = lines("infection-nerves")
+    assert "fever or infection risk with new weakness needs checking in hospital today" in text
+
+
+@pytest.mark.parametrize("risk", INFECTION_RISK)
+def test_each_infection_risk_alone_stays_urgent(risk):
+    assert run({risk: Answer.YES})[0].level is Level.URGENT
+
+
+def test_injecting_with_fever_and_a_weaker_leg_is_an_emergency():
+    answers = {"injecting": Answer.YES, "fever": Answer.YES, "weak-leg": Answer.YES}
+    assert run(answers)[0].level is Level.EMERGENCY
+
+
+def test_an_urgent_answer_ends_the_check_once_nothing_can_change_it():
+    result, shown = run({"weak-leg": Answer.YES})
+    asked = set(itertools.chain.from_iterable(shown))
+    assert result.level is Level.URGENT
+    assert {"cancer-now", *INFECTION_RISK} <= asked  # the combination partners are still asked
+    assert not asked & {"age", "duration", "daily-life", "walking"}  # these can't change it
+
+
+@given(answer_maps)
+def test_an_urgent_positive_never_yields_less_than_urgent(answers):
+    result, shown = run(answers)
+    asked = set(itertools.chain.from_iterable(shown))
+    if any(answers[q.id] is not Answer.NO for q in URGENT if q.id in asked):
+        assert result.level >= Level.URGENT
+
+
+@given(answer_maps, st.sampled_from(IDS))
+def test_changing_a_no_to_yes_never_lowers_the_level(answers, question_id):
+    before, _ = run(answers)
+    after, _ = run({**answers, question_id: Answer.YES})
     assert after.level >= before.level
 
 
-@given(full_answers)
-def test_reasons_are_exactly_the_positive_answers_at_the_result_level(all_answers):
-    assessment, _ = run(all_answers)
-    if assessment.level is Level.EMERGENCY:
-        return  # covered above: only the first red flag
-    expected = tuple(
-        q.reason
-        for q, a in zip(QUESTIONS, all_answers, strict=True)
-        if a is not Answer.NO and q.level is assessment.level
-    )
-    assert assessment.reasons == expected
+@given(answer_maps)
+def test_the_level_is_the_rules_applied_to_every_answer(answers):
+    """Ending early never changes the result: it is what all the answers together give."""
+    result, _ = run(answers)
+    positive = [q for q in QUESTIONS if answers[q.id] is not Answer.NO]
+    combined = expected_level({i: answers[i] for i in COMBINATION_IDS})
+    if any(q.level is Level.EMERGENCY for q in positive) or combined is Level.EMERGENCY:
+        expected = Level.EMERGENCY
+    else:
+        expected = max((q.level for q in positive), default=Level.SELF_CARE)
+    assert result.level is expected
 
 
-def test_all_no_is_self_care():
-    assessment, _ = run([Answer.NO] * len(QUESTIONS))
-    assert assessment.level is Level.SELF_CARE and assessment.reasons == ()
+def lines(key):
+    """An advice entry as a member reads it: one text, no bold markers."""
+    return " ".join(CHECK.advice[key]).replace("**", "").lower()
+
+
+def test_each_emergency_reason_has_its_own_lines():
+    chest = lines("chest-pain")
+    assert "emergency number" in chest and "ambulance now" in chest
+    assert "don't drive" in chest and "on your own" in chest and "nerve" not in chest
+    accident = lines("accident")
+    assert "ambulance" in accident and "try not to move" in accident
+    assert "severe" in accident and "numbness or weakness" in accident
+    assert "nerve" not in accident
+    nerves = lines("nerves")
+    assert "rare but serious nerve problem" in nerves and "don't drive" in nerves
+    cancer = lines("cancer-nerves")
+    assert "cancer team's 24-hour line now" in cancer
+    emergency = CHECK.levels[Level.EMERGENCY]
+    shared = f"{emergency.summary} {' '.join(emergency.next_steps)}".lower()
+    assert "serious problem that needs checking in hospital now" in shared
+    assert "nerve" not in shared and "don't wait" in shared
+    for question in EMERGENCY:
+        assert question.advice in CHECK.advice, question.id
+
+
+def test_the_urgent_result_sends_to_the_advice_line_first():
+    steps = [s.lower() for s in CHECK.levels[Level.URGENT].next_steps]
+    assert "111 in the uk" in steps[0] and "a&e" not in steps[0]
+    assert "a&e" in steps[1] and "weaker" in steps[1] and "very unwell" in steps[1]
+
+
+def test_the_walking_question_asks_about_the_nerve_sign_not_pain():
+    text = CHECK.question("walking").text.lower()
+    assert "unsteady" in text and "heavy, weak or clumsy" in text
+    assert "not just that walking hurts" in text
+
+
+def test_the_sex_question_covers_everyone_and_those_without_sex_since():
+    text = CHECK.question("sexual").text
+    assert "If you haven't had sex since this started, press No." in text
+    assert "numb or different" in text and "climax" in text and "erection" in text
+
+
+def test_the_intro_states_the_honest_count_and_time():
+    intro = CHECK.ui["intro"].format(screens=CHECK.most_screens)
+    assert f"At most {CHECK.most_screens} short screens" in intro and "minutes" in intro
+    assert "a few" not in intro.lower()
 
 
 def test_the_safety_net_names_every_emergency_sign_and_where_to_go():
     net = CHECK.ui["safety_net"].lower()
-    for part in ("peeing", "pooing", "between your legs", "sex", "both legs", "a&e", "emergency"):
+    for part in ("peeing or pooing", "less feeling when you do", "a&e", "emergency", "new"):
         assert part in net, part
-    assert "new" in net
 
 
 def test_no_result_leads_to_a_massage_booking():
-    """A GP or physio first: no level offers the massage follow-up (it carries no link anyway)."""
     for level, info in CHECK.levels.items():
         assert "massage_info" not in info.followups, level
-
-
-def test_emergency_result_offers_nothing_but_emergency_advice():
-    info = CHECK.levels[Level.EMERGENCY]
-    assert info.followups == ()
-    text = " ".join(info.next_steps).lower()
-    assert "emergency" in text and "don't drive" in text and "don't wait" in text
 
 
 def test_every_result_says_it_is_not_a_diagnosis():
     assert "not a diagnosis" in CHECK.ui["not_a_diagnosis"].lower()
 
 
-def test_back_and_finish():
+def test_back_undoes_a_whole_screen_and_a_finished_check_takes_no_more():
     session = QuickCheckSession(CHECK)
-    session.back()  # nothing to undo at the first question
-    assert session.progress == (1, len(QUESTIONS))
-    session.answer(Answer.NO)
-    assert session.progress == (2, len(QUESTIONS))
+    session.back()  # nothing to undo on the first screen
+    assert session.progress == (1, CHECK.most_screens)
+    session.choose("chest-pain", Answer.NO)
+    assert session.progress == (2, CHECK.most_screens)
     session.back()
-    assert session.current_question == QUESTIONS[0]
-    assert session.answer(Answer.YES).finished
+    assert session.screen == (QUESTIONS[0],)
+    assert session.choose("chest-pain", Answer.YES).finished
     with pytest.raises(RuntimeError):
-        session.answer(Answer.NO)
+        session.choose("bladder", Answer.NO)
 
 
-def test_assess_rejects_too_many_answers():
+def test_a_shared_screen_waits_for_every_answer():
+    session = QuickCheckSession(CHECK)
+    while len(session.screen) == 1:
+        session.choose(session.screen[0].id, Answer.NO)
+    first, *_ = session.screen
+    assert session.choose(first.id, Answer.NO) is None
+    with pytest.raises(ValueError, match="every question"):
+        session.submit()
+    with pytest.raises(ValueError, match="not on this screen"):
+        session.choose("chest-pain", Answer.NO)
+
+
+def test_answers_travel_compactly_and_come_back_whole():
+    answers = {"chest-pain": Answer.NO, "bladder": Answer.NOT_SURE, "weak-leg": Answer.YES}
+    encoded = encode_answers(CHECK, answers)
+    assert len(encoded) == len(QUESTIONS) and decode_answers(CHECK, encoded) == answers
+    assert len(f"qc:{encoded}:{len(QUESTIONS) - 1}:u") <= 100  # Discord's custom_id limit
     with pytest.raises(ValueError):
-        assess(CHECK, [Answer.NO] * (len(QUESTIONS) + 1))
+        decode_answers(CHECK, encoded[:-1])
 
 
-def test_regions_have_emergency_numbers_and_https_sources():
-    regions = REGIONS
-    expected = {
-        "uk": "999",
-        "ireland": "112",
-        "eu": "112",
-        "us": "911",
-        "canada": "911",
-        "australia": "000",
-        "new-zealand": "111",
-        "india": "112",
-    }
-    for key, number in expected.items():
-        assert number in regions[key].emergency
-    assert "local emergency number" in regions["other"].emergency
-    assert "1800 022 222" in regions["australia"].urgent
-    assert "13 43 25 84" in regions["australia"].urgent
-    assert "0800 611 116" in regions["new-zealand"].urgent
-    assert "111" in regions["uk"].urgent
-    assert "Northern Ireland" in regions["uk"].urgent and "out-of-hours" in regions["uk"].urgent
-    assert regions["uk"].short == "UK"
-    for region in regions.values():
-        assert region.short and len(region.short) <= 20
-        assert all(source.url.startswith("https://") for source in region.sources)
+def test_assess_rejects_unknown_questions():
+    with pytest.raises(ValueError):
+        assess(CHECK, {"nonsense": Answer.NO})
 
 
-def test_a_region_without_a_short_name_is_refused(tmp_path):
-    (tmp_path / "sources.toml").write_text((DEFAULT_DATA_DIR / "sources.toml").read_text())
-    text = (DEFAULT_DATA_DIR / "regions.toml").read_text()
-    assert 'short = "UK"\n' in text
-    (tmp_path / "regions.toml").write_text(text.replace('short = "UK"\n', "", 1))
-    with pytest.raises(ContentError, match=r"regions.toml: \[uk\]: field 'short'"):
-        load_regions(tmp_path / "regions.toml")
-    too_long = text.replace('short = "UK"', 'short = "' + "U" * 21 + '"')
-    (tmp_path / "regions.toml").write_text(too_long)
-    with pytest.raises(ContentError, match="the limit is 20"):
-        load_regions(tmp_path / "regions.toml")
+def test_screens_for_answers_matches_the_session():
+    shown = screens_for_answers(CHECK, lambda q: Answer.NO)
+    assert [tuple(q.id for q in s) for s in shown] == run({})[1]
 
 
 def broken(tmp_path: Path, old: str, new: str) -> Path:
-    (tmp_path / "sources.toml").write_text((DEFAULT_DATA_DIR / "sources.toml").read_text())
+    for name in ("sources.toml", "signs.toml"):
+        (tmp_path / name).write_text((DEFAULT_DATA_DIR / name).read_text())
     text = (DEFAULT_DATA_DIR / "quickcheck.toml").read_text()
     assert old in text
     path = tmp_path / "quickcheck.toml"
@@ -276,10 +331,42 @@ def test_loader_refuses_an_emergency_question_after_an_urgent_one(tmp_path):
         tmp_path, 'id = "accident"\nlevel = "emergency"', 'id = "accident"\nlevel = "urgent"'
     )
     text = path.read_text().replace(
-        'id = "weak-leg"\nlevel = "urgent"', 'id = "weak-leg"\nlevel = "emergency"'
+        'id = "weak-leg"\nlevel = "urgent"',
+        'id = "weak-leg"\nlevel = "emergency"\nadvice = "nerves"',
     )
     path.write_text(text)
     with pytest.raises(TriageDataError, match="emergency questions must come first"):
+        load_quickcheck(path)
+
+
+def test_loader_refuses_a_catalogue_sign_that_no_question_asks(tmp_path):
+    path = broken(tmp_path, 'signs = ["poo-feeling"]', 'signs = ["poo-urge"]')
+    with pytest.raises(TriageDataError, match=r"no question asks the sign.*poo-feeling"):
+        load_quickcheck(path)
+
+
+def test_loader_refuses_a_grouped_emergency_question(tmp_path):
+    path = broken(tmp_path, 'advice = "accident"\n', 'advice = "accident"\ngroup = "x"\n')
+    with pytest.raises(ContentError, match="asked on its own"):
+        load_quickcheck(path)
+
+
+def test_loader_refuses_a_group_of_more_than_four_or_of_mixed_levels(tmp_path):
+    path = broken(tmp_path, 'group = "history"', 'group = "infection"')
+    with pytest.raises(TriageDataError, match="at most 4"):
+        load_quickcheck(path)
+    fragile = 'group = "bones"\nsigns = ["fragile-bones"]'
+    path = broken(tmp_path, fragile, fragile.replace("bones", "soon", 1))
+    with pytest.raises(TriageDataError, match="mixes levels"):
+        load_quickcheck(path)
+
+
+def test_loader_refuses_an_unknown_sign_or_combination_partner(tmp_path):
+    path = broken(tmp_path, 'signs = ["fever"]', 'signs = ["fevr"]')
+    with pytest.raises(ContentError, match="signs"):
+        load_quickcheck(path)
+    path = broken(tmp_path, '[["cancer-now"], ', '[["cancer-later"], ')
+    with pytest.raises(ContentError, match="all_of"):
         load_quickcheck(path)
 
 
@@ -295,41 +382,8 @@ def test_loader_refuses_http_sources(tmp_path):
         load_quickcheck(path)
 
 
-def test_the_region_typed_now_beats_the_remembered_one_and_the_servers():
-    choice = choose_region(REGIONS, typed="us", remembered="australia", server="uk")
-    assert choice == RegionChoice(REGIONS["us"], RegionSource.TYPED)
-
-
-def test_the_remembered_region_beats_the_servers():
-    choice = choose_region(REGIONS, typed=None, remembered="uk", server="new-zealand")
-    assert choice == RegionChoice(REGIONS["uk"], RegionSource.REMEMBERED)
-
-
-def test_the_servers_region_is_the_last_resort_and_unknown_keys_fall_through():
-    choice = choose_region(REGIONS, typed="atlantis", remembered="gone", server="uk")
-    assert choice == RegionChoice(REGIONS["uk"], RegionSource.SERVER)
-    assert choose_region(REGIONS, typed=" US ", remembered=None, server=None) == RegionChoice(
-        REGIONS["us"], RegionSource.TYPED
-    )
-    assert choose_region(REGIONS, typed="", remembered=None, server=None) is None
-    by_name = choose_region(REGIONS, typed="united states", remembered=None, server=None)
-    assert by_name == RegionChoice(REGIONS["us"], RegionSource.TYPED)
-
-
-def test_numbers_say_whose_they_are_and_always_add_elsewhere():
-    ui = CHECK.ui
-    us_here = numbers_text(ui, Level.URGENT, RegionChoice(REGIONS["us"], RegionSource.TYPED))
-    assert "US numbers" in us_here and "911" in us_here and "999" not in us_here
-    assert ui["elsewhere"] in us_here and REGIONS["us"].urgent in us_here
-    uk_server = numbers_text(ui, Level.EMERGENCY, RegionChoice(REGIONS["uk"], RegionSource.SERVER))
-    assert "UK numbers" in uk_server and "this server's setting" in uk_server
-    assert REGIONS["uk"].urgent not in uk_server  # an emergency shows only emergency numbers
-    assert ui["elsewhere"] in uk_server
-
-
-@pytest.mark.parametrize("choice", [None, RegionChoice(REGIONS["other"], RegionSource.TYPED)])
-def test_no_region_lists_the_main_emergency_numbers(choice):
-    text = numbers_text(CHECK.ui, Level.SOON, choice)
-    for number in ("999", "911", "112", "000", "111"):
-        assert number in text
-    assert CHECK.ui["elsewhere"] in text
+def test_every_question_is_in_plain_words():
+    """Reading ease 60 or more (plain English) for every question a member answers."""
+    scores = {q.id: flesch_reading_ease(q.text) for q in QUESTIONS}
+    assert min(scores.values()) >= 60, scores
+    assert "infection that needed antibiotics" in CHECK.question("infection").text
