@@ -66,7 +66,6 @@ LIMB_JOINTS = {
 }
 
 
-
 def profile(t: float) -> float:
     for (t0, w0), (t1, w1) in itertools.pairwise(TORSO_PROFILE):
         if t <= t1:
@@ -303,5 +302,3 @@ def portion(line: Sequence[Point], start: float, end: float) -> list[Point]:
 
     inner = [p for p, d in zip(line, lengths, strict=False) if start * total < d < end * total]
     return [at(start), *inner, at(end)]
-
-

@@ -55,6 +55,7 @@ from bot.poses import (
 RENDERER_VERSION = 1
 WIDTH, HEIGHT = 800, 450
 
+
 def _draw_props(
     canvas: Image.Image,
     draw: ImageDraw.ImageDraw,
@@ -317,5 +318,3 @@ class StretchPictures:
     def picture(self, slug: str) -> Picture:
         """(filename, png_bytes, alt) for a stretch; KeyError for an unknown slug."""
         return self._pictures[slug]
-
-

@@ -380,7 +380,6 @@ def bezier(a: Point, through: Point, b: Point, steps: int = 24) -> list[Point]:
     return points
 
 
-
 def sole(joints: Mapping[str, Point], side: str) -> tuple[Point, Point]:
     """The unit normal on the sole's side of the foot, and the ball of the foot under it."""
     ankle, toe, knee = joints[f"{side}_ankle"], joints[f"{side}_toe"], joints[f"{side}_knee"]
@@ -399,5 +398,3 @@ def resolve(joints: Mapping[str, Point], value: Any) -> Point:
             return sole(joints, value.removesuffix("_sole"))[1]
         return joints[value]
     return float(value[0]), float(value[1])
-
-

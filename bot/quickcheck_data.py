@@ -26,7 +26,7 @@ UI_KEYS = (
     "back",
     "cancel",
     "cancelled",
-    "timeout",
+    "expired",
     "not_a_diagnosis",
     "reasons_title",
     "next_steps_title",

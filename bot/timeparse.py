@@ -186,7 +186,6 @@ def _day_index(word: str, help_key: str) -> int:
     raise TimeParseError(Text(help_key))
 
 
-
 # --- Booking links ------------------------------------------------------------------------------
 
 
@@ -224,4 +223,3 @@ def clean_input(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     return " ".join(text.lower().split())
-

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from bot.content import Source
 
 ANSWER_CODES = {"yes": "y", "no": "n", "not_sure": "u"}
-UNASKED = "."
 
 
 class Answer(enum.Enum):
@@ -132,7 +131,7 @@ def assess(check: QuickCheck, answers: Mapping[str, Answer]) -> Assessment:
     positive = {question_id for question_id, a in answers.items() if is_positive(a)}
     for question in check.questions:
         if question.level is Level.EMERGENCY and question.id in positive:
-            return Assessment(Level.EMERGENCY, (question.reason,), (question.advice,), ())
+            return emergency_result(question)
     for combination in check.combinations:
         if all(positive & set(clause) for clause in combination.clauses):
             return Assessment(Level.EMERGENCY, (combination.reason,), (combination.advice,), ())
@@ -157,6 +156,11 @@ def assess(check: QuickCheck, answers: Mapping[str, Answer]) -> Assessment:
                 break
             screen.append(question)
     return Assessment(None, (), (), tuple(screen))
+
+
+def emergency_result(question: Question) -> Assessment:
+    """The result of a Yes or Not sure to an emergency question, whatever else was answered."""
+    return Assessment(Level.EMERGENCY, (question.reason,), (question.advice,), ())
 
 
 def _can_complete(check: QuickCheck, question: Question, answers: Mapping[str, Answer]) -> bool:
@@ -184,21 +188,6 @@ def screens_for_answers(
     return shown
 
 
-def encode_answers(check: QuickCheck, answers: Mapping[str, Answer]) -> str:
-    """One character per question, in file order: short enough to travel in a custom id."""
-    return "".join(answers[q.id].code if q.id in answers else UNASKED for q in check.questions)
-
-
-def decode_answers(check: QuickCheck, encoded: str) -> dict[str, Answer]:
-    if len(encoded) != len(check.questions):
-        raise ValueError("encoded answers do not match the questions")
-    return {
-        q.id: Answer.from_code(code)
-        for q, code in zip(check.questions, encoded, strict=True)
-        if code != UNASKED
-    }
-
-
 class QuickCheckSession:
     """One member's check in progress, screen by screen; the cog is a thin adapter over this."""
 
@@ -208,6 +197,33 @@ class QuickCheckSession:
         self.history: list[tuple[str, ...]] = []
         self.pending: dict[str, Answer] = {}
         self.result: Assessment | None = None
+
+    @classmethod
+    def resume(
+        cls, check: QuickCheck, answers: Mapping[str, Answer], pending: Mapping[str, Answer]
+    ) -> QuickCheckSession:
+        """The session whose screens gave `answers`, with `pending` marked on the screen shown
+        now. ValueError when no run of the check does (answers off the path, a finished check).
+        """
+        session = cls(check)
+        remaining = dict(answers)
+        while True:
+            assessment = assess(check, session.answers)
+            if assessment.finished:
+                raise ValueError("the check was already over")
+            shown = tuple(q.id for q in assessment.screen)
+            if not all(question_id in remaining for question_id in shown):
+                break
+            session.answers.update(
+                {question_id: remaining.pop(question_id) for question_id in shown}
+            )
+            session.history.append(shown)
+        if remaining:
+            raise ValueError("answers to questions that were not asked")
+        if not set(pending) <= set(shown) or (pending and len(shown) == 1):
+            raise ValueError("marked answers off the screen shown")
+        session.pending = dict(pending)
+        return session
 
     @property
     def screen(self) -> tuple[Question, ...]:

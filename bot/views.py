@@ -1,134 +1,23 @@
-"""Shared view behaviour: owner-only buttons, central error handling, tidy time-outs, one
-confirm step for destructive actions, and the base of every button that outlives a restart."""
+"""The base of every button and menu the bot shows: each outlives a restart, because what it
+acts on lives in its custom_id; and one "are you sure?" step for destructive actions."""
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import discord
 
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.errors import report_error, send_private
+from bot.errors import UserFacingError, report_error
 
-log = logging.getLogger("bot.views")
-
-IDLE_TIMEOUT = 600.0
-"""Seconds a step-by-step view waits for its owner before its buttons are disabled."""
-CONFIRM_TIMEOUT = 120.0
+IDLE_TIMEOUT = 600
+"""Seconds a step-by-step screen waits for its owner; a later press is told it expired."""
+CONFIRM_TIMEOUT = 120
 """Seconds an "are you sure?" waits: long enough to read it, short enough to be deliberate."""
 
-T = TypeVar("T")
 ItemT = TypeVar("ItemT", bound="discord.ui.Item[Any]")
-
-
-class OwnedView(discord.ui.View):
-    """A private, step-by-step view that only the member who opened it can drive.
-
-    `origin` is the interaction whose original response shows this view; it is used to
-    disable the buttons on time-out (its token stays valid for 15 minutes).
-    """
-
-    def __init__(
-        self,
-        bot: SciaticaBot,
-        owner_id: int,
-        *,
-        command: str,
-        timeout: float | None = None,
-    ) -> None:
-        super().__init__(timeout=IDLE_TIMEOUT if timeout is None else timeout)
-        self.bot = bot
-        self.owner_id = owner_id
-        self.command = command
-        self.origin: discord.Interaction[Any] | None = None
-        self.timeout_note: str | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await send_private(interaction, self.bot.messages("views.not_yours", command=self.command))
-        return False
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await report_error(interaction, error, self.bot.messages)
-
-    async def on_timeout(self) -> None:
-        if self.origin is None:
-            return
-        for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
-                item.disabled = True
-        note = self.timeout_note or self.bot.messages("views.expired", command=self.command)
-        try:
-            await self.origin.edit_original_response(content=note, view=self)
-        except discord.HTTPException:
-            log.debug("could not disable an expired view", exc_info=True)
-
-    def finish(self) -> None:
-        """Stop listening; the message is left to the caller to update."""
-        self.stop()
-
-
-@dataclass(frozen=True)
-class ConfirmTexts:
-    """Message keys of a confirm step: its two buttons, and what the message says after each."""
-
-    confirm: str
-    cancel: str
-    done: str
-    cancelled: str
-
-
-class ConfirmView(OwnedView, Generic[T]):
-    """An "are you sure?" before something that cannot be undone: a danger button that does it,
-    and Cancel. The answer is shown first; `then` (an audit-log line, say) comes after it, so
-    the member is not kept waiting behind it."""
-
-    def __init__(
-        self,
-        bot: SciaticaBot,
-        owner_id: int,
-        *,
-        command: str,
-        custom_ids: tuple[str, str],
-        texts: ConfirmTexts,
-        action: Callable[[discord.Interaction[SciaticaBot]], Awaitable[T]],
-        then: Callable[[discord.Interaction[SciaticaBot], T], Awaitable[None]] | None = None,
-    ) -> None:
-        super().__init__(bot, owner_id, command=command, timeout=CONFIRM_TIMEOUT)
-        self.texts = texts
-        self.action = action
-        self.then = then
-        self.confirm.label = bot.messages(texts.confirm)
-        self.cancel.label = bot.messages(texts.cancel)
-        self.confirm.custom_id, self.cancel.custom_id = custom_ids
-
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        result = await self.action(interaction)
-        await interaction.response.edit_message(
-            content=self.bot.messages(self.texts.done), view=None
-        )
-        if self.then is not None:
-            await self.then(interaction, result)
-
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction[SciaticaBot], _: discord.ui.Button[Any]
-    ) -> None:
-        self.finish()
-        await interaction.response.edit_message(
-            content=self.bot.messages(self.texts.cancelled), view=None
-        )
 
 
 class PersistentItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
@@ -182,3 +71,88 @@ def link_buttons_of(message: discord.Message | None) -> discord.ui.View:
             if isinstance(component, discord.components.Button) and component.url:
                 view.add_item(discord.ui.Button(label=component.label, url=component.url))
     return view
+
+
+@dataclass(frozen=True)
+class ConfirmTexts:
+    """Message keys of an "are you sure?": its two buttons, and what the message says after
+    Cancel and after a late answer (the confirm button's outcome comes from `confirmed`)."""
+
+    confirm: str
+    cancel: str
+    cancelled: str
+    expired: str
+
+
+class ConfirmButton(PersistentButton, template=r"(?!)"):
+    """One answer to an "are you sure?" before something that cannot be undone, counted after
+    a restart like any other: `<family>:<answer>:<user>:<asked>` says who was asked and when.
+    Only they may answer; a late answer (or one to a question shown before the custom_id
+    carried who and when) is told it expired and nothing is done.
+
+    A subclass names its `family` and confirm `word` as class arguments, its `command` and
+    `texts`, and does the work in `confirmed`.
+    """
+
+    family: ClassVar[str]
+    word: ClassVar[str]
+    command: ClassVar[str]
+    texts: ClassVar[ConfirmTexts]
+
+    def __init_subclass__(cls, *, family: str, word: str) -> None:
+        cls.family, cls.word = family, word
+        super().__init_subclass__(
+            template=rf"{family}:(?P<answer>{word}|no)"
+            r"(?::(?P<user>[0-9]{1,20}):(?P<asked>[0-9]{1,12}))?"
+        )
+
+    def __init__(
+        self, bot: SciaticaBot, confirm: bool, user_id: int | None, asked: int | None
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=bot.messages(self.texts.confirm if confirm else self.texts.cancel),
+                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
+                custom_id=f"{self.family}:{self.word if confirm else 'no'}:{user_id}:{asked}",
+            )
+        )
+        self.bot = bot
+        self.confirm = confirm
+        self.user_id = user_id
+        self.asked = asked
+
+    @classmethod
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> Self:
+        user, asked = match["user"], match["asked"]
+        return cls(
+            bot, match["answer"] != "no", int(user) if user else None, int(asked) if asked else None
+        )
+
+    @classmethod
+    def question(cls, bot: SciaticaBot, user_id: int) -> discord.ui.View:
+        """The two buttons of a question asked of `user_id` now."""
+        view = discord.ui.View(timeout=None)
+        asked = bot.unix_now()
+        view.add_item(cls(bot, True, user_id, asked))
+        view.add_item(cls(bot, False, user_id, asked))
+        return view
+
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        text = self.bot.messages
+        if self.user_id is not None and interaction.user.id != self.user_id:
+            raise UserFacingError(text("views.not_yours", command=self.command))
+        late = self.asked is None or self.bot.unix_now() - self.asked > CONFIRM_TIMEOUT
+        if not self.confirm or late:
+            answer = text(self.texts.cancelled if not self.confirm else self.texts.expired)
+            await interaction.response.edit_message(content=answer, view=None)
+            return
+        answer = await self.confirmed(interaction)
+        await interaction.response.edit_message(content=answer, view=None)
+        await self.after(interaction)
+
+    async def confirmed(self, interaction: discord.Interaction[SciaticaBot]) -> str:
+        """Do it; the answer shown in place of the question."""
+        raise NotImplementedError
+
+    async def after(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        """Anything that may follow the answer (an audit-log line), so nobody waits on it."""

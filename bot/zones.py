@@ -37,6 +37,7 @@ _EXACT, _CITY_PREFIX, _NAME_PREFIX, _SUBSTRING = range(4)
 _MAX_OFFSET = timedelta(hours=14)
 _MIN_OFFSET = timedelta(hours=-12)
 
+
 class ZoneError(InputError):
     """A time zone the member typed is unknown, ambiguous or only an offset; the message lists
     what to pick instead."""
@@ -44,7 +45,6 @@ class ZoneError(InputError):
 
 class ZoneDataError(ValueError):
     """data/zones.toml is malformed; the message names the entry."""
-
 
 
 # --- Time zones ---------------------------------------------------------------------------------
@@ -372,10 +372,7 @@ def _check_aware(value: datetime) -> None:
         raise ValueError("expected a timezone-aware datetime")
 
 
-
 # --- Normalising and the zone index -----------------------------------------------------------
-
-
 
 
 def _searchable(text: str) -> str:
@@ -433,4 +430,3 @@ _EXACT_ZONE_NAMES = _load_exact_zone_names(_ZONE_INDEX)
 _CITIES = {city: name for name, _, city in reversed(_ZONE_INDEX)}
 """City -> zone; where two zones share a city name the first in alphabetical order wins."""
 _ZONE_INFOS = tuple((name, ZoneInfo(name)) for name, _, _ in _ZONE_INDEX)
-

@@ -17,21 +17,13 @@ from bot.member_text import neutralise_link
 from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator, shown
 from bot.storage import Changes, Transaction
 from bot.timeparse import is_safe_https_url
-from bot.views import ConfirmTexts, ConfirmView
+from bot.views import ConfirmButton, ConfirmTexts
 
 DISCLAIMER_LIMIT = 300
 LINK_LIMIT = 512
 """Characters of the disclaimer and the booking link: the options declare them, so Discord's
 own client stops a moderator there, and they are checked again here."""
 RECENT_CHANGES = 5
-
-
-RESET_TEXTS = ConfirmTexts(
-    confirm="config.reset_button",
-    cancel="config.cancel_button",
-    done="config.reset_done",
-    cancelled="config.reset_cancelled",
-)
 
 
 async def reset_everything(interaction: discord.Interaction[SciaticaBot]) -> Changes:
@@ -43,6 +35,28 @@ async def reset_everything(interaction: discord.Interaction[SciaticaBot]) -> Cha
         for feature in guild_data(bot.cogs.values()):
             changes |= await feature.reset_guild(tx, guild_id, moderator_id)
     return changes
+
+
+class ResetAnswer(ConfirmButton, family="config", word="reset"):
+    """One answer to "reset every setting?", counted after a restart like any other; the
+    moderator's permission is checked again when they answer."""
+
+    command = "/config reset"
+    texts = ConfirmTexts(
+        confirm="config.reset_button",
+        cancel="config.cancel_button",
+        cancelled="config.reset_cancelled",
+        expired="config.reset_expired",
+    )
+    changes: Changes
+
+    async def confirmed(self, interaction: discord.Interaction[SciaticaBot]) -> str:
+        await require_moderator(interaction)
+        self.changes = await reset_everything(interaction)
+        return self.bot.messages("config.reset_done")
+
+    async def after(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        await post_to_log(interaction, self.changes)
 
 
 @app_commands.guild_only()
@@ -57,6 +71,12 @@ class Config(
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ResetAnswer)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ResetAnswer)
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
         return await require_moderator(sciatica_interaction(interaction))
@@ -202,19 +222,11 @@ class Config(
 
     @app_commands.command(name="reset", description="Put every setting back to its default.")
     async def reset(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        view = ConfirmView(
-            self.bot,
-            interaction.user.id,
-            command="/config reset",
-            custom_ids=("config:reset", "config:no"),
-            texts=RESET_TEXTS,
-            action=reset_everything,
-            then=post_to_log,
-        )
         await interaction.response.send_message(
-            self.bot.messages("config.reset_confirm"), view=view, ephemeral=True
+            self.bot.messages("config.reset_confirm"),
+            view=ResetAnswer.question(self.bot, interaction.user.id),
+            ephemeral=True,
         )
-        view.origin = interaction
 
     # --- a moderator's data: the changes they made (MemberData) ------------------------------
 

@@ -29,7 +29,7 @@ from bot.embeds import (
 )
 from bot.errors import UserFacingError
 from bot.member_text import neutralise
-from bot.routine import StretchRoutineView
+from bot.routine import RoutineButton, send_routine
 from bot.views import PersistentSelect
 
 SEARCH_LIMIT = 100
@@ -136,7 +136,7 @@ class Learn(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.sciatica)
-        self.bot.add_dynamic_items(RelatedTopicSelect)
+        self.bot.add_dynamic_items(RelatedTopicSelect, RoutineButton)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.sciatica.name)
@@ -168,7 +168,7 @@ class Learn(commands.Cog):
         name="routine", description="A guided stretching routine, one stretch per step."
     )
     async def routine(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
+        await send_routine(interaction)
 
     @stretch.command(name="show", description="Show one stretch with how-to and cautions.")
     @app_commands.describe(name="Start typing a stretch name.")

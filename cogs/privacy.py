@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 
 import discord
 from discord import app_commands
@@ -16,58 +15,30 @@ from discord.ext import commands
 from bot.client import SciaticaBot
 from bot.contracts import Export, MemberData, member_data
 from bot.embeds import COLOUR_INFO
-from bot.errors import UserFacingError
 from bot.member_text import neutralise
 from bot.storage import Transaction
-from bot.views import CONFIRM_TIMEOUT, PersistentButton
+from bot.views import ConfirmButton, ConfirmTexts
 
 SHOWN_VALUE_LIMIT = 100
 """Characters of one stored value shown back; every value kept is far shorter."""
 
 
-class DeleteAnswer(
-    PersistentButton,
-    template=r"privacy:(?P<answer>delete|no)(?::(?P<user>[0-9]{1,20}):(?P<asked>[0-9]{1,12}))?",
-):
-    """One answer to "delete everything?". Whose question it is and when it was asked live in
-    the custom_id, so an answer after a restart is acted on like any other; a late one (or
-    one to a question shown before the custom_id carried them) is told it expired."""
+class DeleteAnswer(ConfirmButton, family="privacy", word="delete"):
+    """One answer to "delete everything?", counted after a restart like any other."""
 
-    def __init__(
-        self, bot: SciaticaBot, answer: str, user_id: int | None, asked: int | None
-    ) -> None:
-        delete = answer == "delete"
-        super().__init__(
-            discord.ui.Button(
-                label=bot.messages("privacy.delete_button" if delete else "privacy.cancel_button"),
-                style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
-                custom_id=f"privacy:{answer}:{user_id}:{asked}",
-            )
-        )
-        self.bot = bot
-        self.delete = delete
-        self.user_id = user_id
-        self.asked = asked
+    command = "/privacy delete"
+    texts = ConfirmTexts(
+        confirm="privacy.delete_button",
+        cancel="privacy.cancel_button",
+        cancelled="privacy.cancelled",
+        expired="privacy.delete_expired",
+    )
 
-    @classmethod
-    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> DeleteAnswer:
-        user, asked = match["user"], match["asked"]
-        return cls(bot, match["answer"], int(user) if user else None, int(asked) if asked else None)
-
-    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        text = self.bot.messages
-        if self.user_id is not None and interaction.user.id != self.user_id:
-            raise UserFacingError(text("views.not_yours", command="/privacy delete"))
-        if not self.delete:
-            answer = text("privacy.cancelled")
-        elif self.asked is None or self.bot.unix_now() - self.asked > CONFIRM_TIMEOUT:
-            answer = text("privacy.delete_expired")
-        else:
-            cog = self.bot.get_cog("Privacy")
-            assert isinstance(cog, Privacy)
-            await cog.forget_everything(interaction.user.id)
-            answer = text("privacy.deleted")
-        await interaction.response.edit_message(content=answer, view=None)
+    async def confirmed(self, interaction: discord.Interaction[SciaticaBot]) -> str:
+        cog = self.bot.get_cog("Privacy")
+        assert isinstance(cog, Privacy)
+        await cog.forget_everything(interaction.user.id)
+        return self.bot.messages("privacy.deleted")
 
 
 @app_commands.allowed_installs(guilds=True, users=True)
@@ -158,12 +129,10 @@ class Privacy(
 
     @app_commands.command(name="delete", description="Delete everything the bot keeps about you.")
     async def delete(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        user_id, asked = interaction.user.id, self.bot.unix_now()
-        view = discord.ui.View(timeout=None)
-        view.add_item(DeleteAnswer(self.bot, "delete", user_id, asked))
-        view.add_item(DeleteAnswer(self.bot, "no", user_id, asked))
         await interaction.response.send_message(
-            self.bot.messages("privacy.delete_confirm"), view=view, ephemeral=True
+            self.bot.messages("privacy.delete_confirm"),
+            view=DeleteAnswer.question(self.bot, interaction.user.id),
+            ephemeral=True,
         )
 
 

@@ -1,235 +1,223 @@
 """/quickcheck: a private, button-driven symptom check that asks red flags first, one by one.
 
 The rules live in bot.triage (pure) and the questions in data/quickcheck.toml; this cog only
-turns them into messages and buttons. Answers are kept in memory for the check and never stored.
+turns them into messages and buttons. Nothing is stored: the answers so far travel in the
+buttons' custom ids (bot.quickcheck_ids), so a check goes on after a restart. A screen waits
+10 minutes; a later press is told the check expired, except a Yes or Not sure to an emergency
+question, which always gets the emergency advice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import re
+from dataclasses import replace
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import triage
 from bot.autocomplete import region_autocomplete
 from bot.checks import add_bot_note, require_feature, settings_guild_id
-from bot.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.client import SciaticaBot
 from bot.embeds import FIELD_LIMIT, topic_embed
+from bot.errors import UserFacingError
+from bot.quickcheck_ids import (
+    CheckState,
+    StaleCheck,
+    answer_id,
+    emergency_pressed,
+    follow_up_id,
+    follow_up_of,
+    navigation_id,
+    read_press,
+    state_of,
+)
 from bot.regions import RegionChoice, RegionSource, choose_region, numbers_text
-from bot.routine import StretchRoutineView
-from bot.triage import Answer, Assessment, Level, QuickCheckSession, encode_answers
-from bot.views import OwnedView
+from bot.routine import RoutineButton, send_routine
+from bot.triage import (
+    Answer,
+    Assessment,
+    Level,
+    QuickCheckSession,
+    emergency_result,
+)
+from bot.views import IDLE_TIMEOUT, PersistentButton
+
+CLOCK_SLACK = 60
+"""Seconds a screen's time may lie ahead of the bot's clock (another process's clock)."""
 
 
-class QuickCheckView(OwnedView):
-    """One screen per step: one question, or a few of the same level with a row each;
-    after the result, follow-up buttons where they fit."""
+def question_embed(check: triage.QuickCheck, session: QuickCheckSession) -> discord.Embed:
+    ui = check.ui
+    number, total = session.progress
+    screen = session.screen
+    if len(screen) == 1:
+        description = screen[0].text
+    else:
+        lines = [ui["group_prompt"], ""]
+        for index, question in enumerate(screen, start=1):
+            chosen = session.pending.get(question.id)
+            answer = f" — **{ui[chosen.value]}**" if chosen is not None else ""
+            lines.append(f"**{index}.** {question.text}{answer}")
+        description = "\n".join(lines)
+    embed = discord.Embed(description=description, colour=discord.Colour.blurple())
+    embed.set_author(name=ui["progress"].format(n=number, total=total))
+    embed.set_footer(text=ui["not_a_diagnosis"])
+    return embed
 
-    def __init__(self, bot: SciaticaBot, owner_id: int, region: RegionChoice | None) -> None:
-        super().__init__(bot, owner_id, command="/quickcheck")
-        self.check = bot.content.quickcheck
-        self.session = QuickCheckSession(self.check)
-        self.region = region
-        self.timeout_note = self._with_safety_net(self.check.ui["timeout"])
-        self._question_buttons()
 
-    # --- rendering -----------------------------------------------------------------------
-
-    def question_embed(self) -> discord.Embed:
-        ui = self.check.ui
-        number, total = self.session.progress
-        screen = self.session.screen
-        if len(screen) == 1:
-            description = screen[0].text
-        else:
-            lines = [ui["group_prompt"], ""]
-            for index, question in enumerate(screen, start=1):
-                chosen = self.session.pending.get(question.id)
-                answer = f" — **{ui[chosen.value]}**" if chosen is not None else ""
-                lines.append(f"**{index}.** {question.text}{answer}")
-            description = "\n".join(lines)
-        embed = discord.Embed(description=description, colour=discord.Colour.blurple())
-        embed.set_author(name=ui["progress"].format(n=number, total=total))
-        embed.set_footer(text=ui["not_a_diagnosis"])
-        return embed
-
-    def result_embed(self, assessment: Assessment) -> discord.Embed:
-        assert assessment.level is not None
-        ui = self.check.ui
-        info = self.check.levels[assessment.level]
-        embed = discord.Embed(title=info.title, description=info.summary, colour=info.colour)
-        if assessment.reasons:
-            embed.add_field(
-                name=ui["reasons_title"],
-                value="\n".join(f"• {reason}" for reason in assessment.reasons)[:FIELD_LIMIT],
-                inline=False,
-            )
-        steps = [line for key in assessment.advice for line in self.check.advice[key]]
+def result_embed(
+    check: triage.QuickCheck, assessment: Assessment, region: RegionChoice | None
+) -> discord.Embed:
+    assert assessment.level is not None
+    ui = check.ui
+    info = check.levels[assessment.level]
+    embed = discord.Embed(title=info.title, description=info.summary, colour=info.colour)
+    if assessment.reasons:
         embed.add_field(
-            name=ui["next_steps_title"],
-            value="\n".join(f"• {step}" for step in [*steps, *info.next_steps])[:FIELD_LIMIT],
+            name=ui["reasons_title"],
+            value="\n".join(f"• {reason}" for reason in assessment.reasons)[:FIELD_LIMIT],
             inline=False,
         )
+    steps = [line for key in assessment.advice for line in check.advice[key]]
+    embed.add_field(
+        name=ui["next_steps_title"],
+        value="\n".join(f"• {step}" for step in [*steps, *info.next_steps])[:FIELD_LIMIT],
+        inline=False,
+    )
+    embed.add_field(
+        name=ui["numbers_title"],
+        value=numbers_text(ui, assessment.level, region)[:FIELD_LIMIT],
+        inline=False,
+    )
+    embed.add_field(name=ui["safety_net_title"], value=ui["safety_net"][:FIELD_LIMIT], inline=False)
+    if assessment.level is not Level.EMERGENCY:
         embed.add_field(
-            name=ui["numbers_title"],
-            value=numbers_text(ui, assessment.level, self.region)[:FIELD_LIMIT],
-            inline=False,
+            name=ui["massage_title"], value=ui["massage_safety"][:FIELD_LIMIT], inline=False
         )
-        embed.add_field(
-            name=ui["safety_net_title"], value=ui["safety_net"][:FIELD_LIMIT], inline=False
-        )
-        if assessment.level is not Level.EMERGENCY:
-            embed.add_field(
-                name=ui["massage_title"], value=ui["massage_safety"][:FIELD_LIMIT], inline=False
-            )
-        embed.add_field(
-            name=ui["sources_title"],
-            value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:FIELD_LIMIT],
-            inline=False,
-        )
-        embed.set_footer(text=ui["not_a_diagnosis"])
-        return embed
-
-    def _with_safety_net(self, text: str) -> str:
-        return f"{text}\n{self.check.ui['safety_net']}"
-
-    # --- buttons -------------------------------------------------------------------------
-
-    def _question_buttons(self) -> None:
-        """A row of Yes / No / Not sure per question, then Next (on a shared screen), Back and
-        Cancel. Custom ids carry the answers so far, compactly, plus the question and answer."""
-        ui = self.check.ui
-        self.clear_items()
-        screen = self.session.screen
-        grouped = len(screen) > 1
-        so_far = encode_answers(self.check, {**self.session.answers, **self.session.pending})
-        for row, question in enumerate(screen):
-            index = self.check.questions.index(question)
-            chosen = self.session.pending.get(question.id)
-            for answer, style in (
-                (Answer.YES, discord.ButtonStyle.danger),
-                (Answer.NO, discord.ButtonStyle.success),
-                (Answer.NOT_SURE, discord.ButtonStyle.secondary),
-            ):
-                label = ui[answer.value]
-                if grouped:
-                    label = f"{row + 1}. {label}"
-                    if chosen is not None and chosen is not answer:
-                        style = discord.ButtonStyle.secondary
-                custom_id = f"qc:{so_far}:{index}:{answer.code}"
-                self.add_item(AnswerButton(label, style, question.id, answer, custom_id, row))
-        nav_row = len(screen)
-        if grouped:
-            next_button = NavButton(ui["next"], "qc:next", self._next, nav_row)
-            next_button.disabled = any(q.id not in self.session.pending for q in screen)
-            self.add_item(next_button)
-        back = NavButton(ui["back"], "qc:back", self._back, nav_row)
-        back.disabled = self.session.progress[0] == 1
-        self.add_item(back)
-        self.add_item(NavButton(ui["cancel"], "qc:cancel", self._cancel, nav_row))
-
-    def _followups(self, assessment: Assessment) -> None:
-        self.clear_items()
-        if assessment.level is None or assessment.level is Level.EMERGENCY:
-            return
-        ui = self.check.ui
-        for followup in self.check.levels[assessment.level].followups:
-            if followup == "show_stretches":
-                self.add_item(NavButton(ui["show_stretches"], "qc:stretches", self._stretches))
-            elif followup == "massage_info":
-                self.add_item(NavButton(ui["massage_info"], "qc:massage", self._massage))
-            elif followup == "set_reminder":
-                self.add_item(NavButton(ui["set_reminder"], "qc:reminder", self._reminder_hint))
-
-    async def choose(
-        self, interaction: discord.Interaction[SciaticaBot], question_id: str, answer: Answer
-    ) -> None:
-        assessment = self.session.choose(question_id, answer)
-        await self._show(interaction, assessment)
-
-    async def _next(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        await self._show(interaction, self.session.submit())
-
-    async def _show(
-        self, interaction: discord.Interaction[SciaticaBot], assessment: Assessment | None
-    ) -> None:
-        """The next screen (or this one with its new answer marked), or the result."""
-        if assessment is None or not assessment.finished:
-            self._question_buttons()
-            await interaction.response.edit_message(embed=self.question_embed(), view=self)
-            return
-        self._followups(assessment)
-        if not self.children:
-            self.finish()
-        await interaction.response.edit_message(
-            embed=self.result_embed(assessment), view=self if self.children else None
-        )
-
-    async def _back(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        self.session.back()
-        self._question_buttons()
-        await interaction.response.edit_message(embed=self.question_embed(), view=self)
-
-    async def _cancel(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        self.finish()
-        await interaction.response.edit_message(
-            content=self._with_safety_net(self.check.ui["cancelled"]), embed=None, view=None
-        )
-
-    async def _stretches(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
-
-    async def _massage(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        """Information only: a quick-check result never leads to a booking link."""
-        topic = self.bot.content.library.topic("massage")
-        await interaction.response.send_message(
-            embed=topic_embed(self.bot.content.library, topic), ephemeral=True
-        )
-
-    async def _reminder_hint(self, interaction: discord.Interaction[SciaticaBot]) -> None:
-        await interaction.response.send_message(self.check.ui["reminder_hint"], ephemeral=True)
+    embed.add_field(
+        name=ui["sources_title"],
+        value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:FIELD_LIMIT],
+        inline=False,
+    )
+    embed.set_footer(text=ui["not_a_diagnosis"])
+    return embed
 
 
-class AnswerButton(discord.ui.Button[QuickCheckView]):
+def with_safety_net(check: triage.QuickCheck, text: str) -> str:
+    return f"{text}\n{check.ui['safety_net']}"
+
+
+class QuickCheckButton(PersistentButton, template=r"qc:[\s\S]*"):
+    """Every quick-check button, whatever version showed it: a press is read from the custom
+    id alone (see bot.quickcheck_ids), so no check in progress is lost to a restart."""
+
     def __init__(
         self,
-        label: str,
-        style: discord.ButtonStyle,
-        question_id: str,
-        answer: Answer,
+        bot: SciaticaBot,
         custom_id: str,
-        row: int,
-    ) -> None:
-        super().__init__(label=label, style=style, custom_id=custom_id, row=row)
-        self.question_id = question_id
-        self.answer = answer
-
-    async def callback(self, interaction: discord.Interaction[ClientT]) -> None:
-        assert self.view is not None
-        await self.view.choose(sciatica_interaction(interaction), self.question_id, self.answer)
-
-
-class NavButton(discord.ui.Button[QuickCheckView]):
-    def __init__(
-        self,
-        label: str,
-        custom_id: str,
-        action: Callable[[discord.Interaction[SciaticaBot]], Awaitable[None]],
+        label: str = "",
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
         row: int | None = None,
+        *,
+        disabled: bool = False,
     ) -> None:
         super().__init__(
-            label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, row=row
+            discord.ui.Button(
+                label=label or None, style=style, custom_id=custom_id, row=row, disabled=disabled
+            )
         )
-        self.action = action
+        self.bot = bot
 
-    async def callback(self, interaction: discord.Interaction[ClientT]) -> None:
-        await self.action(sciatica_interaction(interaction))
+    @classmethod
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> QuickCheckButton:
+        return cls(bot, match.string)
+
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        cog = self.bot.get_cog("QuickCheck")
+        assert isinstance(cog, QuickCheck)
+        await cog.pressed(interaction, self.custom_id)
+
+
+def question_view(
+    bot: SciaticaBot, session: QuickCheckSession, state: CheckState
+) -> discord.ui.View:
+    """A row of Yes / No / Not sure per question, then Next (on a shared screen), Back and
+    Cancel; each button's custom id carries the whole check so far."""
+    check = session.check
+    ui = check.ui
+    view = discord.ui.View(timeout=None)
+    screen = session.screen
+    grouped = len(screen) > 1
+    for row, question in enumerate(screen):
+        chosen = session.pending.get(question.id)
+        for answer, style in (
+            (Answer.YES, discord.ButtonStyle.danger),
+            (Answer.NO, discord.ButtonStyle.success),
+            (Answer.NOT_SURE, discord.ButtonStyle.secondary),
+        ):
+            label = ui[answer.value]
+            if grouped:
+                label = f"{row + 1}. {label}"
+                if chosen is not None and chosen is not answer:
+                    style = discord.ButtonStyle.secondary
+            custom_id = answer_id(check, state, question, answer)
+            view.add_item(QuickCheckButton(bot, custom_id, label, style, row))
+    nav_row = len(screen)
+    navigation = [
+        ("back", session.progress[0] == 1),
+        ("cancel", False),
+    ]
+    if grouped:
+        navigation.insert(0, ("next", any(q.id not in session.pending for q in screen)))
+    for action, disabled in navigation:
+        custom_id = navigation_id(check, state, action)
+        view.add_item(
+            QuickCheckButton(
+                bot,
+                custom_id,
+                ui[action],
+                discord.ButtonStyle.secondary,
+                nav_row,
+                disabled=disabled,
+            )
+        )
+    return view
+
+
+def follow_up_view(bot: SciaticaBot, assessment: Assessment) -> discord.ui.View | None:
+    """What a result offers next: never anything after an emergency."""
+    if assessment.level is None or assessment.level is Level.EMERGENCY:
+        return None
+    check = bot.content.quickcheck
+    followups = check.levels[assessment.level].followups
+    if not followups:
+        return None
+    view = discord.ui.View(timeout=None)
+    for followup in followups:
+        key = FOLLOW_UP_IDS[followup]
+        view.add_item(QuickCheckButton(bot, follow_up_id(key), check.ui[followup]))
+    return view
+
+
+FOLLOW_UP_IDS = {
+    "show_stretches": "stretches",
+    "massage_info": "massage",
+    "set_reminder": "reminder",
+}
+"""The follow-ups data/quickcheck.toml names, and the word their custom ids carry."""
 
 
 class QuickCheck(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(QuickCheckButton, RoutineButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(QuickCheckButton)
 
     @app_commands.command(
         name="quickcheck", description="A private symptom check: how soon to get help."
@@ -244,19 +232,111 @@ class QuickCheck(commands.Cog):
         self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
     ) -> None:
         await require_feature(interaction, "quickcheck")
-        view = QuickCheckView(
-            self.bot, interaction.user.id, await self._region(interaction, region)
-        )
         check = self.bot.content.quickcheck
+        session = QuickCheckSession(check)
+        chosen = await self._region(interaction, region)
+        state = state_of(session, interaction.user.id, self.bot.unix_now(), chosen)
         intro = check.ui["intro"].format(screens=check.most_screens)
         note = add_bot_note(interaction)
         await interaction.response.send_message(
             content=f"{intro}\n{note}" if note else intro,
-            embed=view.question_embed(),
-            view=view,
+            embed=question_embed(check, session),
+            view=question_view(self.bot, session, state),
             ephemeral=True,
         )
-        view.origin = interaction
+
+    async def pressed(self, interaction: discord.Interaction[SciaticaBot], custom_id: str) -> None:
+        """Any quick-check button: a follow-up, or the next step of the check it carries."""
+        check = self.bot.content.quickcheck
+        follow_up = follow_up_of(custom_id)
+        if follow_up is not None:
+            await self._follow_up(interaction, follow_up)
+            return
+        try:
+            press = read_press(check, custom_id)
+        except StaleCheck:
+            await self._expired(interaction, custom_id, None)
+            return
+        state = press.state
+        if interaction.user.id != state.owner_id:
+            raise UserFacingError(self.bot.messages("views.not_yours", command="/quickcheck"))
+        region = state.region(self.bot.content.regions)
+        now = self.bot.unix_now()
+        if not now - IDLE_TIMEOUT <= state.shown_at <= now + CLOCK_SLACK:
+            await self._expired(interaction, custom_id, region)
+            return
+        if press.action == "cancel":
+            await interaction.response.edit_message(
+                content=with_safety_net(check, check.ui["cancelled"]), embed=None, view=None
+            )
+            return
+        session = QuickCheckSession.resume(check, state.answers, state.pending)
+        assessment: Assessment | None = None
+        if press.action == "back":
+            session.back()
+        elif press.action == "next":
+            assessment = session.submit()
+        else:
+            assert press.question is not None and press.answer is not None
+            assessment = session.choose(press.question.id, press.answer)
+        if assessment is None or not assessment.finished:
+            shown = replace(
+                state, shown_at=now, answers=dict(session.answers), pending=dict(session.pending)
+            )
+            await interaction.response.edit_message(
+                embed=question_embed(check, session), view=question_view(self.bot, session, shown)
+            )
+            return
+        await self._result(interaction, assessment, region)
+
+    async def _result(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        assessment: Assessment,
+        region: RegionChoice | None,
+    ) -> None:
+        """The result in place of the last screen; a region this version no longer knows is
+        chosen again the way the command does."""
+        check = self.bot.content.quickcheck
+        if region is None:
+            region = await self._region(interaction, None)
+        await interaction.response.edit_message(
+            embed=result_embed(check, assessment, region),
+            view=follow_up_view(self.bot, assessment),
+        )
+
+    async def _expired(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        custom_id: str,
+        region: RegionChoice | None,
+    ) -> None:
+        """A check that can't go on: late, or shown by another version. A Yes or Not sure to an
+        emergency question still gets the emergency advice; anything else says how to start
+        again."""
+        check = self.bot.content.quickcheck
+        question = emergency_pressed(check, custom_id)
+        if question is not None:
+            await self._result(interaction, emergency_result(question), region)
+            return
+        await interaction.response.edit_message(
+            content=with_safety_net(check, check.ui["expired"]), embed=None, view=None
+        )
+
+    async def _follow_up(
+        self, interaction: discord.Interaction[SciaticaBot], follow_up: str
+    ) -> None:
+        check = self.bot.content.quickcheck
+        if follow_up == "stretches":
+            await send_routine(interaction)
+        elif follow_up == "massage":
+            # information only: a quick-check result never leads to a booking link
+            topic = self.bot.content.library.topic("massage")
+            await interaction.response.send_message(
+                embed=topic_embed(self.bot.content.library, topic), ephemeral=True
+            )
+        else:
+            await interaction.response.send_message(check.ui["reminder_hint"], ephemeral=True)
 
     async def _region(
         self, interaction: discord.Interaction[SciaticaBot], typed: str | None

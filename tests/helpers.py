@@ -88,7 +88,6 @@ async def fresh_postgres_schema() -> AsyncIterator[str]:
             await connection.close()
 
 
-
 @dataclass
 class Community:
     """A server with a moderator and two members, as the `world` fixture makes it."""

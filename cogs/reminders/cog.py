@@ -10,6 +10,7 @@ from discord.ext import commands
 from bot.checks import require_feature
 from bot.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.contracts import Export
+from bot.routine import RoutineButton
 from bot.storage import Transaction
 from cogs.reminders.create import Creating
 from cogs.reminders.dms import Delivering, ReminderButton
@@ -39,7 +40,7 @@ class Reminders(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReminderButton, ListPageButton)
+        self.bot.add_dynamic_items(ReminderButton, ListPageButton, RoutineButton)
         self.bot.scheduler.register("stretch", self.deliver)
         self.bot.scheduler.register("massage", self.deliver)
 

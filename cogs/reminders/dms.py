@@ -21,7 +21,7 @@ from bot.errors import UserFacingError
 from bot.member_text import neutralise
 from bot.recurrence import local_date, schedule_from_json
 from bot.reminder_times import due_after_stretch
-from bot.routine import StretchRoutineView
+from bot.routine import send_routine
 from bot.schedule_text import HELD_KEY
 from bot.scheduler import delivery_nonce
 from bot.storage import Claim
@@ -161,7 +161,7 @@ class Delivering(Notifying):
             raise UserFacingError(text("reminders.not_yours"))
         now = self._now()
         if action == "routine":
-            await StretchRoutineView(self.bot, interaction.user.id).send(interaction)
+            await send_routine(interaction)
             return
         if action == "done":
             zone = schedule_from_json(reminder.schedule).zone

@@ -49,9 +49,7 @@ class ListPageButton(
 
     async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         if interaction.user.id != self.user_id:
-            raise UserFacingError(
-                self.bot.messages("views.not_yours", command="/reminders list")
-            )
+            raise UserFacingError(self.bot.messages("views.not_yours", command="/reminders list"))
         cog = self.bot.get_cog("Reminders")
         assert isinstance(cog, Listing)
         embed, view = await cog.list_page(self.user_id, self.page)

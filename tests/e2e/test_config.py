@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localdiscord.constants import MEMBER_PERMISSIONS, Permission
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from bot.localdiscord.constants import Permission
 from bot.localdiscord.models import NotAllowed
 from tests.helpers import eventually_async
 
@@ -150,6 +150,55 @@ async def test_reset_needs_confirmation(discord_server, bot, world):
     assert (await click.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     _, shown = await run(discord_server, world.moderator, "config show", {}, world)
     assert "Ireland" not in str(shown.embeds).split("Recent")[0]
+
+
+def ireland_kept(shown):
+    return "Ireland" in str(shown.embeds).split("Recent")[0]
+
+
+async def test_a_late_reset_answer_is_told_it_expired_and_changes_nothing(
+    discord_server, bot, world, clock
+):
+    await run(discord_server, world.moderator, "config region", {"region": "ireland"}, world)
+    ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
+    clock.advance(timedelta(minutes=3))
+    click = await discord_server.click(world.moderator, ix.message(), label="Reset")
+    response = await click.response(timeout=5)
+    assert response.type == Callback.UPDATE_MESSAGE and response.components == []
+    assert "expired, so nothing was changed" in response.content
+    assert "run `/config reset` again" in response.content
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    assert ireland_kept(shown)
+
+
+async def test_a_reset_question_an_older_version_showed_is_answered_too(discord_server, bot, world):
+    """The version before this one kept the question in memory: its custom ids carried
+    neither who was asked nor when."""
+    await run(discord_server, world.moderator, "config region", {"region": "ireland"}, world)
+    ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
+    [row] = ix.message()["components"]
+    for button, old in zip(row["components"], ("config:reset", "config:no"), strict=True):
+        button["custom_id"] = old
+    click = await discord_server.click(world.moderator, ix.message(), label="Reset")
+    assert "expired, so nothing was changed" in (await click.response(timeout=5)).content
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    assert ireland_kept(shown)
+
+
+async def test_a_moderator_who_lost_manage_server_cannot_confirm_a_reset(
+    discord_server, bot, world
+):
+    await run(discord_server, world.moderator, "config region", {"region": "ireland"}, world)
+    ix, _ = await run(discord_server, world.moderator, "config reset", {}, world)
+    discord_server.add_member(world.guild.id, world.moderator.id)  # Manage Server taken away
+    click = await discord_server.click(world.moderator, ix.message(), label="Reset")
+    refused = await click.response(timeout=5)
+    assert refused.ephemeral and "Manage Server" in refused.content
+    discord_server.add_member(
+        world.guild.id, world.moderator.id, permissions=MANAGE_GUILD | MEMBER_PERMISSIONS
+    )
+    _, shown = await run(discord_server, world.moderator, "config show", {}, world)
+    assert ireland_kept(shown)
 
 
 async def test_removing_the_bot_removes_the_servers_rows(

@@ -98,6 +98,21 @@ async def test_only_the_owner_drives_the_routine(discord_server, bot, world):
     assert "/stretch routine" in response.content
 
 
+async def test_a_routine_an_older_version_showed_says_it_expired(discord_server, bot, world):
+    """The version before this one kept the step in memory: its buttons carried no step."""
+    ix = await discord_server.invoke(world.alice, "stretch routine", {}, guild_id=world.guild.id)
+    await ix.response(timeout=5)
+    [row] = ix.message()["components"]
+    older = ("routine:back", "routine:next", "routine:finish")
+    for button, old in zip(row["components"], older, strict=True):
+        button["custom_id"] = old
+    click = await discord_server.click(world.alice, ix.message(), label="Next")
+    response = await click.response(timeout=5)
+    assert response.type == Callback.UPDATE_MESSAGE and response.components == []
+    assert "timed out" in response.content and "/stretch routine" in response.content
+    assert response.embeds == [] and not ix.message().get("attachments")
+
+
 async def test_stretch_show_with_autocomplete(discord_server, bot, world):
     choices = await discord_server.autocomplete(
         world.alice, "stretch show", focused="name", value="pir", guild_id=world.guild.id

@@ -88,16 +88,12 @@ async def test_server_settings_read_as_typed_in_health_answers_and_config(
         ("config disclaimer", {"text": typed}),
         ("config booking-link", {"url": link}),
     ):
-        ix = await discord_server.invoke(
-            world.moderator, command, options, guild_id=world.guild.id
-        )
+        ix = await discord_server.invoke(world.moderator, command, options, guild_id=world.guild.id)
         saved = await ix.response(timeout=5)
         assert "Saved" in saved.content, saved.content
         assert render(saved.content).mentions == [] and not BIDI_CONTROLS & set(saved.content)
 
-    ix = await discord_server.invoke(
-        world.alice, "sciatica massage", {}, guild_id=world.guild.id
-    )
+    ix = await discord_server.invoke(world.alice, "sciatica massage", {}, guild_id=world.guild.id)
     [embed] = (await ix.response(timeout=5)).embeds
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert_reads_as_typed(fields["A note from this server"], reads)

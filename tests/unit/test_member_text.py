@@ -133,9 +133,7 @@ def test_a_joined_emoji_is_not_cut_after_its_joiner():
 
 @settings(max_examples=200)
 @given(
-    path=st.text(
-        alphabet=st.sampled_from(list("abc/_-.~()[]*|`<>'\"%^{}!$&+,;=:@")), max_size=60
-    )
+    path=st.text(alphabet=st.sampled_from(list("abc/_-.~()[]*|`<>'\"%^{}!$&+,;=:@")), max_size=60)
 )
 def test_a_safe_link_stays_the_same_address_with_nothing_markdown_acts_on(path):
     url = f"https://clinic.example/{path}"

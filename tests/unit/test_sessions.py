@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from bot.planning import plan_reminder
 from bot.recurrence import AfterDoneSchedule, WeeklySchedule, schedule_to_json
-from bot.scheduler import plan_reminder
 from bot.sessions import (
     Completion,
     Delivered,

@@ -15,8 +15,6 @@ from bot.triage import (
     Level,
     QuickCheckSession,
     assess,
-    decode_answers,
-    encode_answers,
     screens_for_answers,
 )
 from tests.unit.test_content import flesch_reading_ease
@@ -295,15 +293,6 @@ def test_a_shared_screen_waits_for_every_answer():
         session.submit()
     with pytest.raises(ValueError, match="not on this screen"):
         session.choose("chest-pain", Answer.NO)
-
-
-def test_answers_travel_compactly_and_come_back_whole():
-    answers = {"chest-pain": Answer.NO, "bladder": Answer.NOT_SURE, "weak-leg": Answer.YES}
-    encoded = encode_answers(CHECK, answers)
-    assert len(encoded) == len(QUESTIONS) and decode_answers(CHECK, encoded) == answers
-    assert len(f"qc:{encoded}:{len(QUESTIONS) - 1}:u") <= 100  # Discord's custom_id limit
-    with pytest.raises(ValueError):
-        decode_answers(CHECK, encoded[:-1])
 
 
 def test_assess_rejects_unknown_questions():
