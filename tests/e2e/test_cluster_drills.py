@@ -188,11 +188,13 @@ async def test_three_processes_started_at_once_identify_in_turn_with_none_refuse
 async def test_three_processes_share_discords_real_ceiling_without_a_429(
     discord_server, tmp_path, postgres_url
 ):
-    """Discord's own 50/s, counted across the processes, with SEND_RATE_PER_SECOND=50 in each:
-    the leader's 1,000-reminder fan-out while 300 members set up reminders through all three
-    shards (each opens a DM and sends a consent DM, from whichever process answered). One
-    budget through the database: no 429, every DM once (the pace reached is printed, and
-    measured by benchmarks.cluster)."""
+    """Discord's own 50/s, counted across the processes, at the default pace in each (three
+    times Discord's limit together, without one budget): the leader's 1,000-reminder fan-out
+    while 300 members set up reminders through all three shards (each opens a DM and sends a
+    consent DM, from whichever process answered). One budget through the database: no 429,
+    every DM once. The pace reached is printed; benchmarks.cluster measures it at
+    SEND_RATE_PER_SECOND=50, where the 8% headroom is all that absorbs a busy machine's
+    jitter."""
     recipients = members(discord_server, 1000 * SCALE)
     await seed(discord_server, postgres_url, recipients)
     guilds = [discord_server.add_guild(name=f"Circle {n}", shard=(n, 3)) for n in range(3)]
@@ -201,7 +203,7 @@ async def test_three_processes_share_discords_real_ceiling_without_a_429(
         setters[guild.id] = [discord_server.add_user(f"setter{guild.id}-{i}") for i in range(100)]
         for user in setters[guild.id]:
             discord_server.add_member(guild.id, user.id)
-    cluster = Cluster(discord_server, postgres_url, tmp_path, send_rate=50)
+    cluster = Cluster(discord_server, postgres_url, tmp_path, send_rate=40)
     sent, sent_wall = [], []
     everyone = [*recipients, *(user for users in setters.values() for user in users)]
     try:
