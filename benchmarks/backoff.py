@@ -20,10 +20,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from bot.clock import FakeClock
-from bot.planning import plan_reminder
-from bot.recurrence import WeeklySchedule, schedule_to_json
-from bot.scheduler import Scheduler
+from bot.scheduling.clock import FakeClock
+from bot.scheduling.dispatcher import Scheduler
+from bot.scheduling.planning import plan_reminder
+from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
 from bot.storage import Claim, SqliteDatabase, Stores, Transaction
 
 DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

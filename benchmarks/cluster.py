@@ -32,7 +32,7 @@ import asyncpg
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.models import Event, Guild, User
 from bot.storage import PostgresDatabase
-from tests.helpers import (
+from tests.support.helpers import (
     TOKEN,
     BotProcess,
     eventually,
@@ -41,7 +41,7 @@ from tests.helpers import (
     process_env,
     with_search_path,
 )
-from tests.seeding import seed_reminders_postgres
+from tests.support.seeding import seed_reminders_postgres
 
 
 class Cluster:

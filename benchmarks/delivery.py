@@ -57,16 +57,22 @@ import aiohttp
 import asyncpg
 import discord
 
-from bot.content import load_library
-from bot.embeds import picture_file, stretch_embed
+from bot.content.library import load_library
+from bot.core.settings import DEFAULT_DATA_DIR
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import ErrorCode
 from bot.localdiscord.models import Event, Interaction, User
-from bot.pictures import StretchPictures
-from bot.poses import load_poses
-from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import TOKEN, BotProcess, posted_by_the_bot, process_env, with_search_path
-from tests.seeding import create_database, seed_reminders, seed_reminders_postgres
+from bot.pictures.cards import StretchPictures
+from bot.pictures.poses import load_poses
+from bot.ui.embeds import picture_file, stretch_embed
+from tests.support.helpers import (
+    TOKEN,
+    BotProcess,
+    posted_by_the_bot,
+    process_env,
+    with_search_path,
+)
+from tests.support.seeding import create_database, seed_reminders, seed_reminders_postgres
 
 UNKNOWN = ErrorCode.UNKNOWN_INTERACTION  # a first answer after the deadline
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"

@@ -26,8 +26,8 @@ from pathlib import Path
 import aiohttp
 
 from bot.localdiscord import FakeDiscord
-from tests.helpers import TOKEN, BotProcess, eventually, posted_by_the_bot, process_env
-from tests.seeding import create_database, seed_reminders
+from tests.support.helpers import TOKEN, BotProcess, eventually, posted_by_the_bot, process_env
+from tests.support.seeding import create_database, seed_reminders
 
 
 def free_port() -> int:

@@ -14,11 +14,11 @@ import json
 import statistics
 import time
 
-from bot import pictures
-from bot.content import load_library
-from bot.pictures import StretchPictures, render_pose
-from bot.poses import load_poses
-from bot.settings import DEFAULT_DATA_DIR
+from bot.content.library import load_library
+from bot.core.settings import DEFAULT_DATA_DIR
+from bot.pictures import cards as pictures
+from bot.pictures.cards import StretchPictures, render_pose
+from bot.pictures.poses import load_poses
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import time
 import aiohttp
 
 from benchmarks.delivery import process_figures
-from tests.helpers import process_env
+from tests.support.helpers import process_env
 
 SESSION = [
     "/sciatica overview",

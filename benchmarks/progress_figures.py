@@ -20,11 +20,26 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
-from bot.recurrence import EVERY_DAY, AfterDoneSchedule, Schedule, WeeklySchedule
-from bot.report import ReportData, first_day_of, load_report_texts, pain_rows, report_pdf, week_rows
-from bot.report_picture import first_page_png
-from bot.sessions import Completion, Delivered, Mark, Outcome, best_streak, current_streak, sessions
-from bot.settings import DEFAULT_DATA_DIR
+from bot.core.settings import DEFAULT_DATA_DIR
+from bot.health.report import (
+    ReportData,
+    first_day_of,
+    load_report_texts,
+    pain_rows,
+    report_pdf,
+    week_rows,
+)
+from bot.health.report_picture import first_page_png
+from bot.health.sessions import (
+    Completion,
+    Delivered,
+    Mark,
+    Outcome,
+    best_streak,
+    current_streak,
+    sessions,
+)
+from bot.scheduling.recurrence import EVERY_DAY, AfterDoneSchedule, Schedule, WeeklySchedule
 
 ZONE = "Europe/London"
 TODAY = date(2026, 3, 4)

@@ -36,7 +36,7 @@ LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def schedule_json() -> str:
-    from bot.recurrence import WeeklySchedule, schedule_to_json
+    from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
 
     return schedule_to_json(
         WeeklySchedule(datetime.min.time().replace(hour=9), frozenset(range(7)), "UTC")
@@ -153,8 +153,8 @@ class Postgres:
 
 def measure(target: str) -> dict[str, float]:
     """Runs in the child process; `target` is a SQLite path or a PostgreSQL URL."""
-    from bot.clock import FakeClock
-    from bot.planning import plan_reminder
+    from bot.scheduling.clock import FakeClock
+    from bot.scheduling.planning import plan_reminder
     from bot.storage import DeliveryLedger, is_database_url, open_database
 
     async def run() -> dict[str, float]:

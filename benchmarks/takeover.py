@@ -2,10 +2,10 @@
 
     python -m benchmarks.takeover [--runs 10] [--database-url postgresql://...]
 
-Each run starts a process that takes the lead on a fresh PostgreSQL schema (`tests.lead_holder`),
-starts a waiting candidate here (a `Leadership`, trying every second as the bot does), kills the
-holder with SIGKILL at a random moment of the candidate's wait and times until the candidate
-leads. Target: under 5 s.
+Each run starts a process that takes the lead on a fresh PostgreSQL schema
+(`tests.support.lead_holder`), starts a waiting candidate here (a `Leadership`, trying every second
+as the bot does), kills the holder with SIGKILL at a random moment of the candidate's wait and times
+until the candidate leads. Target: under 5 s.
 """
 
 from __future__ import annotations
@@ -22,16 +22,17 @@ import time
 
 import asyncpg
 
-from bot.leadership import Leadership
+from bot.core.leadership import Leadership
 from bot.storage import PostgresDatabase
-from tests.helpers import ROOT, with_search_path
+from tests.support.helpers import ROOT, with_search_path
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 async def once(url: str) -> float:
     holder = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.lead_holder", url, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-m", "tests.support.lead_holder", url, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE
     )
     assert holder.stdout is not None
     if (await asyncio.wait_for(holder.stdout.readline(), 30)).strip() != b"leading":

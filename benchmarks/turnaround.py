@@ -21,13 +21,13 @@ from pathlib import Path
 import discord
 from discord.ext import commands
 
-from bot.client import Content
-from bot.clock import FakeClock
-from bot.discord_internals import use_api_base, use_gateway
+from bot.core.client import Content
+from bot.core.discord_internals import use_api_base, use_gateway
+from bot.core.settings import DEFAULT_DATA_DIR
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.models import User
-from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import run_bot
+from bot.scheduling.clock import FakeClock
+from tests.support.helpers import run_bot
 
 Probe = Callable[[FakeDiscord, User, int], Awaitable[float]]
 

@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.settings import DEFAULT_DATA_DIR
-from bot.timeparse import InputError
-from bot.zones import Zones, load_zones
+from bot.core.settings import DEFAULT_DATA_DIR
+from bot.scheduling.timeparse import InputError
+from bot.scheduling.zones import Zones, load_zones
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 CASES = [

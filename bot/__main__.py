@@ -18,15 +18,13 @@ import aiohttp
 import discord
 from dotenv import load_dotenv
 
-from bot import exits
-from bot.client import Content, SciaticaBot
-from bot.clock import SystemClock
-from bot.content import ContentError
-from bot.discord_internals import api_base, use_api_base
-from bot.logs import setup_logging
-from bot.ops import OpsPortError
-from bot.quickcheck_data import TriageDataError
-from bot.settings import (
+from bot.content.library import ContentError
+from bot.core import exits
+from bot.core.client import Content, SciaticaBot
+from bot.core.discord_internals import api_base, use_api_base
+from bot.core.logs import setup_logging
+from bot.core.ops import OpsPortError
+from bot.core.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
     Settings,
@@ -34,6 +32,9 @@ from bot.settings import (
     database_url,
     load_settings,
 )
+from bot.health.quickcheck_data import TriageDataError
+from bot.scheduling.clock import SystemClock
+from bot.scheduling.zone_rules import TZDATA_VERSION, host_version
 from bot.storage import (
     DatabaseError,
     PostgresDatabase,
@@ -43,7 +44,8 @@ from bot.storage import (
 )
 from bot.storage.backup import backup_sqlite, pg_dump_command
 from bot.storage.copying import copy_database
-from bot.storage.postgres import inspect_postgres, redact
+from bot.storage.postgres import redact
+from bot.storage.postgres_check import inspect_postgres
 
 log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
@@ -66,7 +68,7 @@ GATEWAY_REFUSALS = {
 
 def fail(message: str, code: int = exits.CONFIG) -> int:
     """Configuration and environment problems end in one clear line, never a traceback, and
-    an exit code that tells a service manager whether restarting can help (bot.exits)."""
+    an exit code that tells a service manager whether restarting can help (bot.core.exits)."""
     print(f"sciatica-companion: {message}", file=sys.stderr)
     return code
 
@@ -124,6 +126,7 @@ def check() -> int:
         )
     except CONTENT_ERRORS as exc:
         problems.append(f"content files are invalid: {exc}")
+    found.append(time_zone_line())
     try:
         url = settings.database_url if settings else database_url(os.environ)
     except ConfigError:
@@ -144,6 +147,16 @@ def check() -> int:
         return code
     print(f"sciatica-companion: all is well; {'; '.join(found)}")
     return 0
+
+
+def time_zone_line() -> str:
+    """Which tz database release the bot's clocks follow; the host's own files are named when
+    they are a different release, since other software on the host follows those."""
+    line = f"time zones: tzdata {TZDATA_VERSION}"
+    host = host_version()
+    if host is not None and host != TZDATA_VERSION:
+        line += f" (the host's own {host} files are not used)"
+    return line
 
 
 async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:

@@ -6,18 +6,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import region_autocomplete
-from bot.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.clock import from_unix
-from bot.contracts import Export, guild_data
-from bot.embeds import COLOUR_INFO, FIELD_LIMIT
-from bot.errors import UserFacingError
-from bot.guild_config import FEATURES
-from bot.member_text import neutralise_link
-from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator, shown
+from bot.content.member_text import neutralise_link
+from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.core.contracts import Export, guild_data
+from bot.core.errors import UserFacingError
+from bot.core.guild_config import FEATURES
+from bot.scheduling.clock import from_unix
+from bot.scheduling.timeparse import is_safe_https_url
 from bot.storage import Changes, Transaction
-from bot.timeparse import is_safe_https_url
-from bot.views import ConfirmButton, ConfirmTexts
+from bot.ui.autocomplete import region_autocomplete
+from bot.ui.embeds import COLOUR_INFO, FIELD_LIMIT
+from bot.ui.moderation import ensure_can_post, guild_of, post_to_log, require_moderator, shown
+from bot.ui.views import ConfirmButton, ConfirmTexts
 
 DISCLAIMER_LIMIT = 300
 LINK_LIMIT = 512

@@ -9,17 +9,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import safe_autocomplete
-from bot.checks import (
+from bot.content.library import Stretch, Topic
+from bot.content.member_text import neutralise
+from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.core.errors import UserFacingError
+from bot.ui.autocomplete import safe_autocomplete
+from bot.ui.checks import (
     add_bot_note,
     everywhere_contexts,
     everywhere_installs,
     require_feature,
     settings_guild_id,
 )
-from bot.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.content import Stretch, Topic
-from bot.embeds import (
+from bot.ui.embeds import (
     CHOICE_COUNT_LIMIT,
     CHOICE_NAME_LIMIT,
     OPTION_TEXT_LIMIT,
@@ -27,10 +29,8 @@ from bot.embeds import (
     stretch_embed,
     topic_embed,
 )
-from bot.errors import UserFacingError
-from bot.member_text import neutralise
-from bot.routine import RoutineButton, send_routine
-from bot.views import PersistentSelect
+from bot.ui.routine import RoutineButton, send_routine
+from bot.ui.views import PersistentSelect
 
 SEARCH_LIMIT = 100
 """Characters of a typed stretch name searched; no stretch name is near as long."""

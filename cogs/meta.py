@@ -11,10 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.availability import Offer, Place, offered
-from bot.checks import add_bot_note, place_of
-from bot.client import SciaticaBot
-from bot.embeds import COLOUR_INFO
+from bot.core.client import SciaticaBot
+from bot.ui.availability import Offer, Place, offered
+from bot.ui.checks import add_bot_note, place_of
+from bot.ui.embeds import COLOUR_INFO
 
 HELP_FIELD_LIMIT = 1024
 RootCommand = app_commands.Command[Any, ..., Any] | app_commands.Group

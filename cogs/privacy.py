@@ -1,7 +1,7 @@
 """/privacy: what the bot keeps about a member, as a file, and deleting all of it.
 
 It keeps no list of tables: it asks every loaded feature that keeps member data (see
-bot.contracts), itself included for the member's own row."""
+bot.core.contracts), itself included for the member's own row."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import SciaticaBot
-from bot.contracts import Export, MemberData, member_data
-from bot.embeds import COLOUR_INFO
-from bot.member_text import neutralise
+from bot.content.member_text import neutralise
+from bot.core.client import SciaticaBot
+from bot.core.contracts import Export, MemberData, member_data
 from bot.storage import Transaction
-from bot.views import ConfirmButton, ConfirmTexts
+from bot.ui.embeds import COLOUR_INFO
+from bot.ui.views import ConfirmButton, ConfirmTexts
 
 SHOWN_VALUE_LIMIT = 100
 """Characters of one stored value shown back; every value kept is far shorter."""

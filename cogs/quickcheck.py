@@ -1,8 +1,8 @@
 """/quickcheck: a private, button-driven symptom check that asks red flags first, one by one.
 
-The rules live in bot.triage (pure) and the questions in data/quickcheck.toml; this cog only
+The rules live in bot.health.triage (pure) and the questions in data/quickcheck.toml; this cog only
 turns them into messages and buttons. Nothing is stored: the answers so far travel in the
-buttons' custom ids (bot.quickcheck_ids), so a check goes on after a restart. A screen waits
+buttons' custom ids (bot.health.quickcheck_ids), so a check goes on after a restart. A screen waits
 10 minutes; a later press is told the check expired, except a Yes or Not sure to an emergency
 question, which always gets the emergency advice.
 """
@@ -16,13 +16,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import triage
-from bot.autocomplete import region_autocomplete
-from bot.checks import add_bot_note, require_feature, settings_guild_id
-from bot.client import SciaticaBot
-from bot.embeds import FIELD_LIMIT, topic_embed
-from bot.errors import UserFacingError
-from bot.quickcheck_ids import (
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.health import triage
+from bot.health.quickcheck_ids import (
     CheckState,
     StaleCheck,
     answer_id,
@@ -33,16 +30,19 @@ from bot.quickcheck_ids import (
     read_press,
     state_of,
 )
-from bot.regions import RegionChoice, RegionSource, choose_region, numbers_text
-from bot.routine import RoutineButton, send_routine
-from bot.triage import (
+from bot.health.regions import RegionChoice, RegionSource, choose_region, numbers_text
+from bot.health.triage import (
     Answer,
     Assessment,
     Level,
     QuickCheckSession,
     emergency_result,
 )
-from bot.views import IDLE_TIMEOUT, PersistentButton
+from bot.ui.autocomplete import region_autocomplete
+from bot.ui.checks import add_bot_note, require_feature, settings_guild_id
+from bot.ui.embeds import FIELD_LIMIT, topic_embed
+from bot.ui.routine import RoutineButton, send_routine
+from bot.ui.views import IDLE_TIMEOUT, PersistentButton
 
 CLOCK_SLACK = 60
 """Seconds a screen's time may lie ahead of the bot's clock (another process's clock)."""
@@ -111,7 +111,7 @@ def with_safety_net(check: triage.QuickCheck, text: str) -> str:
 
 class QuickCheckButton(PersistentButton, template=r"qc:[\s\S]*"):
     """Every quick-check button, whatever version showed it: a press is read from the custom
-    id alone (see bot.quickcheck_ids), so no check in progress is lost to a restart."""
+    id alone (see bot.health.quickcheck_ids), so no check in progress is lost to a restart."""
 
     def __init__(
         self,

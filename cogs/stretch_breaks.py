@@ -11,25 +11,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import days_autocomplete, member_locale, zone_autocomplete
-from bot.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.contracts import Export
-from bot.embeds import DESCRIPTION_LIMIT, stretch_embed
-from bot.errors import UserFacingError
-from bot.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
-from bot.recurrence import (
+from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.core.contracts import Export
+from bot.core.errors import UserFacingError
+from bot.scheduling.dispatcher import delivery_nonce
+from bot.scheduling.recurrence import (
     WeeklySchedule,
     local_date,
     next_occurrence,
     schedule_from_json,
     schedule_to_json,
 )
-from bot.schedule_text import describe_in
-from bot.scheduler import delivery_nonce
+from bot.scheduling.schedule_text import describe_in
+from bot.scheduling.timeparse import InputError, parse_days, parse_time
 from bot.storage import Changes, Claim, Transaction
 from bot.storage.stretch_breaks import KIND
-from bot.timeparse import InputError, parse_days, parse_time
-from bot.views import PersistentButton
+from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocomplete
+from bot.ui.embeds import DESCRIPTION_LIMIT, stretch_embed
+from bot.ui.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
+from bot.ui.views import PersistentButton
 
 log = logging.getLogger("cogs.stretch_breaks")
 

@@ -16,13 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.charts import progress_chart  # noqa: E402
-from bot.content import load_library  # noqa: E402
-from bot.pictures import StretchPictures  # noqa: E402
-from bot.poses import load_poses  # noqa: E402
-from bot.progress import load_progress_content, shown_since, summarise  # noqa: E402
-from bot.sessions import Outcome, Session  # noqa: E402
-from bot.settings import DEFAULT_DATA_DIR  # noqa: E402
+from bot.content.library import load_library  # noqa: E402
+from bot.core.settings import DEFAULT_DATA_DIR  # noqa: E402
+from bot.health.progress import load_progress_content, shown_since, summarise  # noqa: E402
+from bot.health.sessions import Outcome, Session  # noqa: E402
+from bot.pictures.cards import StretchPictures  # noqa: E402
+from bot.pictures.charts import progress_chart  # noqa: E402
+from bot.pictures.poses import load_poses  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 TODAY = date(2026, 3, 4)  # a Wednesday

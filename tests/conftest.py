@@ -1,9 +1,10 @@
 """Shared fixtures: a local fake Discord and the real bot connected to it (the pieces they are
-made of live in tests/helpers.py)."""
+made of live in tests/support/helpers.py)."""
 
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +12,19 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from bot.client import Content, SciaticaBot
-from bot.clock import FakeClock
+from bot.core.client import Content, SciaticaBot
+from bot.core.settings import DEFAULT_DATA_DIR
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER
 from bot.localdiscord.constants import Permission
-from bot.settings import DEFAULT_DATA_DIR
-from tests.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
+from bot.scheduling.clock import FakeClock
+from tests.support.helpers import TOKEN, Community, fresh_postgres_schema, run_bot
+
+# The bot reads every zone from the tzdata package whatever the host has
+# (bot.scheduling.zone_rules); the tests' own ZoneInfo(...) references read it too, so no expected
+# time depends on the host's zone files. test_zone_rules proves that a host's files never decide the
+# bot's rules.
+zoneinfo.reset_tzpath(to=[])
 
 # CI runs the property tests with a fixed seed so a run is repeatable; developers get new random
 # examples each run (and hypothesis replays any failure it found before)

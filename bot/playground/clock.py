@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import MAX_NAP_SECONDS
+from bot.scheduling.clock import MAX_NAP_SECONDS
 
 
 class PlaygroundClock:
-    """A Clock (bot/clock.py) that runs with the wall clock from an offset that only grows;
-    moving it wakes every sleeper to re-check against the new time."""
+    """A Clock (bot/scheduling/clock.py) that runs with the wall clock from an offset that only
+    grows; moving it wakes every sleeper to re-check against the new time."""
 
     def __init__(self) -> None:
         self.offset = timedelta(0)

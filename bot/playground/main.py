@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from bot.client import Content
-from bot.logs import setup_logging
+from bot.core.client import Content
+from bot.core.logs import setup_logging
+from bot.core.settings import DEFAULT_DATA_DIR
 from bot.playground.web import Playground
-from bot.settings import DEFAULT_DATA_DIR
 
 
 def main(argv: list[str]) -> int:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.client import Content, SciaticaBot
-from bot.discord_internals import use_api_base
+from bot.core.client import Content, SciaticaBot
+from bot.core.discord_internals import use_api_base
+from bot.core.settings import load_settings
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import (
     MEMBER_PERMISSIONS,
@@ -27,7 +28,6 @@ from bot.localdiscord.constants import (
 from bot.localdiscord.models import Event, EventKind, Guild, Interaction, User
 from bot.playground import commandline
 from bot.playground.clock import PlaygroundClock
-from bot.settings import load_settings
 from bot.storage import Database, open_database
 
 log = logging.getLogger("bot.playground")

@@ -2,6 +2,7 @@
 
 Code outside this package talks to the stores (and, to make several stores' writes land
 together, to `Stores.transaction()`); it never sees the driver, the connection or its lock.
+It imports nothing else of the bot but bot.tasks.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Per-server settings (raw key/value; bot.guild_config gives them types and defaults) and the
+"""Per-server settings (raw key/value; bot.core.guild_config gives them types and defaults) and the
 audit trail of every change a moderator made."""
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ class MemberRow:
     region: str | None
     checkins_on: bool = False
     quiet_hours: str | None = None
-    """"HH:MM-HH:MM" in the member's zone (bot.quiet_hours.QuietHours.stored), None: none."""
+    """"HH:MM-HH:MM" in the member's zone (bot.scheduling.quiet_hours.QuietHours.stored), None:
+    none."""
 
 
 class MemberStore:

@@ -1,6 +1,8 @@
 """The PostgreSQL backend (asyncpg): a pool for statements, `?` placeholders turned into `$n`
 once per statement, numbered migrations in migrations/postgres/ applied under an advisory lock,
-and what several processes on one database need: advisory locks, LISTEN/NOTIFY and the lead.
+and what several processes on one database need: advisory locks, LISTEN/NOTIFY and trying for
+the lead (the lead held, and the heartbeat of a session of its own: bot.storage.postgres_sessions;
+`python -m bot check`'s look at a database: bot.storage.postgres_check).
 
 Everything one installation keeps lives in one schema (the first of the search_path, `public`
 unless the URL says `?search_path=...`); lock keys and the notification channel are derived
@@ -32,40 +34,23 @@ if TYPE_CHECKING:
         "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
     )
 
-from bot.storage.connection import DatabaseError, DatabaseUnreachable, Dialect, Params, Row
+from bot.storage.connection import DatabaseError, Dialect, Params, Row
+from bot.storage.postgres_sessions import (
+    CONNECTION_ERRORS,
+    HEARTBEAT_SECONDS,
+    PostgresLead,
+    alive,
+    cannot,
+)
 from bot.storage.schema import migration_files, migrations_dir
+from bot.tasks import spawn
 
 log = logging.getLogger("bot.storage")
 
 MIGRATIONS_DIR = migrations_dir("postgres")
 CONNECT_TIMEOUT = 10.0
-HEARTBEAT_SECONDS = 1.0
-"""How often a held lead and the listening connection prove they are still connected."""
 RECONNECT_SECONDS = 1.0
 APPLICATION_NAME = "sciatica-companion"
-
-# errors that mean "the server is unreachable or refused us", as opposed to a bug in a query
-CONNECTION_ERRORS = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InvalidCatalogNameError,
-    asyncpg.InvalidAuthorizationSpecificationError,
-    asyncpg.InvalidPasswordError,
-    asyncpg.CannotConnectNowError,
-)
-
-# of those, the ones that say "not now" (the server is down, starting or full) rather than
-# "never" (no such database, a wrong password or user)
-UNREACHABLE_ERRORS = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-)
 
 _current: ContextVar[PostgresTransaction | None] = ContextVar("pg_transaction", default=None)
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?")
@@ -167,39 +152,6 @@ class PostgresTransaction:
             callback(argument)
 
 
-class PostgresLead:
-    """The lead, held as a session advisory lock on a connection of its own: PostgreSQL
-    releases it the moment that session ends, however the process holding it died."""
-
-    def __init__(self, connection: asyncpg.Connection, heartbeat: float) -> None:
-        self._conn = connection
-        self.lost = asyncio.Event()
-        connection.add_termination_listener(lambda _: self.lost.set())
-        self._watch = asyncio.create_task(self._heartbeat(heartbeat), name="lead-heartbeat")
-
-    async def _heartbeat(self, every: float) -> None:
-        """A connection can die without telling us (a dropped network): ask it every beat."""
-        while not self.lost.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.lost.wait(), every)
-            if self.lost.is_set():
-                return
-            try:
-                await self._conn.fetchval("SELECT 1", timeout=every * 2)
-            except (*CONNECTION_ERRORS, asyncpg.PostgresError):
-                log.warning("the connection holding the lead was lost")
-                self.lost.set()
-
-    async def release(self) -> None:
-        self._watch.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._watch
-        with contextlib.suppress(*CONNECTION_ERRORS, asyncpg.PostgresError):
-            await self._conn.close(timeout=2)
-        self._conn.terminate()
-        self.lost.set()
-
-
 class PostgresDatabase:
     """A pool of connections to one PostgreSQL database (several processes may share it)."""
 
@@ -234,7 +186,7 @@ class PostgresDatabase:
                 server_settings={"application_name": APPLICATION_NAME},
             )
         except (*CONNECTION_ERRORS, ValueError) as exc:
-            raise cannot("connect to", url, exc) from exc
+            raise cannot("connect to", redact(url), exc) from exc
         try:
             schema = await pool.fetchval("SELECT current_schema()")
             if schema is None:
@@ -250,7 +202,7 @@ class PostgresDatabase:
             await database._listen()
         except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
             await database.close()
-            raise cannot("use", url, exc) from exc
+            raise cannot("use", redact(url), exc) from exc
         except BaseException:
             await database.close()
             raise
@@ -393,12 +345,12 @@ class PostgresDatabase:
         """LISTEN on a connection of its own; a task keeps it (and reconnects if it drops)."""
         self._listening = await self._connect(self.presence_name)
         await self._listening.add_listener(self.channel, self._heard)
-        self._listen_task = asyncio.create_task(self._keep_listening(), name="pg-listen")
+        self._listen_task = spawn(self._keep_listening(), "pg-listen")
 
     async def _keep_listening(self) -> None:
         while not self._closed:
             connection = self._listening
-            if connection is not None and await _alive(connection):
+            if connection is not None and await alive(connection):
                 await asyncio.sleep(HEARTBEAT_SECONDS)
                 continue
             log.warning("lost the connection that hears other processes' changes; reconnecting")
@@ -438,61 +390,3 @@ class PostgresDatabase:
             return None
         del self._candidates[name]
         return PostgresLead(connection, HEARTBEAT_SECONDS)
-
-
-async def _alive(connection: asyncpg.Connection) -> bool:
-    if connection.is_closed():
-        return False
-    try:
-        await connection.fetchval("SELECT 1", timeout=HEARTBEAT_SECONDS * 2)
-    except (*CONNECTION_ERRORS, asyncpg.PostgresError):
-        return False
-    return True
-
-
-def cannot(action: str, url: str, exc: Exception) -> DatabaseError:
-    """Why PostgreSQL failed, as one of two kinds: unreachable (trying again later may work)
-    or refused (a wrong URL, password or right, which no retry fixes)."""
-    kind = DatabaseUnreachable if isinstance(exc, UNREACHABLE_ERRORS) else DatabaseError
-    return kind(f"cannot {action} PostgreSQL at {redact(url)}: {exc}")
-
-
-async def inspect_postgres(url: str) -> str:
-    """For `python -m bot check`: can the bot use this database? Changes nothing in it.
-
-    Returns what the bot will find; raises DatabaseError naming the problem otherwise."""
-    latest = len(migration_files(MIGRATIONS_DIR))
-    try:
-        connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
-    except (*CONNECTION_ERRORS, ValueError) as exc:
-        raise cannot("connect to", url, exc) from exc
-    try:
-        schema = await connection.fetchval("SELECT current_schema()")
-        if schema is None:
-            raise DatabaseError(f"PostgreSQL at {redact(url)}: no schema of the search_path exists")
-        version = 0
-        if await connection.fetchval("SELECT to_regclass('schema_migrations')") is not None:
-            version = int(
-                await connection.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            )
-        may_create = await connection.fetchval(
-            "SELECT has_schema_privilege(current_schema(), 'CREATE')"
-        )
-    except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
-        raise cannot("use", url, exc) from exc
-    finally:
-        await connection.close()
-    where = f"PostgreSQL at {redact(url)} (schema {schema})"
-    if version > latest:
-        raise DatabaseError(
-            f"{where} has schema version {version}, newer than this bot's {latest}:"
-            " upgrade the bot or point DATABASE_URL elsewhere"
-        )
-    pending = latest - version
-    if pending and not may_create:
-        raise DatabaseError(
-            f"{where} needs {pending} migration(s) but its user may not create tables there"
-        )
-    return f"{where} at schema version {version}" + (
-        f", {pending} migration(s) to apply at start" if pending else ""
-    )

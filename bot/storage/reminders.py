@@ -155,6 +155,38 @@ class ReminderStore:
             )
             self._changed(tx)
 
+    async def snooze(
+        self, reminder_id: int, occurrence: int, due: int
+    ) -> tuple[bool, int] | None:
+        """Snooze one delivered occurrence: the reminder's next firing moves to `due` (its
+        recurrence stays; any pause or hold ends, as the member asked for it), and the
+        occurrence's delivery records it, in one transaction. An occurrence snoozes once: pressed
+        again (a second button, a stale client, a retry) it changes nothing.
+
+        Returns (snoozed by this call, when it comes back), or None if the reminder is gone.
+        """
+        async with self.db.transaction() as tx:
+            if await self.get(reminder_id, tx) is None:
+                return None
+            earlier = await tx.fetch_one(
+                "SELECT snoozed_to FROM deliveries WHERE reminder_id = ? AND due_at = ?"
+                f"{' FOR UPDATE' if self.db.dialect == 'postgres' else ''}",
+                (reminder_id, occurrence),
+            )
+            if earlier is not None and earlier[0] is not None:
+                return False, int(earlier[0])
+            await tx.execute(
+                "UPDATE deliveries SET snoozed_to = ? WHERE reminder_id = ? AND due_at = ?",
+                (due, reminder_id, occurrence),
+            )
+            await tx.execute(
+                "UPDATE reminders SET next_due_at = ?, status = 'active', paused_reason = NULL,"
+                " paused_until = NULL, held_due_at = NULL WHERE id = ?",
+                (due, reminder_id),
+            )
+            self._changed(tx)
+        return True, due
+
     async def pause_until(self, reminder_ids: Sequence[int], until: int) -> list[int]:
         """Pause active reminders until `until` (unix seconds), when they resume by themselves:
         the row becomes due then, and the dispatcher moves it on to its next regular

@@ -1,16 +1,78 @@
-"""What a member's sessions are judged from (bot.sessions): the DMs the ledger recorded as
+"""What a member's sessions are judged from (bot.health.sessions): the DMs the ledger recorded as
 sent for their stretch reminders, their Done presses, and the marks (Not today, and missed
-sessions recorded before the ledger is pruned)."""
+sessions recorded before the ledger is pruned). The records are defined here, where they are
+read and written; the rules that judge them are in bot.health.sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any
 
-from bot.recurrence import schedule_from_json
-from bot.sessions import Completion, Delivered, Mark, Outcome, Session, SessionInputs
 from bot.storage.connection import Database, Transaction
+
+
+class Outcome(Enum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    MISSED = "missed"
+    OPEN = "open"
+
+
+MARKS = (Outcome.SKIPPED, Outcome.MISSED)
+"""The outcomes stored as marks (Done presses are stored as completions)."""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A reminder DM the ledger recorded as sent: the occurrence it was for, and whether quiet
+    hours held it."""
+
+    reminder_id: int
+    due_at: datetime
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A Done press, on the member's local day it was recorded for."""
+
+    reminder_id: int | None
+    at: datetime
+    day: date
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A session the member skipped (Not today) or missed, by its occurrence."""
+
+    reminder_id: int | None
+    due_at: datetime
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Session:
+    reminder_id: int | None
+    at: datetime
+    """The occurrence (for a Done press older than the ledger: the press)."""
+    outcome: Outcome
+    day: date
+    """The member's calendar day it counts on."""
+
+
+@dataclass(frozen=True)
+class SessionInputs:
+    """Everything one member's sessions are judged from, as stored."""
+
+    schedules: dict[int, str]
+    """Their stretch reminders' schedules as stored (JSON), by reminder id; the rules read them
+    (bot.health.sessions.schedules_of)."""
+    delivered: list[Delivered]
+    completions: list[Completion]
+    marks: list[Mark]
 
 
 def _instant(unix: int) -> datetime:
@@ -41,7 +103,7 @@ class SessionStore:
             "SELECT reminder_id, due_at, mark FROM session_marks WHERE user_id = ?", (user_id,)
         )
         return SessionInputs(
-            schedules={int(row[0]): schedule_from_json(row[1]) for row in reminders},
+            schedules={int(row[0]): str(row[1]) for row in reminders},
             delivered=[Delivered(int(r[0]), _instant(r[1]), bool(r[2])) for r in delivered],
             completions=[
                 Completion(r[0], _instant(r[1]), date.fromisoformat(r[2])) for r in completions

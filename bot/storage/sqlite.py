@@ -358,12 +358,30 @@ class SqliteDatabase:
             if number <= current:
                 continue
             statements = path.read_text(encoding="utf-8")
-            async with self.transaction() as tx:
-                for statement in split_sql(statements):
-                    await tx.execute(statement)
-                await tx.execute("INSERT INTO schema_migrations (version) VALUES (?)", (number,))
+            # SQLite changes a table's constraints only by copying it; dropping the old table
+            # with foreign keys on would cascade into every table pointing at it
+            rebuild = statements.startswith(REBUILDS_A_TABLE)
+            if rebuild:
+                await self._conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                async with self.transaction() as tx:
+                    for statement in split_sql(statements):
+                        await tx.execute(statement)
+                    if rebuild and await tx.fetch_all("PRAGMA foreign_key_check"):
+                        raise DatabaseError(f"migration {path.name} broke a foreign key")
+                    await tx.execute(
+                        "INSERT INTO schema_migrations (version) VALUES (?)", (number,)
+                    )
+            finally:
+                if rebuild:
+                    await self._conn.execute("PRAGMA foreign_keys = ON")
             current = number
         return current
+
+
+REBUILDS_A_TABLE = "-- foreign keys off"
+"""The first line of a migration that copies a table: it runs with foreign keys off (checked
+before it commits), as SQLite's procedure for changing a table's constraints asks."""
 
 
 def split_sql(script: str) -> list[str]:

@@ -4,7 +4,7 @@ Deleted (a cleaner emptying a temporary folder) or replaced, the open file lives
 this process: the bot would go on confirming reminders into a file nobody opens again, and the
 next start would begin empty. So each write first compares the file at the path with the one
 opened (device and inode, one stat), and once they differ nothing more is written; the bot
-saves what the open file holds back to the path and stops (bot.client).
+saves what the open file holds back to the path and stops (bot.core.client).
 """
 
 from __future__ import annotations

@@ -2,15 +2,15 @@
 flare care.
 
 One feature in one package: the figures (cog), pain check-ins and flare care (checkins), what
-they share (base). The figures and rules live in bot.progress and bot.sessions (pure), the
-chart in bot.charts, the texts in data/progress.toml. Scores are health data: asked only of
-members who opted in, answered only to them, never logged, kept 12 months (a daily chore on
+they share (base). The figures and rules live in bot.health.progress and bot.health.sessions (pure),
+the chart in bot.pictures.charts, the texts in data/progress.toml. Scores are health data: asked
+only of members who opted in, answered only to them, never logged, kept 12 months (a daily chore on
 the dispatcher deletes older ones).
 """
 
 from __future__ import annotations
 
-from bot.client import SciaticaBot
+from bot.core.client import SciaticaBot
 from cogs.progress.cog import Progress
 
 __all__ = ["Progress", "setup"]

@@ -7,10 +7,10 @@ from datetime import date
 
 from discord.ext import commands
 
-from bot.client import SciaticaBot
-from bot.messages import Messages
-from bot.progress import FLARE_WINDOW, Summary, plan_text
-from bot.sessions import Outcome
+from bot.content.messages import Messages
+from bot.core.client import SciaticaBot
+from bot.health.progress import FLARE_WINDOW, Summary, plan_text
+from bot.health.sessions import Outcome
 from bot.storage import (
     CheckInStore,
     MemberRow,

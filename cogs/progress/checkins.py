@@ -7,17 +7,17 @@ import re
 
 import discord
 
-from bot.client import SciaticaBot
-from bot.contracts import FollowUp
-from bot.embeds import FIELD_LIMIT, source_links
-from bot.errors import UserFacingError
-from bot.progress import FLARE_WINDOW, PAUSE_DAYS, is_flare
-from bot.recurrence import local_date
-from bot.regions import choose_region, numbers_text
-from bot.schedule_edits import resume_at
+from bot.core.client import SciaticaBot
+from bot.core.contracts import FollowUp
+from bot.core.errors import UserFacingError
+from bot.health.progress import FLARE_WINDOW, PAUSE_DAYS, is_flare
+from bot.health.regions import choose_region, numbers_text
+from bot.health.triage import Level
+from bot.scheduling.recurrence import local_date
+from bot.scheduling.schedule_edits import resume_at
 from bot.storage import MemberRow, ReminderRow
-from bot.triage import Level
-from bot.views import PersistentButton, link_buttons_of
+from bot.ui.embeds import FIELD_LIMIT, source_links
+from bot.ui.views import PersistentButton, link_buttons_of
 from cogs.progress.base import ProgressBase
 
 SKIP = "skip"

@@ -11,16 +11,16 @@ from datetime import date, datetime, timedelta
 import discord
 from discord import app_commands
 
-from bot.charts import progress_chart
-from bot.client import SciaticaBot
-from bot.contracts import Export
-from bot.embeds import COLOUR_STRETCH
-from bot.errors import UserFacingError
-from bot.progress import Summary, keep_since, shown_since, summarise
-from bot.recurrence import local_date, schedule_from_json
-from bot.report import REPORT_WEEKS
-from bot.sessions import Session, judge, newly_missed
+from bot.core.client import SciaticaBot
+from bot.core.contracts import Export
+from bot.core.errors import UserFacingError
+from bot.health.progress import Summary, keep_since, shown_since, summarise
+from bot.health.report import REPORT_WEEKS
+from bot.health.sessions import Session, judge, newly_missed
+from bot.pictures.charts import progress_chart
+from bot.scheduling.recurrence import local_date, schedule_from_json
 from bot.storage import MemberRow, Transaction
+from bot.ui.embeds import COLOUR_STRETCH
 from cogs.progress.checkins import CheckIns, FlarePauseButton, PainButton
 from cogs.progress.report import Reporting
 

@@ -11,10 +11,9 @@ from datetime import UTC, date, timedelta
 
 import discord
 
-from bot.client import SciaticaBot
-from bot.progress import Summary
-from bot.recurrence import schedule_from_json
-from bot.report import (
+from bot.core.client import SciaticaBot
+from bot.health.progress import Summary
+from bot.health.report import (
     ReportData,
     day_text,
     first_day_of,
@@ -22,9 +21,10 @@ from bot.report import (
     report_pdf,
     week_rows,
 )
-from bot.report_picture import first_page_png
-from bot.schedule_text import describe_in
-from bot.sessions import Outcome
+from bot.health.report_picture import first_page_png
+from bot.health.sessions import Outcome
+from bot.scheduling.recurrence import schedule_from_json
+from bot.scheduling.schedule_text import describe_in
 from bot.storage import MemberRow
 from cogs.progress.base import ProgressBase
 

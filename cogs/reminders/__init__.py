@@ -8,7 +8,7 @@ itself (cog).
 
 from __future__ import annotations
 
-from bot.client import SciaticaBot
+from bot.core.client import SciaticaBot
 from cogs.reminders.cog import Reminders
 
 __all__ = ["Reminders", "setup"]

@@ -10,18 +10,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import member_locale, safe_autocomplete
-from bot.client import SciaticaBot
-from bot.clock import from_unix
-from bot.discord_internals import open_dm_channel
-from bot.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER
-from bot.errors import UserFacingError
-from bot.recurrence import Schedule, schedule_from_json
-from bot.reminder_times import quiet_release
-from bot.schedule_text import describe_in
-from bot.sessions import current_streak, judge
+from bot.core.client import SciaticaBot
+from bot.core.delivery import CLOSED_DMS
+from bot.core.discord_internals import open_dm_channel
+from bot.core.errors import UserFacingError
+from bot.health.sessions import current_streak, judge
+from bot.scheduling.clock import from_unix
+from bot.scheduling.recurrence import Schedule, schedule_from_json
+from bot.scheduling.reminder_times import quiet_release
+from bot.scheduling.schedule_text import describe_in
+from bot.scheduling.timeparse import InputError, is_safe_https_url
 from bot.storage import MemberRow, MemberStore, ReminderRow, ReminderStore
-from bot.timeparse import InputError, is_safe_https_url
+from bot.ui.autocomplete import member_locale, safe_autocomplete
+from bot.ui.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER
 
 if TYPE_CHECKING:
     from discord.utils import TimestampStyle
@@ -31,7 +32,10 @@ NOTE_LIMIT = 200
 LINK_LIMIT = 512
 """Characters of a note and of a booking link; the options declare them, so Discord's own
 client stops a member there, and they are checked again here."""
-CANNOT_DM = 50007  # "Cannot send messages to this user", also when opening the DM
+START_LIMIT = 30
+"""The longest start day of an every-N-days reminder worth typing ("2026-03-05")."""
+WHEN_LIMIT = 60
+"""The longest time of a one-off worth typing ("next wednesday at 10:30 am")."""
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index)
     for index, name in enumerate(
@@ -41,7 +45,12 @@ WEEKDAY_CHOICES = [
 
 
 # the message keys that name a reminder's kind and why it is paused, in lists and choices
-KIND_KEYS = {"stretch": "reminders.kind_stretch", "massage": "reminders.kind_massage"}
+KIND_KEYS = {
+    "stretch": "reminders.kind_stretch",
+    "massage": "reminders.kind_massage",
+    "once": "reminders.kind_once",
+    "appointment": "reminders.kind_appointment",
+}
 PAUSE_REASON_KEYS = {
     None: "reminders.paused_by_member",
     "dms_closed": "reminders.paused_dms_closed",
@@ -174,7 +183,7 @@ class ReminderBase(commands.Cog):
             await interaction.response.send_message(text, ephemeral=True)
 
     async def _streak(self, user_id: int) -> int:
-        """Done sessions in a row over the member's plan (bot.sessions)."""
+        """Done sessions in a row over the member's plan (bot.health.sessions)."""
         member = await self.members.member(user_id)
         zone = member.timezone if member and member.timezone else "UTC"
         history = judge(await self.bot.stores.sessions.inputs(user_id), zone)
@@ -196,7 +205,7 @@ class ReminderBase(commands.Cog):
                 self.bot.messages("reminders.confirm_dm_title"), embed=embed
             )
         except discord.HTTPException as exc:
-            if not isinstance(exc, discord.Forbidden) and exc.code != CANNOT_DM:
+            if not isinstance(exc, discord.Forbidden) and exc.code != CLOSED_DMS:
                 raise
             key = (
                 "reminders.dms_closed_setup"

@@ -7,16 +7,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_feature
-from bot.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.contracts import Export
-from bot.routine import RoutineButton
+from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
+from bot.core.contracts import Export
 from bot.storage import Transaction
-from cogs.reminders.create import Creating
-from cogs.reminders.dms import Delivering, ReminderButton
+from bot.ui.checks import require_feature
+from bot.ui.routine import RoutineButton
+from cogs.reminders.dms import Delivering, ReminderButton, SnoozeButton
 from cogs.reminders.edits import Editing
 from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
+from cogs.reminders.one_offs import AddAppointmentButton, OneOffs
+
+REMINDER_KINDS = ("stretch", "massage", "once", "appointment")
+"""The kinds of a member's own reminders, each delivered by DM."""
 
 
 @app_commands.allowed_installs(guilds=True, users=True)
@@ -26,7 +29,7 @@ class Reminders(
     Editing,
     Listing,
     Managing,
-    Creating,
+    OneOffs,
     commands.GroupCog,
     group_name="reminders",
     group_description="Stretching and massage reminders, sent to you by DM.",
@@ -40,14 +43,18 @@ class Reminders(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReminderButton, ListPageButton, RoutineButton)
-        self.bot.scheduler.register("stretch", self.deliver)
-        self.bot.scheduler.register("massage", self.deliver)
+        self.bot.add_dynamic_items(
+            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
+        )
+        for kind in REMINDER_KINDS:
+            self.bot.scheduler.register(kind, self.deliver)
 
     async def cog_unload(self) -> None:
-        self.bot.scheduler.unregister("stretch")
-        self.bot.scheduler.unregister("massage")
-        self.bot.remove_dynamic_items(ReminderButton, ListPageButton)
+        for kind in REMINDER_KINDS:
+            self.bot.scheduler.unregister(kind)
+        self.bot.remove_dynamic_items(
+            ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
+        )
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
         return await require_feature(sciatica_interaction(interaction), "reminders")

@@ -7,24 +7,33 @@ from datetime import time, timedelta
 import discord
 from discord import app_commands
 
-from bot.autocomplete import days_autocomplete, zone_autocomplete
-from bot.checks import add_bot_note, settings_guild_id
-from bot.client import SciaticaBot
-from bot.errors import UserFacingError
-from bot.recurrence import (
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.recurrence import (
     AFTER_DONE_HOURS,
     AfterDoneSchedule,
+    EveryNDaysSchedule,
     EveryNWeeksSchedule,
     Schedule,
     WeeklySchedule,
+    first_day_ahead,
     local_date,
     next_occurrence,
     schedule_to_json,
 )
-from bot.timeparse import InputError, parse_days, parse_time
+from bot.scheduling.timeparse import (
+    InputError,
+    parse_days,
+    parse_every_n_days,
+    parse_start_day,
+    parse_time,
+)
+from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
+from bot.ui.checks import add_bot_note, settings_guild_id
 from cogs.reminders.base import (
     LINK_LIMIT,
     NOTE_LIMIT,
+    START_LIMIT,
     WEEKDAY_CHOICES,
     ReminderBase,
     timestamp,
@@ -39,9 +48,10 @@ class Creating(ReminderBase):
     @app_commands.command(name="stretch", description="Get a DM to do your stretches.")
     @app_commands.describe(
         time="When, in your time: 8:00, 8am, 8:30 pm, 20:30, 7.30 or noon.",
-        days="every day, weekdays, weekends, a range like mon-fri, or days like mon, wed, fri.",
+        days="every day, weekdays, mon-fri, mon, wed, fri, or every 2 days (up to every 14 days).",
         timezone="Your time zone, e.g. Europe/London, london or EST (remembered).",
         note="A short note to yourself, shown in the DM.",
+        start="Every N days: the first day (today, tomorrow, fri or 2026-03-05).",
     )
     @app_commands.autocomplete(days=days_autocomplete, timezone=zone_autocomplete)
     async def stretch(
@@ -51,10 +61,25 @@ class Creating(ReminderBase):
         days: str,
         timezone: str | None = None,
         note: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
+        start: app_commands.Range[str, None, START_LIMIT] | None = None,
     ) -> None:
         zone = await self._zone_for(interaction, timezone)
         try:
-            schedule: Schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
+            at = parse_time(time)
+            interval = parse_every_n_days(days)
+            schedule: Schedule
+            if interval is None:
+                if start is not None:
+                    raise UserFacingError(self.bot.messages("reminders.start_needs_interval"))
+                schedule = WeeklySchedule(at, parse_days(days), zone)
+            else:
+                now = self._now()
+                first = (
+                    parse_start_day(start, local_date(now, zone))
+                    if start
+                    else first_day_ahead(at, zone, now)
+                )
+                schedule = EveryNDaysSchedule(interval, at, zone, first)
         except InputError as exc:
             raise UserFacingError(exc.render(self.bot.messages)) from exc
         self._check_note(note)
@@ -128,7 +153,7 @@ class Creating(ReminderBase):
         zone: str,
         *,
         note: str | None,
-        link: str | None,
+        link: str | None = None,
     ) -> None:
         """Confirm by DM first (consent, and proof DMs work), then save in one transaction."""
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -8,29 +8,46 @@ from datetime import UTC, datetime, timedelta
 
 import discord
 
-from bot.client import SciaticaBot
-from bot.contracts import FollowUp, after_stretch
-from bot.embeds import (
+from bot.content.member_text import neutralise
+from bot.core.client import SciaticaBot
+from bot.core.contracts import FollowUp, after_stretch
+from bot.core.errors import UserFacingError
+from bot.scheduling.clock import from_unix
+from bot.scheduling.dispatcher import delivery_nonce
+from bot.scheduling.one_offs import HOURS_BEFORE, AppointmentSchedule, OnceSchedule, is_last
+from bot.scheduling.quiet_hours import QuietHours
+from bot.scheduling.recurrence import (
+    AfterDoneSchedule,
+    local_date,
+    next_occurrence,
+    schedule_from_json,
+)
+from bot.scheduling.reminder_times import due_after_stretch
+from bot.scheduling.schedule_text import HELD_KEY
+from bot.scheduling.snooze import SnoozeChoice, snooze_target, snoozed_due
+from bot.storage import Claim, ReminderRow
+from bot.ui.embeds import (
     COLOUR_REMINDER,
     DESCRIPTION_LIMIT,
     FIELD_LIMIT,
     picture_file,
     stretch_embed,
 )
-from bot.errors import UserFacingError
-from bot.member_text import neutralise
-from bot.recurrence import local_date, schedule_from_json
-from bot.reminder_times import due_after_stretch
-from bot.routine import send_routine
-from bot.schedule_text import HELD_KEY
-from bot.scheduler import delivery_nonce
-from bot.storage import Claim
-from bot.views import PersistentButton, link_buttons_of
+from bot.ui.routine import send_routine
+from bot.ui.views import PersistentButton, link_buttons_of
 from cogs.reminders.base import timestamp
 from cogs.reminders.notifications import Notifying
+from cogs.reminders.one_offs import AddAppointmentButton
 
-SNOOZE = timedelta(minutes=30)
+LEGACY_SNOOZE = timedelta(minutes=30)
+"""The one snooze of DMs sent before the choices; their buttons keep working."""
 NEXT_WEEK = timedelta(days=7)
+SNOOZE_LABELS = {
+    SnoozeChoice.TEN_MINUTES: "reminders.snooze_10m",
+    SnoozeChoice.HOUR: "reminders.snooze_1h",
+    SnoozeChoice.EVENING: "reminders.snooze_evening",
+    SnoozeChoice.TOMORROW: "reminders.snooze_tomorrow",
+}
 
 
 class ReminderButton(
@@ -70,6 +87,40 @@ class ReminderButton(
         await cog.press(interaction, self.action, self.reminder_id)
 
 
+class SnoozeButton(
+    PersistentButton,
+    template=r"rem:snz:(?P<choice>10m|1h|eve|tmr):(?P<id>[0-9]{1,19}):(?P<due>[0-9]{1,12})",
+):
+    """One snooze choice on a reminder DM; the choice, the reminder and the occurrence the DM
+    is for live in the custom_id (at most 45 characters), so it works after a restart and
+    snoozes that occurrence once."""
+
+    def __init__(
+        self, bot: SciaticaBot, choice: SnoozeChoice, reminder_id: int, occurrence: int
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=bot.messages(SNOOZE_LABELS[choice]),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"rem:snz:{choice}:{reminder_id}:{occurrence}",
+                row=1,
+            )
+        )
+        self.bot = bot
+        self.choice = choice
+        self.reminder_id = reminder_id
+        self.occurrence = occurrence
+
+    @classmethod
+    def rebuild(cls, bot: SciaticaBot, match: re.Match[str]) -> SnoozeButton:
+        return cls(bot, SnoozeChoice(match["choice"]), int(match["id"]), int(match["due"]))
+
+    async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
+        cog = self.bot.get_cog("Reminders")
+        assert isinstance(cog, Delivering)
+        await cog.snooze(interaction, self.choice, self.reminder_id, self.occurrence)
+
+
 class Delivering(Notifying):
     """Sending reminder DMs and answering their buttons."""
 
@@ -92,6 +143,11 @@ class Delivering(Notifying):
             nonce=delivery_nonce(claim),
             allowed_mentions=discord.AllowedMentions.none(),
         )
+        schedule = schedule_from_json(reminder.schedule)
+        if isinstance(schedule, OnceSchedule | AppointmentSchedule) and is_last(
+            schedule, from_unix(claim.due_at)
+        ):
+            await self.reminders.delete([reminder.id])  # delivered: nothing is left of it
         return message.id
 
     async def reminder_message(
@@ -113,7 +169,12 @@ class Delivering(Notifying):
             embed.title = text("reminders.dm_stretch_title")
             suggested = text("reminders.dm_suggestion", name=suggestion.name)
             embed.description = f"{suggested}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
-            actions: tuple[str, ...] = ("done", "skip", "snooze", "pause", "routine")
+            actions: tuple[str, ...] = ("done", "skip", "pause", "routine")
+            for choice in SnoozeChoice:
+                view.add_item(SnoozeButton(self.bot, choice, reminder.id, claim.due_at))
+        elif reminder.kind in ("once", "appointment"):
+            embed = self._one_off_embed(claim)
+            actions = ()
         else:
             embed = discord.Embed(
                 title=text("reminders.dm_massage_title"),
@@ -144,21 +205,103 @@ class Delivering(Notifying):
             view.add_item(ReminderButton(self.bot, action, reminder.id))
         return embed, view, files
 
+    def _one_off_embed(self, claim: Claim) -> discord.Embed:
+        """A one-off says what the member asked to be reminded of (their note, added by the
+        caller); an appointment says when it is, what to bring, and not to wait for it with
+        signs of an emergency."""
+        text = self.bot.messages
+        schedule = schedule_from_json(claim.reminder.schedule)
+        if not isinstance(schedule, AppointmentSchedule):
+            return discord.Embed(
+                title=text("reminders.dm_once_title"),
+                description=text("reminders.dm_once"),
+                colour=COLOUR_REMINDER,
+            )
+        at = int(schedule.appointment.timestamp())
+        soon = schedule.appointment - from_unix(claim.due_at) <= HOURS_BEFORE
+        embed = discord.Embed(
+            title=text(
+                "reminders.dm_appointment_soon_title"
+                if soon
+                else "reminders.dm_appointment_tomorrow_title"
+            ),
+            description=text(
+                "reminders.dm_appointment", when=timestamp(at, "F"), relative=timestamp(at, "R")
+            ),
+            colour=COLOUR_REMINDER,
+        )
+        embed.add_field(
+            name=text("reminders.dm_appointment_bring_name"),
+            value=text("reminders.dm_appointment_bring"),
+            inline=False,
+        )
+        embed.add_field(
+            name=text("reminders.dm_appointment_urgent_name"),
+            value=text("reminders.dm_appointment_urgent"),
+            inline=False,
+        )
+        return embed
+
     async def _guild_booking_link(self, guild_id: int | None) -> str | None:
         config = await self.bot.guild_config.get(guild_id)
         return config.booking_link
 
     # --- buttons -------------------------------------------------------------------------
 
-    async def press(
-        self, interaction: discord.Interaction[SciaticaBot], action: str, reminder_id: int
-    ) -> None:
+    async def _own_reminder(
+        self, interaction: discord.Interaction[SciaticaBot], reminder_id: int
+    ) -> ReminderRow:
         text = self.bot.messages
         reminder = await self.reminders.get(reminder_id)
         if reminder is None or reminder.user_id is None:
             raise UserFacingError(text("reminders.gone"))
         if reminder.user_id != interaction.user.id:
             raise UserFacingError(text("reminders.not_yours"))
+        return reminder
+
+    async def snooze(
+        self,
+        interaction: discord.Interaction[SciaticaBot],
+        choice: SnoozeChoice,
+        reminder_id: int,
+        occurrence: int,
+    ) -> None:
+        """Bring this occurrence back at the member's choice of time, once."""
+        text = self.bot.messages
+        reminder = await self._own_reminder(interaction, reminder_id)
+        now = self._now()
+        schedule = schedule_from_json(reminder.schedule)
+        member = await self.members.member(interaction.user.id)
+        zone = (member.timezone if member else None) or schedule.zone
+        quiet = member.quiet_hours if member else None
+        target = snooze_target(
+            choice,
+            now=now,
+            occurrence=from_unix(occurrence),
+            zone=zone,
+            quiet=QuietHours.from_stored(quiet) if quiet else None,
+        )
+        if target is None:
+            raise UserFacingError(text("reminders.snooze_no_evening"))
+        follows_done = isinstance(schedule, AfterDoneSchedule)
+        due = snoozed_due(target, next_occurrence(schedule, now), follows_done=follows_done)
+        outcome = await self.reminders.snooze(reminder_id, occurrence, int(due.timestamp()))
+        if outcome is None:
+            raise UserFacingError(text("reminders.gone"))
+        snoozed, until = outcome
+        if not snoozed:
+            raise UserFacingError(text("reminders.snoozed_already", when=timestamp(until, "f")))
+        key = "reminders.snoozed" if due == target else "reminders.snoozed_next_sooner"
+        await interaction.response.edit_message(
+            content=text(key, when=timestamp(until, "f")),
+            view=link_buttons_of(interaction.message),
+        )
+
+    async def press(
+        self, interaction: discord.Interaction[SciaticaBot], action: str, reminder_id: int
+    ) -> None:
+        text = self.bot.messages
+        reminder = await self._own_reminder(interaction, reminder_id)
         now = self._now()
         if action == "routine":
             await send_routine(interaction)
@@ -167,11 +310,11 @@ class Delivering(Notifying):
             zone = schedule_from_json(reminder.schedule).zone
             today = local_date(now, zone)
             await self.members.record_completion(
-                reminder.user_id, reminder.id, today.isoformat(), int(now.timestamp())
+                interaction.user.id, reminder.id, today.isoformat(), int(now.timestamp())
             )
-            reply = text("reminders.marked_done", count=await self._streak(reminder.user_id))
+            reply = text("reminders.marked_done", count=await self._streak(interaction.user.id))
             # every feature's follow-up, this one's included (after-done reminders move)
-            follow_up = await after_stretch(self.bot.cogs.values(), reminder.user_id)
+            follow_up = await after_stretch(self.bot.cogs.values(), interaction.user.id)
             view = link_buttons_of(interaction.message)
             for item in follow_up.items:
                 view.add_item(item)
@@ -179,10 +322,12 @@ class Delivering(Notifying):
             await interaction.response.edit_message(content=content, view=view)
             return
         elif action == "skip":
-            await self.bot.stores.sessions.skip(reminder.user_id, reminder.id, int(now.timestamp()))
+            await self.bot.stores.sessions.skip(
+                interaction.user.id, reminder.id, int(now.timestamp())
+            )
             reply = text("reminders.skipped")
         elif action == "snooze":
-            until = int((now + SNOOZE).timestamp())
+            until = int((now + LEGACY_SNOOZE).timestamp())
             await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))
             reply = text("reminders.snoozed", when=timestamp(until, "t"))
         elif action == "later":
@@ -190,7 +335,13 @@ class Delivering(Notifying):
             await self.reminders.reschedule(reminder.id, until)
             reply = text("reminders.postponed", when=timestamp(until, "F"))
         elif action == "booked":
-            reply = text("reminders.marked_booked")
+            await interaction.response.edit_message(
+                content=text("reminders.marked_booked"),
+                view=link_buttons_of(interaction.message).add_item(
+                    AddAppointmentButton(self.bot)
+                ),
+            )
+            return
         else:
             await self.reminders.set_status([reminder.id], "paused", None, {})
             reply = text("reminders.paused_from_dm")

@@ -3,24 +3,43 @@ quiet hours (/reminders quiet-hours, quiet-hours-off)."""
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import time as clock_time
 
 import discord
 from discord import app_commands
 
-from bot.autocomplete import days_autocomplete, zone_autocomplete
-from bot.client import SciaticaBot
-from bot.errors import UserFacingError
-from bot.quiet_hours import QuietHours
-from bot.recurrence import EVERY_DAY, Schedule, schedule_from_json, schedule_to_json
-from bot.reminder_times import due_after_edit
-from bot.schedule_edits import Changes, EditError, apply_edit
-from bot.timeparse import InputError, parse_days, parse_time
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.one_offs import NEVER
+from bot.scheduling.quiet_hours import QuietHours
+from bot.scheduling.recurrence import (
+    EVERY_DAY,
+    Schedule,
+    WeeklySchedule,
+    first_day_ahead,
+    local_date,
+    schedule_from_json,
+    schedule_to_json,
+)
+from bot.scheduling.reminder_times import due_after_edit
+from bot.scheduling.schedule_edits import Changes, EditError, apply_edit
+from bot.scheduling.timeparse import (
+    InputError,
+    parse_days,
+    parse_every_n_days,
+    parse_start_day,
+    parse_time,
+    parse_when,
+)
+from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from cogs.reminders.base import (
     ALL,
     LINK_LIMIT,
     NOTE_LIMIT,
+    START_LIMIT,
     WEEKDAY_CHOICES,
+    WHEN_LIMIT,
     ReminderBase,
     one_reminder_autocomplete,
     timestamp,
@@ -34,10 +53,12 @@ class Editing(ReminderBase):
     @app_commands.describe(
         reminder="Which reminder (start typing).",
         time="Stretch and massage reminders: the new time, e.g. 8:00, 8am or 19h30.",
-        days="Stretch reminders on set days: every day, weekdays, mon-fri, or mon, wed, fri.",
+        days="Stretch reminders: every day, weekdays, mon-fri, mon, wed, fri, or every 2 days.",
+        start="Every N days: the first day (today, tomorrow, fri or 2026-03-05).",
         every_weeks="Massage reminders: how often, in weeks (1 to 12).",
         weekday="Massage reminders: which day.",
         hours="After-done reminders: hours after your last Done or my last DM (2 to 168).",
+        when="One-offs and appointments: the new day and time, e.g. thu 10:00.",
         timezone="The time zone for this reminder, e.g. Europe/London, london or EST.",
         note="Stretch reminders: a new note to yourself, shown in the DM.",
         link="Massage reminders: your own https booking link.",
@@ -52,9 +73,11 @@ class Editing(ReminderBase):
         reminder: str,
         time: str | None = None,
         days: str | None = None,
+        start: app_commands.Range[str, None, START_LIMIT] | None = None,
         every_weeks: app_commands.Range[int, 1, 12] | None = None,
         weekday: int | None = None,
         hours: app_commands.Range[int, 2, 168] | None = None,
+        when: app_commands.Range[str, None, WHEN_LIMIT] | None = None,
         timezone: str | None = None,
         note: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
         link: app_commands.Range[str, None, LINK_LIMIT] | None = None,
@@ -71,9 +94,11 @@ class Editing(ReminderBase):
             Changes(
                 time=clock_time() if time else None,
                 days=EVERY_DAY if days else None,
+                start=date.min if start else None,
                 every_weeks=every_weeks,
                 weekday=weekday,
                 hours=hours,
+                when=(date.min, clock_time()) if when else None,
                 timezone=current.zone if timezone else None,
                 note=note,
                 link=link,
@@ -81,13 +106,18 @@ class Editing(ReminderBase):
             misfits_only=True,
         )
         try:
+            new_time = parse_time(time) if time else None
+            new_days = self._days_of(days) if days else None
+            zone = self._resolve_zone(interaction, timezone) if timezone else None
             changes = Changes(
-                time=parse_time(time) if time else None,
-                days=parse_days(days) if days else None,
+                time=new_time,
+                days=new_days,
+                start=self._start_of(start, new_days, new_time, current),
                 every_weeks=every_weeks,
                 weekday=weekday,
                 hours=hours,
-                timezone=self._resolve_zone(interaction, timezone) if timezone else None,
+                when=parse_when(when, self._now(), zone or current.zone) if when else None,
+                timezone=zone,
                 note=note,
                 link=link.strip() if link else None,
             )
@@ -96,6 +126,28 @@ class Editing(ReminderBase):
         self._check_note(note)
         self._check_link(link)
         await self._save_edit(interaction, row.id, changes)
+
+    @staticmethod
+    def _days_of(text: str) -> frozenset[int] | int:
+        """Weekdays, or N for "every N days"."""
+        interval = parse_every_n_days(text)
+        return parse_days(text) if interval is None else interval
+
+    def _start_of(
+        self,
+        text: str | None,
+        days: frozenset[int] | int | None,
+        at: clock_time | None,
+        current: Schedule,
+    ) -> date | None:
+        """The start day to store: the one given, or for a reminder that becomes every N days
+        now, the first day its time is still ahead."""
+        zone = current.zone
+        if text:
+            return parse_start_day(text, local_date(self._now(), zone))
+        if isinstance(days, int) and isinstance(current, WeeklySchedule):
+            return first_day_ahead(at or current.local_time, zone, self._now())
+        return None
 
     def _apply(
         self, kind: str, current: Schedule, changes: Changes, *, misfits_only: bool = False
@@ -122,13 +174,16 @@ class Editing(ReminderBase):
             new = self._apply(row.kind, schedule_from_json(row.schedule), changes)
             assert new is not None
             in_flight = await stores.ledger.in_flight(tx, row.id)
+            due = due_after_edit(row, new, now, in_flight)
+            if due == int(NEVER.timestamp()):  # a one-off moved into the past
+                raise UserFacingError(text("reminders.when_past"))
             await self.reminders.edit(
                 tx,
                 row.id,
                 schedule=schedule_to_json(new),
                 note=changes.note,
                 link=changes.link,
-                next_due_at=due_after_edit(row, new, now, in_flight),
+                next_due_at=due,
             )
         edited = await self.reminders.get(reminder_id)
         assert edited is not None

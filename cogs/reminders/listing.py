@@ -9,14 +9,14 @@ import re
 import discord
 from discord import app_commands
 
-from bot.client import SciaticaBot
-from bot.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT
-from bot.errors import UserFacingError
-from bot.member_text import neutralise
-from bot.paging import pages
-from bot.quiet_hours import QuietHours
+from bot.content.member_text import neutralise
+from bot.content.paging import pages
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.quiet_hours import QuietHours
 from bot.storage import MemberRow, ReminderRow
-from bot.views import PersistentButton
+from bot.ui.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT
+from bot.ui.views import PersistentButton
 from cogs.reminders.base import KIND_KEYS, NOTE_LIMIT, PAUSE_REASON_KEYS, ReminderBase, timestamp
 
 NOTE_SHOWN_LIMIT = 2 * NOTE_LIMIT

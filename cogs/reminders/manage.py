@@ -3,17 +3,16 @@ delete and timezone."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import discord
 from discord import app_commands
 
-from bot.autocomplete import zone_autocomplete
-from bot.client import SciaticaBot
-from bot.errors import UserFacingError
-from bot.recurrence import next_occurrence, schedule_from_json
-from bot.reminder_times import pause_end
-from bot.schedule_edits import PauseError
+from bot.core.client import SciaticaBot
+from bot.core.errors import UserFacingError
+from bot.scheduling.recurrence import next_occurrence, schedule_from_json
+from bot.scheduling.reminder_times import pause_end
+from bot.scheduling.schedule_edits import PauseError
+from bot.scheduling.zone_rules import zone_info
+from bot.ui.autocomplete import zone_autocomplete
 from cogs.reminders.base import (
     ReminderBase,
     reminder_autocomplete,
@@ -107,7 +106,7 @@ class Managing(ReminderBase):
             await self.reminders.set_quiet_hours(
                 interaction.user.id, member.quiet_hours, self._unix()
             )
-        local = self._now().astimezone(ZoneInfo(resolved)).strftime("%H:%M")
+        local = self._now().astimezone(zone_info(resolved)).strftime("%H:%M")
         await interaction.response.send_message(
             self.bot.messages("reminders.timezone_saved", zone=resolved, local_time=local),
             ephemeral=True,

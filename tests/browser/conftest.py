@@ -10,9 +10,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.async_api import Locator, Page, ViewportSize, async_playwright
+from playwright.async_api import Page, ViewportSize, async_playwright
 
-from bot.client import Content
+from bot.core.client import Content
 from bot.playground.web import Playground
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -27,10 +27,6 @@ ARGS = [
     "--disable-sync",
 ]
 LAPTOP = ViewportSize(width=1366, height=768)
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
-SAVE_IMAGES = os.environ.get("SAVE_SCREENSHOTS") == "1"
-"""The README's pictures are retaken only on request (`SAVE_SCREENSHOTS=1`), so a test run
-leaves the checkout as it found it; otherwise each picture is still taken, into memory."""
 
 
 @dataclass
@@ -76,15 +72,3 @@ async def page(running: Running, chromium: Path) -> AsyncIterator[Page]:
     assert elsewhere == [], "the page asked for something outside this computer"
 
 
-async def screenshot(page: Page, name: str, top: Locator | None = None) -> None:
-    """A picture for the README, at a laptop's size; `top` is scrolled to the top first."""
-    if top is not None:
-        await top.evaluate(
-            "element => { const log = element.closest('.log');"
-            " log.scrollTop = element.offsetTop - 8; }"
-        )
-    if not SAVE_IMAGES:
-        await page.screenshot()
-        return
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=IMAGES / f"playground-{name}.png")

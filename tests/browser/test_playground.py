@@ -5,8 +5,8 @@ import re
 
 from playwright.async_api import Page, expect
 
-from bot.triage import Level
-from tests.browser.conftest import screenshot
+from bot.health.triage import Level
+from tests.support.screens import screenshot
 
 
 def command_box(page: Page):

@@ -8,7 +8,7 @@ import pytest
 from bot.localdiscord.constants import MEMBER_PERMISSIONS, Permission
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.models import NotAllowed
-from tests.helpers import eventually_async
+from tests.support.helpers import eventually_async
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
 

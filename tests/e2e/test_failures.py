@@ -5,8 +5,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
-from tests.e2e.test_reminders import create_stretch
-from tests.helpers import eventually
+from tests.support.actions import create_stretch
+from tests.support.helpers import eventually
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ERROR_ID = re.compile(r"error id: `([0-9a-f]{8})`")

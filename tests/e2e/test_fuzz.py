@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.clock import FakeClock
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import MEMBER_PERMISSIONS, OptionType, Permission
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.discord_markdown import BIDI_CONTROLS, render
-from tests.helpers import run_bot
+from bot.scheduling.clock import FakeClock
+from tests.support.discord_markdown import BIDI_CONTROLS, render
+from tests.support.helpers import run_bot
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 UNEXPECTED = "something went wrong on our side"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.embeds import embed_limit_problems
 from bot.localdiscord.constants import InteractionCallbackType as Callback
+from bot.ui.embeds import embed_limit_problems
 
 DEADLINE = 3.0
 

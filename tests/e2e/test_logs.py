@@ -9,11 +9,12 @@ import signal
 
 import pytest
 
-from bot.logs import TEXT_FORMAT, JsonFormatter
-from tests.e2e.test_progress import done_on_a_reminder, turn_checkins
-from tests.e2e.test_quickcheck import run_check, start
-from tests.e2e.test_reminders import create_stretch
-from tests.helpers import TOKEN, BotProcess, eventually, process_env
+from bot.core.logs import TEXT_FORMAT, JsonFormatter
+from bot.localdiscord.constants import InteractionCallbackType as Callback
+from tests.support.actions import EIGHT, create_stretch, reminder_dms
+from tests.support.helpers import TOKEN, BotProcess, eventually, process_env
+from tests.support.progress import turn_checkins
+from tests.support.quickcheck import answer_all, start
 
 ERROR_ID = re.compile(r"`([0-9a-f]{8})`")
 SCORE_NEAR_WORD = re.compile(r"(?i)\b(pain|score|check-?in)\b\W{0,3}\w{0,10}\W{0,3}8\b")
@@ -48,13 +49,18 @@ async def test_health_answers_scores_and_notes_reach_neither_format(
 ):
     await turn_checkins(discord_server, world, "on")
     await create_stretch(discord_server, world, note="left leg numb since Tuesday")
-    done = await done_on_a_reminder(discord_server, world, clock)
+    clock.set(EIGHT)
+    await discord_server.wait_until(
+        lambda: any(m["components"] for m in reminder_dms(discord_server, world.alice)), timeout=5
+    )
+    [reminder] = reminder_dms(discord_server, world.alice)
+    done = await discord_server.click(world.alice, reminder, label="Done")
+    assert (await done.response(timeout=5)).type == Callback.UPDATE_MESSAGE
     eight = await discord_server.click(world.alice, done.message(), label="8")
     assert "**8** out of 10" in (await eight.response(timeout=5)).content
     questions = bot.content.quickcheck.questions
     check = await start(discord_server, world)
-    _, _, screens = await run_check(discord_server, world, check, bot.content)
-    assert len(screens) > 5  # a whole check, answered screen by screen
+    await answer_all(discord_server, world, check, ["No"] * 5)  # five screens answered
 
     async def broken(*args, **kwargs):
         raise RuntimeError("the database went away")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.discord_markdown import BIDI_CONTROLS, render
+from tests.support.discord_markdown import BIDI_CONTROLS, render
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.test_reminders import EIGHT, create_stretch
-from tests.helpers import (
+from tests.support.actions import EIGHT, create_stretch
+from tests.support.helpers import (
     EX_CONFIG,
     TOKEN,
     BotProcess,
@@ -19,7 +19,7 @@ from tests.helpers import (
     process_env,
     run_bot,
 )
-from tests.seeding import create_database, seed_reminders
+from tests.support.seeding import create_database, seed_reminders
 
 DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

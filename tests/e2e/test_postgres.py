@@ -9,20 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.e2e.test_privacy import rows_naming, tables_naming_members
-from tests.helpers import eventually, eventually_async, run_bot
+from tests.support.actions import create_stretch
+from tests.support.helpers import eventually, eventually_async, run_bot
+from tests.support.rows import rows_naming, tables_naming_members
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HALF_SEVEN = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
-
-
-async def create_stretch(server, world, user=None, **options):
-    user = user or world.alice
-    values = {"time": "8:00", "days": "every day", "timezone": "UTC", **options}
-    ix = await server.invoke(user, "reminders stretch", values, guild_id=world.guild.id)
-    await ix.response(timeout=5)
-    [reply] = await ix.wait_for_followups(1, timeout=5)
-    return reply
 
 
 async def run(server, user, command, options, world):

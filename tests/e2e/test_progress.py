@@ -9,48 +9,18 @@ from datetime import UTC, date, datetime, timedelta
 
 from PIL import Image
 
-from bot.charts import progress_chart
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list, reminder_dms
-from tests.helpers import eventually
+from bot.pictures.charts import progress_chart
+from tests.support.actions import EIGHT, create_stretch, ix_list, reminder_dms, stretch_dms
+from tests.support.helpers import eventually
+from tests.support.progress import progress, turn_checkins, uploads
 
 SCORE_LABELS = [str(n) for n in range(11)] + ["Skip"]
 
 
-def stretch_dms(server, user):
-    """Every stretch reminder DM the member got, acted on or not."""
-    return [
-        m
-        for m in server.dm_messages(user.id)
-        if any(e.get("title") == "Time to stretch" for e in m["embeds"])
-    ]
-
-
 def labels(message):
     return [c["label"] for row in message["components"] for c in row["components"]]
-
-
-def uploads(server, ix):
-    """The files the bot uploaded with the interaction's follow-ups (as the bytes sent)."""
-    return [
-        file
-        for request in server.rest.requests
-        if request.method == "POST" and ix.token in request.path
-        for file in request.files
-    ]
-
-
-async def progress(server, world, user=None, **options):
-    ix = await server.invoke(user or world.alice, "progress", options, guild_id=world.guild.id)
-    first = await ix.response(timeout=5)
-    return ix, first
-
-
-async def turn_checkins(server, world, state, user=None):
-    _, reply = await progress(server, world, user, **{"check-ins": state})
-    assert reply.ephemeral
-    return reply.content
 
 
 async def done_on_a_reminder(server, world, clock, when=EIGHT):

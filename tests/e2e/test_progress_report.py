@@ -8,9 +8,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.localdiscord.constants import MessageFlag
-from tests.e2e.test_progress import progress, stretch_dms, turn_checkins, uploads
-from tests.e2e.test_progress_plan import DAY, session_done
-from tests.e2e.test_reminders import EIGHT, create_stretch
+from tests.support.actions import EIGHT, create_stretch, stretch_dms
+from tests.support.progress import DAY, progress, session_done, turn_checkins, uploads
 
 A4 = (595.28, 841.89)  # points
 

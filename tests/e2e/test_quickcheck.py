@@ -4,16 +4,9 @@ import json
 
 import pytest
 
+from bot.health.triage import Level
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from bot.triage import Level
-
-
-async def start(server, world, user=None, **options):
-    ix = await server.invoke(user or world.alice, "quickcheck", options, guild_id=world.guild.id)
-    response = await ix.response(timeout=5)
-    assert response.ephemeral
-    return ix
-
+from tests.support.quickcheck import answer_all, start
 
 CODES = {"Yes": "y", "No": "n", "Not sure": "u"}
 
@@ -64,18 +57,6 @@ async def run_check(server, world, ix, content, answers=None):
             response = await click.response(timeout=5)
             message = click.message()
     return response, message, screens
-
-
-async def answer_all(server, world, ix, labels):
-    """Press one answer button per single-question screen; returns the last response."""
-    message = ix.message()
-    response = None
-    for label in labels:
-        click = await server.click(world.alice, message, label=label)
-        response = await click.response(timeout=5)
-        assert response.type == Callback.UPDATE_MESSAGE
-        message = click.message()
-    return response, message
 
 
 BOOKING = "https://booking.example/massage"

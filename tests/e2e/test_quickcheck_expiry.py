@@ -4,9 +4,9 @@ press gives the next screen its own 10 minutes."""
 
 from datetime import timedelta
 
+from bot.health.triage import Level
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from bot.triage import Level
-from tests.e2e.test_quickcheck import answer_all, start
+from tests.support.quickcheck import answer_all, start
 
 
 async def test_a_screen_left_over_ten_minutes_has_expired_but_an_emergency_yes_still_counts(

@@ -5,8 +5,7 @@ kept and deleted with the rest of their data."""
 import json
 from datetime import UTC, datetime
 
-from tests.e2e.test_progress import stretch_dms
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
+from tests.support.actions import EIGHT, create_stretch, ix_list, stretch_dms
 
 SUPPRESS_NOTIFICATIONS = 1 << 12
 NOTE = "left hamstring, after the MRI"  # a health detail a lock screen must not show

@@ -4,7 +4,7 @@ acting on the DM keeps it, and a massage reminder has none."""
 from datetime import timedelta
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.e2e.test_reminders import EIGHT, create_stretch, reminder_dms
+from tests.support.actions import EIGHT, create_stretch, reminder_dms
 
 
 def uploaded(server, channel_id):

@@ -1,29 +1,15 @@
 """/reminders and /privacy end to end: DMs arrive on time, once, with working buttons."""
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
 from bot.localdiscord.models import NotAllowed
-from tests.helpers import run_bot
-
-EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-
-
-async def create_stretch(server, world, user=None, **options):
-    user = user or world.alice
-    values = {"time": "8:00", "days": "every day", "timezone": "UTC", **options}
-    ix = await server.invoke(user, "reminders stretch", values, guild_id=world.guild.id)
-    await ix.response(timeout=5)
-    [reply] = await ix.wait_for_followups(1, timeout=5)
-    return reply
-
-
-def reminder_dms(server, user):
-    return [m for m in server.dm_messages(user.id) if m.get("components")]
+from tests.support.actions import EIGHT, create_stretch, ix_list, reminder_dms
+from tests.support.helpers import run_bot
 
 
 async def test_create_confirms_by_dm_and_lists_the_next_time(discord_server, bot, world):
@@ -50,7 +36,16 @@ async def test_the_reminder_arrives_on_time_and_done_counts_a_streak(
     dms = await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
     reminder = dms[-1]
     labels = [c["label"] for row in reminder["components"] for c in row["components"]]
-    assert labels == ["Done", "Not today", "Snooze 30 min", "Pause", "Start routine"]
+    assert labels == [
+        "Done",
+        "Not today",
+        "Pause",
+        "Start routine",
+        "Snooze 10 min",
+        "Snooze 1 hour",
+        "This evening",
+        "Tomorrow, same time",
+    ]
     assert reminder["nonce"]
 
     done = await discord_server.click(world.alice, reminder, label="Done")
@@ -59,19 +54,6 @@ async def test_the_reminder_arrives_on_time_and_done_counts_a_streak(
 
     listed = await ix_list(discord_server, world)
     assert listed.embeds[0]["footer"]["text"].startswith("Stretching streak: 1 ")
-
-
-async def test_snooze_brings_it_back_thirty_minutes_later(discord_server, bot, world, clock):
-    await create_stretch(discord_server, world)
-    clock.set(EIGHT)
-    dms = await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
-    snooze = await discord_server.click(world.alice, dms[-1], label="Snooze 30 min")
-    assert (await snooze.response(timeout=5)).type == Callback.UPDATE_MESSAGE
-    clock.set(EIGHT + timedelta(minutes=29))
-    clock.set(EIGHT + timedelta(minutes=30))
-    dms = await discord_server.wait_for_dms(world.alice.id, 3, timeout=5)
-    assert len(dms) == 3  # confirmation, reminder, snoozed reminder
-    assert reminder_dms(discord_server, world.alice) == [dms[-1]]  # the first one was acted on
 
 
 async def test_pause_resume_and_delete(discord_server, bot, world, clock):
@@ -188,11 +170,6 @@ async def test_dms_closed_later_pause_with_one_403_and_the_member_is_told(
     assert str(listed.embeds).count("couldn't DM you") == 2
 
 
-async def ix_list(server, world):
-    ix = await server.invoke(world.alice, "reminders list", {}, guild_id=world.guild.id)
-    return await ix.response(timeout=5)
-
-
 async def test_the_reminder_survives_a_restart_and_fires_once(
     discord_server, world, tmp_path, content, clock
 ):
@@ -246,6 +223,7 @@ async def test_discords_client_stops_a_member_at_the_note_and_link_limits(
     assert declared == {
         ("stretch", "note"): 200,
         ("after-done", "note"): 200,
+        ("once", "note"): 200,
         ("edit", "note"): 200,
         ("massage", "link"): 512,
         ("edit", "link"): 512,

@@ -3,9 +3,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.test_progress import stretch_dms
-from tests.e2e.test_reminders import EIGHT, create_stretch, ix_list
-from tests.helpers import eventually_async, run_bot
+from tests.support.actions import EIGHT, create_stretch, ix_list, stretch_dms
+from tests.support.helpers import eventually_async, run_bot
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # the clock fixture's Monday morning
 HOUR = timedelta(hours=1)
@@ -97,7 +96,7 @@ async def test_an_option_that_does_not_fit_is_refused_and_nothing_changes(
     )
     assert refused.ephemeral
     assert "`every_weeks` doesn't fit a stretch reminder on set days" in refused.content
-    assert "`time`, `days`, `timezone`, `note`" in refused.content
+    assert "`time`, `days`, `start`, `timezone`, `note`" in refused.content
     assert await only_reminder(bot, world) == before
 
     refused = await answer(

@@ -1,33 +1,17 @@
 """Times, days and time zones as members type them, end to end through the local Discord."""
 
-import json
-import sqlite3
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 
-from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.constants import MessageFlag
-from tests.e2e.test_reminders import reminder_dms
+from tests.support.actions import reminder_dms, stored_reminders, stretch
+from tests.support.zone_files import fake_host, package_rules
 
 EPHEMERAL = MessageFlag.EPHEMERAL
 
 
-def stored_reminders(tmp_path):
-    with sqlite3.connect(tmp_path / "bot.db") as conn:
-        rows = conn.execute("SELECT schedule, next_due_at FROM reminders ORDER BY id").fetchall()
-    return [(json.loads(schedule), next_due) for schedule, next_due in rows]
 
 
-async def stretch(server, world, locale="en-US", **options):
-    """/reminders stretch; returns the member's answer (the reply, or the refusal)."""
-    ix = await server.invoke(
-        world.alice, "reminders stretch", options, guild_id=world.guild.id, locale=locale
-    )
-    response = await ix.response(timeout=5)
-    # deferred while the confirmation DM goes out
-    if response.type == Callback.DEFERRED_CHANNEL_MESSAGE:
-        [reply] = await ix.wait_for_followups(1, timeout=5)
-        return reply
-    return {"content": response.content, "flags": EPHEMERAL if response.ephemeral else 0}
 
 
 async def zone_choices(server, world, value, locale="en-US"):
@@ -159,6 +143,42 @@ async def test_the_members_discord_language_ranks_and_settles_zones(discord_serv
     assert "**America/Chicago**" in await set_zone("CST", "en-US")
     assert "**Asia/Shanghai**" in await set_zone("CST", "zh-CN")
     assert "**Europe/Paris**" in await set_zone("CET", "fr")
+    # EST and Central are American only for Americans: others are asked, with Australia's
+    assert "**America/New_York**" in await set_zone("EST", "en-US")
+    asked = await set_zone("EST", "en-GB")
+    assert "`America/New_York`" in asked and "`Australia/Sydney`" in asked
+    assert "`Australia/Brisbane`" in asked
+    asked = await set_zone("Central", "de")
+    assert "`America/Chicago`" in asked and "`Australia/Adelaide`" in asked
+    assert "**America/Chicago**" in await set_zone("Central", "en-US")
+
+
+async def test_the_last_mile_of_typed_times_days_and_zones(discord_server, bot, world, tmp_path):
+    cases = [
+        ({"time": "1930", "days": "M-F", "timezone": "NYC"}, "19:30", [0, 1, 2, 3, 4]),
+        ({"time": "0830", "days": "mo we fr", "timezone": "LA"}, "08:30", [0, 2, 4]),
+        ({"time": "13", "days": "Tu/Th", "timezone": "Mumbai"}, "13:00", [1, 3]),
+        ({"time": "7am", "days": "weds", "timezone": "Kiev"}, "07:00", [2]),
+        ({"time": "6pm", "days": "thurs", "timezone": "Calcutta"}, "18:00", [3]),
+        ({"time": "20", "days": "sa-su", "timezone": "São Paulo"}, "20:00", [5, 6]),
+    ]
+    for options, _, _ in cases:
+        reply = await stretch(discord_server, world, locale="en-GB", **options)
+        assert "Saved" in reply["content"], (options, reply["content"])
+    stored = [schedule for schedule, _ in stored_reminders(tmp_path)]
+    assert [(s["time"], s["weekdays"]) for s in stored] == [(at, d) for _, at, d in cases]
+    assert [s["zone"] for s in stored] == [
+        "America/New_York",
+        "America/Los_Angeles",
+        "Asia/Kolkata",
+        "Europe/Kyiv",
+        "Asia/Kolkata",
+        "America/Sao_Paulo",
+    ]
+    refused = await stretch(discord_server, world, time="8", days="T", timezone="UTC")
+    assert "am or pm" in refused["content"]
+    refused = await stretch(discord_server, world, time="8am", days="T", timezone="UTC")
+    assert "'t' could be two days: write 'tu' or 'th'" in refused["content"]
 
 
 async def test_counts_are_written_in_words(discord_server, bot, world):
@@ -207,3 +227,39 @@ async def test_a_community_stretch_break_takes_the_same_forms(discord_server, bo
         locale="fr",
     )
     assert choices[0]["value"] == "Europe/Paris"
+
+
+async def test_a_vancouver_reminder_fires_by_the_packages_rules_on_a_host_with_older_files(
+    discord_server, bot, world, tmp_path, clock
+):
+    """The host's Vancouver file is 2025b's (Pacific time, UTC-8 in winter); the tzdata
+    package's rules are what the reminder must follow."""
+    folder = fake_host(tmp_path / "zoneinfo", "America/Vancouver", "America/Los_Angeles", "2025b")
+    zoneinfo.reset_tzpath(to=[str(folder)])
+    zoneinfo.ZoneInfo.clear_cache()
+    try:
+        host = zoneinfo.ZoneInfo("America/Vancouver")
+        package = package_rules("America/Vancouver")
+        now = datetime(2027, 1, 14, 12, 0, tzinfo=UTC)
+        assert now.astimezone(host).utcoffset() != now.astimezone(package).utcoffset()
+        clock.set(now)
+        reply = await stretch(
+            discord_server, world, time="9:00", days="daily", timezone="America/Vancouver"
+        )
+        assert "09:00 (America/Vancouver)" in reply["content"]
+        due = datetime(2027, 1, 14, 9, 0, tzinfo=package)  # today: 05:00 there now
+        [(_, next_due)] = stored_reminders(tmp_path)
+        assert next_due == int(due.timestamp())
+        assert f"<t:{next_due}:F>" in reply["content"]
+        await discord_server.wait_for_dms(world.alice.id, 1, timeout=5)  # the confirmation
+
+        host_due = datetime(2027, 1, 14, 9, 0, tzinfo=host)  # an hour later by the old rules
+        assert host_due - due == timedelta(hours=1)
+        clock.set(due - timedelta(seconds=1))
+        clock.set(due)
+        await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
+        clock.set(host_due)
+        assert len(reminder_dms(discord_server, world.alice)) == 1
+    finally:
+        zoneinfo.reset_tzpath(to=[])
+        zoneinfo.ZoneInfo.clear_cache()

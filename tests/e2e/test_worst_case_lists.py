@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.embeds import embed_limit_problems
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.discord_markdown import render
-from tests.helpers import run_bot
+from bot.ui.embeds import embed_limit_problems
+from tests.support.discord_markdown import render
+from tests.support.helpers import run_bot
 
 LONGEST_ZONE = "America/North_Dakota/New_Salem"
 NAMED_DAYS = "mon, tue, wed, thu, fri, sat"  # every day named: the longest schedule in words

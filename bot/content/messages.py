@@ -1,0 +1,66 @@
+"""User-facing core texts, loaded from data/messages.toml so they are edited in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.content.library import read_toml
+
+PLURAL_FORMS = ("one", "other")
+"""CLDR plural categories the texts use; English needs only these two ("1 day", "3 days")."""
+
+
+def plural_form(count: int) -> str:
+    """The CLDR plural category of `count` in English."""
+    return "one" if count == 1 else "other"
+
+
+class Messages:
+    """Look up `section.key` texts and fill their `{placeholders}`.
+
+    A text that depends on a number is written as `key_one` and `key_other`; asking for `key`
+    with `count=` picks the form, so callers never build plurals (or "day(s)") themselves.
+    """
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        _check_plurals(texts)
+        self._texts = texts
+        self._plurals = {key.removesuffix("_other") for key in texts if key.endswith("_other")}
+
+    @classmethod
+    def load(cls, path: Path) -> Messages:
+        raw = read_toml(path)
+        texts: dict[str, str] = {}
+        for section, entries in raw.items():
+            for key, value in entries.items():
+                if not isinstance(value, str):
+                    raise ValueError(f"{path.name}: {section}.{key} must be text")
+                texts[f"{section}.{key}"] = value
+        try:
+            return cls(texts)
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: {exc}") from exc
+
+    def __call__(self, key: str, **values: object) -> str:
+        if key in self._plurals:
+            count = values.get("count")
+            if not isinstance(count, int):
+                raise TypeError(f"{key} depends on a number: pass count=")
+            key = f"{key}_{plural_form(count)}"
+        return self._texts[key].format(**values)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._texts or key in self._plurals
+
+
+def _check_plurals(texts: dict[str, str]) -> None:
+    """Every plural text has all its forms and no plain twin, so no count can miss a form."""
+    for key in texts:
+        stem, _, form = key.rpartition("_")
+        if form not in PLURAL_FORMS or not stem:
+            continue
+        missing = [f"{stem}_{other}" for other in PLURAL_FORMS if f"{stem}_{other}" not in texts]
+        if missing:
+            raise ValueError(f"{key} needs its other plural forms too: {', '.join(missing)}")
+        if stem in texts:
+            raise ValueError(f"{stem} is written both plainly and as plural forms")

@@ -1,0 +1,1 @@
+"""Real `python -m bot` processes, drills and clusters against the local Discord."""

@@ -1,0 +1,1 @@
+"""Pure rules, tested directly: no database, no local Discord, no process."""

@@ -1,0 +1,1 @@
+"""The stores and the dispatcher on a real database, each backend in turn."""

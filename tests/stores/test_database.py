@@ -1,0 +1,96 @@
+import sqlite3
+
+import pytest
+
+from bot.core.guild_config import GuildConfigCache
+from bot.storage import BotStateStore, DatabaseError, GuildSettingsStore
+from bot.storage.sqlite import MIGRATIONS_DIR, migration_files
+from bot.storage.sqlite import SqliteDatabase as Database
+
+
+async def test_migrates_a_new_file_and_records_the_version(tmp_path):
+    path = tmp_path / "bot.db"
+    database = await Database.open(path)
+    latest = len(migration_files(MIGRATIONS_DIR))
+    assert await database.schema_version() == latest
+    await database.close()
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {row[0] for row in rows}
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_migrations")]
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"reminders", "deliveries", "members", "guild_settings", "audit_log"} <= tables
+    assert versions == list(range(1, latest + 1))
+    assert mode == "wal"
+
+
+async def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "bot.db"
+    first = await Database.open(path)
+    await BotStateStore(first).set("k", "v")
+    await first.close()
+    second = await Database.open(path)
+    assert await BotStateStore(second).get("k") == "v"
+    assert await second.migrate() == len(migration_files(MIGRATIONS_DIR))
+    await second.close()
+
+
+async def test_a_failed_transaction_leaves_nothing(tmp_path):
+    database = await Database.open(tmp_path / "bot.db")
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as conn:
+            await conn.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
+            raise RuntimeError("boom")
+    assert await BotStateStore(database).get("a") is None
+    await database.close()
+
+
+async def test_a_second_process_on_the_same_file_is_refused_until_the_first_closes(tmp_path):
+    path = tmp_path / "bot.db"
+    first = await Database.open(path)
+    try:
+        # a second open holds its own descriptor, as a second process would
+        with pytest.raises(DatabaseError, match="in use by another running bot") as refused:
+            await Database.open(path)
+        assert "\n" not in str(refused.value) and "DATABASE_URL" in str(refused.value)
+        await BotStateStore(first).set("still", "works")  # the refusal left the first alone
+    finally:
+        await first.close()
+    second = await Database.open(path)  # closing released the lock
+    assert await BotStateStore(second).get("still") == "works"
+    await second.close()
+
+
+async def test_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "bot.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="cannot use database file"):
+        await Database.open(path)
+
+
+async def test_guild_settings_write_through_with_audit(tmp_path):
+    database = await Database.open(tmp_path / "bot.db")
+    cache = GuildConfigCache(GuildSettingsStore(database), now=lambda: 1_700_000_000)
+    changes = await cache.set(1, 42, {"region": "uk", "feature_learn": "off"})
+    assert changes == {"region": (None, "uk"), "feature_learn": (None, "off")}
+    config = await cache.get(1)
+    assert config.region == "uk"
+    assert not config.enabled("learn")
+    assert config.enabled("quickcheck")
+
+    # a fresh cache reads what was written
+    fresh = GuildConfigCache(GuildSettingsStore(database), now=lambda: 0)
+    assert (await fresh.get(1)).region == "uk"
+    audit = await fresh.recent_changes(1)
+    assert {(a.setting, a.old_value, a.new_value) for a in audit} == {
+        ("region", None, "uk"),
+        ("feature_learn", None, "off"),
+    }
+    assert await cache.set(1, 42, {"region": "uk"}) == {}
+
+    await cache.reset(1, 42)
+    assert (await cache.get(1)).region is None
+    await cache.forget(1)
+    assert await cache.recent_changes(1) == []
+    await database.close()
