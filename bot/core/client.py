@@ -28,6 +28,7 @@ from bot.core.discord_internals import (
     bot_gateway,
     global_limit_event,
     interaction_from,
+    keep_only_views_with_state,
     pace_unprompted_requests,
     silence_voice_warnings,
     track_interactions,
@@ -36,7 +37,7 @@ from bot.core.discord_internals import (
 from bot.core.errors import report_error, send_private
 from bot.core.guild_config import GuildConfigCache
 from bot.core.leadership import Leadership
-from bot.core.operations import bot_metrics, start_ops_server
+from bot.core.operations import bot_metrics, start_operations, stop_operations
 from bot.core.ops import OpsServer
 from bot.core.pacing import RateLimiter
 from bot.core.settings import Settings
@@ -158,6 +159,7 @@ class SciaticaBot(commands.AutoShardedBot):
         # refused SHARD_IDS without SHARD_COUNT, the one check discord.py would make of it
         self.shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
         amortise_bucket_cleanup(self.http)
+        keep_only_views_with_state(self)
         self.settings = settings
         self.stores = Stores(database)
         self.metrics = bot_metrics(self)
@@ -195,10 +197,7 @@ class SciaticaBot(commands.AutoShardedBot):
         return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
-        self.ops = await start_ops_server(self)  # first: /healthz and /readyz answer at once
-        if self.budget is not None:
-            await self.budget.start()
-            self.pacer.schedule = self.budget
+        await start_operations(self)  # first: /healthz and /readyz answer at once
         if not self.force_sync:
             await self._prepare_gateway()
         for extension in EXTENSIONS:
@@ -235,10 +234,7 @@ class SciaticaBot(commands.AutoShardedBot):
         await self.scheduler.stop()
         await self._let_interactions_answer()
         await super().close()
-        if self.budget is not None:
-            await self.budget.stop()
-        if self.ops is not None:
-            await self.ops.stop()
+        await stop_operations(self)
 
     def _admit(self, payload: dict[str, Any]) -> bool:
         """Interactions arriving once the bot is stopping are told so, not handled."""

@@ -29,19 +29,28 @@ def bot_metrics(bot: SciaticaBot) -> Metrics:
     return metrics
 
 
-async def start_ops_server(bot: SciaticaBot) -> OpsServer | None:
-    """Listening on OPS_HOST:OPS_PORT, when OPS_PORT is set (not for a one-off `sync`)."""
+async def start_operations(bot: SciaticaBot) -> None:
+    """The health and metrics server on OPS_HOST:OPS_PORT when OPS_PORT is set (not for a
+    one-off `sync`), and the send budget shared with other processes, when there is one."""
     settings = bot.settings
-    if settings.ops_port is None or bot.force_sync:
-        return None
-    server = OpsServer(
-        settings.ops_host,
-        settings.ops_port,
-        readiness=lambda: readiness_problems(bot),
-        metrics=bot.metrics.exposition,
-    )
-    await server.start()
-    return server
+    if settings.ops_port is not None and not bot.force_sync:
+        bot.ops = OpsServer(
+            settings.ops_host,
+            settings.ops_port,
+            readiness=lambda: readiness_problems(bot),
+            metrics=bot.metrics.exposition,
+        )
+        await bot.ops.start()
+    if bot.budget is not None:
+        await bot.budget.start()
+        bot.pacer.schedule = bot.budget
+
+
+async def stop_operations(bot: SciaticaBot) -> None:
+    if bot.budget is not None:
+        await bot.budget.stop()
+    if bot.ops is not None:
+        await bot.ops.stop()
 
 
 async def readiness_problems(bot: SciaticaBot) -> list[str]:

@@ -21,7 +21,7 @@ from bot.storage.connection import (
     Transaction,
     within,
 )
-from bot.storage.events import GuildSettingsChanged, RemindersChanged, event_of
+from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
 from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
@@ -96,6 +96,7 @@ class Stores:
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)
         self.sessions = SessionStore(database)
+        self.ledger.dms_closed.subscribe(self.members.notice_may_wait)
         database.on_remote_change(self._changed_elsewhere)
 
     def _changed_elsewhere(self, note: str) -> None:
@@ -103,12 +104,15 @@ class Stores:
         if note == "*":  # notes were missed: whatever is cached or planned may be stale
             self.reminders.changes.announce(RemindersChanged())
             self.guild_settings.changes.announce(GuildSettingsChanged(None))
+            self.members.notice_may_wait(None)
             return
         event = event_of(note)
         if isinstance(event, RemindersChanged):
             self.reminders.changes.announce(event)
         elif isinstance(event, GuildSettingsChanged):
             self.guild_settings.changes.announce(event)
+        elif isinstance(event, DmsClosed):
+            self.ledger.dms_closed.announce(event)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -3,7 +3,8 @@
 One row per claimed occurrence makes delivery at most once: a claim moves the reminder to its
 next occurrence in the same commit, so a crash can never make the same occurrence due again.
 The ledger is the scheduler's own store, so what it changes (a claim moving a reminder on, a
-pause after a refused DM) is not announced: the scheduler already knows.
+pause after a refused DM) is not announced as a reminders change: the scheduler already knows.
+DMs found closed are announced, for whoever tells the member.
 
 Each claim is leased to the ledger that made it (`owner`, one per process) until `lease_until`.
 Where several processes share the database, another one takes a claim over only once its
@@ -22,6 +23,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.storage.connection import Database, Transaction
+from bot.storage.events import Announcer, DmsClosed
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
@@ -76,6 +78,7 @@ class DeliveryLedger:
         self.db = database
         self.shared = database.shared
         self.owner = ""
+        self.dms_closed: Announcer[DmsClosed] = Announcer()
         self.begin_term()
         self.on_recorded: Callable[[Claim, str], None] = lambda claim, state: None
         """Told each claim this process recorded as sent, failed or abandoned (the metrics)."""
@@ -288,6 +291,9 @@ class DeliveryLedger:
 
     async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
         """A refused DM pauses all the member's reminders at once: no second 403."""
+        # announced here before the write as well: a command answered meanwhile reads whether a
+        # notice waits from the database, so it waits for this commit
+        self.dms_closed.announce(DmsClosed(user_id))
         async with self.db.transaction() as tx:
             await self._fail_claim(tx, claim, now)
             await tx.execute(
@@ -299,6 +305,7 @@ class DeliveryLedger:
                 "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
                 (now, user_id),
             )
+            self.dms_closed.after_commit(tx, DmsClosed(user_id))
 
     async def pause_reminder(self, claim: Claim, reason: str, now: int) -> None:
         async with self.db.transaction() as tx:

@@ -17,6 +17,11 @@ log = logging.getLogger("bot.storage")
 
 HEARTBEAT_SECONDS = 1.0
 """How often a held lead and the listening connection prove they are still connected."""
+SILENCE_SECONDS = 10.0
+"""How long a heartbeat may go unanswered before its connection counts as lost. A busy event
+loop or database can be slow to answer for a few seconds; giving up the lead then only moves it
+to another process for nothing. A connection that really ends (its process died, the server
+closed it) is noticed at once, without waiting for this."""
 
 # errors that mean "the server is unreachable or refused us", as opposed to a bug in a query
 CONNECTION_ERRORS = (
@@ -67,7 +72,7 @@ class PostgresLead:
             if self.lost.is_set():
                 return
             try:
-                await self._conn.fetchval("SELECT 1", timeout=every * 2)
+                await self._conn.fetchval("SELECT 1", timeout=SILENCE_SECONDS)
             except (*CONNECTION_ERRORS, asyncpg.PostgresError):
                 log.warning("the connection holding the lead was lost")
                 self.lost.set()
@@ -86,7 +91,7 @@ async def alive(connection: asyncpg.Connection) -> bool:
     if connection.is_closed():
         return False
     try:
-        await connection.fetchval("SELECT 1", timeout=HEARTBEAT_SECONDS * 2)
+        await connection.fetchval("SELECT 1", timeout=SILENCE_SECONDS)
     except (*CONNECTION_ERRORS, asyncpg.PostgresError):
         return False
     return True

@@ -129,7 +129,8 @@ async def test_an_appointment_gives_two_reminders(discord_server, bot, world, cl
     text = str(first["embeds"])
     assert f"<t:{int(THURSDAY_TEN.timestamp())}:F>" in text
     assert "medicines" in text and "/sciatica appointment" in text
-    assert "new numbness between your legs" in text and "go to A&E" in text
+    assert "less feeling when you do" in text
+    assert "Go to A&E or call your emergency number now" in text
     assert "One leg or foot getting weaker needs a doctor the same day" in text
     clock.set(THURSDAY_TEN - timedelta(hours=2))
     [_, second] = await dms_after(discord_server, world, 2)

@@ -40,6 +40,7 @@ NETS = {
     "help footer": MESSAGES("help.footer"),
     "about disclaimer": MESSAGES("about.disclaimer"),
     "massage DM footer": MESSAGES("reminders.dm_massage_footer"),
+    "appointment DM": MESSAGES("reminders.dm_appointment_urgent"),
     "stretch rules": "\n".join(LIBRARY.routine.general_rules),
     "flare care": load_progress_content(DEFAULT_DATA_DIR / "progress.toml").flare.safety,
     "README disclaimer": readme_disclaimer(),
