@@ -1,7 +1,8 @@
 """Entry point: `python -m bot` runs the bot; `sync` re-registers its commands; `check` only
 validates the settings, the content files and the database, for operators before a deploy;
-`copy-database postgresql://...` moves a SQLite installation to PostgreSQL; `playground` runs
-the bot against a local Discord shown in the browser, with no token."""
+`copy-database postgresql://...` moves a SQLite installation to PostgreSQL; `backup PATH`
+copies the SQLite database while the bot runs; `playground` runs the bot against a local
+Discord shown in the browser, with no token."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ import discord
 from dotenv import load_dotenv
 
 from bot.content.library import ContentError
+from bot.core import exits
 from bot.core.client import Content, SciaticaBot
 from bot.core.discord_internals import api_base, use_api_base
+from bot.core.logs import setup_logging
+from bot.core.ops import OpsPortError
 from bot.core.settings import (
     DEFAULT_DATA_DIR,
     ConfigError,
@@ -27,7 +31,6 @@ from bot.core.settings import (
     database_path,
     database_url,
     load_settings,
-    setup_logging,
 )
 from bot.health.quickcheck_data import TriageDataError
 from bot.scheduling.clock import SystemClock
@@ -39,6 +42,7 @@ from bot.storage import (
     inspect_database,
     open_database,
 )
+from bot.storage.backup import backup_sqlite, pg_dump_command
 from bot.storage.copying import copy_database
 from bot.storage.postgres import redact
 from bot.storage.postgres_check import inspect_postgres
@@ -47,15 +51,26 @@ log = logging.getLogger("bot")
 CONTENT_ERRORS = (ContentError, TriageDataError, ValueError, OSError)
 
 USAGE = (
-    "usage: python -m bot [run | sync | check | copy-database postgresql://user@host/db"
-    " | playground [--port 8080] [--data DIR]]"
+    "usage: python -m bot [run | sync | check | backup PATH"
+    " | copy-database postgresql://user@host/db | playground [--port 8080] [--data DIR]]"
 )
 
 
-def fail(message: str) -> int:
-    """Configuration and environment problems end in one clear line, never a traceback."""
+# the gateway's close codes no reconnect can fix (Discord's documented non-resumable codes)
+GATEWAY_REFUSALS = {
+    4004: "Discord's gateway rejected DISCORD_TOKEN (close code 4004). Check the token in .env.",
+    4010: "Discord's gateway refused the shard (close code 4010): check SHARD_COUNT and SHARD_IDS",
+    4011: "Discord requires sharding now (close code 4011): set SHARD_COUNT, or leave it unset",
+    4012: "Discord's gateway refused the API version (close code 4012): upgrade the bot",
+    4013: "Discord's gateway refused the intents (close code 4013): upgrade the bot",
+}
+
+
+def fail(message: str, code: int = exits.CONFIG) -> int:
+    """Configuration and environment problems end in one clear line, never a traceback, and
+    an exit code that tells a service manager whether restarting can help (bot.core.exits)."""
     print(f"sciatica-companion: {message}", file=sys.stderr)
-    return 2
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,8 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) == 2 and args[0] == "copy-database":
         load_dotenv(Path.cwd() / ".env", override=False)
         return copy_main(args[1])
+    if len(args) == 2 and args[0] == "backup":
+        load_dotenv(Path.cwd() / ".env", override=False)
+        return backup(Path(args[1]))
     if args not in ([], ["run"], ["sync"], ["check"]):
-        return fail(USAGE)
+        return fail(USAGE, exits.USAGE)
     load_dotenv(Path.cwd() / ".env", override=False)
     if args == ["check"]:
         return check()
@@ -77,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(os.environ)
     except ConfigError as exc:
         return fail(f"{exc}. Copy .env.example to .env and fill it in.")
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         content = Content.load(settings.data_dir)
     except CONTENT_ERRORS as exc:
@@ -89,8 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check() -> int:
-    """One line per problem and a non-zero exit, or one line saying all is well."""
+    """One line per problem and a non-zero exit (TEMPORARY when the only problem is a database
+    that cannot be reached now, else CONFIG), or one line saying all is well."""
     problems: list[str] = []
+    code = exits.CONFIG
     found: list[str] = []
     try:
         settings: Settings | None = load_settings(os.environ)
@@ -118,11 +138,13 @@ def check() -> int:
             path = settings.database_path if settings else database_path(os.environ)
             found.append(f"database: {asyncio.run(inspect_database(path))}")
     except DatabaseError as exc:
+        if not problems:
+            code = exits.for_database(exc)
         problems.append(str(exc))
     for problem in problems:
         print(f"sciatica-companion: {problem}", file=sys.stderr)
     if problems:
-        return 2
+        return code
     print(f"sciatica-companion: all is well; {'; '.join(found)}")
     return 0
 
@@ -144,7 +166,7 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
     try:
         database = await open_database(settings.database)
     except DatabaseError as exc:
-        return fail(str(exc))
+        return fail(str(exc), exits.for_database(exc))
     bot = SciaticaBot(settings, database, content, SystemClock(), force_sync=force_sync)
     try:
         async with bot:
@@ -158,20 +180,59 @@ async def run(settings: Settings, content: Content, *, force_sync: bool) -> int:
                     await bot.start(settings.token)
             except discord.LoginFailure:
                 return fail("Discord rejected DISCORD_TOKEN (401). Check the token in .env.")
+            except OpsPortError as exc:
+                return fail(str(exc))
+            except discord.ConnectionClosed as exc:
+                refusal = GATEWAY_REFUSALS.get(exc.code)
+                if refusal is not None:
+                    return fail(refusal)
+                return fail(f"Discord's gateway closed (code {exc.code})", exits.TEMPORARY)
             except aiohttp.ClientConnectorError as exc:
-                return fail(f"cannot reach Discord at {api_base()}: {exc.os_error}")
+                reason = f"cannot reach Discord at {api_base()}: {exc.os_error}"
+                return fail(reason, exits.TEMPORARY)
+            except discord.DiscordServerError as exc:
+                return fail(f"Discord at {api_base()} answered {exc.status}", exits.TEMPORARY)
             except discord.GatewayNotFound:
                 return fail(
                     f"Discord at {api_base()} did not say where its gateway is "
-                    "(GET /gateway/bot failed)"
+                    "(GET /gateway/bot failed)",
+                    exits.TEMPORARY,
                 )
     finally:
         await database.close()
     if bot.stopped_because is not None:
         file = database.file if isinstance(database, SqliteDatabase) else None
-        return fail(f"{bot.stopped_because}; stopped. {file.saved_note() if file else ''}")
+        # what the file held is back at DATABASE_PATH: a restart carries on with it
+        note = file.saved_note() if file else ""
+        return fail(f"{bot.stopped_because}; stopped. {note}", exits.TEMPORARY)
     log.info("stopped cleanly")
     return 0
+
+
+def backup(target: Path) -> int:
+    """A checked copy of the SQLite database, taken while the bot may be running."""
+    try:
+        url = database_url(os.environ)
+    except ConfigError as exc:
+        return fail(str(exc))
+    if url is not None:
+        # PostgreSQL has its own consistent online copy; the bot has nothing to add to it
+        return fail(
+            f"the database is PostgreSQL: back it up with {pg_dump_command(url, str(target))}",
+            exits.USAGE,
+        )
+    source = database_path(os.environ)
+    try:
+        copy = backup_sqlite(source, target)
+    except FileExistsError:
+        return fail(f"{target} already exists; backup never overwrites a file", exits.CANT_CREATE)
+    except DatabaseError as exc:
+        return fail(str(exc), exits.for_database(exc))
+    print(
+        f"backed up {source} to {copy.path}: {copy.size} bytes, schema version"
+        f" {copy.schema_version}, {copy.reminders} reminders; integrity_check ok"
+    )
+    return exits.OK
 
 
 def copy_main(target: str) -> int:
@@ -179,10 +240,12 @@ def copy_main(target: str) -> int:
     try:
         url = database_url({"target": target}, name="target")
     except ConfigError:
-        return fail("copy-database needs a PostgreSQL URL such as postgresql://user@host/db")
+        return fail(
+            "copy-database needs a PostgreSQL URL such as postgresql://user@host/db", exits.USAGE
+        )
     source = database_path(os.environ)
     if url is None:
-        return fail(USAGE)
+        return fail(USAGE, exits.USAGE)
     if not source.is_file():
         return fail(f"no SQLite database at {source} to copy (set DATABASE_PATH)")
     return asyncio.run(copy(source, url))
@@ -192,16 +255,16 @@ async def copy(source_path: Path, url: str) -> int:
     try:
         source = await SqliteDatabase.open(source_path)
     except DatabaseError as exc:
-        return fail(str(exc))
+        return fail(str(exc), exits.for_database(exc))
     try:
         target = await PostgresDatabase.open(url)
     except DatabaseError as exc:
         await source.close()
-        return fail(str(exc))
+        return fail(str(exc), exits.for_database(exc))
     try:
         copies = await copy_database(source, target)
     except DatabaseError as exc:
-        return fail(f"copy-database: {exc}")
+        return fail(f"copy-database: {exc}", exits.for_database(exc))
     finally:
         await target.close()
         await source.close()

@@ -37,9 +37,11 @@ from bot.core.discord_internals import (
 from bot.core.errors import report_error, send_private
 from bot.core.guild_config import GuildConfigCache
 from bot.core.leadership import Leadership
+from bot.core.operations import bot_metrics, start_operations, stop_operations
+from bot.core.ops import OpsServer
 from bot.core.pacing import RateLimiter
 from bot.core.settings import Settings
-from bot.core.shards import IdentifyPacer, shard_of
+from bot.core.shards import IdentifyClaims, IdentifyPacer, shard_of
 from bot.health.progress import ProgressContent, load_progress_content
 from bot.health.quickcheck_data import load_quickcheck
 from bot.health.regions import Region, load_regions
@@ -51,9 +53,10 @@ from bot.scheduling.clock import Clock
 from bot.scheduling.dispatcher import Scheduler
 from bot.scheduling.planning import plan_reminder
 from bot.scheduling.zones import Zones, load_zones
-from bot.storage import Database, DatabaseError, SqliteDatabase, Stores
+from bot.storage import Database, DatabaseError, SqliteDatabase, Stores, send_budget
 
 log = logging.getLogger("bot")
+
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 """The client type discord.py's generic hooks (cog and group checks, dynamic items) are
@@ -147,7 +150,9 @@ class SciaticaBot(commands.AutoShardedBot):
             tree_cls=SciaticaTree,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
-            http_trace=pace_unprompted_requests(self.pacer, lambda: self.application_id),
+            http_trace=pace_unprompted_requests(
+                self.pacer, lambda: self.application_id, lambda s: self.metrics.rate_limited(s)
+            ),
             shard_count=settings.shard_count,
         )
         # given only when set (discord.py's options take a list, not None); settings already
@@ -157,6 +162,9 @@ class SciaticaBot(commands.AutoShardedBot):
         keep_only_views_with_state(self)
         self.settings = settings
         self.stores = Stores(database)
+        self.metrics = bot_metrics(self)
+        self.ops: OpsServer | None = None
+        self.budget = None if force_sync else send_budget(database)
         self.content = content
         self.messages = content.messages
         self.clock = clock
@@ -177,6 +185,7 @@ class SciaticaBot(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
+        self.identify_claims = IdentifyClaims(self.stores.transaction)
         self.closing = False
         self.stopped_because: str | None = None  # why the bot stopped itself, if it did
         self._interactions = track_interactions(self, self._admit)
@@ -188,6 +197,7 @@ class SciaticaBot(commands.AutoShardedBot):
         return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
+        await start_operations(self)  # first: /healthz and /readyz answer at once
         if not self.force_sync:
             await self._prepare_gateway()
         for extension in EXTENSIONS:
@@ -220,10 +230,12 @@ class SciaticaBot(commands.AutoShardedBot):
         self.closing = True
         if self._file_watch is not None and self._file_watch is not asyncio.current_task():
             self._file_watch.cancel()
+        self.identify_claims.cancel()
         await self.leadership.stop()
         await self.scheduler.stop()
         await self._let_interactions_answer()
         await super().close()
+        await stop_operations(self)
 
     def _admit(self, payload: dict[str, Any]) -> bool:
         """Interactions arriving once the bot is stopping are told so, not handled."""
@@ -296,6 +308,8 @@ class SciaticaBot(commands.AutoShardedBot):
         if delay > 0:
             log.info("shard %s identifies in %.1f s (Discord's identify limit)", shard_id, delay)
             await asyncio.sleep(delay)
+        if self.stores.database.shared:  # other processes' shards identify too
+            await self.identify_claims.claim(self.identify_pacer.bucket(shard_id or 0))
 
     def command_tree_payload(self) -> list[dict[str, Any]]:
         guild = self._sync_target()
@@ -370,13 +384,17 @@ class SciaticaBot(commands.AutoShardedBot):
         """One line per interaction: what, where, how fast, how it ended. Never what was typed."""
         latency_ms = (discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000
         guild_id = interaction.guild_id
+        shard = shard_of(guild_id, self.shard_count or 1) if guild_id else 0
+        error_id = outcome.removeprefix("error ") if outcome.startswith("error ") else None
+        self.metrics.interaction(name, outcome.split(" ", 1)[0], latency_ms / 1000)
         log.info(
             "interaction %s guild=%s shard=%d latency=%.0fms outcome=%s",
             name,
             guild_id or "dm",
-            shard_of(guild_id, self.shard_count or 1) if guild_id else 0,
+            shard,
             latency_ms,
             outcome,
+            extra={"shard": shard, "error_id": error_id},
         )
 
     def uptime_seconds(self) -> float:

@@ -68,7 +68,9 @@ def silence_voice_warnings() -> None:
 
 
 def pace_unprompted_requests(
-    limiter: RateLimiter, application_id: Callable[[], int | None]
+    limiter: RateLimiter,
+    application_id: Callable[[], int | None],
+    on_rate_limited: Callable[[str], None],
 ) -> aiohttp.TraceConfig:
     """A trace for discord.py's HTTP session that holds each request until the limiter allows it.
 
@@ -76,7 +78,8 @@ def pace_unprompted_requests(
     makes by itself after a 429 or a 5xx, so pacing there covers every feature, present or
     future, without any call site having to remember it. Interaction callbacks and followups
     pass straight through (see `is_paced`): Discord does not count them toward the global
-    limit, and a member's answer must not wait behind a fan-out.
+    limit, and a member's answer must not wait behind a fan-out. Every 429 that comes back
+    is told to `on_rate_limited` with its scope (user, global, shared), for the metrics.
     """
 
     async def on_request_start(
@@ -90,8 +93,17 @@ def pace_unprompted_requests(
         if paced:
             await limiter.acquire()
 
+    async def on_request_end(
+        session: aiohttp.ClientSession,
+        context: SimpleNamespace,
+        params: aiohttp.TraceRequestEndParams,
+    ) -> None:
+        if params.response.status == 429:
+            on_rate_limited(params.response.headers.get("X-RateLimit-Scope", "unknown"))
+
     trace = aiohttp.TraceConfig()
     trace.on_request_start.append(on_request_start)
+    trace.on_request_end.append(on_request_end)
     return trace
 
 

@@ -65,6 +65,7 @@ async def report_error(
         interaction.id,
         _interaction_name(interaction),
         exc_info=(type(original), original, original.__traceback__),
+        extra={"error_id": error_id},
     )
     await send_private(interaction, messages("errors.unexpected", error_id=error_id))
     return f"error {error_id}"

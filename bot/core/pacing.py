@@ -4,12 +4,16 @@ and edits never reach Discord's global limit, while answers to members are never
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
+from typing import Protocol
 
 import yarl
+
+log = logging.getLogger("bot.pacing")
 
 HEADROOM = 0.08  # of the ceiling, left for network jitter between the bot and Discord
 BACK_OFF = 0.5  # the pace is multiplied by this after Discord held requests for a global 429
@@ -57,6 +61,17 @@ def _parsed(api_base: str) -> yarl.URL:
     return yarl.URL(api_base)
 
 
+class SharedSchedule(Protocol):
+    """The send schedule of every process sharing the database (bot.storage.budget)."""
+
+    shared: bool
+    """Other processes are alive now; when False this process paces alone."""
+
+    async def reserve(self, interval: float, tolerance: float) -> float:
+        """Reserve one request's moment; the seconds to wait until it."""
+        ...
+
+
 class RateLimiter:
     """Spaces acquisitions so that no 1-second window holds more than `ceiling` of them.
 
@@ -95,8 +110,25 @@ class RateLimiter:
         self._gate = global_gate
         self._updated = monotonic()
         self._lock = asyncio.Lock()
+        self.waiting = 0
+        """Acquisitions asked for and not yet let through (for the metrics)."""
+        self.on_wait: Callable[[float], None] = lambda seconds: None
+        """Told how long each acquisition waited (for the metrics)."""
+        self.schedule: SharedSchedule | None = None
+        """Set where several processes share one budget: while others are alive, each
+        request reserves its moment there (a database round trip) instead of here."""
 
     async def acquire(self) -> None:
+        asked = self._monotonic()
+        self.waiting += 1
+        try:
+            await self._take()
+        finally:
+            self.waiting -= 1
+        self.on_wait(self._monotonic() - asked)
+
+    async def _take(self) -> None:
+        reserved = 0.0
         async with self._lock:
             while True:
                 gate = self._gate()
@@ -111,10 +143,28 @@ class RateLimiter:
                 )
                 self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
                 self._updated = now
+                if self.schedule is not None and self.schedule.shared:
+                    wait = await self._reserve(self.schedule)
+                    if wait is not None:
+                        reserved = wait
+                        break
                 if self._tokens >= 1 - 1e-9:  # tolerate float rounding of the refill
                     self._tokens = max(0.0, self._tokens - 1)
                     return
                 await self._sleep((1 - self._tokens) / self.rate)
+        # a reserved moment is waited for outside the lock: the next request reserves the one
+        # after it meanwhile, so the database's round trip does not slow the pace
+        if reserved > 0:
+            await self._sleep(reserved)
+
+    async def _reserve(self, schedule: SharedSchedule) -> float | None:
+        """Seconds until a moment reserved in the shared schedule, or None if it cannot be
+        reached (then this process paces alone, as before)."""
+        try:
+            return await schedule.reserve(1 / self.rate, (self.burst - 1) / self.rate)
+        except Exception as exc:
+            log.warning("cannot reserve in the shared send budget, pacing alone: %s", exc)
+            return None
 
     def _back_off(self) -> None:
         self.rate = max(MIN_RATE, self.rate * BACK_OFF)

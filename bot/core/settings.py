@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.core.logs import LOG_FORMATS
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # bot/, this file is in bot/core
 # relative to the directory the bot is started from, like .env: an installed bot never writes
@@ -49,6 +50,10 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str | None = None
     """A PostgreSQL database (several processes may share it); None: the SQLite file."""
+    log_format: str = "text"
+    ops_port: int | None = None
+    """Where /healthz, /readyz and /metrics listen (0: any free port); None: not at all."""
+    ops_host: str = "127.0.0.1"
 
     def __repr__(self) -> str:  # never let the token (or a database password) reach a log line
         where = "postgresql" if self.database_url else str(self.database_path)
@@ -73,6 +78,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if log_level not in _LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
 
+    log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        problems.append(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+
     api_base = env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None
     if api_base is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", api_base):
         problems.append(
@@ -84,6 +93,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     max_reminders = _int_in_range(env, "MAX_REMINDERS_PER_MEMBER", 10, 1, 100, problems)
     send_rate = _int_in_range(env, "SEND_RATE_PER_SECOND", 40, 2, 1000, problems)
     shard_count, shard_ids = _shards(env, problems)
+    ops_port = (
+        _int_in_range(env, "OPS_PORT", 0, 0, 65535, problems)
+        if env.get("OPS_PORT", "").strip()
+        else None
+    )
+    ops_host = env.get("OPS_HOST", "").strip() or "127.0.0.1"
+    if not re.match(r"^[\w.:-]+$", ops_host):
+        problems.append("OPS_HOST must be an address or host name such as 127.0.0.1 or 0.0.0.0")
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -92,11 +109,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         database_url=url,
         dev_guild_id=dev_guild_id,
         log_level=log_level,
+        log_format=log_format,
         api_base=api_base,
         max_reminders_per_member=max_reminders,
         send_rate_per_second=float(send_rate),
         shard_count=shard_count,
         shard_ids=shard_ids,
+        ops_port=ops_port,
+        ops_host=ops_host,
     )
 
 
@@ -171,12 +191,3 @@ def _int_in_range(
         problems.append(f"{name} must be a whole number from {low} to {high}")
         return default
     return int(raw)
-
-
-def setup_logging(level: str) -> None:
-    """One format for every logger; discord.py's own loggers follow the same level."""
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
-    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -46,6 +46,7 @@ class Gateway:
         self.invalid_session_count = 0
         self.identifies_waiting = 0
         self._identify_gate: asyncio.Event | None = None
+        self.down = False
         self._identified_at: dict[int, float] = {}
         self._sockets: set[web.WebSocketResponse] = set()
 
@@ -88,6 +89,16 @@ class Gateway:
         assert dropped, "no connected session to drop"
         for socket in dropped:
             await socket.close(code=CloseCode.UNKNOWN_ERROR, message=b"dropped by the test")
+
+    async def begin_outage(self) -> None:
+        """The gateway goes away, as in a Discord incident: every socket closes and new
+        connections are answered 503 until `end_outage`; the bot should keep trying."""
+        self.down = True
+        for socket in list(self._sockets):
+            await socket.close(code=CloseCode.UNKNOWN_ERROR, message=b"gateway unavailable")
+
+    def end_outage(self) -> None:
+        self.down = False
 
     # --- dispatching -------------------------------------------------------------------------
 
@@ -135,7 +146,9 @@ class Gateway:
 
     # --- the socket --------------------------------------------------------------------------
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.down:
+            return web.Response(status=503, text="upstream connect error")
         socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await socket.prepare(request)
         self._sockets.add(socket)

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from bot.core.client import Content
-from bot.core.settings import DEFAULT_DATA_DIR, setup_logging
+from bot.core.logs import setup_logging
+from bot.core.settings import DEFAULT_DATA_DIR
 from bot.playground.web import Playground
 
 

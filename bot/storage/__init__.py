@@ -11,8 +11,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.storage.budget import SendBudget
 from bot.storage.checkins import CheckInStore
-from bot.storage.connection import Database, DatabaseError, Lead, Transaction, within
+from bot.storage.connection import (
+    Database,
+    DatabaseError,
+    DatabaseUnreachable,
+    Lead,
+    Transaction,
+    within,
+)
 from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
 from bot.storage.kinds import (
@@ -41,6 +49,7 @@ __all__ = [
     "Claim",
     "Database",
     "DatabaseError",
+    "DatabaseUnreachable",
     "DeliveryLedger",
     "DeliveryState",
     "GuildSettingsStore",
@@ -54,6 +63,7 @@ __all__ = [
     "ReminderRow",
     "ReminderStatus",
     "ReminderStore",
+    "SendBudget",
     "SessionStore",
     "SqliteDatabase",
     "Stores",
@@ -61,6 +71,7 @@ __all__ = [
     "Transaction",
     "inspect_database",
     "open_database",
+    "send_budget",
     "within",
 ]
 
@@ -74,6 +85,14 @@ async def open_database(target: Path | str) -> Database:
     if is_database_url(target):
         return await PostgresDatabase.open(str(target))
     return await SqliteDatabase.open(Path(target))
+
+
+def send_budget(database: Database) -> SendBudget | None:
+    """The send budget shared by the processes on a PostgreSQL database; None on SQLite,
+    where one process is all there is."""
+    if isinstance(database, PostgresDatabase):
+        return SendBudget(database, database.presence_name)
+    return None
 
 
 class Stores:

@@ -22,6 +22,11 @@ class DatabaseError(Exception):
     """The database cannot be used (unreadable, read-only, locked or not a database)."""
 
 
+class DatabaseUnreachable(DatabaseError):
+    """The database is configured right but cannot be reached now (server down, file locked
+    by another program): trying again later may work, unlike any other DatabaseError."""
+
+
 class Row(Protocol):
     """One result row, by position or by column name."""
 

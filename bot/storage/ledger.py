@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -83,6 +83,8 @@ class DeliveryLedger:
         self.owner = ""
         self.dms_closed: Announcer[DmsClosed] = Announcer()
         self.begin_term()
+        self.on_recorded: Callable[[Claim, str], None] = lambda claim, state: None
+        """Told each claim this process recorded as sent, failed or abandoned (the metrics)."""
 
     def begin_term(self) -> None:
         """A new owner name for the claims made from now on: the dispatcher (re)starts, so
@@ -265,6 +267,8 @@ class DeliveryLedger:
                     for claim, message_id in sent
                 ],
             )
+        for claim, _ in sent:
+            self.on_recorded(claim, "sent")
 
     async def finish_delivery(
         self, claim: Claim, state: DeliveryState, now: int, message_id: int | None = None
@@ -274,6 +278,7 @@ class DeliveryLedger:
             " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
             (state, now, message_id, claim.reminder.id, claim.due_at, self.owner),
         )
+        self.on_recorded(claim, state)
 
     async def _fail_claim(self, tx: Transaction, claim: Claim, now: int) -> None:
         """The claim ended without a DM; only its owner may say so (a stale leader can't)."""
@@ -282,6 +287,10 @@ class DeliveryLedger:
             " WHERE reminder_id = ? AND due_at = ? AND state = 'claimed' AND lease_owner = ?",
             (now, claim.reminder.id, claim.due_at, self.owner),
         )
+        tx.after_commit(self._recorded_failed, claim)
+
+    def _recorded_failed(self, claim: Claim) -> None:
+        self.on_recorded(claim, "failed")
 
     async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
         """A refused DM pauses all the member's reminders at once: no second 403."""

@@ -40,6 +40,7 @@ from bot.storage.postgres_sessions import (
     HEARTBEAT_SECONDS,
     PostgresLead,
     alive,
+    cannot,
 )
 from bot.storage.schema import migration_files, migrations_dir
 from bot.tasks import spawn
@@ -50,7 +51,6 @@ MIGRATIONS_DIR = migrations_dir("postgres")
 CONNECT_TIMEOUT = 10.0
 RECONNECT_SECONDS = 1.0
 APPLICATION_NAME = "sciatica-companion"
-
 
 _current: ContextVar[PostgresTransaction | None] = ContextVar("pg_transaction", default=None)
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?")
@@ -162,6 +162,8 @@ class PostgresDatabase:
         self.url = url
         self.schema = schema
         self.channel = "sciatica_" + hashlib.blake2b(schema.encode(), digest_size=8).hexdigest()
+        # the listening connection's name: one per live process of this installation
+        self.presence_name = f"{APPLICATION_NAME} {self.channel}"
         self._pool = pool
         # tells our own notes from other processes' (the pool's sessions have many pids)
         self._origin = f"{os.getpid()}-{secrets.token_hex(4)}"
@@ -184,7 +186,7 @@ class PostgresDatabase:
                 server_settings={"application_name": APPLICATION_NAME},
             )
         except (*CONNECTION_ERRORS, ValueError) as exc:
-            raise DatabaseError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+            raise cannot("connect to", redact(url), exc) from exc
         try:
             schema = await pool.fetchval("SELECT current_schema()")
             if schema is None:
@@ -200,18 +202,16 @@ class PostgresDatabase:
             await database._listen()
         except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
             await database.close()
-            raise DatabaseError(f"cannot use PostgreSQL at {redact(url)}: {exc}") from exc
+            raise cannot("use", redact(url), exc) from exc
         except BaseException:
             await database.close()
             raise
         return database
 
-    async def _connect(self) -> asyncpg.Connection:
+    async def _connect(self, name: str = APPLICATION_NAME) -> asyncpg.Connection:
         """A connection outside the pool, for what must keep its own session."""
         return await asyncpg.connect(
-            self.url,
-            timeout=CONNECT_TIMEOUT,
-            server_settings={"application_name": APPLICATION_NAME},
+            self.url, timeout=CONNECT_TIMEOUT, server_settings={"application_name": name}
         )
 
     async def close(self) -> None:
@@ -343,7 +343,7 @@ class PostgresDatabase:
 
     async def _listen(self) -> None:
         """LISTEN on a connection of its own; a task keeps it (and reconnects if it drops)."""
-        self._listening = await self._connect()
+        self._listening = await self._connect(self.presence_name)
         await self._listening.add_listener(self.channel, self._heard)
         self._listen_task = spawn(self._keep_listening(), "pg-listen")
 
@@ -358,7 +358,7 @@ class PostgresDatabase:
             if connection is not None:
                 connection.terminate()
             try:
-                fresh = await self._connect()
+                fresh = await self._connect(self.presence_name)
                 await fresh.add_listener(self.channel, self._heard)
             except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
                 log.warning("cannot listen for changes yet: %s", exc)
@@ -390,5 +390,3 @@ class PostgresDatabase:
             return None
         del self._candidates[name]
         return PostgresLead(connection, HEARTBEAT_SECONDS)
-
-

@@ -7,7 +7,7 @@ import asyncpg
 
 from bot.storage.connection import DatabaseError
 from bot.storage.postgres import CONNECT_TIMEOUT, MIGRATIONS_DIR, redact
-from bot.storage.postgres_sessions import CONNECTION_ERRORS
+from bot.storage.postgres_sessions import CONNECTION_ERRORS, cannot
 from bot.storage.schema import migration_files
 
 
@@ -19,7 +19,7 @@ async def inspect_postgres(url: str) -> str:
     try:
         connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     except (*CONNECTION_ERRORS, ValueError) as exc:
-        raise DatabaseError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        raise cannot("connect to", redact(url), exc) from exc
     try:
         schema = await connection.fetchval("SELECT current_schema()")
         if schema is None:
@@ -33,7 +33,7 @@ async def inspect_postgres(url: str) -> str:
             "SELECT has_schema_privilege(current_schema(), 'CREATE')"
         )
     except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
-        raise DatabaseError(f"cannot use PostgreSQL at {redact(url)}: {exc}") from exc
+        raise cannot("use", redact(url), exc) from exc
     finally:
         await connection.close()
     where = f"PostgreSQL at {redact(url)} (schema {schema})"

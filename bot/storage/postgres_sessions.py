@@ -10,6 +10,7 @@ import logging
 
 import asyncpg
 
+from bot.storage.connection import DatabaseError, DatabaseUnreachable
 from bot.tasks import spawn
 
 log = logging.getLogger("bot.storage")
@@ -33,6 +34,24 @@ CONNECTION_ERRORS = (
     asyncpg.InvalidPasswordError,
     asyncpg.CannotConnectNowError,
 )
+# of those, the ones that say "not now" (the server is down, starting or full) rather than
+# "never" (no such database, a wrong password or user)
+UNREACHABLE_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def cannot(action: str, where: str, exc: Exception) -> DatabaseError:
+    """Why PostgreSQL failed, as one of two kinds: unreachable (trying again later may work)
+    or refused (a wrong URL, password or right, which no retry fixes). `where` is the URL
+    without its password."""
+    kind = DatabaseUnreachable if isinstance(exc, UNREACHABLE_ERRORS) else DatabaseError
+    return kind(f"cannot {action} PostgreSQL at {where}: {exc}")
 
 
 class PostgresLead:

@@ -20,7 +20,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.connection import DatabaseError, Dialect, Params, Row, Transaction
+from bot.storage.connection import (
+    DatabaseError,
+    DatabaseUnreachable,
+    Dialect,
+    Params,
+    Row,
+    Transaction,
+)
 from bot.storage.schema import migration_files as _migration_files
 from bot.storage.schema import migrations_dir
 from bot.storage.sqlite_file import DatabaseFile, is_new
@@ -98,7 +105,7 @@ async def inspect_database(path: Path) -> str:
         finally:
             await connection.execute("ROLLBACK")
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot use database file {path}: {exc}") from exc
+        raise cannot_use(path, exc) from exc
     finally:
         await connection.close()
     if version > latest:
@@ -110,6 +117,15 @@ async def inspect_database(path: Path) -> str:
     return f"{path} at schema version {version}" + (
         f", {pending} migration(s) to apply at start" if pending else ""
     )
+
+
+def cannot_use(path: Path, exc: sqlite3.Error) -> DatabaseError:
+    """Locked by another program (busy): it may let go, so trying later may work; anything
+    else (read-only, not a database) needs the operator."""
+    primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # an extended code's primary part
+    busy = primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    kind = DatabaseUnreachable if busy else DatabaseError
+    return kind(f"cannot use database file {path}: {exc}")
 
 
 class SqliteTransaction:
@@ -231,7 +247,7 @@ class SqliteDatabase:
                 await connection.execute("ROLLBACK")
         except sqlite3.Error as exc:
             await database.close()
-            raise DatabaseError(f"cannot use database file {path}: {exc}") from exc
+            raise cannot_use(path, exc) from exc
         database.file = DatabaseFile(path, created=created)
         return database
 

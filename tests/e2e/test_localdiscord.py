@@ -617,6 +617,20 @@ async def test_held_identifies_wait_until_released(server):
             await socket.close()
 
 
+async def test_a_gateway_outage_closes_sockets_and_refuses_new_ones_until_it_ends(server):
+    async with aiohttp.ClientSession() as http:
+        socket = await identify(http, server, (0, 1))
+        assert (await next_frame(socket))["t"] == "READY"
+        await server.gateway.begin_outage()
+        closing = await socket.receive(timeout=5)
+        assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == CloseCode.UNKNOWN_ERROR
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await http.ws_connect(server.gateway_url)
+        assert refused.value.status == 503
+        server.gateway.end_outage()
+        again = await http.ws_connect(server.gateway_url)
+        assert (await again.receive_json(timeout=5))["op"] == Opcode.HELLO
+        await again.close()
 # --- what a caller observes: the subscription ------------------------------------------------
 
 

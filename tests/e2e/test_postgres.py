@@ -149,3 +149,29 @@ async def test_when_the_dispatching_process_stops_another_takes_over(
         clock.set(HALF_SEVEN)
         await discord_server.wait_for_dms(world.alice.id, 2, timeout=5)
         await eventually(lambda: follower.scheduler.sent_count == 1, timeout=5)
+
+
+async def test_one_process_paces_alone_and_two_share_one_budget(
+    discord_server, world, postgres_url, content, clock
+):
+    """Alone on the database a process paces itself with no round trip per send; once a
+    second one runs, both reserve each send in the shared budget, and alone again after."""
+    async with AsyncExitStack() as stack:
+        first = await stack.enter_async_context(
+            run_bot(discord_server, postgres_url, content, clock)
+        )
+        await eventually(lambda: not first.budget.shared, timeout=5)
+        async with run_bot(discord_server, postgres_url, content, clock) as second:
+            assert second.budget.shared
+            await eventually(lambda: first.budget.shared, timeout=5)
+            reserved = []
+            reserve = second.budget.reserve
+
+            async def counted(interval, tolerance):
+                reserved.append(interval)
+                return await reserve(interval, tolerance)
+
+            second.budget.reserve = counted
+            await create_stretch(discord_server, world)  # answered by the second: a consent DM
+            assert reserved, "the second process sent without reserving"
+        await eventually(lambda: not first.budget.shared, timeout=5)

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.storage import PostgresDatabase
 from bot.storage.postgres import MIGRATIONS_DIR as POSTGRES_MIGRATIONS
 from bot.storage.sqlite import migration_files
-from tests.support.helpers import ROOT, TOKEN, process_env
+from tests.support.helpers import EX_CONFIG, EX_TEMPFAIL, ROOT, TOKEN, process_env
 
 
 def check(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -40,7 +40,7 @@ def test_every_problem_is_one_line_and_the_exit_is_non_zero(tmp_path):
     not_a_database.write_text("shopping list\n" * 100)
     env = process_env(LOG_LEVEL="shouting", DATABASE_PATH=str(not_a_database))
     result = check(tmp_path, env)
-    assert result.returncode != 0
+    assert result.returncode == EX_CONFIG
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3, result.stderr
     assert "DISCORD_TOKEN" in lines[0] and "LOG_LEVEL" in lines[1]
@@ -55,7 +55,7 @@ def test_a_database_from_a_newer_bot_is_refused(tmp_path):
         conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
         conn.execute("INSERT INTO schema_migrations VALUES (?)", (len(migration_files()) + 1,))
     result = check(tmp_path, process_env(DISCORD_TOKEN=TOKEN, DATABASE_PATH=str(database)))
-    assert result.returncode != 0 and "newer than this bot" in result.stderr
+    assert result.returncode == EX_CONFIG and "newer than this bot" in result.stderr
 
 
 def test_an_older_database_reports_the_migrations_to_apply(tmp_path):
@@ -145,5 +145,5 @@ async def test_with_postgresql_it_checks_the_database_and_changes_nothing(postgr
 async def test_with_postgresql_unreachable_it_is_one_line_without_the_password(tmp_path):
     env = process_env(DISCORD_TOKEN=TOKEN, DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/x")
     result = await asyncio.to_thread(check, tmp_path, env)
-    assert result.returncode != 0 and "cannot connect to PostgreSQL" in result.stderr
+    assert result.returncode == EX_TEMPFAIL and "cannot connect to PostgreSQL" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "s3cret" not in result.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.client import FILE_CHECK_SECONDS
 from tests.support.actions import create_stretch
-from tests.support.helpers import TOKEN, BotProcess, posted_by_the_bot, process_env
+from tests.support.helpers import EX_TEMPFAIL, TOKEN, BotProcess, posted_by_the_bot, process_env
 from tests.support.seeding import create_database, seed_reminders
 
 pytestmark = pytest.mark.timeout(150)
@@ -143,7 +143,7 @@ async def test_a_database_folder_emptied_under_an_idle_bot_is_noticed_and_nothin
     print(f"\na deleted database file noticed and the bot stopped in {noticed:.1f} s")
     assert "created a new, empty one" in log  # the first start, on a new file
     last = log.strip().splitlines()[-1]
-    assert code == 2, log
+    assert code == EX_TEMPFAIL, log
     assert last.startswith("sciatica-companion: database file") and "was deleted" in last
     assert f"What it held is back at {path}" in last
     assert reminders_in(path) == [(world.alice.id,)]
@@ -179,5 +179,6 @@ async def test_a_write_after_the_file_was_deleted_is_refused_not_confirmed(
     finally:
         process.kill()
     assert "error id" in reply["content"] and "<t:" not in reply["content"]
-    assert code == 2 and "was deleted while the bot ran" in log.strip().splitlines()[-1], log
+    last_line = log.strip().splitlines()[-1]
+    assert code == EX_TEMPFAIL and "was deleted while the bot ran" in last_line, log
     assert reminders_in(path) == [(world.alice.id,)]  # bob's was never saved anywhere

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.actions import create_stretch_reminders
 from tests.support.helpers import (
     TOKEN,
     BotProcess,
@@ -207,23 +208,6 @@ def community(server, count):
     for user in users:
         server.add_member(guild.id, user.id)
     return guild, users
-
-
-async def create_stretch_reminders(server, guild, users, wave=40):
-    """Everyone runs /reminders stretch, `wave` members at a time, each wave as soon as the
-    previous one has its deferrals; returns the interactions."""
-    options = {"time": "9:00", "days": "every day", "timezone": "UTC"}
-    invoked = []
-    for start in range(0, len(users), wave):
-        batch = await asyncio.gather(
-            *(
-                server.invoke(user, "reminders stretch", options, guild_id=guild.id)
-                for user in users[start : start + wave]
-            )
-        )
-        await asyncio.gather(*(ix.response(timeout=5) for ix in batch))
-        invoked += batch
-    return invoked
 
 
 async def test_two_hundred_members_setting_up_reminders_at_once_draw_no_429(

@@ -7,7 +7,17 @@ import signal
 import socket
 import sqlite3
 
-from tests.support.helpers import TOKEN, BotProcess, eventually, process_env
+from tests.support.helpers import (
+    EX_CONFIG,
+    EX_TEMPFAIL,
+    EX_USAGE,
+    TOKEN,
+    BotProcess,
+    eventually,
+    fresh_postgres_schema,
+    postgres_server_url,
+    process_env,
+)
 from tests.support.seeding import create_database
 
 
@@ -25,7 +35,7 @@ async def test_without_a_token_exits_with_one_clear_line(tmp_path):
     process = BotProcess(process_env(), cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait()
-    assert code != 0
+    assert code == EX_CONFIG
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
     assert "DISCORD_TOKEN" in lines[0] and ".env.example" in lines[0]
@@ -37,7 +47,7 @@ async def test_a_malformed_setting_is_named(tmp_path):
     process = BotProcess(env, cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait()
-    assert code != 0
+    assert code == EX_CONFIG
     assert "DEV_GUILD_ID" in stderr and "Traceback" not in stderr
 
 
@@ -46,7 +56,7 @@ async def test_settings_come_from_dotenv_in_the_working_directory(tmp_path):
     process = BotProcess(process_env(DISCORD_TOKEN=TOKEN), cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait()
-    assert code != 0 and "LOG_LEVEL" in stderr
+    assert code == EX_CONFIG and "LOG_LEVEL" in stderr
 
 
 async def test_a_rejected_token_exits_with_one_clear_line(discord_server, tmp_path):
@@ -58,7 +68,7 @@ async def test_a_rejected_token_exits_with_one_clear_line(discord_server, tmp_pa
     process = BotProcess(env, cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait()
-    assert code != 0
+    assert code == EX_CONFIG
     assert "401" in stderr and "DISCORD_TOKEN" in stderr
     assert "Traceback" not in stderr
 
@@ -68,7 +78,7 @@ async def test_a_file_that_is_not_a_database_stops_the_bot(discord_server, tmp_p
     database.write_bytes(b"not a database at all" * 64)
     before = database.read_bytes()
     code, stderr = await run_until_exit(discord_server, tmp_path, database)
-    assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
+    assert code == EX_CONFIG and "database" in stderr.lower() and "Traceback" not in stderr
     assert database.read_bytes() == before
     assert discord_server.gateway.identify_count == 0
 
@@ -127,7 +137,7 @@ async def test_a_locked_database_stops_the_bot_with_one_line(discord_server, tmp
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert code != 0 and "locked" in stderr and "Traceback" not in stderr
+    assert code == EX_TEMPFAIL and "locked" in stderr and "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1
     assert discord_server.gateway.identify_count == 0
 
@@ -136,7 +146,7 @@ async def test_a_database_path_that_cannot_be_created_is_one_line(discord_server
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
     code, stderr = await run_until_exit(discord_server, tmp_path, blocker / "bot.db")
-    assert code != 0 and "database" in stderr.lower() and "Traceback" not in stderr
+    assert code == EX_CONFIG and "database" in stderr.lower() and "Traceback" not in stderr
 
 
 async def chattr(flag, path):
@@ -160,7 +170,7 @@ async def test_a_read_only_database_stops_the_bot_and_is_left_untouched(discord_
         if as_root:
             await chattr("-i", database)
         database.chmod(0o644)
-    assert code != 0 and "readonly" in stderr and "Traceback" not in stderr
+    assert code == EX_CONFIG and "readonly" in stderr and "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1
     assert hashlib.sha256(database.read_bytes()).hexdigest() == before
     assert discord_server.gateway.identify_count == 0
@@ -180,7 +190,7 @@ async def test_an_unreachable_discord_is_one_line(tmp_path):
     await process.start()
     code, stderr = await process.wait(timeout=30)
     lines = stderr.strip().splitlines()
-    assert code != 0 and len(lines) == 1 and "cannot reach Discord" in lines[0], stderr
+    assert code == EX_TEMPFAIL and len(lines) == 1 and "cannot reach Discord" in lines[0], stderr
 
 
 async def test_a_second_process_on_the_same_sqlite_file_is_refused_with_one_line(
@@ -198,7 +208,7 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_with_one_line
         second = BotProcess(env, cwd=tmp_path)
         await second.start()
         code, stderr = await second.wait(timeout=30)
-        assert code != 0 and "in use by another running bot" in stderr, stderr
+        assert code == EX_CONFIG and "in use by another running bot" in stderr, stderr
         assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
         assert discord_server.gateway.identify_count == 1  # the second never connected
     finally:
@@ -215,6 +225,58 @@ async def test_an_unreachable_postgresql_is_one_line_without_its_password(discor
     process = BotProcess(env, cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait(timeout=30)
-    assert code != 0 and "cannot connect to PostgreSQL" in stderr, stderr
+    assert code == EX_TEMPFAIL and "cannot connect to PostgreSQL" in stderr, stderr
     assert len(stderr.strip().splitlines()) == 1 and "s3cret" not in stderr
     assert discord_server.gateway.identify_count == 0
+
+
+async def test_a_postgresql_database_that_does_not_exist_is_a_configuration_problem(
+    discord_server, tmp_path
+):
+    async with fresh_postgres_schema():  # the server is there (or the test is skipped)
+        pass
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_URL=f"{postgres_server_url().rsplit('/', 1)[0]}/no_such_database_here",
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait(timeout=30)
+    assert code == EX_CONFIG and "no_such_database_here" in stderr, stderr
+    assert discord_server.gateway.identify_count == 0
+
+
+async def test_a_token_the_gateway_rejects_is_a_configuration_problem(discord_server, tmp_path):
+    """Reset between the bot's login and its identify: the gateway closes with 4004."""
+    discord_server.gateway.valid_token = "a-token-reset-meanwhile"
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait(timeout=30)
+    assert code == EX_CONFIG and "4004" in stderr and "DISCORD_TOKEN" in stderr, stderr
+    assert "Traceback" not in stderr
+
+
+async def test_a_discord_that_keeps_failing_is_a_temporary_problem(discord_server, tmp_path):
+    discord_server.fail_next("GET", r"/users/@me", status=503)  # discord.py retries no 503
+    env = process_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=discord_server.api_base,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+    )
+    process = BotProcess(env, cwd=tmp_path)
+    await process.start()
+    code, stderr = await process.wait(timeout=30)
+    assert code == EX_TEMPFAIL and "503" in stderr and "Traceback" not in stderr, stderr
+
+
+async def test_a_wrong_command_line_is_a_usage_error(tmp_path):
+    process = BotProcess(process_env(DISCORD_TOKEN=TOKEN), cwd=tmp_path, args=("serve",))
+    await process.start()
+    code, stderr = await process.wait()
+    assert code == EX_USAGE and "usage:" in stderr

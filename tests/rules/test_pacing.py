@@ -46,6 +46,57 @@ async def test_throughput_stays_within_the_headroom_even_when_sleeps_run_late(ce
     assert rate >= 0.9 * ceiling
 
 
+async def test_the_queue_and_each_wait_are_reported():
+    clock = FakeTime()
+    limiter = RateLimiter(10, monotonic=clock.monotonic, sleep=clock.sleep)
+    waits, queued = [], []
+    limiter.on_wait = waits.append
+    sleep = clock.sleep
+
+    async def sleep_and_look(seconds):
+        await asyncio.sleep(0)  # the others ask meanwhile, as on a running event loop
+        queued.append(limiter.waiting)  # how many were waiting while the pace held one back
+        await sleep(seconds)
+
+    limiter._sleep = sleep_and_look
+    await asyncio.gather(*(limiter.acquire() for _ in range(6)))
+    assert queued == [4, 3, 2, 1] and limiter.waiting == 0  # two went through on the burst
+    assert len(waits) == 6 and waits[0] == 0 and waits == sorted(waits) and waits[-1] > 0.3
+
+
+class Schedule:
+    """A shared schedule that answers from a list, or fails."""
+
+    def __init__(self, waits, shared=True):
+        self.shared = shared
+        self.waits = list(waits)
+        self.asked = []
+
+    async def reserve(self, interval, tolerance):
+        self.asked.append((interval, tolerance))
+        if not self.waits:
+            raise ConnectionError("the database went away")
+        return self.waits.pop(0)
+
+
+async def test_a_shared_schedule_sets_the_pace_while_others_are_alive():
+    clock = FakeTime()
+    limiter = RateLimiter(50, monotonic=clock.monotonic, sleep=clock.sleep)
+    limiter.schedule = Schedule([0.0, 0.25])
+    started = clock.now
+    await limiter.acquire()
+    await limiter.acquire()
+    assert clock.now - started == pytest.approx(0.25)  # waited as the schedule said
+    interval, tolerance = limiter.schedule.asked[0]
+    assert interval == pytest.approx(1 / limiter.full_rate)
+    assert tolerance == pytest.approx((limiter.burst - 1) / limiter.full_rate)
+    await limiter.acquire()  # the database fails: paced alone, not stopped
+    assert len(limiter.schedule.asked) == 3
+    limiter.schedule.shared = False  # alone: not asked at all
+    await limiter.acquire()
+    assert len(limiter.schedule.asked) == 3
+
+
 def test_a_ceiling_below_two_is_refused():
     with pytest.raises(ValueError):
         RateLimiter(1)

@@ -79,7 +79,7 @@ async def test_a_fan_out_is_paced_and_answers_to_interactions_pass_it(monkeypatc
     monkeypatch.setattr(discord.http.Route, "BASE", API)
     clock = SteppingTime()
     limiter = RateLimiter(50, monotonic=clock.monotonic, sleep=clock.sleep)
-    trace = pace_unprompted_requests(limiter, lambda: APP)
+    trace = pace_unprompted_requests(limiter, lambda: APP, lambda scope: None)
     [on_start] = trace.on_request_start
     started = clock.now
     stamps: dict[str, float] = {}
@@ -124,7 +124,8 @@ async def test_the_trace_holds_the_request_itself_until_the_pacer_allows_it(monk
     monkeypatch.setattr(discord.http.Route, "BASE", base)
     held = asyncio.Event()  # cleared: discord.py is waiting out a global 429
     limiter = RateLimiter(50, global_gate=lambda: held)
-    session = aiohttp.ClientSession(trace_configs=[pace_unprompted_requests(limiter, lambda: APP)])
+    trace = pace_unprompted_requests(limiter, lambda: APP, lambda scope: None)
+    session = aiohttp.ClientSession(trace_configs=[trace])
     try:
         send = asyncio.create_task(session.post(base + "/channels/1/messages", json={}))
         answer = await asyncio.wait_for(

@@ -18,6 +18,7 @@ def test_defaults_with_only_a_token():
     assert settings.send_rate_per_second == 40
     assert settings.database_url is None
     assert settings.database == DEFAULT_DATABASE_PATH  # SQLite unless a URL is given
+    assert settings.log_format == "text"
 
 
 def test_every_setting_is_read():
@@ -30,6 +31,7 @@ def test_every_setting_is_read():
             "DISCORD_API_BASE": "http://127.0.0.1:9999/api/v10/",
             "MAX_REMINDERS_PER_MEMBER": "3",
             "SEND_RATE_PER_SECOND": "25",
+            "LOG_FORMAT": "JSON",
         }
     )
     assert settings.database_path == Path("/tmp/x.db")
@@ -38,6 +40,7 @@ def test_every_setting_is_read():
     assert settings.api_base == "http://127.0.0.1:9999/api/v10"
     assert settings.max_reminders_per_member == 3
     assert settings.send_rate_per_second == 25
+    assert settings.log_format == "json"
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,10 @@ def test_every_setting_is_read():
         ({"DISCORD_TOKEN": TOKEN, "SEND_RATE_PER_SECOND": "fast"}, "SEND_RATE_PER_SECOND"),
         ({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "mysql://db/x"}, "DATABASE_URL"),
         ({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgresql://"}, "DATABASE_URL"),
+        ({"DISCORD_TOKEN": TOKEN, "LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"DISCORD_TOKEN": TOKEN, "OPS_PORT": "65536"}, "OPS_PORT"),
+        ({"DISCORD_TOKEN": TOKEN, "OPS_PORT": "metrics"}, "OPS_PORT"),
+        ({"DISCORD_TOKEN": TOKEN, "OPS_PORT": "9100", "OPS_HOST": "0.0.0.0 ; x"}, "OPS_HOST"),
     ],
 )
 def test_bad_settings_name_the_setting(env, named):
@@ -117,3 +124,11 @@ def test_bad_shard_settings_are_one_clear_line(shards, named):
         load_settings({"DISCORD_TOKEN": TOKEN, **shards})
     message = str(caught.value)
     assert named in message and "\n" not in message
+
+
+def test_the_ops_port_is_off_unless_set_and_binds_to_loopback_unless_told():
+    assert load_settings({"DISCORD_TOKEN": TOKEN}).ops_port is None
+    local = load_settings({"DISCORD_TOKEN": TOKEN, "OPS_PORT": "9100"})
+    assert (local.ops_port, local.ops_host) == (9100, "127.0.0.1")
+    everywhere = load_settings({"DISCORD_TOKEN": TOKEN, "OPS_PORT": "9100", "OPS_HOST": "0.0.0.0"})
+    assert everywhere.ops_host == "0.0.0.0"

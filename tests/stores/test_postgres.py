@@ -11,16 +11,18 @@ import asyncpg
 import pytest
 
 from bot.core.guild_config import GuildConfigCache
+from bot.core.pacing import RateLimiter
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.planning import plan_reminder
 from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
-from bot.storage import DatabaseError, PostgresDatabase, Stores
+from bot.storage import DatabaseError, PostgresDatabase, Stores, send_budget
 from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged
 from bot.storage.ledger import LEASE
 from bot.storage.postgres import MIGRATIONS_DIR, redact, rowcount, to_dollar
 from bot.storage.schema import migration_files
 from bot.storage.sqlite import SqliteDatabase
 from tests.support.helpers import eventually
+from tests.support.timing import busiest_window
 
 DAILY = schedule_to_json(WeeklySchedule(time(8, 0), frozenset(range(7)), "UTC"))
 EIGHT = int(datetime(2026, 3, 2, 8, 0, tzinfo=UTC).timestamp())
@@ -267,3 +269,36 @@ async def test_the_connection_pool_refuses_a_dead_server_cleanly(postgres_url):
     await database.close()
     with pytest.raises((asyncpg.InterfaceError, asyncpg.PostgresError)):
         await database.fetch_one("SELECT 1")
+
+
+async def test_the_shared_send_budget_keeps_three_processes_under_one_ceiling(postgres_url):
+    """Three databases (three processes) reserve through one budget, 60 sends each at once:
+    no 1-second window, however it falls, holds more than the rate plus the burst, and the
+    rate is reached (the reservations do not serialise below it)."""
+    databases = [await PostgresDatabase.open(postgres_url) for _ in range(3)]
+    budgets = [send_budget(database) for database in databases]
+    stamps = []
+    try:
+        for budget in budgets:
+            await budget.start()
+        assert all(budget.shared for budget in budgets)
+        limiters = []
+        for budget in budgets:
+            limiter = RateLimiter(50)
+            limiter.schedule = budget
+            limiters.append(limiter)
+
+        async def send(limiter):
+            await limiter.acquire()
+            stamps.append(asyncio.get_running_loop().time())
+
+        await asyncio.gather(*(send(limiter) for limiter in limiters for _ in range(60)))
+    finally:
+        for budget in budgets:
+            await budget.stop()
+        for database in databases:
+            await database.close()
+    stamps.sort()
+    ceiling = limiters[0].full_rate + limiters[0].burst  # 46 + 2 at SEND_RATE 50
+    assert busiest_window(stamps) <= ceiling
+    assert (len(stamps) - 1) / (stamps[-1] - stamps[0]) >= 0.95 * limiters[0].full_rate

@@ -1,5 +1,6 @@
 """What members do and see through the local Discord, shared by the end-to-end tests."""
 
+import asyncio
 import json
 import sqlite3
 from datetime import UTC, datetime
@@ -55,3 +56,20 @@ async def stretch(server, world, locale="en-US", **options):
         return reply
     flags = MessageFlag.EPHEMERAL if response.ephemeral else 0
     return {"content": response.content, "flags": flags}
+
+
+async def create_stretch_reminders(server, guild, users, wave=40):
+    """Everyone runs /reminders stretch, `wave` members at a time, each wave as soon as the
+    previous one has its deferrals; returns the interactions."""
+    options = {"time": "9:00", "days": "every day", "timezone": "UTC"}
+    invoked = []
+    for start in range(0, len(users), wave):
+        batch = await asyncio.gather(
+            *(
+                server.invoke(user, "reminders stretch", options, guild_id=guild.id)
+                for user in users[start : start + wave]
+            )
+        )
+        await asyncio.gather(*(ix.response(timeout=5) for ix in batch))
+        invoked += batch
+    return invoked

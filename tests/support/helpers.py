@@ -27,6 +27,10 @@ from bot.storage import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token"
+# the exit codes the README's systemd unit acts on, written out: they are a contract
+EX_USAGE = 64
+EX_TEMPFAIL = 75
+EX_CONFIG = 78
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 # --- PostgreSQL ------------------------------------------------------------------------------
