@@ -24,7 +24,7 @@ from pathlib import Path
 import discord
 from discord.ext import commands
 
-from bot.core.client import Content
+from bot.core.bundle import Content
 from bot.core.discord_internals import use_api_base, use_gateway
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.localdiscord import FakeDiscord

@@ -20,7 +20,8 @@ from dotenv import load_dotenv
 
 from bot.content.library import ContentError
 from bot.core import exits
-from bot.core.client import Content, SciaticaBot
+from bot.core.bundle import Content
+from bot.core.client import SciaticaBot
 from bot.core.discord_internals import api_base, use_api_base
 from bot.core.logs import setup_logging
 from bot.core.ops import OpsPortError

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from bot.core.client import Content, SciaticaBot
+from bot.core.bundle import Content
+from bot.core.client import SciaticaBot
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.constants import MEMBER_PERMISSIONS as MEMBER

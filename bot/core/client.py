@@ -10,8 +10,6 @@ import json
 import logging
 import sqlite3
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
@@ -19,8 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.content.library import Library, load_library
-from bot.content.messages import Messages
+from bot.core.bundle import Content
 from bot.core.contracts import CONFIG_GROUP, config_commands, guild_data
 from bot.core.delivery import sort_failure
 from bot.core.discord_internals import (
@@ -42,17 +39,9 @@ from bot.core.ops import OpsServer
 from bot.core.pacing import RateLimiter
 from bot.core.settings import Settings
 from bot.core.shards import IdentifyClaims, IdentifyPacer, shard_of
-from bot.health.progress import ProgressContent, load_progress_content
-from bot.health.quickcheck_data import load_quickcheck
-from bot.health.regions import Region, load_regions
-from bot.health.report import load_report_texts
-from bot.health.triage import QuickCheck
-from bot.pictures.cards import StretchPictures
-from bot.pictures.poses import load_poses
 from bot.scheduling.clock import Clock
 from bot.scheduling.dispatcher import Scheduler
 from bot.scheduling.planning import plan_reminder
-from bot.scheduling.zones import Zones, load_zones
 from bot.storage import Database, DatabaseError, SqliteDatabase, Stores, send_budget
 
 log = logging.getLogger("bot")
@@ -77,37 +66,6 @@ EXTENSIONS = (
     "cogs.stretch_breaks",
     "cogs.progress",
 )
-
-
-@dataclass(frozen=True)
-class Content:
-    """Every curated data file, parsed and validated before the bot connects."""
-
-    library: Library
-    quickcheck: QuickCheck
-    regions: dict[str, Region]
-    messages: Messages
-    zones: Zones
-    pictures: StretchPictures
-    progress: ProgressContent
-    report: Messages
-    """/progress report's texts (Latin-1, for the PDF's built-in font)."""
-
-    @classmethod
-    def load(cls, data_dir: Path) -> Content:
-        library = load_library(data_dir)
-        poses = load_poses(data_dir / "poses.toml", library.stretches)
-        return cls(
-            library=library,
-            quickcheck=load_quickcheck(data_dir / "quickcheck.toml"),
-            regions=load_regions(data_dir / "regions.toml"),
-            messages=Messages.load(data_dir / "messages.toml"),
-            zones=load_zones(data_dir / "zones.toml"),
-            # drawn here, before the bot connects: no member ever waits for a picture
-            pictures=StretchPictures.render_all(poses),
-            progress=load_progress_content(data_dir / "progress.toml"),
-            report=load_report_texts(data_dir / "report.toml"),
-        )
 
 
 class SciaticaTree(app_commands.CommandTree["SciaticaBot"]):

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core.client import Content
+from bot.core.bundle import Content
 from bot.core.logs import setup_logging
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.playground.web import Playground

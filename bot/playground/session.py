@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.client import Content, SciaticaBot
+from bot.core.bundle import Content
+from bot.core.client import SciaticaBot
 from bot.core.discord_internals import use_api_base
 from bot.core.settings import load_settings
 from bot.localdiscord import FakeDiscord

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from aiohttp import WSMsgType, web
 
-from bot.core.client import Content
+from bot.core.bundle import Content
 from bot.playground import layout, render
 from bot.playground.commandline import LineProblem
 from bot.playground.session import DMS, GENERAL, Person, Update, World

@@ -1,7 +1,7 @@
 """One send budget for every process sharing a PostgreSQL database.
 
 Discord's global limit counts every request of the bot token, whichever process makes it.
-Each process paces itself (bot.pacing); alone, that is enough and costs no database round
+Each process paces itself (bot.core.pacing); alone, that is enough and costs no database round
 trip. While other processes of the same installation are alive (each holds one listening
 connection named after the installation, so PostgreSQL itself knows how many live), every
 paced request reserves its moment in one shared schedule instead: a generic cell rate

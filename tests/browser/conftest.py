@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.async_api import Page, ViewportSize, async_playwright
 
-from bot.core.client import Content
+from bot.core.bundle import Content
 from bot.playground.web import Playground
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -17,7 +17,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.core.client import Content, SciaticaBot
+from bot.core.bundle import Content
+from bot.core.client import SciaticaBot
 from bot.core.discord_internals import use_api_base
 from bot.core.settings import Settings, load_settings
 from bot.localdiscord import FakeDiscord
