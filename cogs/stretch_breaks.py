@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.content.messages import InputError
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export
 from bot.core.errors import UserFacingError
@@ -23,7 +24,7 @@ from bot.scheduling.recurrence import (
     schedule_to_json,
 )
 from bot.scheduling.schedule_text import describe_in
-from bot.scheduling.timeparse import InputError, parse_days, parse_time
+from bot.scheduling.timeparse import parse_days, parse_time
 from bot.storage import Changes, Claim, Transaction
 from bot.storage.stretch_breaks import KIND
 from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocomplete

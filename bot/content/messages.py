@@ -1,7 +1,10 @@
-"""User-facing core texts, loaded from data/messages.toml so they are edited in one place."""
+"""The bot's texts: one key space read from the data files, plural forms chosen by a count, and
+the Text and InputError that pure code raises so the words are found only when shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.library import read_toml
@@ -64,3 +67,48 @@ def _check_plurals(texts: dict[str, str]) -> None:
             raise ValueError(f"{key} needs its other plural forms too: {', '.join(missing)}")
         if stem in texts:
             raise ValueError(f"{stem} is written both plainly and as plural forms")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message key of data/messages.toml and its values; a value may itself be a Text or a
+    tuple of Texts (rendered as a list)."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+Render = Callable[..., str]
+"""How texts become words: `Messages.__call__(key, **values)`."""
+
+
+class InputError(ValueError):
+    """Something a member typed cannot be used; its parts say why and what is accepted."""
+
+    def __init__(self, *parts: Text) -> None:
+        super().__init__(" ".join(part.key for part in parts))
+        self.parts = parts
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(part.key for part in self.parts)
+
+    def render(self, messages: Render) -> str:
+        return " ".join(_render(part, messages) for part in self.parts)
+
+
+def render_text(text: Text, messages: Render) -> str:
+    """The words for `text`, Texts inside it included (for texts that are not errors)."""
+    return _render(text, messages)
+
+
+def _render(text: Text, messages: Render) -> str:
+    values: dict[str, object] = {}
+    for name, value in text.values.items():
+        if isinstance(value, Text):
+            values[name] = _render(value, messages)
+        elif isinstance(value, tuple) and all(isinstance(item, Text) for item in value):
+            values[name] = ", ".join(_render(item, messages) for item in value)
+        else:
+            values[name] = value
+    return messages(text.key, **values)

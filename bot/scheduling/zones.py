@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.content.library import read_toml
-from bot.scheduling.timeparse import InputError, Text
+from bot.content.messages import InputError, Text
 from bot.scheduling.zone_index import (
     CITIES,
     COUNTRY,

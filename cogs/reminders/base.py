@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.content.messages import InputError
 from bot.core.client import SciaticaBot
 from bot.core.delivery import CLOSED_DMS
 from bot.core.discord_internals import open_dm_channel
@@ -19,7 +20,7 @@ from bot.scheduling.clock import from_unix
 from bot.scheduling.recurrence import Schedule, schedule_from_json
 from bot.scheduling.reminder_times import quiet_release
 from bot.scheduling.schedule_text import describe_in
-from bot.scheduling.timeparse import InputError, is_safe_https_url
+from bot.scheduling.timeparse import is_safe_https_url
 from bot.storage import MemberRow, MemberStore, ReminderRow, ReminderStore
 from bot.ui.autocomplete import member_locale, safe_autocomplete
 from bot.ui.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER

@@ -7,6 +7,7 @@ from datetime import time, timedelta
 import discord
 from discord import app_commands
 
+from bot.content.messages import InputError
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
 from bot.scheduling.recurrence import (
@@ -21,13 +22,7 @@ from bot.scheduling.recurrence import (
     next_occurrence,
     schedule_to_json,
 )
-from bot.scheduling.timeparse import (
-    InputError,
-    parse_days,
-    parse_every_n_days,
-    parse_start_day,
-    parse_time,
-)
+from bot.scheduling.timeparse import parse_days, parse_every_n_days, parse_start_day, parse_time
 from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from bot.ui.checks import add_bot_note, settings_guild_id
 from cogs.reminders.base import (

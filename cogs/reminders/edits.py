@@ -9,6 +9,7 @@ from datetime import time as clock_time
 import discord
 from discord import app_commands
 
+from bot.content.messages import InputError
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
 from bot.scheduling.one_offs import NEVER
@@ -25,7 +26,6 @@ from bot.scheduling.recurrence import (
 from bot.scheduling.reminder_times import due_after_edit
 from bot.scheduling.schedule_edits import Changes, EditError, apply_edit
 from bot.scheduling.timeparse import (
-    InputError,
     parse_days,
     parse_every_n_days,
     parse_start_day,

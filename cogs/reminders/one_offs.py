@@ -10,12 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.content.messages import InputError
 from bot.core.client import SciaticaBot, sciatica_interaction
 from bot.core.errors import UserFacingError, report_error
 from bot.scheduling.one_offs import NEVER, AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import next_occurrence
 from bot.scheduling.schedule_edits import DayAndTime
-from bot.scheduling.timeparse import InputError, parse_when
+from bot.scheduling.timeparse import parse_when
 from bot.scheduling.zone_rules import zone_names
 from bot.ui.autocomplete import zone_autocomplete
 from bot.ui.views import PersistentButton

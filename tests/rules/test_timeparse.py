@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content.messages import Messages
+from bot.content.messages import InputError, Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.scheduling.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.scheduling.timeparse import (
     DAY_KEYWORDS,
-    InputError,
     TimeParseError,
     is_safe_https_url,
     parse_days,
