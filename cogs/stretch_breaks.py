@@ -11,10 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.content.messages import InputError
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export
-from bot.core.errors import UserFacingError
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.recurrence import (
     WeeklySchedule,
@@ -136,13 +134,8 @@ class StretchBreaks(commands.Cog):
         guild_id = guild_of(interaction)
         text = self.bot.messages
         now = self.bot.clock.now()
-        try:
-            zone = self.bot.content.zones.resolve(
-                timezone, now=now, locale=member_locale(interaction)
-            )
-            schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
-        except InputError as exc:
-            raise UserFacingError(exc.render(text)) from exc
+        zone = self.bot.content.zones.resolve(timezone, now=now, locale=member_locale(interaction))
+        schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
         ensure_can_post(interaction, channel)
         first = next_occurrence(schedule, now)
         old = await self.store.current(guild_id)

@@ -10,7 +10,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.content.messages import InputError
 from bot.core.client import SciaticaBot
 from bot.core.delivery import CLOSED_DMS
 from bot.core.discord_internals import open_dm_channel
@@ -143,12 +142,9 @@ class ReminderBase(commands.Cog):
 
     def _resolve_zone(self, interaction: discord.Interaction[SciaticaBot], typed: str) -> str:
         """The zone the member means, judged by their Discord language; else their refusal."""
-        try:
-            return self.bot.content.zones.resolve(
-                typed, now=self._now(), locale=member_locale(interaction)
-            )
-        except InputError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        return self.bot.content.zones.resolve(
+            typed, now=self._now(), locale=member_locale(interaction)
+        )
 
     def _quiet_note(self, member: MemberRow | None, zone: str, due: int) -> str:
         """A line saying when a DM due in the member's quiet hours will really come, or ""."""

@@ -7,10 +7,8 @@ import discord
 from discord import app_commands
 
 from bot.core.client import SciaticaBot
-from bot.core.errors import UserFacingError
 from bot.scheduling.recurrence import next_occurrence, schedule_from_json
 from bot.scheduling.reminder_times import pause_end
-from bot.scheduling.schedule_edits import PauseError
 from bot.scheduling.zone_rules import zone_info
 from bot.ui.autocomplete import zone_autocomplete
 from cogs.reminders.base import (
@@ -51,10 +49,7 @@ class Managing(ReminderBase):
             zone = member.timezone
         elif rows:
             zone = schedule_from_json(rows[0].schedule).zone
-        try:
-            until = pause_end(self._now(), days, zone)
-        except PauseError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        until = pause_end(self._now(), days, zone)
         paused = await self.reminders.pause_until([r.id for r in rows], until)
         await self._reply(
             interaction, "reminders.paused_until", len(paused), until=timestamp(until, "F")

@@ -10,7 +10,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.content.messages import InputError
 from bot.core.client import SciaticaBot, sciatica_interaction
 from bot.core.errors import UserFacingError, report_error
 from bot.scheduling.one_offs import NEVER, AppointmentSchedule, OnceSchedule
@@ -149,7 +148,4 @@ class OneOffs(Creating):
         await self._create(ours, "appointment", schedule, zone, note=None)
 
     def _when(self, text: str, zone: str) -> DayAndTime:
-        try:
-            return parse_when(text, self._now(), zone)
-        except InputError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        return parse_when(text, self._now(), zone)
