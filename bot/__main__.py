@@ -17,7 +17,7 @@ import aiohttp
 import discord
 from dotenv import load_dotenv
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
 from bot.core.client import Content, SciaticaBot
 from bot.core.discord_internals import api_base, use_api_base
 from bot.core.settings import (

@@ -17,7 +17,7 @@ from bot.scheduling.zone_rules import zone_info
 from bot.storage import SqliteDatabase, Stores, open_database
 from bot.storage import sqlite as sqlite_storage
 
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 MONDAY = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 07:00 in London
 
 

@@ -33,7 +33,7 @@ from bot.scheduling.zone_index import (
 )
 from bot.scheduling.zones import ZoneDataError, ZoneError, load_zones
 
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 ZONES = load_zones(DEFAULT_DATA_DIR / "zones.toml")
 WINTER = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # New York at UTC-5, Sydney at UTC+11
 SUMMER = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)  # New York at UTC-4, Sydney at UTC+10
