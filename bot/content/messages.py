@@ -119,7 +119,7 @@ def _check_plurals(texts: dict[str, str]) -> None:
 
 @dataclass(frozen=True)
 class Text:
-    """A message key of data/messages.toml and its values; a value may itself be a Text or a
+    """A text's key and its values, to be put in words when shown; a value may itself be a Text or a
     tuple of Texts (rendered as a list)."""
 
     key: str
