@@ -24,7 +24,7 @@ from bot.scheduling.clock import FakeClock
 from bot.scheduling.dispatcher import Scheduler
 from bot.scheduling.planning import plan_reminder
 from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
-from bot.storage import Claim, SqliteDatabase, Stores, Transaction
+from bot.storage import Claim, ReminderKind, SqliteDatabase, Stores, Transaction
 
 DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -37,7 +37,7 @@ async def outage(seconds: int) -> tuple[int, float]:
         clock = FakeClock(DUE - timedelta(minutes=1))
         await stores.members.save_member(1, 0, dm_channel_id=501)
         await stores.reminders.create(
-            kind="stretch",
+            kind=ReminderKind.STRETCH,
             user_id=1,
             guild_id=None,
             schedule=schedule_to_json(WeeklySchedule(time(8), frozenset(range(7)), "UTC")),
@@ -63,7 +63,7 @@ async def outage(seconds: int) -> tuple[int, float]:
             return 1
 
         scheduler = Scheduler(stores.ledger, clock, plan_reminder, batch_size=10)
-        scheduler.register("stretch", send)
+        scheduler.register(ReminderKind.STRETCH, send)
         scheduler.start()
         await _idle()
         database.transaction = refusing  # type: ignore[method-assign]

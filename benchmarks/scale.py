@@ -155,22 +155,29 @@ def measure(target: str) -> dict[str, float]:
     """Runs in the child process; `target` is a SQLite path or a PostgreSQL URL."""
     from bot.scheduling.clock import FakeClock
     from bot.scheduling.planning import plan_reminder
-    from bot.storage import DeliveryLedger, is_database_url, open_database
+    from bot.storage import (
+        DeliveryLedger,
+        DeliveryState,
+        MemberStore,
+        ReminderKind,
+        is_database_url,
+        open_database,
+    )
 
     async def run() -> dict[str, float]:
         started = time.perf_counter()
         database = await open_database(target if is_database_url(target) else Path(target))
-        ledger = DeliveryLedger(database)
+        ledger = DeliveryLedger(database, MemberStore(database))
         clock = FakeClock(NOW)
-        earliest = await ledger.earliest_due(["stretch"])
+        earliest = await ledger.earliest_due([ReminderKind.STRETCH])
         armed = time.perf_counter() - started
         fire_started = time.perf_counter()
         fired = 0
         if earliest is not None:
             now = int(clock.now().timestamp())
-            while claims := await ledger.claim_due(now, 40, ["stretch"], plan_reminder):
+            while claims := await ledger.claim_due(now, 40, [ReminderKind.STRETCH], plan_reminder):
                 for claim in claims:
-                    await ledger.finish_delivery(claim, "sent", now, 1)
+                    await ledger.finish_delivery(claim, DeliveryState.SENT, now, 1)
                 fired += len(claims)
         fire_seconds = time.perf_counter() - fire_started
         await database.close()

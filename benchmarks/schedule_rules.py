@@ -38,7 +38,7 @@ from bot.scheduling.recurrence import (
     schedule_to_json,
 )
 from bot.scheduling.snooze import SnoozeChoice, snooze_target
-from bot.storage import ReminderRow
+from bot.storage import ReminderKind, ReminderRow, ReminderStatus
 
 ZONE = "Europe/London"
 DAILY = WeeklySchedule(clock_time(8), EVERY_DAY, ZONE)
@@ -58,7 +58,8 @@ BEFORE_DST = datetime(2026, 3, 28, 8, tzinfo=UTC)  # tomorrow 08:00 is summer ti
 def stored(schedule: ClockSchedule, due: datetime) -> ReminderRow:
     """A member's reminder as the claim reads it."""
     return ReminderRow(
-        1, "stretch", 1, None, None, None, schedule_to_json(schedule), None, None, "active",
+        1, ReminderKind.STRETCH, 1, None, None, None, schedule_to_json(schedule), None, None,
+        ReminderStatus.ACTIVE,
         None, int(due.timestamp()), 0,
     )  # fmt: skip
 

@@ -4,7 +4,9 @@
 
 Measured for /sciatica overview, a /quickcheck button step and /reminders list, at 1 and 50
 concurrent members, beside the floor: a minimal discord.py bot answering a constant string
-through the same local Discord. Reports median and p99 per case (milliseconds).
+through the same local Discord. Reports median and p99 per case (milliseconds), each case's
+p99 as a multiple of the floor's at the same concurrency, and the machine's load average
+before and after (other work on the machine shows in the tails first).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -134,6 +137,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     content = Content.load(DEFAULT_DATA_DIR)
+    load_before = os.getloadavg()[0]
     runs: dict[str, list[dict[str, float]]] = {}
     for _ in range(args.runs):
         for key, values in {
@@ -155,9 +159,17 @@ def main() -> None:
         floor = table[f"floor x{key.rsplit('x', 1)[1]}"]["p99_ms"]
         ratio = row["p99_ms"] / floor
         print(f"{key:<28} {row['median_ms']:>10.2f} {row['p99_ms']:>10.2f} {ratio:>16.2f}")
+    load_after = os.getloadavg()[0]
+    print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
         json.dumps(
-            {"benchmark": "turnaround", "runs": args.runs, "rounds": args.rounds, "results": table}
+            {
+                "benchmark": "turnaround",
+                "runs": args.runs,
+                "rounds": args.rounds,
+                "load_average": [load_before, load_after],
+                "results": table,
+            }
         )
     )
 

@@ -10,7 +10,7 @@ from bot.content.member_text import neutralise_link
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export, guild_data
 from bot.core.errors import UserFacingError
-from bot.core.guild_config import FEATURES
+from bot.core.guild_config import FEATURES, Feature
 from bot.scheduling.clock import from_unix
 from bot.scheduling.timeparse import is_safe_https_url
 from bot.storage import Changes, Transaction
@@ -191,7 +191,7 @@ class Config(
     ) -> None:
         if name not in FEATURES:
             raise UserFacingError(self.bot.messages("config.unchanged"))
-        await self._change(interaction, f"feature_{name}", None if enabled else "off")
+        await self._change(interaction, f"feature_{Feature(name)}", None if enabled else "off")
 
     @app_commands.command(name="disclaimer", description="Extra text added to health answers here.")
     @app_commands.describe(text="Up to 300 characters; leave out to clear.")

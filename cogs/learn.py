@@ -13,6 +13,7 @@ from bot.content.library import Stretch, Topic
 from bot.content.member_text import neutralise
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.errors import UserFacingError
+from bot.core.guild_config import Feature
 from bot.ui.autocomplete import safe_autocomplete
 from bot.ui.checks import (
     add_bot_note,
@@ -105,7 +106,7 @@ class TopicGroup(app_commands.Group):
     own commands, so the feature check sits on the group."""
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
-        return await require_feature(sciatica_interaction(interaction), "learn")
+        return await require_feature(sciatica_interaction(interaction), Feature.LEARN)
 
 
 @safe_autocomplete
@@ -132,7 +133,7 @@ class Learn(commands.Cog):
             self.sciatica.add_command(self._topic_command(topic))
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
-        return await require_feature(sciatica_interaction(interaction), "learn")
+        return await require_feature(sciatica_interaction(interaction), Feature.LEARN)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.sciatica)

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.content.messages import Messages
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
+from bot.core.guild_config import Feature
 from bot.health import triage
 from bot.health.quickcheck_ids import (
     CheckState,
@@ -232,7 +233,7 @@ class QuickCheck(commands.Cog):
     async def quickcheck(
         self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
     ) -> None:
-        await require_feature(interaction, "quickcheck")
+        await require_feature(interaction, Feature.QUICKCHECK)
         check = self.bot.content.quickcheck
         session = QuickCheckSession(check)
         chosen = await self._region(interaction, region)

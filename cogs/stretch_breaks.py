@@ -3,7 +3,6 @@ bot posts it in a channel with an "I did it" button, and members who join are co
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -12,7 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
-from bot.core.contracts import Export
+from bot.core.contracts import CONFIG_GROUP, Export
+from bot.core.guild_config import Feature
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.recurrence import (
     WeeklySchedule,
@@ -29,10 +29,6 @@ from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocompl
 from bot.ui.embeds import DESCRIPTION_LIMIT, stretch_embed
 from bot.ui.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
 from bot.ui.views import PersistentButton
-
-log = logging.getLogger("cogs.stretch_breaks")
-
-CONFIG_GROUP = "config"
 
 
 class JoinBreakButton(
@@ -68,34 +64,31 @@ class JoinBreakButton(
 
 
 class StretchBreaks(commands.Cog):
-    """Its two moderator commands sit in the /config group, which they join when loaded."""
+    """Its two moderator commands sit in the /config group (ConfigCommands): the client adds
+    them once every extension is loaded."""
 
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
         self.store = bot.stores.stretch_breaks
-        self._group: app_commands.Group | None = None
-        self._added: list[str] = []
+        self._config_commands = self._build_commands()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(JoinBreakButton)
         self.bot.scheduler.register(KIND, self.post)
-        group = self.bot.tree.get_command(CONFIG_GROUP)
-        if not isinstance(group, app_commands.Group):
-            log.warning("no /%s group: stretch breaks post, but cannot be changed", CONFIG_GROUP)
-            return
-        for command in self._commands():
-            group.add_command(command)
-            self._added.append(command.name)
-        self._group = group
 
     async def cog_unload(self) -> None:
-        if self._group is not None:
-            for name in self._added:
-                self._group.remove_command(name)
+        group = self.bot.tree.get_command(CONFIG_GROUP)
+        if isinstance(group, app_commands.Group):
+            for command in self._config_commands:
+                if group.get_command(command.name) is command:
+                    group.remove_command(command.name)
         self.bot.scheduler.unregister(KIND)
         self.bot.remove_dynamic_items(JoinBreakButton)
 
-    def _commands(self) -> list[app_commands.Command[Any, ..., Any]]:
+    def config_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
+        return self._config_commands
+
+    def _build_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
         save: app_commands.Command[Any, ..., Any] = app_commands.Command(
             name="stretch-break",
             description="Post a community stretch break on a schedule.",
@@ -190,7 +183,7 @@ class StretchBreaks(commands.Cog):
         reminder = claim.reminder
         assert reminder.guild_id is not None and reminder.channel_id is not None
         config = await self.bot.guild_config.get(reminder.guild_id)
-        if not config.enabled("stretch_breaks"):
+        if not config.enabled(Feature.STRETCH_BREAKS):
             return None
         text = self.bot.messages
         zone = schedule_from_json(reminder.schedule).zone

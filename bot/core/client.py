@@ -21,13 +21,14 @@ from discord.ext import commands
 from bot import __version__
 from bot.content.library import Library, load_library
 from bot.content.messages import Messages
-from bot.core.contracts import guild_data
+from bot.core.contracts import CONFIG_GROUP, config_commands, guild_data
 from bot.core.delivery import sort_failure
 from bot.core.discord_internals import (
     amortise_bucket_cleanup,
     bot_gateway,
     global_limit_event,
     interaction_from,
+    keep_only_views_with_state,
     pace_unprompted_requests,
     silence_voice_warnings,
     track_interactions,
@@ -152,6 +153,7 @@ class SciaticaBot(commands.AutoShardedBot):
         # refused SHARD_IDS without SHARD_COUNT, the one check discord.py would make of it
         self.shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
         amortise_bucket_cleanup(self.http)
+        keep_only_views_with_state(self)
         self.settings = settings
         self.stores = Stores(database)
         self.content = content
@@ -194,6 +196,7 @@ class SciaticaBot(commands.AutoShardedBot):
                 log.exception(
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
+        self._add_config_commands()
         if self.force_sync or self.runs_shard_zero:
             await self.sync_commands_if_changed(force=self.force_sync)
         else:
@@ -339,6 +342,17 @@ class SciaticaBot(commands.AutoShardedBot):
                 else "reminders.dms_closed_notice_account"
             )
             await send_private(interaction, self.messages(key))
+
+    def _add_config_commands(self) -> None:
+        """Features' own moderator commands join /config, now that both are loaded."""
+        commands_ = config_commands(self.cogs.values())
+        group = self.tree.get_command(CONFIG_GROUP)
+        if not isinstance(group, app_commands.Group):
+            if commands_:
+                log.warning("no /%s group: features' own settings cannot be changed", CONFIG_GROUP)
+            return
+        for command in commands_:
+            group.add_command(command)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: its settings, audit trail and every feature's data about it

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import discord
+from discord import app_commands
 
 from bot.storage import Changes, Transaction
 
@@ -50,6 +51,21 @@ class GuildData(Protocol):
 
     async def forget_guild(self, tx: Transaction, guild_id: int) -> None:
         """The bot left the server: delete what this feature keeps about it, inside `tx`."""
+        ...
+
+
+CONFIG_GROUP = "config"
+"""The moderators' command group (cogs/config.py) that features add their own settings to."""
+
+
+@runtime_checkable
+class ConfigCommands(Protocol):
+    """A feature whose moderator commands sit in /config beside the core settings (a stretch
+    break is a server setting). The client adds them once every extension is loaded, so the
+    order extensions load in does not matter; the feature removes them when unloaded."""
+
+    def config_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
+        """The commands to add to /config, built once per cog."""
         ...
 
 
@@ -93,3 +109,13 @@ def member_data(features: Iterable[object]) -> list[MemberData]:
 
 def guild_data(features: Iterable[object]) -> list[GuildData]:
     return [feature for feature in features if isinstance(feature, GuildData)]
+
+
+def config_commands(features: Iterable[object]) -> list[app_commands.Command[Any, ..., Any]]:
+    """Every loaded feature's /config commands, in load order."""
+    return [
+        command
+        for feature in features
+        if isinstance(feature, ConfigCommands)
+        for command in feature.config_commands()
+    ]

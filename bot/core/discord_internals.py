@@ -3,7 +3,8 @@
 Where Discord is (the REST base and the gateway URL, for a REST proxy or the local test
 Discord), the voice warnings a text-only bot does not need, the two raw requests it makes
 (GET /gateway/bot, opening a DM channel by user id), the pacing hook on its HTTP session and
-its rate-limit buckets, and the tasks an interaction's handling runs in. A discord.py upgrade
+its rate-limit buckets, the tasks an interaction's handling runs in, and which sent views
+discord.py keeps. A discord.py upgrade
 that moves any of these is checked here, and nowhere else.
 """
 
@@ -143,14 +144,63 @@ def track_interactions(
     def tracked(payload: dict[str, Any]) -> None:
         if not admit(payload):
             return
-        before = asyncio.all_tasks()
-        parse(payload)
-        for task in asyncio.all_tasks() - before:
-            in_flight.add(task)
+        # the tasks the parse creates, caught as they are made: comparing every task before and
+        # after costs time in proportion to all tasks alive (each ephemeral view keeps one)
+        loop = asyncio.get_running_loop()
+        factory = loop.get_task_factory()
+        started: list[asyncio.Future[Any]] = []
+
+        def catching(
+            loop: asyncio.AbstractEventLoop, coro: Any, **options: Any
+        ) -> asyncio.Future[Any]:
+            task = (
+                factory(loop, coro, **options)
+                if factory is not None
+                else asyncio.Task(coro, loop=loop, **options)
+            )
+            started.append(task)
+            return task
+
+        loop.set_task_factory(catching)
+        try:
+            parse(payload)
+        finally:
+            loop.set_task_factory(factory)
+        for task in started:
+            in_flight.add(task)  # type: ignore[arg-type]
             task.add_done_callback(in_flight.discard)
 
     state.parsers["INTERACTION_CREATE"] = tracked
     return in_flight
+
+
+def keep_only_views_with_state(client: discord.Client) -> None:
+    """Don't keep views whose buttons and menus all answer from their custom_id.
+
+    discord.py keeps every view it sends, and gives each one sent privately a 15-minute timer
+    task, to route presses to the view's own callbacks. The bot's items are dynamic: a press is
+    routed by its custom_id's pattern (registered once per cog), never through the kept view.
+    Keeping them anyway held about twenty objects and a task per answer for 15 minutes, which
+    the garbage collector then scanned while members waited. A view with any other kind of
+    item is still kept as discord.py does.
+    """
+    state = client._connection
+    store_view = state.store_view
+
+    def store_if_needed(view: discord.ui.view.BaseView, message_id: int | None = None) -> None:
+        items = list(view.walk_children())
+        if any(
+            item.is_dispatchable() and not isinstance(item, discord.ui.DynamicItem)
+            for item in items
+        ):
+            store_view(view, message_id)
+            return
+        # what keeping the view would have done besides: its item patterns are routed
+        state.store_dynamic_items(
+            *{type(item) for item in items if isinstance(item, discord.ui.DynamicItem)}
+        )
+
+    state.store_view = store_if_needed  # type: ignore[method-assign]
 
 
 def interaction_from(client: discord.Client, payload: dict[str, Any]) -> discord.Interaction[Any]:

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.storage import AuditEntry, Changes, GuildSettingsStore, Transaction, within
+from bot.storage import AuditEntry, Changes, GuildSettingsStore, Transaction
 from bot.storage.events import GuildSettingsChanged
 
-FEATURES = ("learn", "quickcheck", "reminders", "stretch_breaks")
+
+class Feature(StrEnum):
+    """A feature moderators can turn off for their server; its value names the stored
+    setting (feature_<value>) and the /config feature choice."""
+
+    LEARN = "learn"
+    QUICKCHECK = "quickcheck"
+    REMINDERS = "reminders"
+    STRETCH_BREAKS = "stretch_breaks"
+
+
+FEATURES = tuple(Feature)
 SETTING_KEYS = (
     "region",
     "booking_link",
@@ -26,7 +38,7 @@ class GuildConfig:
     booking_link: str | None = None
     disclaimer: str | None = None
     log_channel_id: int | None = None
-    disabled_features: frozenset[str] = frozenset()
+    disabled_features: frozenset[Feature] = frozenset()
 
     @classmethod
     def from_raw(cls, raw: dict[str, str]) -> GuildConfig:
@@ -41,7 +53,7 @@ class GuildConfig:
             ),
         )
 
-    def enabled(self, feature: str) -> bool:
+    def enabled(self, feature: Feature) -> bool:
         return feature not in self.disabled_features
 
 
@@ -86,20 +98,18 @@ class GuildConfigCache:
         _check_keys(values)
         return await self.store.change(guild_id, moderator_id, values, self._now())
 
-    async def reset(
-        self, guild_id: int, moderator_id: int, tx: Transaction | None = None
-    ) -> Changes:
-        """Every setting back to its default; in `tx` when other stores reset with it."""
-        async with within(self.store.db, tx) as tx:
-            return await self.store.reset(tx, guild_id, moderator_id, self._now())
+    async def reset(self, guild_id: int, moderator_id: int, tx: Transaction) -> Changes:
+        """Every setting back to its default, in `tx`: every feature's own settings reset
+        with them."""
+        return await self.store.reset(tx, guild_id, moderator_id, self._now())
 
     async def recent_changes(self, guild_id: int, limit: int = 5) -> list[AuditEntry]:
         return await self.store.recent_changes(guild_id, limit)
 
-    async def forget(self, guild_id: int, tx: Transaction | None = None) -> None:
-        """The bot left the server: its settings and audit trail go."""
-        async with within(self.store.db, tx) as tx:
-            await self.store.forget_guild(tx, guild_id)
+    async def forget(self, guild_id: int, tx: Transaction) -> None:
+        """The bot left the server: its settings and audit trail go, in `tx` with every
+        feature's data about it."""
+        await self.store.forget_guild(tx, guild_id)
 
 
 def _check_keys(values: dict[str, str | None]) -> None:

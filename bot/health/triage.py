@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.content.library import Source
 
@@ -96,9 +97,10 @@ class QuickCheck:
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
 
-    @property
+    @cached_property
     def most_screens(self) -> int:
-        """Screens on the longest path: everything "No", where nothing ends the check early."""
+        """Screens on the longest path: everything "No", where nothing ends the check early.
+        Worked out once per check: every screen shows it, and the check never changes."""
         return len(screens_for_answers(self, lambda _question: Answer.NO))
 
 
@@ -197,6 +199,15 @@ class QuickCheckSession:
         self.history: list[tuple[str, ...]] = []
         self.pending: dict[str, Answer] = {}
         self.result: Assessment | None = None
+        self._assessed: tuple[tuple[tuple[str, Answer], ...], Assessment] | None = None
+
+    def _assessment(self) -> Assessment:
+        """The answers so far assessed, again only once they changed: answering one press
+        reads the screen several times."""
+        answered = tuple(self.answers.items())
+        if self._assessed is None or self._assessed[0] != answered:
+            self._assessed = (answered, assess(self.check, self.answers))
+        return self._assessed[1]
 
     @classmethod
     def resume(
@@ -208,7 +219,7 @@ class QuickCheckSession:
         session = cls(check)
         remaining = dict(answers)
         while True:
-            assessment = assess(check, session.answers)
+            assessment = session._assessment()
             if assessment.finished:
                 raise ValueError("the check was already over")
             shown = tuple(q.id for q in assessment.screen)
@@ -229,7 +240,7 @@ class QuickCheckSession:
     def screen(self) -> tuple[Question, ...]:
         if self.result is not None:
             raise RuntimeError("the check is finished")
-        return assess(self.check, self.answers).screen
+        return self._assessment().screen
 
     @property
     def progress(self) -> tuple[int, int]:
@@ -253,7 +264,7 @@ class QuickCheckSession:
         self.answers.update({q.id: self.pending[q.id] for q in screen})
         self.history.append(tuple(q.id for q in screen))
         self.pending = {}
-        assessment = assess(self.check, self.answers)
+        assessment = self._assessment()
         if assessment.finished:
             self.result = assessment
         return assessment

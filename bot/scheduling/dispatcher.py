@@ -40,7 +40,14 @@ from typing import TypeVar
 
 from bot.scheduling.clock import Clock
 from bot.scheduling.failures import Failure, only_timeouts
-from bot.storage import Claim, DeliveryLedger, Planner
+from bot.storage import (
+    Claim,
+    DeliveryLedger,
+    DeliveryState,
+    PauseReason,
+    Planner,
+    ReminderKind,
+)
 from bot.storage.events import Announcer, RemindersChanged
 from bot.storage.ledger import LEASE
 from bot.tasks import spawn
@@ -83,7 +90,6 @@ def _base36(number: int) -> str:
             return text
 
 
-
 class Scheduler:
     def __init__(
         self,
@@ -106,7 +112,7 @@ class Scheduler:
         self._in_flight = asyncio.Semaphore(max(1, self.batch_size // 2))
         self.retry_delays = tuple(retry_delays)
         self.sort_failure = sort_failure
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[ReminderKind, Handler] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._renewals: asyncio.Task[None] | None = None
@@ -122,11 +128,11 @@ class Scheduler:
         if woken_by is not None:
             woken_by.subscribe(lambda _: self.wake())
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: ReminderKind, handler: Handler) -> None:
         self._handlers[kind] = handler
         self.wake()
 
-    def unregister(self, kind: str) -> None:
+    def unregister(self, kind: ReminderKind) -> None:
         self._handlers.pop(kind, None)
 
     def add_chore(self, name: str, chore: Chore) -> None:
@@ -294,7 +300,7 @@ class Scheduler:
                     claim.reminder.id,
                     claim.due_at,
                 )
-                await self._record(self.ledger.finish_delivery, claim, "abandoned")
+                await self._record(self.ledger.finish_delivery, claim, DeliveryState.ABANDONED)
         if fresh:
             log.info("resending %d interrupted deliveries", len(fresh))
             await self._deliver_all(fresh)
@@ -332,7 +338,7 @@ class Scheduler:
                 result = await asyncio.shield(previous)
             for claim in claims:
                 if result == "dms_closed":
-                    await self._record(self.ledger.finish_delivery, claim, "failed")
+                    await self._record(self.ledger.finish_delivery, claim, DeliveryState.FAILED)
                 else:
                     result = await self._deliver(claim, sent)
         finally:
@@ -356,7 +362,7 @@ class Scheduler:
                 await self._record(self.ledger.pause_for_closed_dms, claim, user_id)
                 return "dms_closed"
             if failure in (Failure.CLOSED_DMS, Failure.CANNOT_POST):
-                await self._record(self.ledger.pause_reminder, claim, "cannot_post")
+                await self._record(self.ledger.pause_reminder, claim, PauseReason.CANNOT_POST)
                 return "failed"
             if failure is Failure.TRANSIENT and attempt < len(self.retry_delays):
                 log.warning("reminder %s: transient failure (%s), retrying", claim.reminder.id, exc)
@@ -367,7 +373,7 @@ class Scheduler:
                 log.error("reminder %s: giving up after %d attempts", claim.reminder.id, attempts)
             else:
                 log.exception("reminder %s: delivery failed", claim.reminder.id)
-            await self._record(self.ledger.finish_delivery, claim, "failed")
+            await self._record(self.ledger.finish_delivery, claim, DeliveryState.FAILED)
             return "failed"
         sent.append((claim, message_id))
         return "sent"

@@ -1,15 +1,32 @@
-"""The dispatcher's planner: how a claimed row moves on (send, skip a stale slot, or hold it
-for the owner's quiet hours), as a plain function of the stored row and the time."""
+"""The planner: every decision about when a member's reminder is next due, so a command only
+parses what the member typed, calls one function here and words the outcome.
+
+How a claimed row moves on (send, skip a stale slot, or hold it for the owner's quiet hours) is
+a plain function of the stored row and the time; an edit, a pause for some days, a resume and
+a stretch are each one call that decides the new due times and stores them (an edit in one
+transaction with its in-flight claim)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
+from bot.scheduling.one_offs import NEVER
 from bot.scheduling.quiet_hours import Hold, QuietHours, plan_delivery
-from bot.scheduling.recurrence import AfterDoneSchedule, Send, schedule_from_json
-from bot.scheduling.schedule_edits import first_due_after_pause
-from bot.storage import Advance, ReminderRow
+from bot.scheduling.recurrence import (
+    AfterDoneSchedule,
+    Schedule,
+    Send,
+    next_occurrence,
+    schedule_from_json,
+    schedule_to_json,
+)
+from bot.scheduling.reminder_times import due_after_edit, due_after_stretch, pause_end
+from bot.scheduling.schedule_edits import Changes, apply_edit, first_due_after_pause
+from bot.storage import Advance, MemberRow, ReminderRow, ReminderStatus, ReminderStore, Stores
 
 log = logging.getLogger("bot.scheduler")
 
@@ -64,6 +81,95 @@ def plan_reminder(
             counts_from=counts_from,
         )
     return Advance(None, False, _unix(plan.next), counts_from=counts_from)
+
+
+@dataclass(frozen=True)
+class Edited:
+    """An edit that was stored: the reminder as it is now and its new schedule."""
+
+    row: ReminderRow
+    schedule: Schedule
+
+
+EditRefused = Literal["gone", "past"]
+"""Why an edit was not stored: the reminder is no longer the member's, or a one-off's new day
+and time have passed."""
+
+
+async def edit_reminder(
+    stores: Stores, user_id: int, reminder_id: int, changes: Changes, now: datetime
+) -> Edited | EditRefused:
+    """Apply `changes` to the member's reminder: read the row and its in-flight claim, apply
+    and store, in one transaction, so an edit is all saved or not at all and the occurrence
+    being sent is not sent again. Raises EditError when an option does not fit the reminder."""
+    async with stores.transaction() as tx:
+        row = await stores.reminders.get(reminder_id, tx)
+        if row is None or row.user_id != user_id:
+            return "gone"
+        new = apply_edit(row.kind, schedule_from_json(row.schedule), changes)
+        in_flight = await stores.ledger.in_flight(tx, row.id)
+        due = due_after_edit(row, new, now, in_flight)
+        if due == int(NEVER.timestamp()):  # a one-off moved into the past
+            return "past"
+        await stores.reminders.edit(
+            tx,
+            row.id,
+            schedule=schedule_to_json(new),
+            note=changes.note,
+            link=changes.link,
+            next_due_at=due,
+        )
+    edited = await stores.reminders.get(reminder_id)
+    if edited is None:  # deleted the moment after the edit
+        return "gone"
+    return Edited(edited, new)
+
+
+def pause_zone(member: MemberRow | None, rows: Sequence[ReminderRow]) -> str:
+    """Where a pause of some days is counted: the member's zone, else their first reminder's."""
+    if member is not None and member.timezone:
+        return member.timezone
+    if rows:
+        return schedule_from_json(rows[0].schedule).zone
+    return "UTC"
+
+
+async def pause_for_days(
+    reminders: ReminderStore, rows: Sequence[ReminderRow], days: int, now: datetime, zone: str
+) -> tuple[list[int], int]:
+    """Pause the running ones of `rows` until the same local time `days` later in `zone`
+    (DST-correct; PauseError outside 1 to 60 days); they resume by themselves then.
+    Returns the ids paused and when the pause ends."""
+    until = pause_end(now, days, zone)
+    return await reminders.pause_until([row.id for row in rows], until), until
+
+
+def is_paused(row: ReminderRow) -> bool:
+    """Paused until resumed, or for some days: what /reminders resume brings back."""
+    return row.status == ReminderStatus.PAUSED or row.paused_until is not None
+
+
+async def resume(reminders: ReminderStore, rows: Sequence[ReminderRow], now: datetime) -> None:
+    """Bring `rows` back: each is next due at its first occurrence after now, and an
+    after-done one waits its hours from the resume."""
+    next_due = {
+        row.id: int(next_occurrence(schedule_from_json(row.schedule), now).timestamp())
+        for row in rows
+    }
+    await reminders.set_status(
+        list(next_due), ReminderStatus.ACTIVE, None, next_due, counts_from=_unix(now)
+    )
+
+
+async def move_after_done(
+    reminders: ReminderStore, user_id: int, now: datetime
+) -> list[ReminderRow]:
+    """The member just stretched: every running after-done reminder of theirs now waits its
+    hours from this moment. Returns the reminders moved, as stored now."""
+    moved = await reminders.stretched(user_id, _unix(now), lambda row: due_after_stretch(row, now))
+    if not moved:
+        return []
+    return [row for row in await reminders.of_member(user_id) if row.id in moved]
 
 
 def _quiet_hours(stored: str | None) -> QuietHours | None:

@@ -19,7 +19,7 @@ from bot.scheduling.recurrence import (
     schedule_from_json,
 )
 from bot.scheduling.schedule_edits import next_due_after_edit, resume_at
-from bot.storage import ReminderRow
+from bot.storage import ReminderRow, ReminderStatus
 
 
 def due_after_edit(
@@ -34,7 +34,7 @@ def due_after_edit(
     """
     if new == schedule_from_json(row.schedule):
         return None
-    if row.status != "active" or row.paused_until is not None:
+    if row.status != ReminderStatus.ACTIVE or row.paused_until is not None:
         return None
     due = next_due_after_edit(
         new,

@@ -28,6 +28,7 @@ from bot.scheduling.recurrence import (
     next_occurrence,
 )
 from bot.scheduling.zone_rules import zone_info
+from bot.storage.kinds import ReminderKind
 
 EDIT_OPTIONS: dict[str, tuple[str, ...]] = {
     "stretch": ("time", "days", "start", "timezone", "note"),
@@ -102,25 +103,25 @@ class Changes:
         return tuple(field.name for field in fields(self) if getattr(self, field.name) is not None)
 
 
-def edit_kind(kind: str, schedule: Schedule) -> str:
+def edit_kind(kind: ReminderKind, schedule: Schedule) -> str:
     """Which EDIT_OPTIONS row a stored reminder (reminders.kind and its schedule) uses.
 
     An after-done reminder is a stretch reminder by kind; its schedule sets it apart.
     """
-    if kind == "stretch" and isinstance(schedule, WeeklySchedule | EveryNDaysSchedule):
+    if kind == ReminderKind.STRETCH and isinstance(schedule, WeeklySchedule | EveryNDaysSchedule):
         return "stretch"
-    if kind == "stretch" and isinstance(schedule, AfterDoneSchedule):
+    if kind == ReminderKind.STRETCH and isinstance(schedule, AfterDoneSchedule):
         return "after_done"
-    if kind == "massage" and isinstance(schedule, EveryNWeeksSchedule):
+    if kind == ReminderKind.MASSAGE and isinstance(schedule, EveryNWeeksSchedule):
         return "massage"
-    if kind == "once" and isinstance(schedule, OnceSchedule):
+    if kind == ReminderKind.ONCE and isinstance(schedule, OnceSchedule):
         return "once"
-    if kind == "appointment" and isinstance(schedule, AppointmentSchedule):
+    if kind == ReminderKind.APPOINTMENT and isinstance(schedule, AppointmentSchedule):
         return "appointment"
     raise ValueError(f"a {kind} reminder with a {type(schedule).__name__} cannot be edited")
 
 
-def apply_edit(kind: str, current: Schedule, changes: Changes) -> Schedule:
+def apply_edit(kind: ReminderKind, current: Schedule, changes: Changes) -> Schedule:
     """The reminder's schedule with `changes` applied, or an EditError saying what fits.
 
     Every given option is checked before anything is built, so an option that does not fit

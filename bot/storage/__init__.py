@@ -13,8 +13,15 @@ from pathlib import Path
 
 from bot.storage.checkins import CheckInStore
 from bot.storage.connection import Database, DatabaseError, Lead, Transaction, within
-from bot.storage.events import GuildSettingsChanged, RemindersChanged, event_of
+from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged, event_of
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
+from bot.storage.kinds import (
+    MEMBER_KINDS,
+    DeliveryState,
+    PauseReason,
+    ReminderKind,
+    ReminderStatus,
+)
 from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
@@ -25,6 +32,7 @@ from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
 
 __all__ = [
+    "MEMBER_KINDS",
     "Advance",
     "AuditEntry",
     "BotStateStore",
@@ -34,13 +42,17 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DeliveryLedger",
+    "DeliveryState",
     "GuildSettingsStore",
     "Lead",
     "MemberRow",
     "MemberStore",
+    "PauseReason",
     "Planner",
     "PostgresDatabase",
+    "ReminderKind",
     "ReminderRow",
+    "ReminderStatus",
     "ReminderStore",
     "SessionStore",
     "SqliteDatabase",
@@ -72,11 +84,12 @@ class Stores:
         self.state = BotStateStore(database)
         self.members = MemberStore(database)
         self.reminders = ReminderStore(database, self.members)
-        self.ledger = DeliveryLedger(database)
+        self.ledger = DeliveryLedger(database, self.members)
         self.guild_settings = GuildSettingsStore(database)
         self.stretch_breaks = StretchBreakStore(database, self.reminders, self.guild_settings)
         self.checkins = CheckInStore(database)
         self.sessions = SessionStore(database)
+        self.ledger.dms_closed.subscribe(self.members.notice_may_wait)
         database.on_remote_change(self._changed_elsewhere)
 
     def _changed_elsewhere(self, note: str) -> None:
@@ -84,12 +97,15 @@ class Stores:
         if note == "*":  # notes were missed: whatever is cached or planned may be stale
             self.reminders.changes.announce(RemindersChanged())
             self.guild_settings.changes.announce(GuildSettingsChanged(None))
+            self.members.notice_may_wait(None)
             return
         event = event_of(note)
         if isinstance(event, RemindersChanged):
             self.reminders.changes.announce(event)
         elif isinstance(event, GuildSettingsChanged):
             self.guild_settings.changes.announce(event)
+        elif isinstance(event, DmsClosed):
+            self.ledger.dms_closed.announce(event)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -33,7 +33,14 @@ class GuildSettingsChanged:
     guild_id: int | None
 
 
-Change = RemindersChanged | GuildSettingsChanged
+@dataclass(frozen=True)
+class DmsClosed:
+    """A member's DMs were found closed: a notice waits for their next command."""
+
+    user_id: int
+
+
+Change = RemindersChanged | GuildSettingsChanged | DmsClosed
 
 
 def note_of(event: object) -> str | None:
@@ -42,6 +49,8 @@ def note_of(event: object) -> str | None:
         return "reminders"
     if isinstance(event, GuildSettingsChanged) and event.guild_id is not None:
         return f"guild_settings {event.guild_id}"
+    if isinstance(event, DmsClosed):
+        return f"dms_closed {event.user_id}"
     return None
 
 
@@ -53,6 +62,8 @@ def event_of(note: str) -> Change | None:
         return RemindersChanged()
     if kind == "guild_settings" and argument.isdigit():
         return GuildSettingsChanged(int(argument))
+    if kind == "dms_closed" and argument.isdigit():
+        return DmsClosed(int(argument))
     return None
 
 

@@ -3,7 +3,8 @@
 One row per claimed occurrence makes delivery at most once: a claim moves the reminder to its
 next occurrence in the same commit, so a crash can never make the same occurrence due again.
 The ledger is the scheduler's own store, so what it changes (a claim moving a reminder on, a
-pause after a refused DM) is not announced: the scheduler already knows.
+pause after a refused DM) is not announced as a reminders change: the scheduler already knows.
+DMs found closed are announced, for whoever tells the member.
 
 Each claim is leased to the ledger that made it (`owner`, one per process) until `lease_until`.
 Where several processes share the database, another one takes a claim over only once its
@@ -22,6 +23,9 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.storage.connection import Database, Transaction
+from bot.storage.events import Announcer, DmsClosed
+from bot.storage.kinds import DeliveryState, PauseReason, ReminderKind
+from bot.storage.members import MemberStore
 from bot.storage.reminders import REMINDER_COLUMNS, REMINDER_WIDTH, ReminderRow, reminder_row
 
 _PREFIXED_COLUMNS = ", ".join(f"r.{column.strip()}" for column in REMINDER_COLUMNS.split(","))
@@ -72,10 +76,12 @@ class Planner(Protocol):
 
 
 class DeliveryLedger:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, members: MemberStore) -> None:
         self.db = database
+        self.members = members
         self.shared = database.shared
         self.owner = ""
+        self.dms_closed: Announcer[DmsClosed] = Announcer()
         self.begin_term()
 
     def begin_term(self) -> None:
@@ -89,7 +95,7 @@ class DeliveryLedger:
     def _lease_until(self, now: int) -> int:
         return now + int(LEASE.total_seconds())
 
-    async def earliest_due(self, kinds: Iterable[str]) -> int | None:
+    async def earliest_due(self, kinds: Iterable[ReminderKind]) -> int | None:
         kinds = tuple(kinds)
         if not kinds:
             return None
@@ -101,7 +107,7 @@ class DeliveryLedger:
         return None if row is None or row[0] is None else int(row[0])
 
     async def claim_due(
-        self, now: int, limit: int, kinds: Iterable[str], plan: Planner
+        self, now: int, limit: int, kinds: Iterable[ReminderKind], plan: Planner
     ) -> list[Claim]:
         """Advance every due row and record the occurrences to send, in one transaction."""
         kinds = tuple(kinds)
@@ -261,7 +267,7 @@ class DeliveryLedger:
             )
 
     async def finish_delivery(
-        self, claim: Claim, state: str, now: int, message_id: int | None = None
+        self, claim: Claim, state: DeliveryState, now: int, message_id: int | None = None
     ) -> None:
         await self.db.execute(
             "UPDATE deliveries SET state = ?, finished_at = ?, message_id = ?"
@@ -279,6 +285,9 @@ class DeliveryLedger:
 
     async def pause_for_closed_dms(self, claim: Claim, user_id: int, now: int) -> None:
         """A refused DM pauses all the member's reminders at once: no second 403."""
+        # announced here before the write as well: a command answered meanwhile reads whether a
+        # notice waits from the database, so it waits for this commit
+        self.dms_closed.announce(DmsClosed(user_id))
         async with self.db.transaction() as tx:
             await self._fail_claim(tx, claim, now)
             await tx.execute(
@@ -286,12 +295,10 @@ class DeliveryLedger:
                 " paused_until = NULL, held_due_at = NULL WHERE user_id = ? AND status = 'active'",
                 (user_id,),
             )
-            await tx.execute(
-                "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
-                (now, user_id),
-            )
+            await self.members.dms_closed(tx, user_id, now)
+            self.dms_closed.after_commit(tx, DmsClosed(user_id))
 
-    async def pause_reminder(self, claim: Claim, reason: str, now: int) -> None:
+    async def pause_reminder(self, claim: Claim, reason: PauseReason, now: int) -> None:
         async with self.db.transaction() as tx:
             await self._fail_claim(tx, claim, now)
             await tx.execute(

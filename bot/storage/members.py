@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.storage.connection import Database, Transaction
+from bot.storage.events import DmsClosed
+
+WITHOUT_NOTICE_LIMIT = 100_000
+"""Members remembered as having no closed-DMs notice waiting; past it the memory starts over."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,19 @@ class MemberRow:
 class MemberStore:
     def __init__(self, database: Database) -> None:
         self.db = database
+        # members read as having no notice waiting, until DMs are found closed (announced by
+        # the ledger, here or in another process): most commands then need no database read
+        self._without_notice: set[int] = set()
+        self._generation = 0
+
+    def notice_may_wait(self, event: DmsClosed | None) -> None:
+        """DMs were found closed for `event`'s member (None: for anyone, when announcements
+        from other processes may have been missed): read their notice from the database."""
+        if event is None:
+            self._without_notice.clear()
+        else:
+            self._without_notice.discard(event.user_id)
+        self._generation += 1
 
     async def member(self, user_id: int) -> MemberRow | None:
         row = await self.db.fetch_one(
@@ -101,6 +118,14 @@ class MemberStore:
         )
         await tx.execute("UPDATE members SET quiet_hours = ? WHERE user_id = ?", (quiet, user_id))
 
+    async def dms_closed(self, tx: Transaction, user_id: int, now: int) -> None:
+        """A DM was refused: remember when, so the member is told once
+        (`take_closed_dms_notice`)."""
+        await tx.execute(
+            "UPDATE members SET dms_closed_at = ?, dms_closed_told = 0 WHERE user_id = ?",
+            (now, user_id),
+        )
+
     async def dms_reopened(self, tx: Transaction, user_id: int) -> None:
         """A DM just went through: forget that the member's DMs were found closed."""
         await tx.execute(
@@ -111,14 +136,24 @@ class MemberStore:
     async def take_closed_dms_notice(self, user_id: int) -> bool:
         """True once after the member's DMs were found closed, so they are told exactly once.
 
-        Runs after every command, so the common case is a read; only a pending notice writes.
+        Runs after every command, so the common case is answered from memory; only a member
+        not read since their DMs were last found closed is read, and only a pending notice
+        writes.
         """
+        if user_id in self._without_notice:
+            return False
+        generation = self._generation
         pending = await self.db.fetch_one(
             "SELECT 1 FROM members"
             " WHERE user_id = ? AND dms_closed_at IS NOT NULL AND dms_closed_told = 0",
             (user_id,),
         )
         if pending is None:
+            # DMs found closed while this was reading make what was read stale: don't keep it
+            if generation == self._generation:
+                if len(self._without_notice) >= WITHOUT_NOTICE_LIMIT:
+                    self._without_notice.clear()
+                self._without_notice.add(user_id)
             return False
         async with self.db.transaction() as tx:
             changed = await tx.execute(

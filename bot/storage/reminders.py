@@ -8,13 +8,14 @@ from typing import Any
 
 from bot.storage.connection import Database, Row, Transaction
 from bot.storage.events import Announcer, RemindersChanged
+from bot.storage.kinds import PauseReason, ReminderKind, ReminderStatus
 from bot.storage.members import MemberStore
 
 
 @dataclass(frozen=True)
 class ReminderRow:
     id: int
-    kind: str
+    kind: ReminderKind
     user_id: int | None
     guild_id: int | None
     channel_id: int | None
@@ -22,8 +23,8 @@ class ReminderRow:
     schedule: str
     note: str | None
     link: str | None
-    status: str
-    paused_reason: str | None
+    status: ReminderStatus
+    paused_reason: PauseReason | None
     next_due_at: int
     created_at: int
     paused_until: int | None = None
@@ -50,7 +51,11 @@ REMINDER_WIDTH = len(REMINDER_COLUMNS.split(","))
 
 def reminder_row(row: Row | Sequence[Any]) -> ReminderRow:
     """The first REMINDER_WIDTH columns of a row, selected in REMINDER_COLUMNS order."""
-    return ReminderRow(*row[:REMINDER_WIDTH])
+    values = list(row[:REMINDER_WIDTH])
+    values[1] = ReminderKind(values[1])
+    values[9] = ReminderStatus(values[9])
+    values[10] = None if values[10] is None else PauseReason(values[10])
+    return ReminderRow(*values)
 
 
 class ReminderStore:
@@ -80,7 +85,18 @@ class ReminderStore:
         )
         return [reminder_row(row) for row in rows]
 
-    async def of_guild(self, guild_id: int, kind: str) -> ReminderRow | None:
+    async def running(self, user_id: int, kind: ReminderKind) -> list[ReminderRow]:
+        """The member's reminders of `kind` that still come: active, including those paused
+        for some days (pausing one again gives it the new end), not those paused until
+        resumed."""
+        rows = await self.db.fetch_all(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE user_id = ? AND kind = ?"
+            " AND status = 'active' ORDER BY id",
+            (user_id, kind),
+        )
+        return [reminder_row(row) for row in rows]
+
+    async def of_guild(self, guild_id: int, kind: ReminderKind) -> ReminderRow | None:
         row = await self.db.fetch_one(
             f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE guild_id = ? AND kind = ?"
             " ORDER BY id LIMIT 1",
@@ -93,7 +109,7 @@ class ReminderStore:
     async def create(
         self,
         *,
-        kind: str,
+        kind: ReminderKind,
         user_id: int,
         guild_id: int | None,
         schedule: str,
@@ -125,8 +141,8 @@ class ReminderStore:
     async def set_status(
         self,
         reminder_ids: Sequence[int],
-        status: str,
-        reason: str | None,
+        status: ReminderStatus,
+        reason: PauseReason | None,
         next_due: dict[int, int],
         *,
         counts_from: int | None = None,
@@ -155,9 +171,7 @@ class ReminderStore:
             )
             self._changed(tx)
 
-    async def snooze(
-        self, reminder_id: int, occurrence: int, due: int
-    ) -> tuple[bool, int] | None:
+    async def snooze(self, reminder_id: int, occurrence: int, due: int) -> tuple[bool, int] | None:
         """Snooze one delivered occurrence: the reminder's next firing moves to `due` (its
         recurrence stays; any pause or hold ends, as the member asked for it), and the
         occurrence's delivery records it, in one transaction. An occurrence snoozes once: pressed
@@ -286,7 +300,7 @@ class ReminderStore:
         self,
         tx: Transaction,
         *,
-        kind: str,
+        kind: ReminderKind,
         guild_id: int,
         channel_id: int,
         role_id: int | None,
@@ -303,7 +317,7 @@ class ReminderStore:
             (kind, guild_id, channel_id, role_id, schedule, next_due_at, now),
         )
 
-    async def delete_for_guild(self, tx: Transaction, guild_id: int, kind: str) -> None:
+    async def delete_for_guild(self, tx: Transaction, guild_id: int, kind: ReminderKind) -> None:
         await tx.execute("DELETE FROM reminders WHERE guild_id = ? AND kind = ?", (guild_id, kind))
         self._changed(tx)
 

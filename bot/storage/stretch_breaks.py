@@ -7,9 +7,10 @@ from typing import Any
 
 from bot.storage.connection import Database, Transaction
 from bot.storage.guild_settings import GuildSettingsStore
+from bot.storage.kinds import ReminderKind
 from bot.storage.reminders import ReminderRow, ReminderStore
 
-KIND = "stretch_break"
+KIND = ReminderKind.STRETCH_BREAK
 
 
 class StretchBreakStore:

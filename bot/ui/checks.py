@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import UserFacingError
+from bot.core.guild_config import Feature
 from bot.ui.availability import BOT_DM, GUILD, GUILD_INSTALL, PRIVATE_CHANNEL, USER_INSTALL, Place
 
 if TYPE_CHECKING:
@@ -16,10 +17,10 @@ if TYPE_CHECKING:
 
 # the message key naming each feature in "turned off" answers
 FEATURE_NAMES = {
-    "learn": "features.learn",
-    "quickcheck": "features.quickcheck",
-    "reminders": "features.reminders",
-    "stretch_breaks": "features.stretch_breaks",
+    Feature.LEARN: "features.learn",
+    Feature.QUICKCHECK: "features.quickcheck",
+    Feature.REMINDERS: "features.reminders",
+    Feature.STRETCH_BREAKS: "features.stretch_breaks",
 }
 
 
@@ -73,7 +74,7 @@ def place_of(interaction: discord.Interaction[Any]) -> Place:
     return Place(where, frozenset(installs), interaction.permissions.value)
 
 
-async def require_feature(interaction: discord.Interaction[SciaticaBot], feature: str) -> bool:
+async def require_feature(interaction: discord.Interaction[SciaticaBot], feature: Feature) -> bool:
     """Refuse, with a short private note, a feature this server's moderators turned off."""
     bot = interaction.client
     config = await bot.guild_config.get(settings_guild_id(interaction))

@@ -15,6 +15,7 @@ from bot.storage import (
     CheckInStore,
     MemberRow,
     MemberStore,
+    ReminderKind,
     ReminderRow,
     ReminderStore,
     SessionStore,
@@ -40,7 +41,7 @@ class ProgressBase(commands.Cog):
     async def _stretch_reminders(self, user_id: int) -> list[ReminderRow]:
         """The member's stretch reminders, running or paused: their plan."""
         rows = await self.reminders.of_member(user_id)
-        return [row for row in rows if row.kind == "stretch"]
+        return [row for row in rows if row.kind == ReminderKind.STRETCH]
 
     def figure_lines(self, summary: Summary) -> list[str]:
         """The figures in words (the /progress answer's text, and the report's summary)."""

@@ -13,9 +13,10 @@ from bot.core.errors import UserFacingError
 from bot.health.progress import FLARE_WINDOW, PAUSE_DAYS, is_flare
 from bot.health.regions import choose_region, numbers_text
 from bot.health.triage import Level
+from bot.scheduling.clock import from_unix
+from bot.scheduling.planning import pause_for_days
 from bot.scheduling.recurrence import local_date
-from bot.scheduling.schedule_edits import resume_at
-from bot.storage import MemberRow, ReminderRow
+from bot.storage import MemberRow, ReminderKind
 from bot.ui.embeds import FIELD_LIMIT, source_links
 from bot.ui.views import PersistentButton, link_buttons_of
 from cogs.progress.base import ProgressBase
@@ -157,15 +158,11 @@ class CheckIns(ProgressBase):
         embed.add_field(name=care.numbers_title, value=numbers[:FIELD_LIMIT], inline=False)
         embed.add_field(name=care.sources_title, value=source_links(care.sources), inline=False)
         embed.set_footer(text=care.footer)
-        if not await self._running_stretch_reminders(user_id):
+        if not await self.reminders.running(user_id, ReminderKind.STRETCH):
             return embed, None
         offer = discord.ui.View(timeout=None)
         offer.add_item(FlarePauseButton(self.bot, user_id))
         return embed, offer
-
-    async def _running_stretch_reminders(self, user_id: int) -> list[ReminderRow]:
-        rows = await self._stretch_reminders(user_id)
-        return [row for row in rows if row.status == "active"]
 
     async def pause_for_flare(
         self, interaction: discord.Interaction[SciaticaBot], user_id: int
@@ -176,12 +173,16 @@ class CheckIns(ProgressBase):
             raise UserFacingError(text("checkins.not_yours"))
         member = await self.members.member(user_id)
         # the same time of day 3 days on in the member's zone, whatever DST does meanwhile
-        ends = resume_at(self.bot.clock.now(), PAUSE_DAYS, self._zone(member) or "UTC")
-        until = int(ends.timestamp())
-        rows = await self._running_stretch_reminders(user_id)
-        paused = await self.reminders.pause_until([row.id for row in rows], until)
+        rows = await self.reminders.running(user_id, ReminderKind.STRETCH)
+        paused, until = await pause_for_days(
+            self.reminders, rows, PAUSE_DAYS, self.bot.clock.now(), self._zone(member) or "UTC"
+        )
         content = (
-            text("checkins.paused", count=len(paused), until=discord.utils.format_dt(ends, "f"))
+            text(
+                "checkins.paused",
+                count=len(paused),
+                until=discord.utils.format_dt(from_unix(until), "f"),
+            )
             if paused
             else text("checkins.nothing_to_pause")
         )

@@ -20,7 +20,14 @@ from bot.scheduling.recurrence import Schedule, schedule_from_json
 from bot.scheduling.reminder_times import quiet_release
 from bot.scheduling.schedule_text import describe_in
 from bot.scheduling.timeparse import is_safe_https_url
-from bot.storage import MemberRow, MemberStore, ReminderRow, ReminderStore
+from bot.storage import (
+    MemberRow,
+    MemberStore,
+    PauseReason,
+    ReminderKind,
+    ReminderRow,
+    ReminderStore,
+)
 from bot.ui.autocomplete import member_locale, safe_autocomplete
 from bot.ui.embeds import CHOICE_NAME_LIMIT, COLOUR_REMINDER
 
@@ -46,15 +53,15 @@ WEEKDAY_CHOICES = [
 
 # the message keys that name a reminder's kind and why it is paused, in lists and choices
 KIND_KEYS = {
-    "stretch": "reminders.kind_stretch",
-    "massage": "reminders.kind_massage",
-    "once": "reminders.kind_once",
-    "appointment": "reminders.kind_appointment",
+    ReminderKind.STRETCH: "reminders.kind_stretch",
+    ReminderKind.MASSAGE: "reminders.kind_massage",
+    ReminderKind.ONCE: "reminders.kind_once",
+    ReminderKind.APPOINTMENT: "reminders.kind_appointment",
 }
 PAUSE_REASON_KEYS = {
     None: "reminders.paused_by_member",
-    "dms_closed": "reminders.paused_dms_closed",
-    "cannot_post": "reminders.paused_cannot_post",
+    PauseReason.DMS_CLOSED: "reminders.paused_dms_closed",
+    PauseReason.CANNOT_POST: "reminders.paused_cannot_post",
 }
 
 

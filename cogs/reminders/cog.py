@@ -9,7 +9,8 @@ from discord.ext import commands
 
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export
-from bot.storage import Transaction
+from bot.core.guild_config import Feature
+from bot.storage import MEMBER_KINDS, Transaction
 from bot.ui.checks import require_feature
 from bot.ui.routine import RoutineButton
 from cogs.reminders.dms import Delivering, ReminderButton, SnoozeButton
@@ -18,7 +19,6 @@ from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
 from cogs.reminders.one_offs import AddAppointmentButton, OneOffs
 
-REMINDER_KINDS = ("stretch", "massage", "once", "appointment")
 """The kinds of a member's own reminders, each delivered by DM."""
 
 
@@ -46,18 +46,18 @@ class Reminders(
         self.bot.add_dynamic_items(
             ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
         )
-        for kind in REMINDER_KINDS:
+        for kind in MEMBER_KINDS:
             self.bot.scheduler.register(kind, self.deliver)
 
     async def cog_unload(self) -> None:
-        for kind in REMINDER_KINDS:
+        for kind in MEMBER_KINDS:
             self.bot.scheduler.unregister(kind)
         self.bot.remove_dynamic_items(
             ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
         )
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
-        return await require_feature(sciatica_interaction(interaction), "reminders")
+        return await require_feature(sciatica_interaction(interaction), Feature.REMINDERS)
 
     # --- a member's data (MemberData) --------------------------------------------------------
 

@@ -22,6 +22,7 @@ from bot.scheduling.recurrence import (
     schedule_to_json,
 )
 from bot.scheduling.timeparse import parse_days, parse_every_n_days, parse_start_day, parse_time
+from bot.storage import ReminderKind
 from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from bot.ui.checks import add_bot_note, settings_guild_id
 from cogs.reminders.base import (
@@ -74,7 +75,7 @@ class Creating(ReminderBase):
             )
             schedule = EveryNDaysSchedule(interval, at, zone, first)
         self._check_note(note)
-        await self._create(interaction, "stretch", schedule, zone, note=note, link=None)
+        await self._create(interaction, ReminderKind.STRETCH, schedule, zone, note=note, link=None)
 
     @app_commands.command(
         name="after-done", description="Get a stretch DM some hours after you last stretched."
@@ -97,7 +98,7 @@ class Creating(ReminderBase):
         zone = await self._zone_for(interaction, timezone)
         self._check_note(note)
         schedule = AfterDoneSchedule(hours, zone)
-        await self._create(interaction, "stretch", schedule, zone, note=note, link=None)
+        await self._create(interaction, ReminderKind.STRETCH, schedule, zone, note=note, link=None)
 
     @app_commands.command(name="massage", description="Get a DM to book a massage every few weeks.")
     @app_commands.describe(
@@ -130,13 +131,18 @@ class Creating(ReminderBase):
         first_day = today + timedelta(days=(day - today.weekday()) % 7)
         schedule = EveryNWeeksSchedule(every_weeks, day, at, zone, anchor=first_day)
         await self._create(
-            interaction, "massage", schedule, zone, note=None, link=link.strip() if link else None
+            interaction,
+            ReminderKind.MASSAGE,
+            schedule,
+            zone,
+            note=None,
+            link=link.strip() if link else None,
         )
 
     async def _create(
         self,
         interaction: discord.Interaction[SciaticaBot],
-        kind: str,
+        kind: ReminderKind,
         schedule: Schedule,
         zone: str,
         *,
@@ -177,5 +183,5 @@ class Creating(ReminderBase):
             next_relative=timestamp(first, "R"),
         )
         created += self._quiet_note(await self.members.member(user_id), zone, first)
-        extra = add_bot_note(interaction) if kind == "massage" and link is None else None
+        extra = add_bot_note(interaction) if kind == ReminderKind.MASSAGE and link is None else None
         await interaction.followup.send(f"{created}\n{extra}" if extra else created, ephemeral=True)

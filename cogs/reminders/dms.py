@@ -15,6 +15,7 @@ from bot.core.errors import UserFacingError
 from bot.scheduling.clock import from_unix
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.one_offs import HOURS_BEFORE, AppointmentSchedule, OnceSchedule, is_last
+from bot.scheduling.planning import move_after_done
 from bot.scheduling.quiet_hours import QuietHours
 from bot.scheduling.recurrence import (
     AfterDoneSchedule,
@@ -22,10 +23,9 @@ from bot.scheduling.recurrence import (
     next_occurrence,
     schedule_from_json,
 )
-from bot.scheduling.reminder_times import due_after_stretch
 from bot.scheduling.schedule_text import HELD_KEY
 from bot.scheduling.snooze import SnoozeChoice, snooze_target, snoozed_due
-from bot.storage import Claim, ReminderRow
+from bot.storage import Claim, ReminderKind, ReminderRow, ReminderStatus
 from bot.ui.embeds import (
     COLOUR_REMINDER,
     DESCRIPTION_LIMIT,
@@ -161,7 +161,7 @@ class Delivering(Notifying):
         view = discord.ui.View(timeout=None)
         files: list[discord.File] = []
         due_day = datetime.fromtimestamp(claim.due_at, UTC).date()
-        if reminder.kind == "stretch":
+        if reminder.kind == ReminderKind.STRETCH:
             suggestion = self.bot.content.library.stretch_of_the_day(due_day.toordinal())
             picture = self.bot.content.pictures.picture(suggestion.slug)
             embed = stretch_embed(self.bot.content.library, suggestion, picture=picture)
@@ -172,7 +172,7 @@ class Delivering(Notifying):
             actions: tuple[str, ...] = ("done", "skip", "pause", "routine")
             for choice in SnoozeChoice:
                 view.add_item(SnoozeButton(self.bot, choice, reminder.id, claim.due_at))
-        elif reminder.kind in ("once", "appointment"):
+        elif reminder.kind in (ReminderKind.ONCE, ReminderKind.APPOINTMENT):
             embed = self._one_off_embed(claim)
             actions = ()
         else:
@@ -337,13 +337,11 @@ class Delivering(Notifying):
         elif action == "booked":
             await interaction.response.edit_message(
                 content=text("reminders.marked_booked"),
-                view=link_buttons_of(interaction.message).add_item(
-                    AddAppointmentButton(self.bot)
-                ),
+                view=link_buttons_of(interaction.message).add_item(AddAppointmentButton(self.bot)),
             )
             return
         else:
-            await self.reminders.set_status([reminder.id], "paused", None, {})
+            await self.reminders.set_status([reminder.id], ReminderStatus.PAUSED, None, {})
             reply = text("reminders.paused_from_dm")
         await interaction.response.edit_message(
             content=reply, view=link_buttons_of(interaction.message)
@@ -354,14 +352,10 @@ class Delivering(Notifying):
     async def after_stretch(self, user_id: int) -> FollowUp | None:
         """Done on any stretch reminder or a finished routine: every after-done reminder of
         the member now waits its hours from this moment (the store wakes the dispatcher)."""
-        now = self._now()
-        moved = await self.reminders.stretched(
-            user_id, int(now.timestamp()), lambda row: due_after_stretch(row, now)
-        )
+        moved = await move_after_done(self.reminders, user_id, self._now())
         if not moved:
             return None
-        rows = [row for row in await self.reminders.of_member(user_id) if row.id in moved]
-        due = min(row.next_due_at for row in rows)
+        due = min(row.next_due_at for row in moved)
         return FollowUp(
             self.bot.messages(
                 "reminders.after_done_moved", count=len(moved), when=timestamp(due, "R")

@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
-from bot.scheduling.one_offs import NEVER
+from bot.scheduling.planning import Edited, edit_reminder
 from bot.scheduling.quiet_hours import QuietHours
 from bot.scheduling.recurrence import (
     EVERY_DAY,
@@ -20,9 +20,7 @@ from bot.scheduling.recurrence import (
     first_day_ahead,
     local_date,
     schedule_from_json,
-    schedule_to_json,
 )
-from bot.scheduling.reminder_times import due_after_edit
 from bot.scheduling.schedule_edits import Changes, EditError, apply_edit
 from bot.scheduling.timeparse import (
     parse_days,
@@ -31,6 +29,7 @@ from bot.scheduling.timeparse import (
     parse_time,
     parse_when,
 )
+from bot.storage import ReminderKind, ReminderStatus
 from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from cogs.reminders.base import (
     ALL,
@@ -146,7 +145,7 @@ class Editing(ReminderBase):
         return None
 
     def _apply(
-        self, kind: str, current: Schedule, changes: Changes, *, misfits_only: bool = False
+        self, kind: ReminderKind, current: Schedule, changes: Changes, *, misfits_only: bool = False
     ) -> Schedule | None:
         try:
             return apply_edit(kind, current, changes)
@@ -158,33 +157,17 @@ class Editing(ReminderBase):
     async def _save_edit(
         self, interaction: discord.Interaction[SciaticaBot], reminder_id: int, changes: Changes
     ) -> None:
-        """Read the row and its in-flight claim, apply and store, in one transaction: an edit
-        is all saved or not at all, and the occurrence being sent is not sent again."""
         text = self.bot.messages
-        stores = self.bot.stores
-        now = self._now()
-        async with stores.transaction() as tx:
-            row = await self.reminders.get(reminder_id, tx)
-            if row is None or row.user_id != interaction.user.id:
-                raise UserFacingError(text("reminders.gone"))
-            new = self._apply(row.kind, schedule_from_json(row.schedule), changes)
-            assert new is not None
-            in_flight = await stores.ledger.in_flight(tx, row.id)
-            due = due_after_edit(row, new, now, in_flight)
-            if due == int(NEVER.timestamp()):  # a one-off moved into the past
-                raise UserFacingError(text("reminders.when_past"))
-            await self.reminders.edit(
-                tx,
-                row.id,
-                schedule=schedule_to_json(new),
-                note=changes.note,
-                link=changes.link,
-                next_due_at=due,
-            )
-        edited = await self.reminders.get(reminder_id)
-        assert edited is not None
+        outcome = await edit_reminder(
+            self.bot.stores, interaction.user.id, reminder_id, changes, self._now()
+        )
+        if outcome == "gone":
+            raise UserFacingError(text("reminders.gone"))
+        if not isinstance(outcome, Edited):  # a one-off moved into the past
+            raise UserFacingError(text("reminders.when_past"))
+        edited, new = outcome.row, outcome.schedule
         description = self.describe(new)
-        if edited.status != "active":
+        if edited.status != ReminderStatus.ACTIVE:
             answer = text("reminders.edited_paused", description=description)
         elif edited.paused_until is not None:
             answer = text(

@@ -14,7 +14,7 @@ from bot.content.paging import pages
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
 from bot.scheduling.quiet_hours import QuietHours
-from bot.storage import MemberRow, ReminderRow
+from bot.storage import MemberRow, ReminderRow, ReminderStatus
 from bot.ui.embeds import COLOUR_REMINDER, DESCRIPTION_LIMIT
 from bot.ui.views import PersistentButton
 from cogs.reminders.base import KIND_KEYS, NOTE_LIMIT, PAUSE_REASON_KEYS, ReminderBase, timestamp
@@ -114,16 +114,16 @@ class Listing(ReminderBase):
 
     def _list_line(self, number: int, row: ReminderRow) -> str:
         text = self.bot.messages
-        if row.status == "active" and row.paused_until is not None:
+        if row.status == ReminderStatus.ACTIVE and row.paused_until is not None:
             status = text("reminders.list_paused_until", until=timestamp(row.paused_until, "f"))
-        elif row.status == "active" and row.held_due_at is not None:
+        elif row.status == ReminderStatus.ACTIVE and row.held_due_at is not None:
             status = text(
                 "reminders.list_held",
                 due=timestamp(row.held_due_at, "f"),
                 next_full=timestamp(row.next_due_at, "F"),
                 next_relative=timestamp(row.next_due_at, "R"),
             )
-        elif row.status == "active":
+        elif row.status == ReminderStatus.ACTIVE:
             status = text(
                 "reminders.list_next",
                 next_full=timestamp(row.next_due_at, "F"),

@@ -7,9 +7,9 @@ import discord
 from discord import app_commands
 
 from bot.core.client import SciaticaBot
-from bot.scheduling.recurrence import next_occurrence, schedule_from_json
-from bot.scheduling.reminder_times import pause_end
+from bot.scheduling.planning import is_paused, pause_for_days, pause_zone, resume
 from bot.scheduling.zone_rules import zone_info
+from bot.storage import PauseReason, ReminderStatus
 from bot.ui.autocomplete import zone_autocomplete
 from cogs.reminders.base import (
     ReminderBase,
@@ -35,22 +35,18 @@ class Managing(ReminderBase):
         days: app_commands.Range[int, 1, 60] | None = None,
     ) -> None:
         rows = [
-            r for r in await self._chosen(interaction.user.id, reminder) if r.status == "active"
+            r
+            for r in await self._chosen(interaction.user.id, reminder)
+            if r.status == ReminderStatus.ACTIVE
         ]
         if days is None:
-            await self.reminders.set_status([r.id for r in rows], "paused", None, {})
+            await self.reminders.set_status([r.id for r in rows], ReminderStatus.PAUSED, None, {})
             await self._reply(interaction, "reminders.paused", len(rows))
             return
-        # the same local time `days` later where the member lives (their reminder's zone
-        # if they never set one)
         member = await self.members.member(interaction.user.id)
-        zone = "UTC"
-        if member is not None and member.timezone:
-            zone = member.timezone
-        elif rows:
-            zone = schedule_from_json(rows[0].schedule).zone
-        until = pause_end(self._now(), days, zone)
-        paused = await self.reminders.pause_until([r.id for r in rows], until)
+        paused, until = await pause_for_days(
+            self.reminders, rows, days, self._now(), pause_zone(member, rows)
+        )
         await self._reply(
             interaction, "reminders.paused_until", len(paused), until=timestamp(until, "F")
         )
@@ -59,24 +55,12 @@ class Managing(ReminderBase):
     @app_commands.describe(reminder="Which reminder (start typing), or all.")
     @app_commands.autocomplete(reminder=reminder_autocomplete)
     async def resume(self, interaction: discord.Interaction[SciaticaBot], reminder: str) -> None:
-        rows = [
-            r
-            for r in await self._chosen(interaction.user.id, reminder)
-            if r.status == "paused" or r.paused_until is not None
-        ]
-        if rows and any(r.paused_reason == "dms_closed" for r in rows):
+        rows = [r for r in await self._chosen(interaction.user.id, reminder) if is_paused(r)]
+        if rows and any(r.paused_reason == PauseReason.DMS_CLOSED for r in rows):
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self._confirm_by_dm(interaction)
             await self.members.save_member(interaction.user.id, self._unix())
-        now = self._now()
-        next_due = {
-            r.id: int(next_occurrence(schedule_from_json(r.schedule), now).timestamp())
-            for r in rows
-        }
-        # an after-done reminder waits its hours from the resume
-        await self.reminders.set_status(
-            list(next_due), "active", None, next_due, counts_from=self._unix()
-        )
+        await resume(self.reminders, rows, self._now())
         await self._reply(interaction, "reminders.resumed", len(rows))
 
     @app_commands.command(name="delete", description="Delete one reminder, or all of them.")

@@ -10,15 +10,15 @@ import discord
 from discord import app_commands
 
 from bot.core.client import SciaticaBot
-from bot.storage import ReminderRow
+from bot.storage import ReminderKind, ReminderRow
 from bot.storage.reminders import NOTIFY_KIND, NOTIFY_NOTE
 from cogs.reminders.base import ReminderBase
 
 NOTIFY_KEYS = {
-    "stretch": "reminders.notify_stretch",
-    "massage": "reminders.notify_massage",
-    "once": "reminders.notify_once",
-    "appointment": "reminders.notify_appointment",
+    ReminderKind.STRETCH: "reminders.notify_stretch",
+    ReminderKind.MASSAGE: "reminders.notify_massage",
+    ReminderKind.ONCE: "reminders.notify_once",
+    ReminderKind.APPOINTMENT: "reminders.notify_appointment",
 }
 """The discreet text line of each kind of reminder DM."""
 

@@ -17,6 +17,7 @@ from bot.scheduling.recurrence import next_occurrence
 from bot.scheduling.schedule_edits import DayAndTime
 from bot.scheduling.timeparse import parse_when
 from bot.scheduling.zone_rules import zone_names
+from bot.storage import ReminderKind
 from bot.ui.autocomplete import zone_autocomplete
 from bot.ui.views import PersistentButton
 from cogs.reminders.base import NOTE_LIMIT, WHEN_LIMIT
@@ -103,7 +104,9 @@ class OneOffs(Creating):
         zone = await self._zone_for(interaction, timezone)
         self._check_note(note)
         day, at = self._when(when, zone)
-        await self._create(interaction, "once", OnceSchedule(day, at, zone), zone, note=note)
+        await self._create(
+            interaction, ReminderKind.ONCE, OnceSchedule(day, at, zone), zone, note=note
+        )
 
     @app_commands.command(
         name="appointment",
@@ -145,7 +148,7 @@ class OneOffs(Creating):
         schedule = AppointmentSchedule(day, at, zone)
         if next_occurrence(schedule, self._now()) == NEVER:
             raise UserFacingError(self.bot.messages("reminders.appointment_too_soon"))
-        await self._create(ours, "appointment", schedule, zone, note=None)
+        await self._create(ours, ReminderKind.APPOINTMENT, schedule, zone, note=None)
 
     def _when(self, text: str, zone: str) -> DayAndTime:
         return parse_when(text, self._now(), zone)

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core import client
 from bot.localdiscord.constants import MEMBER_PERMISSIONS, Permission
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.localdiscord.models import NotAllowed
-from tests.support.helpers import eventually_async
+from tests.support.helpers import eventually_async, run_bot
 
 MANAGE_GUILD = Permission.MANAGE_GUILD
 
@@ -236,6 +237,19 @@ async def test_stretch_break_commands_sit_in_config_and_are_for_moderators_only(
     assert {"stretch-break", "stretch-break-off", "reset", "show"} <= names
     _, response = await run(discord_server, world.alice, "config stretch-break-off", {}, world)
     assert response.ephemeral and "Manage Server" in response.content
+
+
+async def test_stretch_break_commands_join_config_whatever_the_load_order(
+    discord_server, world, tmp_path, content, clock, monkeypatch
+):
+    later_first = tuple(reversed(client.EXTENSIONS))
+    assert later_first.index("cogs.stretch_breaks") < later_first.index("cogs.config")
+    monkeypatch.setattr(client, "EXTENSIONS", later_first)
+    async with run_bot(discord_server, tmp_path / "bot.db", content, clock):
+        [config] = [c for c in discord_server.synced_commands() if c["name"] == "config"]
+        assert {"stretch-break", "stretch-break-off"} <= {o["name"] for o in config["options"]}
+        _, off = await run(discord_server, world.moderator, "config stretch-break-off", {}, world)
+        assert off.ephemeral and "no stretch break" in off.content.lower()
 
 
 async def test_reset_turns_the_stretch_break_off_with_the_settings(

@@ -1,9 +1,12 @@
 """/sciatica, /stretch, /help and /about through the local Discord, as members use them."""
 
+import asyncio
+
 import pytest
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.ui.embeds import embed_limit_problems
+from tests.support.helpers import eventually
 
 DEADLINE = 3.0
 
@@ -22,6 +25,24 @@ async def test_every_topic_answers_privately_within_limits(discord_server, bot, 
         assert embed_limit_problems(response.embeds) == []
         assert any(source.url in str(embed) for source in topic.sources)
         assert "not medical advice" in embed["footer"]["text"].lower()
+
+
+async def test_private_answers_with_a_menu_leave_no_task_behind(discord_server, bot, world):
+    """Their menus answer from the custom_id alone, so nothing waits 15 minutes for them."""
+
+    async def overview():
+        ix = await discord_server.invoke(
+            world.alice, "sciatica overview", {}, guild_id=world.guild.id
+        )
+        response = await ix.response(timeout=5)
+        assert response.ephemeral and response.components
+
+    await overview()
+    await eventually(lambda: all(task.done() for task in bot._interactions), timeout=2)
+    before = len(asyncio.all_tasks())
+    for _ in range(5):
+        await overview()
+    await eventually(lambda: len(asyncio.all_tasks()) <= before, timeout=2)
 
 
 async def test_share_posts_publicly(discord_server, bot, world):

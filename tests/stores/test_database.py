@@ -89,8 +89,10 @@ async def test_guild_settings_write_through_with_audit(tmp_path):
     }
     assert await cache.set(1, 42, {"region": "uk"}) == {}
 
-    await cache.reset(1, 42)
+    async with database.transaction() as tx:
+        await cache.reset(1, 42, tx)
     assert (await cache.get(1)).region is None
-    await cache.forget(1)
+    async with database.transaction() as tx:
+        await cache.forget(1, tx)
     assert await cache.recent_changes(1) == []
     await database.close()

@@ -15,7 +15,7 @@ from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.planning import plan_reminder
 from bot.scheduling.recurrence import WeeklySchedule, schedule_to_json
 from bot.storage import DatabaseError, PostgresDatabase, Stores
-from bot.storage.events import GuildSettingsChanged, RemindersChanged
+from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged
 from bot.storage.ledger import LEASE
 from bot.storage.postgres import MIGRATIONS_DIR, redact, rowcount, to_dollar
 from bot.storage.schema import migration_files
@@ -178,6 +178,20 @@ async def test_changes_in_one_process_are_announced_in_the_other_within_a_second
     assert settings_there == [GuildSettingsChanged(7)]
     assert (await cache_there.get(7)).region == "uk"
     assert reminders_here == [RemindersChanged()]  # its own note is not heard a second time
+
+
+async def test_dms_found_closed_by_one_process_are_told_by_the_other(database, other):
+    dispatching, answering = Stores(database), Stores(other)
+    await seed_due(dispatching, 1)
+    assert await answering.members.take_closed_dms_notice(1) is False  # remembered there
+    heard: list[object] = []
+    answering.ledger.dms_closed.subscribe(heard.append)
+    [claim] = await dispatching.ledger.claim_due(EIGHT, 10, ["stretch"], plan_reminder)
+    await dispatching.ledger.pause_for_closed_dms(claim, 1, EIGHT)
+    await eventually(lambda: heard != [], timeout=1)
+    assert heard == [DmsClosed(1)]
+    assert await answering.members.take_closed_dms_notice(1) is True
+    assert await answering.members.take_closed_dms_notice(1) is False
 
 
 async def test_a_lost_listening_connection_reconnects_and_drops_every_cached_copy(database, other):

@@ -90,6 +90,7 @@ async def test_closed_dms_pause_all_the_members_reminders_after_one_attempt(runn
     first = await add(running.store, running.clock, user_id=7)
     second = await add(running.store, running.clock, user_id=7)
     other = await add(running.store, running.clock, user_id=8)
+    assert await running.store.members.take_closed_dms_notice(7) is False  # remembered: none
     running.handler.failures = [closed_dms()]
     running.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     running.scheduler.start()
