@@ -20,11 +20,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
+from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.report import (
     ReportData,
     first_day_of,
-    load_report_texts,
     pain_rows,
     report_pdf,
     week_rows,
@@ -87,7 +87,7 @@ def main() -> None:
 
     delivered, completions, marks = history()
     judged = sessions(SCHEDULES, delivered, completions, marks, ZONE)
-    texts = load_report_texts(DEFAULT_DATA_DIR / "report.toml")
+    texts = Messages.load(DEFAULT_DATA_DIR)
     first = first_day_of(TODAY, 12)
     scores = {TODAY - timedelta(days=n): (n * 7) % 11 for n in range(365)}
     data = ReportData(

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.content.messages import InputError
 from bot.core.settings import DEFAULT_DATA_DIR
-from bot.scheduling.timeparse import InputError
 from bot.scheduling.zones import Zones, load_zones
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

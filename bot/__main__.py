@@ -18,7 +18,7 @@ import aiohttp
 import discord
 from dotenv import load_dotenv
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
 from bot.core import exits
 from bot.core.bundle import Content
 from bot.core.client import SciaticaBot

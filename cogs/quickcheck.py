@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.content.messages import Messages
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
 from bot.core.guild_config import Feature
@@ -106,8 +107,8 @@ def result_embed(
     return embed
 
 
-def with_safety_net(check: triage.QuickCheck, text: str) -> str:
-    return f"{text}\n{check.ui['safety_net']}"
+def with_safety_net(messages: Messages, key: str) -> str:
+    return f"{messages(key)}\n{messages('quickcheck.ui.safety_net')}"
 
 
 class QuickCheckButton(PersistentButton, template=r"qc:[\s\S]*"):
@@ -237,7 +238,7 @@ class QuickCheck(commands.Cog):
         session = QuickCheckSession(check)
         chosen = await self._region(interaction, region)
         state = state_of(session, interaction.user.id, self.bot.unix_now(), chosen)
-        intro = check.ui["intro"].format(screens=check.most_screens)
+        intro = self.bot.messages("quickcheck.ui.intro", screens=check.most_screens)
         note = add_bot_note(interaction)
         await interaction.response.send_message(
             content=f"{intro}\n{note}" if note else intro,
@@ -268,7 +269,9 @@ class QuickCheck(commands.Cog):
             return
         if press.action == "cancel":
             await interaction.response.edit_message(
-                content=with_safety_net(check, check.ui["cancelled"]), embed=None, view=None
+                content=with_safety_net(self.bot.messages, "quickcheck.ui.cancelled"),
+                embed=None,
+                view=None,
             )
             return
         session = QuickCheckSession.resume(check, state.answers, state.pending)
@@ -321,13 +324,14 @@ class QuickCheck(commands.Cog):
             await self._result(interaction, emergency_result(question), region)
             return
         await interaction.response.edit_message(
-            content=with_safety_net(check, check.ui["expired"]), embed=None, view=None
+            content=with_safety_net(self.bot.messages, "quickcheck.ui.expired"),
+            embed=None,
+            view=None,
         )
 
     async def _follow_up(
         self, interaction: discord.Interaction[SciaticaBot], follow_up: str
     ) -> None:
-        check = self.bot.content.quickcheck
         if follow_up == "stretches":
             await send_routine(interaction)
         elif follow_up == "massage":
@@ -337,7 +341,9 @@ class QuickCheck(commands.Cog):
                 embed=topic_embed(self.bot.content.library, topic), ephemeral=True
             )
         else:
-            await interaction.response.send_message(check.ui["reminder_hint"], ephemeral=True)
+            await interaction.response.send_message(
+                self.bot.messages("quickcheck.ui.reminder_hint"), ephemeral=True
+            )
 
     async def _region(
         self, interaction: discord.Interaction[SciaticaBot], typed: str | None

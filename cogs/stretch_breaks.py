@@ -12,7 +12,6 @@ from discord.ext import commands
 
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import CONFIG_GROUP, Export
-from bot.core.errors import UserFacingError
 from bot.core.guild_config import Feature
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.recurrence import (
@@ -23,7 +22,7 @@ from bot.scheduling.recurrence import (
     schedule_to_json,
 )
 from bot.scheduling.schedule_text import describe_in
-from bot.scheduling.timeparse import InputError, parse_days, parse_time
+from bot.scheduling.timeparse import parse_days, parse_time
 from bot.storage import Changes, Claim, Transaction
 from bot.storage.stretch_breaks import KIND
 from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocomplete
@@ -128,13 +127,8 @@ class StretchBreaks(commands.Cog):
         guild_id = guild_of(interaction)
         text = self.bot.messages
         now = self.bot.clock.now()
-        try:
-            zone = self.bot.content.zones.resolve(
-                timezone, now=now, locale=member_locale(interaction)
-            )
-            schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
-        except InputError as exc:
-            raise UserFacingError(exc.render(text)) from exc
+        zone = self.bot.content.zones.resolve(timezone, now=now, locale=member_locale(interaction))
+        schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
         ensure_can_post(interaction, channel)
         first = next_occurrence(schedule, now)
         old = await self.store.current(guild_id)

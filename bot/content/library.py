@@ -9,12 +9,14 @@ slip into what members are shown.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from bot.content.files import ContentError, read_toml
+from bot.content.messages import ui_table
 
 SLUG = re.compile(r"^[a-z][a-z-]{0,31}$")
 EVIDENCE_LEVELS = ("solid", "moderate", "weak", "unverified")
@@ -24,10 +26,6 @@ URL_LIMIT = 512
 TRUNCATION_MARKS = ("...", "\u2026")
 TRAILING_PUNCTUATION = ".,;:!?'\")]}>"
 HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
-
-
-class ContentError(Exception):
-    """A content file is missing something or breaks a limit; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -226,24 +224,6 @@ class _Reader:
         return tuple(sources)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Every data file is read here, so a missing or broken one is the same one-line error."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise ContentError(f"{path.name}: file is missing") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path.name}: not valid TOML ({exc})") from exc
-
-
-def _ui(file: str, raw: dict[str, Any]) -> dict[str, str]:
-    table = raw.get("ui")
-    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise ContentError(f"{file}: [ui] must be a table of texts")
-    return dict(table)
-
-
 def publishers_beside(path: Path) -> Publishers:
     """The allow-list that governs a data file is the sources.toml in the same directory."""
     return load_publishers(path.parent / PUBLISHERS_FILE)
@@ -287,7 +267,7 @@ def load_topics(
             if slug not in topics or slug == topic.slug:
                 where = f"{path.name}: topic '{topic.slug}'"
                 raise ContentError(f"{where}: field 'related' names unknown topic {slug!r}")
-    return topics, _ui(path.name, raw)
+    return topics, ui_table(path)
 
 
 def load_stretches(
@@ -332,7 +312,7 @@ def load_stretches(
         general_rules=routine_reader.texts("general_rules", 400),
         stretches=in_routine,
     )
-    return stretches, routine, _ui(path.name, raw)
+    return stretches, routine, ui_table(path)
 
 
 def load_library(data_dir: Path) -> Library:

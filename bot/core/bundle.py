@@ -10,7 +10,7 @@ from bot.content.messages import Messages
 from bot.health.progress import ProgressContent, load_progress_content
 from bot.health.quickcheck_data import load_quickcheck
 from bot.health.regions import Region, load_regions
-from bot.health.report import load_report_texts
+from bot.health.report import check_report_texts
 from bot.health.triage import QuickCheck
 from bot.pictures.cards import StretchPictures
 from bot.pictures.poses import load_poses
@@ -28,21 +28,20 @@ class Content:
     zones: Zones
     pictures: StretchPictures
     progress: ProgressContent
-    report: Messages
-    """/progress report's texts (Latin-1, for the PDF's built-in font)."""
 
     @classmethod
     def load(cls, data_dir: Path) -> Content:
         library = load_library(data_dir)
         poses = load_poses(data_dir / "poses.toml", library.stretches)
+        messages = Messages.load(data_dir)
+        check_report_texts(messages)
         return cls(
             library=library,
             quickcheck=load_quickcheck(data_dir / "quickcheck.toml"),
             regions=load_regions(data_dir / "regions.toml"),
-            messages=Messages.load(data_dir / "messages.toml"),
+            messages=messages,
             zones=load_zones(data_dir / "zones.toml"),
             # drawn here, before the bot connects: no member ever waits for a picture
             pictures=StretchPictures.render_all(poses),
             progress=load_progress_content(data_dir / "progress.toml"),
-            report=load_report_texts(data_dir / "report.toml"),
         )

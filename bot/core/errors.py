@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.content.messages import Messages
+from bot.content.messages import InputError, Messages
 
 log = logging.getLogger("bot.errors")
 
@@ -34,11 +34,15 @@ async def report_error(
 ) -> str:
     """Answer the member and log the failure; returns the outcome word for the access log."""
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(
-        error.original, UserFacingError
+        error.original, UserFacingError | InputError
     ):
         error = error.original
     if isinstance(error, UserFacingError):
         await send_private(interaction, str(error))
+        return "refused"
+    if isinstance(error, InputError):
+        # what a member typed can't be used: its parts say why in the bot's words
+        await send_private(interaction, error.render(messages))
         return "refused"
     if isinstance(error, app_commands.NoPrivateMessage):
         await send_private(interaction, messages("errors.guild_only"))

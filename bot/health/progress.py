@@ -13,15 +13,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from statistics import fmean
 
-from bot.content.library import (
-    ContentError,
-    Publishers,
-    Source,
-    _Reader,
-    publishers_beside,
-    read_toml,
-)
-from bot.content.messages import Messages
+from bot.content.files import ContentError, read_toml
+from bot.content.library import Publishers, Source, _Reader, publishers_beside
+from bot.content.messages import Messages, file_texts
 from bot.health.sessions import Outcome, Session, best_streak, current_streak
 from bot.pictures.charts import calendar_cells, load_chart_ui
 from bot.scheduling.recurrence import (
@@ -255,7 +249,6 @@ class FlareCare:
 
 @dataclass(frozen=True)
 class ProgressContent:
-    texts: Messages
     flare: FlareCare
     chart: dict[str, str]
 
@@ -264,16 +257,7 @@ def load_progress_content(path: Path, publishers: Publishers | None = None) -> P
     """data/progress.toml (and the chart's data/charts.toml beside it), checked."""
     publishers = publishers or publishers_beside(path)
     raw = read_toml(path)
-    entries: dict[str, str] = {}
-    for section in ("progress", "checkins"):
-        table = raw.get(section)
-        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise ContentError(f"{path.name}: [{section}] must be a table of texts")
-        entries |= {f"{section}.{key}": value for key, value in table.items()}
-    try:
-        texts = Messages(entries)
-    except ValueError as exc:
-        raise ContentError(f"{path.name}: {exc}") from exc
+    texts = Messages(file_texts(path))
     missing = [key for key in TEXT_KEYS if key not in texts]
     if missing:
         raise ContentError(f"{path.name}: missing texts {', '.join(missing)}")
@@ -295,4 +279,4 @@ def load_progress_content(path: Path, publishers: Publishers | None = None) -> P
     )
     if len("\n".join(f"• {step}" for step in care.steps)) > 1024:
         raise reader.fail("steps", "together must fit one embed field (1024 characters)")
-    return ProgressContent(texts, care, load_chart_ui(path.parent / "charts.toml"))
+    return ProgressContent(care, load_chart_ui(path.parent / "charts.toml"))

@@ -11,7 +11,9 @@ import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.content.library import ContentError, Publishers, _Reader, publishers_beside, read_toml
+from bot.content.files import ContentError, read_toml
+from bot.content.library import Publishers, _Reader, publishers_beside
+from bot.content.messages import ui_table
 from bot.health.signs import Sign, load_signs
 from bot.health.triage import Combination, Level, LevelInfo, Question, QuickCheck
 
@@ -74,11 +76,11 @@ def load_quickcheck(path: Path, publishers: Publishers | None = None) -> QuickCh
         for index, entry in enumerate(raw.get("combination") or [])
     )
     levels = {level: _level(path.name, raw, level, publishers) for level in Level}
-    ui = raw.get("ui") or {}
+    ui = ui_table(path)
     missing = [key for key in UI_KEYS if not isinstance(ui.get(key), str) or not ui[key]]
     if missing:
         raise TriageDataError(f"{path.name}: [ui] is missing {', '.join(missing)}")
-    return QuickCheck(questions, combinations, advice, levels, dict(ui))
+    return QuickCheck(questions, combinations, advice, levels, ui)
 
 
 def _advice(file: str, raw: Mapping[str, object]) -> dict[str, tuple[str, ...]]:

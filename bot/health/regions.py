@@ -10,14 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.library import (
-    ContentError,
-    Publishers,
-    Source,
-    _Reader,
-    publishers_beside,
-    read_toml,
-)
+from bot.content.files import ContentError, read_toml
+from bot.content.library import Publishers, Source, _Reader, publishers_beside
 from bot.health.triage import Level
 
 

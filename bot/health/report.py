@@ -14,12 +14,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from bot.content.library import ContentError, read_toml
+from bot.content.files import ContentError
 from bot.content.messages import Messages
 from bot.health.progress import is_flare, week_start
 from bot.health.sessions import Outcome, Session
@@ -360,24 +359,16 @@ def _write(pdf: FPDF, blocks: Sequence[Block]) -> None:
 # --- texts ---------------------------------------------------------------------------------
 
 
-def load_report_texts(path: Path) -> Messages:
-    """data/report.toml's [report] texts, checked: all there, and all within Latin-1 (what
-    the PDF's built-in font can print)."""
-    table = read_toml(path).get("report")
-    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise ContentError(f"{path.name}: [report] must be a table of texts")
-    for key, value in table.items():
+def check_report_texts(texts: Messages) -> None:
+    """The report's texts are all there, and all within Latin-1 (what the PDF's built-in font
+    can print)."""
+    for key, value in texts.table("report").items():
         try:
             value.encode("latin-1")
         except UnicodeEncodeError as exc:
             raise ContentError(
-                f"{path.name}: report.{key} has a character the PDF can't print"
+                f"report.toml: report.{key} has a character the PDF can't print"
             ) from exc
-    try:
-        texts = Messages({f"report.{key}": value for key, value in table.items()})
-    except ValueError as exc:
-        raise ContentError(f"{path.name}: {exc}") from exc
     missing = [key for key in TEXT_KEYS if key not in texts]
     if missing:
-        raise ContentError(f"{path.name}: missing texts {', '.join(missing)}")
-    return texts
+        raise ContentError(f"report.toml: missing texts {', '.join(missing)}")

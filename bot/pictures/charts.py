@@ -16,7 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.content.library import ContentError, read_toml
+from bot.content.files import ContentError
+from bot.content.messages import ui_table
 from bot.pictures.figure import CARD, CARD_EDGE, INK, LABEL
 
 WEEKS = 12
@@ -62,12 +63,12 @@ def calendar_cells(today: date) -> list[Cell]:
 
 def load_chart_ui(path: Path) -> dict[str, str]:
     """The chart's texts; `weekdays` is seven short names from Monday, comma-separated."""
-    ui = read_toml(path).get("ui")
-    if not isinstance(ui, dict) or not all(isinstance(ui.get(key), str) for key in UI_KEYS):
+    ui = ui_table(path)
+    if not all(isinstance(ui.get(key), str) for key in UI_KEYS):
         raise ContentError(f"{path.name}: [ui] needs the texts {', '.join(UI_KEYS)}")
     if len(ui["weekdays"].split(",")) != 7:
         raise ContentError(f"{path.name}: [ui] weekdays must name the seven days")
-    return dict(ui)
+    return ui
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.content.library import ContentError, read_toml
+from bot.content.files import ContentError, read_toml
+from bot.content.messages import ui_table
 from bot.pictures.geometry import Point, along, angle_between, cross, dist, lerp, sub, unit
 
 ALT_LIMIT = 1024  # Discord's limit for an attachment's description
@@ -293,8 +294,8 @@ def _read_frame(reader: _PoseReader, where: str, raw: Any) -> Frame:
 def load_poses(path: Path, stretch_slugs: Iterable[str]) -> PoseLibrary:
     """Every stretch must have a pose and every pose must belong to a stretch."""
     raw = read_toml(path)
-    ui = raw.get("ui")
-    if not isinstance(ui, dict) or not all(isinstance(ui.get(k), str) for k in ("start", "end")):
+    ui = ui_table(path)
+    if not all(isinstance(ui.get(k), str) for k in ("start", "end")):
         raise ContentError(f"{path.name}: [ui] needs the texts start and end")
     table = raw.get("pose")
     if not isinstance(table, dict):

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
+from bot.content.messages import InputError, Text
 from bot.scheduling.recurrence import (
     DEFAULT_GRACE,
     LATE_AFTER,
@@ -29,7 +30,6 @@ from bot.scheduling.recurrence import (
     Skip,
     plan_due,
 )
-from bot.scheduling.timeparse import InputError, Text
 from bot.scheduling.zone_rules import zone_info
 
 _ONE_DAY = timedelta(days=1)

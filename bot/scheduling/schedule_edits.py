@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
 from zoneinfo import ZoneInfoNotFoundError
 
+from bot.content.messages import InputError, Text
 from bot.scheduling.one_offs import AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import (
     AFTER_DONE_HOURS,
@@ -26,7 +27,6 @@ from bot.scheduling.recurrence import (
     after_done_due,
     next_occurrence,
 )
-from bot.scheduling.timeparse import InputError, Text
 from bot.scheduling.zone_rules import zone_info
 from bot.storage.kinds import ReminderKind
 

@@ -6,6 +6,7 @@ bot.scheduling.recurrence (which does not know after-done schedules).
 
 from __future__ import annotations
 
+from bot.content.messages import Render, Text, render_text
 from bot.scheduling.one_offs import AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import (
     EVERY_DAY,
@@ -15,7 +16,6 @@ from bot.scheduling.recurrence import (
     EveryNWeeksSchedule,
     Schedule,
 )
-from bot.scheduling.timeparse import Render, Text, render_text
 
 DAY_KEYS = (
     "reminders.day_monday",

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bot.content.member_text import neutralise
+from bot.content.messages import InputError, Text
 from bot.scheduling.one_offs import wall_instant
 from bot.scheduling.recurrence import EVERY_DAY, EVERY_N_DAYS, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.scheduling.zone_rules import zone_info
@@ -68,53 +67,8 @@ _TIME_THEN_DAY = re.compile(rf"{_WHEN_TIME} (?:on )?(?P<day>.+)")
 # --- Errors -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Text:
-    """A message key of data/messages.toml and its values; a value may itself be a Text or a
-    tuple of Texts (rendered as a list)."""
-
-    key: str
-    values: Mapping[str, object] = field(default_factory=dict)
-
-
-Render = Callable[..., str]
-"""How texts become words: `Messages.__call__(key, **values)`."""
-
-
-class InputError(ValueError):
-    """Something a member typed cannot be used; its parts say why and what is accepted."""
-
-    def __init__(self, *parts: Text) -> None:
-        super().__init__(" ".join(part.key for part in parts))
-        self.parts = parts
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(part.key for part in self.parts)
-
-    def render(self, messages: Render) -> str:
-        return " ".join(_render(part, messages) for part in self.parts)
-
-
 class TimeParseError(InputError):
     """A time or day the member typed cannot be read; the message says what is accepted."""
-
-
-def render_text(text: Text, messages: Render) -> str:
-    """The words for `text`, Texts inside it included (for texts that are not errors)."""
-    return _render(text, messages)
-
-
-def _render(text: Text, messages: Render) -> str:
-    values: dict[str, object] = {}
-    for name, value in text.values.items():
-        if isinstance(value, Text):
-            values[name] = _render(value, messages)
-        elif isinstance(value, tuple) and all(isinstance(item, Text) for item in value):
-            values[name] = ", ".join(_render(item, messages) for item in value)
-        else:
-            values[name] = value
-    return messages(text.key, **values)
 
 
 # --- Times and days -----------------------------------------------------------------------------

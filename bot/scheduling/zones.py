@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.content.library import read_toml
-from bot.scheduling.timeparse import InputError, Text
+from bot.content.files import read_toml
+from bot.content.messages import InputError, Text
 from bot.scheduling.zone_index import (
     CITIES,
     COUNTRY,

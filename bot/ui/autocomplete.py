@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 
 from bot.content.member_text import neutralise_plain
+from bot.content.messages import Render
 from bot.health.regions import Region
-from bot.scheduling.timeparse import DAY_KEYWORDS, Render
+from bot.scheduling.timeparse import DAY_KEYWORDS
 from bot.scheduling.zone_index import format_offset, is_fixed_offset, local_time
 from bot.scheduling.zones import Zones
 from bot.ui.embeds import CHOICE_COUNT_LIMIT, CHOICE_NAME_LIMIT

@@ -34,7 +34,7 @@ class PainButton(
     asked of is in the custom_id, so it works after a restart and for nobody else."""
 
     def __init__(self, bot: SciaticaBot, score: int | None, user_id: int) -> None:
-        texts = bot.content.progress.texts
+        texts = bot.messages
         super().__init__(
             discord.ui.Button(
                 label=texts("checkins.skip") if score is None else str(score),
@@ -66,7 +66,7 @@ class FlarePauseButton(
     def __init__(self, bot: SciaticaBot, user_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=bot.content.progress.texts("checkins.pause"),
+                label=bot.messages("checkins.pause"),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"flare:pause:{user_id}",
             )

@@ -41,7 +41,7 @@ class Progress(Reporting, CheckIns):
         self.checkins = bot.stores.checkins
         self.reminders = bot.stores.reminders
         self.sessions = bot.stores.sessions
-        self.texts = bot.content.progress.texts
+        self.texts = bot.messages
         self.weekdays = [day.strip() for day in bot.content.progress.chart["weekdays"].split(",")]
 
     async def cog_load(self) -> None:

@@ -45,7 +45,7 @@ class Reporting(ProgressBase):
     ) -> None:
         """Answer (already deferred) with the PDF and its first page."""
         data = await self.report_data(interaction.user.id, summary, member, weeks)
-        texts = self.bot.content.report
+        texts = self.bot.messages
         report = await asyncio.to_thread(report_pdf, data, texts)
         png = await asyncio.to_thread(first_page_png, data, texts, report.pages)
         alt = texts(

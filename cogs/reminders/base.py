@@ -19,7 +19,7 @@ from bot.scheduling.clock import from_unix
 from bot.scheduling.recurrence import Schedule, schedule_from_json
 from bot.scheduling.reminder_times import quiet_release
 from bot.scheduling.schedule_text import describe_in
-from bot.scheduling.timeparse import InputError, is_safe_https_url
+from bot.scheduling.timeparse import is_safe_https_url
 from bot.storage import (
     MemberRow,
     MemberStore,
@@ -149,12 +149,9 @@ class ReminderBase(commands.Cog):
 
     def _resolve_zone(self, interaction: discord.Interaction[SciaticaBot], typed: str) -> str:
         """The zone the member means, judged by their Discord language; else their refusal."""
-        try:
-            return self.bot.content.zones.resolve(
-                typed, now=self._now(), locale=member_locale(interaction)
-            )
-        except InputError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        return self.bot.content.zones.resolve(
+            typed, now=self._now(), locale=member_locale(interaction)
+        )
 
     def _quiet_note(self, member: MemberRow | None, zone: str, due: int) -> str:
         """A line saying when a DM due in the member's quiet hours will really come, or ""."""

@@ -21,13 +21,7 @@ from bot.scheduling.recurrence import (
     next_occurrence,
     schedule_to_json,
 )
-from bot.scheduling.timeparse import (
-    InputError,
-    parse_days,
-    parse_every_n_days,
-    parse_start_day,
-    parse_time,
-)
+from bot.scheduling.timeparse import parse_days, parse_every_n_days, parse_start_day, parse_time
 from bot.storage import ReminderKind
 from bot.ui.autocomplete import days_autocomplete, zone_autocomplete
 from bot.ui.checks import add_bot_note, settings_guild_id
@@ -65,24 +59,21 @@ class Creating(ReminderBase):
         start: app_commands.Range[str, None, START_LIMIT] | None = None,
     ) -> None:
         zone = await self._zone_for(interaction, timezone)
-        try:
-            at = parse_time(time)
-            interval = parse_every_n_days(days)
-            schedule: Schedule
-            if interval is None:
-                if start is not None:
-                    raise UserFacingError(self.bot.messages("reminders.start_needs_interval"))
-                schedule = WeeklySchedule(at, parse_days(days), zone)
-            else:
-                now = self._now()
-                first = (
-                    parse_start_day(start, local_date(now, zone))
-                    if start
-                    else first_day_ahead(at, zone, now)
-                )
-                schedule = EveryNDaysSchedule(interval, at, zone, first)
-        except InputError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        at = parse_time(time)
+        interval = parse_every_n_days(days)
+        schedule: Schedule
+        if interval is None:
+            if start is not None:
+                raise UserFacingError(self.bot.messages("reminders.start_needs_interval"))
+            schedule = WeeklySchedule(at, parse_days(days), zone)
+        else:
+            now = self._now()
+            first = (
+                parse_start_day(start, local_date(now, zone))
+                if start
+                else first_day_ahead(at, zone, now)
+            )
+            schedule = EveryNDaysSchedule(interval, at, zone, first)
         self._check_note(note)
         await self._create(interaction, ReminderKind.STRETCH, schedule, zone, note=note, link=None)
 
@@ -133,10 +124,7 @@ class Creating(ReminderBase):
         self._check_link(link)
         zone = await self._zone_for(interaction, timezone)
         today = local_date(self._now(), zone)
-        try:
-            at = parse_time(time) if time else DEFAULT_MASSAGE_TIME
-        except InputError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        at = parse_time(time) if time else DEFAULT_MASSAGE_TIME
         day = today.weekday() if weekday is None else weekday
         if not 0 <= day <= 6:
             raise UserFacingError(self.bot.messages("reminders.bad_weeks"))

@@ -23,7 +23,6 @@ from bot.scheduling.recurrence import (
 )
 from bot.scheduling.schedule_edits import Changes, EditError, apply_edit
 from bot.scheduling.timeparse import (
-    InputError,
     parse_days,
     parse_every_n_days,
     parse_start_day,
@@ -104,24 +103,21 @@ class Editing(ReminderBase):
             ),
             misfits_only=True,
         )
-        try:
-            new_time = parse_time(time) if time else None
-            new_days = self._days_of(days) if days else None
-            zone = self._resolve_zone(interaction, timezone) if timezone else None
-            changes = Changes(
-                time=new_time,
-                days=new_days,
-                start=self._start_of(start, new_days, new_time, current),
-                every_weeks=every_weeks,
-                weekday=weekday,
-                hours=hours,
-                when=parse_when(when, self._now(), zone or current.zone) if when else None,
-                timezone=zone,
-                note=note,
-                link=link.strip() if link else None,
-            )
-        except InputError as exc:
-            raise UserFacingError(exc.render(text)) from exc
+        new_time = parse_time(time) if time else None
+        new_days = self._days_of(days) if days else None
+        zone = self._resolve_zone(interaction, timezone) if timezone else None
+        changes = Changes(
+            time=new_time,
+            days=new_days,
+            start=self._start_of(start, new_days, new_time, current),
+            every_weeks=every_weeks,
+            weekday=weekday,
+            hours=hours,
+            when=parse_when(when, self._now(), zone or current.zone) if when else None,
+            timezone=zone,
+            note=note,
+            link=link.strip() if link else None,
+        )
         self._check_note(note)
         self._check_link(link)
         await self._save_edit(interaction, row.id, changes)
@@ -156,18 +152,15 @@ class Editing(ReminderBase):
         except EditError as exc:
             if misfits_only and not exc.misfits:
                 return None
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+            raise
 
     async def _save_edit(
         self, interaction: discord.Interaction[SciaticaBot], reminder_id: int, changes: Changes
     ) -> None:
         text = self.bot.messages
-        try:
-            outcome = await edit_reminder(
-                self.bot.stores, interaction.user.id, reminder_id, changes, self._now()
-            )
-        except EditError as exc:
-            raise UserFacingError(exc.render(text)) from exc
+        outcome = await edit_reminder(
+            self.bot.stores, interaction.user.id, reminder_id, changes, self._now()
+        )
         if outcome == "gone":
             raise UserFacingError(text("reminders.gone"))
         if not isinstance(outcome, Edited):  # a one-off moved into the past
@@ -211,10 +204,7 @@ class Editing(ReminderBase):
         member = await self.members.member(interaction.user.id)
         if member is None or member.timezone is None:
             raise UserFacingError(text("reminders.quiet_need_timezone"))
-        try:
-            quiet = QuietHours(parse_time(start), parse_time(end))
-        except InputError as exc:
-            raise UserFacingError(exc.render(text)) from exc
+        quiet = QuietHours(parse_time(start), parse_time(end))
         await self.reminders.set_quiet_hours(interaction.user.id, quiet.stored(), self._unix())
         await interaction.response.send_message(
             text(

@@ -7,9 +7,7 @@ import discord
 from discord import app_commands
 
 from bot.core.client import SciaticaBot
-from bot.core.errors import UserFacingError
 from bot.scheduling.planning import is_paused, pause_for_days, pause_zone, resume
-from bot.scheduling.schedule_edits import PauseError
 from bot.scheduling.zone_rules import zone_info
 from bot.storage import PauseReason, ReminderStatus
 from bot.ui.autocomplete import zone_autocomplete
@@ -46,12 +44,9 @@ class Managing(ReminderBase):
             await self._reply(interaction, "reminders.paused", len(rows))
             return
         member = await self.members.member(interaction.user.id)
-        try:
-            paused, until = await pause_for_days(
-                self.reminders, rows, days, self._now(), pause_zone(member, rows)
-            )
-        except PauseError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        paused, until = await pause_for_days(
+            self.reminders, rows, days, self._now(), pause_zone(member, rows)
+        )
         await self._reply(
             interaction, "reminders.paused_until", len(paused), until=timestamp(until, "F")
         )

@@ -15,7 +15,7 @@ from bot.core.errors import UserFacingError, report_error
 from bot.scheduling.one_offs import NEVER, AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import next_occurrence
 from bot.scheduling.schedule_edits import DayAndTime
-from bot.scheduling.timeparse import InputError, parse_when
+from bot.scheduling.timeparse import parse_when
 from bot.scheduling.zone_rules import zone_names
 from bot.storage import ReminderKind
 from bot.ui.autocomplete import zone_autocomplete
@@ -151,7 +151,4 @@ class OneOffs(Creating):
         await self._create(ours, ReminderKind.APPOINTMENT, schedule, zone, note=None)
 
     def _when(self, text: str, zone: str) -> DayAndTime:
-        try:
-            return parse_when(text, self._now(), zone)
-        except InputError as exc:
-            raise UserFacingError(exc.render(self.bot.messages)) from exc
+        return parse_when(text, self._now(), zone)

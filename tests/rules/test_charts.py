@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.pictures.charts import (
     DONE,

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.content.messages import Messages, plural_form
+from bot.content.files import ContentError
+from bot.content.messages import Messages, file_texts, plural_form
 from bot.core.settings import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 
 
 def test_a_count_picks_the_plural_form():
@@ -54,8 +55,8 @@ def test_plural_forms_are_checked_when_loaded(texts, problem):
 def test_the_file_names_itself_when_a_plural_form_is_missing(tmp_path):
     path = tmp_path / "messages.toml"
     path.write_text('[r]\ndays_one = "{count} day"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"messages\.toml: r\.days_one"):
-        Messages.load(path)
+    with pytest.raises(ContentError, match=r"messages\.toml: r\.days_one"):
+        file_texts(path)
 
 
 @given(st.integers(0, 10_000))

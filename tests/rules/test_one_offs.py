@@ -6,18 +6,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.content.messages import Messages
+from bot.content.messages import InputError, Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.scheduling.one_offs import NEVER, AppointmentSchedule, OnceSchedule, is_last, next_one_off
 from bot.scheduling.recurrence import next_occurrence, schedule_from_json, schedule_to_json
 from bot.scheduling.schedule_edits import Changes, EditError, apply_edit, edit_kind
 from bot.scheduling.schedule_text import describe_in
-from bot.scheduling.timeparse import InputError, parse_when
+from bot.scheduling.timeparse import parse_when
 from bot.scheduling.zone_rules import zone_info
 from bot.storage import SqliteDatabase, Stores, open_database
 from bot.storage import sqlite as sqlite_storage
 
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 MONDAY = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 07:00 in London
 
 

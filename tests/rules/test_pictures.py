@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.content.library import ContentError, load_library
+from bot.content.files import ContentError
+from bot.content.library import load_library
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.pictures import cards as pictures
 from bot.pictures import figure

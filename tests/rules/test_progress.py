@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
+from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.progress import (
     FLARE_WINDOW,
@@ -24,6 +25,7 @@ from bot.scheduling.recurrence import AfterDoneSchedule, EveryNWeeksSchedule, We
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 CONTENT = load_progress_content(DEFAULT_DATA_DIR / "progress.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -114,7 +116,7 @@ def test_a_member_with_nothing_gets_the_empty_state_but_old_history_still_counts
 
 
 def test_the_plan_reads_in_the_members_terms():
-    texts = CONTENT.texts
+    texts = MESSAGES
     mon_wed_fri = WeeklySchedule(time(8), frozenset({0, 2, 4}), "UTC")
     daily = WeeklySchedule(time(8), frozenset(range(7)), "UTC")
     assert plan_text([mon_wed_fri], texts, WEEKDAYS) == "Mon, Wed, Fri"
@@ -133,7 +135,7 @@ def test_check_ins_are_kept_twelve_months():
 
 
 def test_the_texts_and_flare_care_load_and_fit_discord():
-    texts = CONTENT.texts
+    texts = MESSAGES
     one = texts("progress.current_streak", count=1, plan="Mon, Wed, Fri")
     assert one.endswith("1 session in a row, your plan: Mon, Wed, Fri")
     assert "3 sessions in a row" in texts("progress.current_streak", count=3, plan="x")

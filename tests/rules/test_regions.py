@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.quickcheck_data import load_quickcheck
 from bot.health.regions import RegionChoice, RegionSource, choose_region, load_regions, numbers_text

@@ -8,14 +8,15 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
+from bot.content.messages import Messages, file_texts
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.report import (
     PainRow,
     ReportData,
     WeekRow,
+    check_report_texts,
     first_day_of,
-    load_report_texts,
     pain_rows,
     printable,
     report_pdf,
@@ -24,7 +25,7 @@ from bot.health.report import (
 from bot.health.report_picture import HEIGHT, WIDTH, first_page_png
 from bot.health.sessions import Outcome, Session
 
-TEXTS = load_report_texts(DEFAULT_DATA_DIR / "report.toml")
+TEXTS = Messages.load(DEFAULT_DATA_DIR)
 TODAY = date(2026, 3, 4)  # a Wednesday
 
 
@@ -133,7 +134,7 @@ def test_text_outside_latin_1_is_made_printable_and_refused_in_the_report_texts(
     source = (DEFAULT_DATA_DIR / "report.toml").read_text(encoding="utf-8")
     path.write_text(source.replace('title = "My', 'title = "\u2014 My', 1), encoding="utf-8")
     with pytest.raises(ContentError, match=r"report\.title"):
-        load_report_texts(path)
+        check_report_texts(Messages(file_texts(path)))
     path.write_text(source.replace("footer =", "unused =", 1), encoding="utf-8")
     with pytest.raises(ContentError, match="footer"):
-        load_report_texts(path)
+        check_report_texts(Messages(file_texts(path)))

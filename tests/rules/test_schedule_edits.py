@@ -35,7 +35,7 @@ from bot.scheduling.schedule_edits import (
 from bot.scheduling.schedule_text import DAY_KEYS, HELD_KEY, describe_in, describe_text
 from tests.support.timing import DST_ZONES, TRANSITIONS
 
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 LONDON = "Europe/London"

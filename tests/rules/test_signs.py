@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.library import ContentError, load_library
+from bot.content.files import ContentError
+from bot.content.library import load_library
 from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.progress import load_progress_content
@@ -19,7 +20,7 @@ from bot.health.signs import load_signs
 SIGNS = load_signs(DEFAULT_DATA_DIR / "signs.toml")
 CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
 LIBRARY = load_library(DEFAULT_DATA_DIR)
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 EMERGENCY = [s for s in SIGNS.values() if s.level == "emergency"]
 CAUDA_EQUINA = [s for s in EMERGENCY if s.cauda_equina]
 

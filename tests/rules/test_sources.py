@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.content.library import ContentError, Publishers, load_library, load_publishers
+from bot.content.files import ContentError
+from bot.content.library import Publishers, load_library, load_publishers
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.quickcheck_data import load_quickcheck
 from bot.health.regions import load_regions

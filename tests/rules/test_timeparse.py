@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content.messages import Messages
+from bot.content.messages import InputError, Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.scheduling.recurrence import EVERY_DAY, WEEKDAY_NAMES, WEEKDAYS, WEEKENDS
 from bot.scheduling.timeparse import (
     DAY_KEYWORDS,
-    InputError,
     TimeParseError,
     is_safe_https_url,
     parse_days,
@@ -34,7 +33,7 @@ from bot.scheduling.zone_index import (
 )
 from bot.scheduling.zones import ZoneDataError, ZoneError, load_zones
 
-MESSAGES = Messages.load(DEFAULT_DATA_DIR / "messages.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 ZONES = load_zones(DEFAULT_DATA_DIR / "zones.toml")
 WINTER = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # New York at UTC-5, Sydney at UTC+11
 SUMMER = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)  # New York at UTC-4, Sydney at UTC+10

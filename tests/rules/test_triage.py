@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.content.library import ContentError
+from bot.content.files import ContentError
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.quickcheck_data import GROUP_LIMIT, TriageDataError, load_quickcheck
 from bot.health.triage import (
