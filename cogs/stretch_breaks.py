@@ -23,8 +23,7 @@ from bot.scheduling.recurrence import (
 )
 from bot.scheduling.schedule_text import describe_in
 from bot.scheduling.timeparse import parse_days, parse_time
-from bot.storage import Changes, Claim, Transaction
-from bot.storage.stretch_breaks import KIND
+from bot.storage import Changes, Claim, ReminderKind, Transaction
 from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocomplete
 from bot.ui.embeds import DESCRIPTION_LIMIT, stretch_embed
 from bot.ui.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
@@ -74,7 +73,7 @@ class StretchBreaks(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(JoinBreakButton)
-        self.bot.scheduler.register(KIND, self.post)
+        self.bot.scheduler.register(ReminderKind.STRETCH_BREAK, self.post)
 
     async def cog_unload(self) -> None:
         group = self.bot.tree.get_command(CONFIG_GROUP)
@@ -82,7 +81,7 @@ class StretchBreaks(commands.Cog):
             for command in self._config_commands:
                 if group.get_command(command.name) is command:
                     group.remove_command(command.name)
-        self.bot.scheduler.unregister(KIND)
+        self.bot.scheduler.unregister(ReminderKind.STRETCH_BREAK)
         self.bot.remove_dynamic_items(JoinBreakButton)
 
     def config_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
@@ -159,7 +158,7 @@ class StretchBreaks(commands.Cog):
             ),
             ephemeral=True,
         )
-        await post_to_log(interaction, {KIND: (previous, summary)})
+        await post_to_log(interaction, {ReminderKind.STRETCH_BREAK: (previous, summary)})
 
     async def stretch_break_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         guild_id = guild_of(interaction)
@@ -174,7 +173,7 @@ class StretchBreaks(commands.Cog):
         await interaction.response.send_message(
             self.bot.messages("stretch_breaks.off"), ephemeral=True
         )
-        await post_to_log(interaction, {KIND: (previous, None)})
+        await post_to_log(interaction, {ReminderKind.STRETCH_BREAK: (previous, None)})
 
     # --- posting -----------------------------------------------------------------------------
 
