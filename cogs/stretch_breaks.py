@@ -13,11 +13,12 @@ from discord.ext import commands
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import CONFIG_GROUP, Export
 from bot.core.guild_config import Feature
+from bot.scheduling.clock import from_unix
 from bot.scheduling.dispatcher import delivery_nonce
+from bot.scheduling.planning import first_due
 from bot.scheduling.recurrence import (
     WeeklySchedule,
     local_date,
-    next_occurrence,
     schedule_from_json,
     schedule_to_json,
 )
@@ -129,7 +130,7 @@ class StretchBreaks(commands.Cog):
         zone = self.bot.content.zones.resolve(timezone, now=now, locale=member_locale(interaction))
         schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
         ensure_can_post(interaction, channel)
-        first = next_occurrence(schedule, now)
+        first = first_due(schedule, now)
         old = await self.store.current(guild_id)
         previous = describe_in(schedule_from_json(old.schedule), text) if old else None
         summary = text(
@@ -144,7 +145,7 @@ class StretchBreaks(commands.Cog):
             channel_id=channel.id,
             role_id=role.id if role else None,
             schedule=schedule_to_json(schedule),
-            next_due_at=int(first.timestamp()),
+            next_due_at=first,
             moderator_id=interaction.user.id,
             audit=(previous, summary),
             now=self.bot.unix_now(),
@@ -154,7 +155,7 @@ class StretchBreaks(commands.Cog):
                 "stretch_breaks.saved",
                 description=describe_in(schedule, self.bot.messages),
                 channel=channel.mention,
-                next_full=discord.utils.format_dt(first, "F"),
+                next_full=discord.utils.format_dt(from_unix(first), "F"),
             ),
             ephemeral=True,
         )
