@@ -13,18 +13,18 @@ from discord.ext import commands
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import CONFIG_GROUP, Export
 from bot.core.guild_config import Feature
+from bot.scheduling.clock import from_unix
 from bot.scheduling.dispatcher import delivery_nonce
+from bot.scheduling.planning import first_due
 from bot.scheduling.recurrence import (
     WeeklySchedule,
     local_date,
-    next_occurrence,
     schedule_from_json,
     schedule_to_json,
 )
 from bot.scheduling.schedule_text import describe_in
 from bot.scheduling.timeparse import parse_days, parse_time
-from bot.storage import Changes, Claim, Transaction
-from bot.storage.stretch_breaks import KIND
+from bot.storage import Changes, Claim, ReminderKind, Transaction
 from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocomplete
 from bot.ui.embeds import DESCRIPTION_LIMIT, stretch_embed
 from bot.ui.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
@@ -74,7 +74,7 @@ class StretchBreaks(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(JoinBreakButton)
-        self.bot.scheduler.register(KIND, self.post)
+        self.bot.scheduler.register(ReminderKind.STRETCH_BREAK, self.post)
 
     async def cog_unload(self) -> None:
         group = self.bot.tree.get_command(CONFIG_GROUP)
@@ -82,7 +82,7 @@ class StretchBreaks(commands.Cog):
             for command in self._config_commands:
                 if group.get_command(command.name) is command:
                     group.remove_command(command.name)
-        self.bot.scheduler.unregister(KIND)
+        self.bot.scheduler.unregister(ReminderKind.STRETCH_BREAK)
         self.bot.remove_dynamic_items(JoinBreakButton)
 
     def config_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
@@ -130,7 +130,7 @@ class StretchBreaks(commands.Cog):
         zone = self.bot.content.zones.resolve(timezone, now=now, locale=member_locale(interaction))
         schedule = WeeklySchedule(parse_time(time), parse_days(days), zone)
         ensure_can_post(interaction, channel)
-        first = next_occurrence(schedule, now)
+        first = first_due(schedule, now)
         old = await self.store.current(guild_id)
         previous = describe_in(schedule_from_json(old.schedule), text) if old else None
         summary = text(
@@ -145,7 +145,7 @@ class StretchBreaks(commands.Cog):
             channel_id=channel.id,
             role_id=role.id if role else None,
             schedule=schedule_to_json(schedule),
-            next_due_at=int(first.timestamp()),
+            next_due_at=first,
             moderator_id=interaction.user.id,
             audit=(previous, summary),
             now=self.bot.unix_now(),
@@ -155,11 +155,11 @@ class StretchBreaks(commands.Cog):
                 "stretch_breaks.saved",
                 description=describe_in(schedule, self.bot.messages),
                 channel=channel.mention,
-                next_full=discord.utils.format_dt(first, "F"),
+                next_full=discord.utils.format_dt(from_unix(first), "F"),
             ),
             ephemeral=True,
         )
-        await post_to_log(interaction, {KIND: (previous, summary)})
+        await post_to_log(interaction, {ReminderKind.STRETCH_BREAK: (previous, summary)})
 
     async def stretch_break_off(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         guild_id = guild_of(interaction)
@@ -174,7 +174,7 @@ class StretchBreaks(commands.Cog):
         await interaction.response.send_message(
             self.bot.messages("stretch_breaks.off"), ephemeral=True
         )
-        await post_to_log(interaction, {KIND: (previous, None)})
+        await post_to_log(interaction, {ReminderKind.STRETCH_BREAK: (previous, None)})
 
     # --- posting -----------------------------------------------------------------------------
 

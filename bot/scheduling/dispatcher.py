@@ -41,15 +41,16 @@ from typing import TypeVar
 from bot.scheduling.clock import Clock
 from bot.scheduling.failures import Failure, only_timeouts
 from bot.storage import (
+    LEASE,
+    Announcer,
     Claim,
     DeliveryLedger,
     DeliveryState,
     PauseReason,
     Planner,
     ReminderKind,
+    RemindersChanged,
 )
-from bot.storage.events import Announcer, RemindersChanged
-from bot.storage.ledger import LEASE
 from bot.tasks import spawn
 
 log = logging.getLogger("bot.scheduler")

@@ -1,17 +1,18 @@
 """The planner: every decision about when a member's reminder is next due, so a command only
 parses what the member typed, calls one function here and words the outcome.
 
-How a claimed row moves on (send, skip a stale slot, or hold it for the owner's quiet hours) is
-a plain function of the stored row and the time; an edit, a pause for some days, a resume and
-a stretch are each one call that decides the new due times and stores them (an edit in one
-transaction with its in-flight claim)."""
+How a claimed row moves on (send, skip a stale slot, or hold it for the owner's quiet hours) and
+when a new reminder is first due are plain functions of the schedule or stored row and the time;
+an edit, a pause for some days, a resume, a stretch, a snooze and a week's postponement are each
+one call that decides the new due times and stores them (an edit in one transaction with its
+in-flight claim)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.scheduling.one_offs import NEVER
@@ -26,9 +27,15 @@ from bot.scheduling.recurrence import (
 )
 from bot.scheduling.reminder_times import due_after_edit, due_after_stretch, pause_end
 from bot.scheduling.schedule_edits import Changes, apply_edit, first_due_after_pause
+from bot.scheduling.snooze import SnoozeChoice, snooze_target, snoozed_due
 from bot.storage import Advance, MemberRow, ReminderRow, ReminderStatus, ReminderStore, Stores
 
 log = logging.getLogger("bot.scheduler")
+
+LEGACY_SNOOZE = timedelta(minutes=30)
+"""The one snooze of DMs sent before the choices; their buttons keep working."""
+NEXT_WEEK = timedelta(days=7)
+"""Later on a massage DM: asked again a week on."""
 
 
 def plan_reminder(
@@ -170,6 +177,74 @@ async def move_after_done(
     if not moved:
         return []
     return [row for row in await reminders.of_member(user_id) if row.id in moved]
+
+
+def first_due(schedule: Schedule, now: datetime) -> int:
+    """When a new reminder (or a server's stretch break) is first due: its first occurrence
+    after `now`, so an after-done wait counts from the creation; NEVER's time for a one-off
+    whose times have all passed."""
+    return _unix(next_occurrence(schedule, now))
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """When a snoozed occurrence comes back. `again`: it had been snoozed already, so this
+    press changed nothing; `sooner`: the next regular time comes before the one chosen."""
+
+    until: int
+    again: bool = False
+    sooner: bool = False
+
+
+SnoozeRefused = Literal["gone", "no_evening"]
+"""Why nothing was snoozed: the reminder is gone, or "this evening" has no time left today."""
+
+
+async def snooze(
+    reminders: ReminderStore,
+    row: ReminderRow,
+    member: MemberRow | None,
+    choice: SnoozeChoice,
+    occurrence: int,
+    now: datetime,
+) -> Snoozed | SnoozeRefused:
+    """Bring one delivered occurrence back at the member's choice, in their zone (else the
+    reminder's) and around their quiet hours, once; never past the next regular occurrence,
+    unless the reminder follows their Done."""
+    schedule = schedule_from_json(row.schedule)
+    zone = (member.timezone if member else None) or schedule.zone
+    quiet = member.quiet_hours if member else None
+    target = snooze_target(
+        choice,
+        now=now,
+        occurrence=_instant(occurrence),
+        zone=zone,
+        quiet=QuietHours.from_stored(quiet) if quiet else None,
+    )
+    if target is None:
+        return "no_evening"
+    follows_done = isinstance(schedule, AfterDoneSchedule)
+    due = snoozed_due(target, next_occurrence(schedule, now), follows_done=follows_done)
+    outcome = await reminders.snooze(row.id, occurrence, _unix(due))
+    if outcome is None:
+        return "gone"
+    snoozed, until = outcome
+    return Snoozed(until, again=not snoozed, sooner=due != target)
+
+
+async def snooze_half_an_hour(reminders: ReminderStore, row: ReminderRow, now: datetime) -> int:
+    """Snooze on a DM sent before the choices: due again in half an hour, but never later than
+    it was due anyway. Returns the half hour's end, what the member is told."""
+    until = _unix(now + LEGACY_SNOOZE)
+    await reminders.reschedule(row.id, min(until, row.next_due_at))
+    return until
+
+
+async def postpone_a_week(reminders: ReminderStore, row: ReminderRow, now: datetime) -> int:
+    """Later on a massage DM: due again a week from now, its schedule as it was. Returns when."""
+    until = _unix(now + NEXT_WEEK)
+    await reminders.reschedule(row.id, until)
+    return until
 
 
 def _quiet_hours(stored: str | None) -> QuietHours | None:

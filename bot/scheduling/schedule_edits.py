@@ -28,7 +28,7 @@ from bot.scheduling.recurrence import (
     next_occurrence,
 )
 from bot.scheduling.zone_rules import zone_info
-from bot.storage.kinds import ReminderKind
+from bot.storage import ReminderKind
 
 EDIT_OPTIONS: dict[str, tuple[str, ...]] = {
     "stretch": ("time", "days", "start", "timezone", "note"),

@@ -21,7 +21,13 @@ from bot.storage.connection import (
     Transaction,
     within,
 )
-from bot.storage.events import DmsClosed, GuildSettingsChanged, RemindersChanged, event_of
+from bot.storage.events import (
+    Announcer,
+    DmsClosed,
+    GuildSettingsChanged,
+    RemindersChanged,
+    event_of,
+)
 from bot.storage.guild_settings import AuditEntry, Changes, GuildSettingsStore
 from bot.storage.kinds import (
     MEMBER_KINDS,
@@ -30,18 +36,22 @@ from bot.storage.kinds import (
     ReminderKind,
     ReminderStatus,
 )
-from bot.storage.ledger import Advance, Claim, DeliveryLedger, Planner
+from bot.storage.ledger import LEASE, Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
-from bot.storage.reminders import ReminderRow, ReminderStore
+from bot.storage.reminders import NOTIFY_KIND, NOTIFY_NOTE, ReminderRow, ReminderStore
 from bot.storage.sessions import SessionStore
 from bot.storage.sqlite import SqliteDatabase, inspect_database
 from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
 
 __all__ = [
+    "LEASE",
     "MEMBER_KINDS",
+    "NOTIFY_KIND",
+    "NOTIFY_NOTE",
     "Advance",
+    "Announcer",
     "AuditEntry",
     "BotStateStore",
     "Changes",
@@ -63,6 +73,7 @@ __all__ = [
     "ReminderRow",
     "ReminderStatus",
     "ReminderStore",
+    "RemindersChanged",
     "SendBudget",
     "SessionStore",
     "SqliteDatabase",

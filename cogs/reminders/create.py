@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
+from bot.scheduling.planning import first_due
 from bot.scheduling.recurrence import (
     AFTER_DONE_HOURS,
     AfterDoneSchedule,
@@ -18,7 +19,6 @@ from bot.scheduling.recurrence import (
     WeeklySchedule,
     first_day_ahead,
     local_date,
-    next_occurrence,
     schedule_to_json,
 )
 from bot.scheduling.timeparse import parse_days, parse_every_n_days, parse_start_day, parse_time
@@ -161,8 +161,7 @@ class Creating(ReminderBase):
         if member is None or member.dm_channel_id is None or member.dms_closed_at or not existing:
             await self._confirm_by_dm(interaction)
         await self.members.save_member(user_id, now, timezone=zone)
-        # the first one comes after creation: an after-done wait counts from now
-        first = int(next_occurrence(schedule, self._now()).timestamp())
+        first = first_due(schedule, self._now())
         reminder_id = await self.reminders.create(
             kind=kind,
             user_id=user_id,

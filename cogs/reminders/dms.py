@@ -4,7 +4,7 @@ restart), and what a stretch changes for after-done reminders."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import discord
 
@@ -15,16 +15,16 @@ from bot.core.errors import UserFacingError
 from bot.scheduling.clock import from_unix
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.one_offs import HOURS_BEFORE, AppointmentSchedule, OnceSchedule, is_last
-from bot.scheduling.planning import move_after_done
-from bot.scheduling.quiet_hours import QuietHours
-from bot.scheduling.recurrence import (
-    AfterDoneSchedule,
-    local_date,
-    next_occurrence,
-    schedule_from_json,
+from bot.scheduling.planning import (
+    Snoozed,
+    move_after_done,
+    postpone_a_week,
+    snooze,
+    snooze_half_an_hour,
 )
+from bot.scheduling.recurrence import local_date, schedule_from_json
 from bot.scheduling.schedule_text import HELD_KEY
-from bot.scheduling.snooze import SnoozeChoice, snooze_target, snoozed_due
+from bot.scheduling.snooze import SnoozeChoice
 from bot.storage import Claim, ReminderKind, ReminderRow, ReminderStatus
 from bot.ui.embeds import (
     COLOUR_REMINDER,
@@ -39,15 +39,13 @@ from cogs.reminders.base import timestamp
 from cogs.reminders.notifications import Notifying
 from cogs.reminders.one_offs import AddAppointmentButton
 
-LEGACY_SNOOZE = timedelta(minutes=30)
-"""The one snooze of DMs sent before the choices; their buttons keep working."""
-NEXT_WEEK = timedelta(days=7)
 SNOOZE_LABELS = {
     SnoozeChoice.TEN_MINUTES: "reminders.snooze_10m",
     SnoozeChoice.HOUR: "reminders.snooze_1h",
     SnoozeChoice.EVENING: "reminders.snooze_evening",
     SnoozeChoice.TOMORROW: "reminders.snooze_tomorrow",
 }
+SNOOZE_REFUSED = {"gone": "reminders.gone", "no_evening": "reminders.snooze_no_evening"}
 
 
 class ReminderButton(
@@ -270,30 +268,16 @@ class Delivering(Notifying):
         text = self.bot.messages
         reminder = await self._own_reminder(interaction, reminder_id)
         now = self._now()
-        schedule = schedule_from_json(reminder.schedule)
         member = await self.members.member(interaction.user.id)
-        zone = (member.timezone if member else None) or schedule.zone
-        quiet = member.quiet_hours if member else None
-        target = snooze_target(
-            choice,
-            now=now,
-            occurrence=from_unix(occurrence),
-            zone=zone,
-            quiet=QuietHours.from_stored(quiet) if quiet else None,
-        )
-        if target is None:
-            raise UserFacingError(text("reminders.snooze_no_evening"))
-        follows_done = isinstance(schedule, AfterDoneSchedule)
-        due = snoozed_due(target, next_occurrence(schedule, now), follows_done=follows_done)
-        outcome = await self.reminders.snooze(reminder_id, occurrence, int(due.timestamp()))
-        if outcome is None:
-            raise UserFacingError(text("reminders.gone"))
-        snoozed, until = outcome
-        if not snoozed:
-            raise UserFacingError(text("reminders.snoozed_already", when=timestamp(until, "f")))
-        key = "reminders.snoozed" if due == target else "reminders.snoozed_next_sooner"
+        outcome = await snooze(self.reminders, reminder, member, choice, occurrence, now)
+        if not isinstance(outcome, Snoozed):
+            raise UserFacingError(text(SNOOZE_REFUSED[outcome]))
+        when = timestamp(outcome.until, "f")
+        if outcome.again:
+            raise UserFacingError(text("reminders.snoozed_already", when=when))
+        key = "reminders.snoozed_next_sooner" if outcome.sooner else "reminders.snoozed"
         await interaction.response.edit_message(
-            content=text(key, when=timestamp(until, "f")),
+            content=text(key, when=when),
             view=link_buttons_of(interaction.message),
         )
 
@@ -327,12 +311,10 @@ class Delivering(Notifying):
             )
             reply = text("reminders.skipped")
         elif action == "snooze":
-            until = int((now + LEGACY_SNOOZE).timestamp())
-            await self.reminders.reschedule(reminder.id, min(until, reminder.next_due_at))
+            until = await snooze_half_an_hour(self.reminders, reminder, now)
             reply = text("reminders.snoozed", when=timestamp(until, "t"))
         elif action == "later":
-            until = int((now + NEXT_WEEK).timestamp())
-            await self.reminders.reschedule(reminder.id, until)
+            until = await postpone_a_week(self.reminders, reminder, now)
             reply = text("reminders.postponed", when=timestamp(until, "F"))
         elif action == "booked":
             await interaction.response.edit_message(

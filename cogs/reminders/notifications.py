@@ -10,8 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.core.client import SciaticaBot
-from bot.storage import ReminderKind, ReminderRow
-from bot.storage.reminders import NOTIFY_KIND, NOTIFY_NOTE
+from bot.storage import NOTIFY_KIND, NOTIFY_NOTE, ReminderKind, ReminderRow
 from cogs.reminders.base import ReminderBase
 
 NOTIFY_KEYS = {

@@ -1,8 +1,9 @@
 """The house's direction, read from the code's own imports (every import statement, also under
 TYPE_CHECKING): playground -> cogs -> ui -> core -> health -> scheduling -> pictures ->
 {content, storage} -> tasks. Nothing below core imports Discord, no cog imports another cog,
-the bot never imports a cog, the local Discord stands apart, and no test module imports another
-test module (what tests share is in tests/support)."""
+the bot never imports a cog, the local Discord stands apart, storage is used through its
+package's face, and no test module imports another test module (what tests share is in
+tests/support)."""
 
 import ast
 from pathlib import Path
@@ -30,6 +31,19 @@ PLAYGROUND = "bot.playground"
 """The browser playground: the real bot against the local Discord. It may import anything of
 the bot but a cog; only the entry point imports it (a bot run never loads it otherwise)."""
 DISCORD = {"discord", "aiohttp"}
+STORAGE = "bot.storage"
+OPERATOR = "the operator's commands work on a database's files and URLs, beneath the stores"
+NOT_YET = "not yet routed through bot.storage"
+STORAGE_MODULES = {
+    ("bot.__main__", "bot.storage.backup"): OPERATOR,
+    ("bot.__main__", "bot.storage.copying"): OPERATOR,
+    ("bot.__main__", "bot.storage.postgres"): OPERATOR,
+    ("bot.__main__", "bot.storage.postgres_check"): OPERATOR,
+    ("bot.core.guild_config", "bot.storage.events"): NOT_YET,
+    ("bot.health.sessions", "bot.storage.sessions"): NOT_YET,
+}
+"""The only imports of one of storage's own modules from outside it, each with its reason;
+everything else imports what bot.storage's __init__ exports."""
 
 
 def module_name(path: Path) -> str:
@@ -101,6 +115,8 @@ def violations(module: str, source: str, is_package: bool = False) -> list[str]:
             found.append(f"{where}: nothing imports the entry point")
         elif target in LAYERS and rank(module) <= LAYERS[target]:
             found.append(f"{where}: {home} may not import {target} (against the direction)")
+        elif target == STORAGE and name != STORAGE and (module, name) not in STORAGE_MODULES:
+            found.append(f"{where}: outside storage, import bot.storage, not its modules")
     return found
 
 
@@ -150,9 +166,29 @@ def test_the_check_names_an_import_against_the_direction():
         "bot.core.client:1 imports bot.playground.main: only the entry point imports the playground"
     ]
     assert violations("bot.playground.session", "from bot.localdiscord import LocalDiscord\n") == []
+    assert violations("bot.scheduling.dispatcher", "from bot.storage.ledger import LEASE\n") == [
+        "bot.scheduling.dispatcher:1 imports bot.storage.ledger: outside storage, import"
+        " bot.storage, not its modules"
+    ]
+    assert violations("cogs.meta", "import bot.storage.reminders\n") == [
+        "cogs.meta:1 imports bot.storage.reminders: outside storage, import bot.storage, not its"
+        " modules"
+    ]
+    assert violations("bot.scheduling.dispatcher", "from bot.storage import LEASE\n") == []
+    assert violations("bot.storage.ledger", "from bot.storage.events import Announcer\n") == []
+    assert violations("bot.storage", "from .ledger import LEASE\n", is_package=True) == []
+    assert violations("bot.__main__", "from bot.storage.backup import backup_sqlite\n") == []
     assert violations("bot.helpers", "") == [
         "bot.helpers is in no layer: put it in a package and name that package in LAYERS"
     ]
+
+
+def test_every_storage_module_let_through_is_still_imported():
+    made = set()
+    for path in product_modules():
+        module = module_name(path)
+        made |= {(module, name) for _, name in imports(path.read_text(), module)}
+    assert set(STORAGE_MODULES) - made == set()
 
 
 def test_every_layer_exists_and_holds_a_docstring_that_says_what_it_may_import():
