@@ -1,12 +1,19 @@
 """Interaction turnaround: INTERACTION_CREATE sent by the local Discord -> first callback.
 
-    python -m benchmarks.turnaround [--runs 5] [--rounds 20]
+    python -m benchmarks.turnaround [--runs 5] [--samples 200] [--rounds 20]
 
-Measured for /sciatica overview, a /quickcheck button step and /reminders list, at 1 and 50
-concurrent members, beside the floor: a minimal discord.py bot answering a constant string
-through the same local Discord. Reports median and p99 per case (milliseconds), each case's
-p99 as a multiple of the floor's at the same concurrency, and the machine's load average
-before and after (other work on the machine shows in the tails first).
+The bot runs as in production, a `python -m bot` process (SQLite in a temporary directory),
+beside the floor, a process of its own too (benchmarks.floor_bot): the least possible
+discord.py bot, answering a constant to a slash command and to a press of a button on its own
+message (discord.py itself parses the pressed message and rebuilds its view before any bot
+code runs). The local Discord runs here, in the measuring process, as Discord runs elsewhere:
+its own work is not on the bot's CPU.
+
+Measured for /sciatica overview, a /quickcheck button step and /reminders list, for one member
+(`--samples` answers one after another) and for 50 members at once (`--rounds` of 50).
+Reports median and p99 per case (milliseconds), each case's p99 as a multiple of the floor's
+of the same kind at the same concurrency, and the machine's load average before and after
+(other work on the machine shows in the tails first).
 """
 
 from __future__ import annotations
@@ -16,23 +23,34 @@ import asyncio
 import json
 import os
 import statistics
+import sys
 import tempfile
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-import discord
-from discord.ext import commands
-
-from bot.core.bundle import Content
-from bot.core.discord_internals import use_api_base, use_gateway
-from bot.core.settings import DEFAULT_DATA_DIR
+from benchmarks.floor_bot import FLOOR_COMMANDS
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.models import User
-from bot.scheduling.clock import FakeClock
-from tests.support.helpers import run_bot
+from tests.support.helpers import ROOT, TOKEN, BotProcess, process_env
 
 Probe = Callable[[FakeDiscord, User, int], Awaitable[float]]
+MEMBERS = 50
+BUTTON_CASES = ("/quickcheck button",)
+"""Cases that answer a button press: compared with the floor's button press."""
+WARM_UP = 20
+"""Answers not counted before each case: a fresh process's first uses of a path."""
+START_TIMEOUT = 60.0
+"""Seconds a bot process may take to connect and sync its commands."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    samples: int
+    """One member's answers, one after another: p99 of 200 is the third slowest."""
+    rounds: int
+    """Rounds of 50 members at once."""
 
 
 async def slash(server: FakeDiscord, user: User, guild: int, name: str) -> float:
@@ -40,12 +58,13 @@ async def slash(server: FakeDiscord, user: User, guild: int, name: str) -> float
     return (await ix.response(timeout=10)).latency
 
 
-async def quickcheck_step(server: FakeDiscord, user: User, guild: int) -> float:
-    ix = await server.invoke(user, "quickcheck", {}, guild_id=guild)
+async def press(server: FakeDiscord, user: User, guild: int, command: str, label: str) -> float:
+    """Run `command`, then press the button `label` on its answer: the press's turnaround."""
+    ix = await server.invoke(user, command, {}, guild_id=guild)
     await ix.response(timeout=10)
     message = ix.message()
-    assert message is not None, "the quick-check answer has no message to click"
-    click = await server.click(user, message, label="No")
+    assert message is not None, f"/{command} answered with no message to click"
+    click = await server.click(user, message, label=label)
     return (await click.response(timeout=10)).latency
 
 
@@ -58,75 +77,115 @@ async def measure(
     server: FakeDiscord, users: list[User], guild: int, probe: Probe, concurrency: int, rounds: int
 ) -> list[float]:
     latencies: list[float] = []
-    await probe(server, users[0], guild)  # warm-up, not counted: first-use costs and leftovers
+    for _ in range(WARM_UP):  # not counted: first-use costs and leftovers
+        await probe(server, users[0], guild)
     for _ in range(rounds):
         batch = users[:concurrency]
         latencies += await asyncio.gather(*(probe(server, user, guild) for user in batch))
     return latencies
 
 
-async def world(server: FakeDiscord, size: int) -> tuple[list[User], int]:
-    guild = server.add_guild("Bench")
-    users = [server.add_user(f"member{i}") for i in range(size)]
-    for user in users:
-        server.add_member(guild.id, user.id)
-    return users, guild.id
+@dataclass(frozen=True)
+class Stage:
+    """The local Discord, with one server of 50 members."""
+
+    server: FakeDiscord
+    users: list[User]
+    guild: int
 
 
-async def run_product(content: Content, rounds: int) -> dict[str, list[float]]:
-    server = FakeDiscord()
-    await server.start()
+async def measure_cases(
+    stage: Stage, cases: dict[str, Probe], sizes: Sizes
+) -> dict[str, list[float]]:
+    """Each case for one member, one answer after another, then for 50 members at once."""
+    server, users, guild = stage.server, stage.users, stage.guild
     results: dict[str, list[float]] = {}
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
-            async with run_bot(server, Path(tmp) / "bot.db", content, clock):
-                users, guild = await world(server, 50)
-                cases: dict[str, Probe] = {
-                    "/sciatica overview": lambda s, u, g: slash(s, u, g, "sciatica overview"),
-                    "/quickcheck button": quickcheck_step,
-                    "/reminders list": lambda s, u, g: slash(s, u, g, "reminders list"),
-                }
-                for name, probe in cases.items():
-                    for concurrency in (1, 50):
-                        key = f"{name} x{concurrency}"
-                        results[key] = await measure(
-                            server, users, guild, probe, concurrency, rounds
-                        )
-    finally:
-        await server.stop()
+    for name, probe in cases.items():
+        results[f"{name} x1"] = await measure(server, users, guild, probe, 1, sizes.samples)
+        results[f"{name} x{MEMBERS}"] = await measure(
+            server, users, guild, probe, MEMBERS, sizes.rounds
+        )
     return results
 
 
-async def run_floor(rounds: int) -> dict[str, list[float]]:
-    """The same path with the least possible bot: a constant reply."""
+@asynccontextmanager
+async def local_discord() -> AsyncIterator[Stage]:
     server = FakeDiscord()
     await server.start()
-    use_api_base(server.api_base)
-    use_gateway(server.gateway_url)
-    bot = commands.Bot(command_prefix="!", intents=discord.Intents.none())
-
-    @bot.tree.command(name="ping", description="Constant answer.")
-    async def ping(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("pong", ephemeral=True)
-
-    results: dict[str, list[float]] = {}
     try:
-        await bot.login("test-token")
-        task = asyncio.create_task(bot.connect())
-        await server.wait_until_ready()
-        await bot.tree.sync()
-        users, guild = await world(server, 50)
-        for concurrency in (1, 50):
-            probe: Probe = lambda s, u, g: slash(s, u, g, "ping")  # noqa: E731
-            results[f"floor x{concurrency}"] = await measure(
-                server, users, guild, probe, concurrency, rounds
+        guild = server.add_guild("Bench")
+        users = [server.add_user(f"member{i}") for i in range(MEMBERS)]
+        for user in users:
+            server.add_member(guild.id, user.id)
+        yield Stage(server, users, guild.id)
+    finally:
+        await server.stop()
+
+
+async def synced(server: FakeDiscord, names: tuple[str, ...]) -> None:
+    """Wait until a freshly started bot is connected and has synced `names`."""
+    ready = server.gateway.ready_count
+
+    def there() -> bool:
+        known = {command["name"] for command in server.world.commands.get(None, [])}
+        return server.gateway.ready_count > ready and set(names) <= known
+
+    await server.wait_until(there, timeout=START_TIMEOUT)
+
+
+async def run_floor(sizes: Sizes) -> dict[str, list[float]]:
+    """The same paths with the least possible bot."""
+    async with local_discord() as stage:
+        server = stage.server
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.floor_bot",
+            server.api_base,
+            server.gateway_url,
+            TOKEN,
+            cwd=ROOT,
+            env=process_env(),
+        )
+        try:
+            await synced(server, FLOOR_COMMANDS)
+            return await measure_cases(
+                stage,
+                {
+                    "floor": lambda s, u, g: slash(s, u, g, "ping"),
+                    "floor button": lambda s, u, g: press(s, u, g, "panel", "Pong"),
+                },
+                sizes,
             )
-        await bot.close()
-        task.cancel()
-    finally:
-        await server.stop()
-    return results
+        finally:
+            process.terminate()
+            await process.wait()
+
+
+async def run_product(sizes: Sizes) -> dict[str, list[float]]:
+    async with local_discord() as stage:
+        server = stage.server
+        with tempfile.TemporaryDirectory() as tmp:
+            env = process_env(
+                DISCORD_TOKEN=TOKEN,
+                DISCORD_API_BASE=server.api_base,
+                DATABASE_PATH=str(Path(tmp) / "bot.db"),
+            )
+            bot = BotProcess(env, ROOT)
+            await bot.start()
+            try:
+                await synced(server, ("sciatica", "quickcheck", "reminders"))
+                return await measure_cases(
+                    stage,
+                    {
+                        "/sciatica overview": lambda s, u, g: slash(s, u, g, "sciatica overview"),
+                        "/quickcheck button": lambda s, u, g: press(s, u, g, "quickcheck", "No"),
+                        "/reminders list": lambda s, u, g: slash(s, u, g, "reminders list"),
+                    },
+                    sizes,
+                )
+            finally:
+                await bot.stop()
 
 
 def main() -> None:
@@ -134,15 +193,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    content = Content.load(DEFAULT_DATA_DIR)
+    sizes = Sizes(args.samples, args.rounds)
     load_before = os.getloadavg()[0]
     runs: dict[str, list[dict[str, float]]] = {}
     for _ in range(args.runs):
         for key, values in {
-            **asyncio.run(run_floor(args.rounds)),
-            **asyncio.run(run_product(content, args.rounds)),
+            **asyncio.run(run_floor(sizes)),
+            **asyncio.run(run_product(sizes)),
         }.items():
             runs.setdefault(key, []).append(
                 {"median": statistics.median(values), "p99": percentile(values, 0.99)}
@@ -156,8 +216,9 @@ def main() -> None:
     }
     print(f"{'case':<28} {'median ms':>10} {'p99 ms':>10} {'p99 / floor p99':>16}")
     for key, row in table.items():
-        floor = table[f"floor x{key.rsplit('x', 1)[1]}"]["p99_ms"]
-        ratio = row["p99_ms"] / floor
+        name, concurrency = key.rsplit(" x", 1)
+        kind = "floor button" if name in (*BUTTON_CASES, "floor button") else "floor"
+        ratio = row["p99_ms"] / table[f"{kind} x{concurrency}"]["p99_ms"]
         print(f"{key:<28} {row['median_ms']:>10.2f} {row['p99_ms']:>10.2f} {ratio:>16.2f}")
     load_after = os.getloadavg()[0]
     print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
@@ -166,6 +227,7 @@ def main() -> None:
             {
                 "benchmark": "turnaround",
                 "runs": args.runs,
+                "samples": args.samples,
                 "rounds": args.rounds,
                 "load_average": [load_before, load_after],
                 "results": table,

@@ -23,12 +23,11 @@ from bot.core.guild_config import Feature
 from bot.health import triage
 from bot.health.quickcheck_ids import (
     CheckState,
+    ScreenIds,
     StaleCheck,
-    answer_id,
     emergency_pressed,
     follow_up_id,
     follow_up_of,
-    navigation_id,
     read_press,
     state_of,
 )
@@ -152,6 +151,7 @@ def question_view(
     view = discord.ui.View(timeout=None)
     screen = session.screen
     grouped = len(screen) > 1
+    ids = ScreenIds.of(check, state)
     for row, question in enumerate(screen):
         chosen = session.pending.get(question.id)
         for answer, style in (
@@ -164,7 +164,7 @@ def question_view(
                 label = f"{row + 1}. {label}"
                 if chosen is not None and chosen is not answer:
                     style = discord.ButtonStyle.secondary
-            custom_id = answer_id(check, state, question, answer)
+            custom_id = ids.answer(question, answer)
             view.add_item(QuickCheckButton(bot, custom_id, label, style, row))
     nav_row = len(screen)
     navigation = [
@@ -174,7 +174,7 @@ def question_view(
     if grouped:
         navigation.insert(0, ("next", any(q.id not in session.pending for q in screen)))
     for action, disabled in navigation:
-        custom_id = navigation_id(check, state, action)
+        custom_id = ids.navigation(action)
         view.add_item(
             QuickCheckButton(
                 bot,

@@ -67,31 +67,29 @@ class GuildConfigCache:
     def __init__(self, store: GuildSettingsStore, now: Callable[[], int]) -> None:
         self.store = store
         self._now = now
-        self._raw: dict[int, dict[str, str]] = {}
+        self._configs: dict[int, GuildConfig] = {}
         self._generation = 0
         store.changes.subscribe(self._invalidate)
 
     def _invalidate(self, event: GuildSettingsChanged) -> None:
         if event.guild_id is None:
-            self._raw.clear()
+            self._configs.clear()
         else:
-            self._raw.pop(event.guild_id, None)
+            self._configs.pop(event.guild_id, None)
         self._generation += 1
 
-    async def raw(self, guild_id: int) -> dict[str, str]:
-        cached = self._raw.get(guild_id)
-        if cached is None:
-            generation = self._generation
-            cached = await self.store.load(guild_id)
-            # a change committed while this was loading makes what was read stale: don't keep it
-            if generation == self._generation:
-                self._raw[guild_id] = cached
-        return dict(cached)
-
     async def get(self, guild_id: int | None) -> GuildConfig:
+        """The server's settings, read once and then kept parsed (every command asks)."""
         if guild_id is None:
             return DEFAULTS
-        return GuildConfig.from_raw(await self.raw(guild_id))
+        cached = self._configs.get(guild_id)
+        if cached is None:
+            generation = self._generation
+            cached = GuildConfig.from_raw(await self.store.load(guild_id))
+            # a change committed while this was loading makes what was read stale: don't keep it
+            if generation == self._generation:
+                self._configs[guild_id] = cached
+        return cached
 
     async def set(self, guild_id: int, moderator_id: int, values: dict[str, str | None]) -> Changes:
         """Store the changed keys (None clears one) with their audit rows; returns old -> new."""

@@ -45,6 +45,7 @@ class Metrics:
             buckets=INTERACTION_BUCKETS,
             registry=registry,
         )
+        self._interaction_series: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
         self.reminders = Counter(
             "sciatica_reminders",
             "Reminder and stretch-break deliveries this process recorded, by outcome",
@@ -82,9 +83,19 @@ class Metrics:
         registry.register(_LiveState(shard_latencies, leading))
 
     def interaction(self, command: str, outcome: str, latency_seconds: float) -> None:
-        """`outcome` is a word (ok, refused, error, dispatched): an error's id stays in the log."""
-        self.interactions.labels(command, outcome).inc()
-        self.interaction_latency.labels(command).observe(max(0.0, latency_seconds))
+        """`outcome` is a word (ok, refused, error, dispatched): an error's id stays in the log.
+
+        Each (command, outcome)'s series is looked up once and kept: this runs for every
+        interaction, and the commands and outcomes are few."""
+        series = self._interaction_series.get((command, outcome))
+        if series is None:
+            series = (
+                self.interactions.labels(command, outcome),
+                self.interaction_latency.labels(command),
+            )
+            self._interaction_series[command, outcome] = series
+        series[0].inc()
+        series[1].observe(max(0.0, latency_seconds))
 
     def delivery(self, outcome: str, *, late: bool = False, held: bool = False) -> None:
         self.reminders.labels(outcome).inc()

@@ -95,14 +95,33 @@ def _prefix(check: QuickCheck, state: CheckState) -> str:
     return f"{PREFIX}:{state.owner_id}:{state.shown_at}:{region}:{answers}"
 
 
+@dataclass(frozen=True)
+class ScreenIds:
+    """The custom ids of one screen's buttons: their shared prefix, which spells every answer
+    so far, is worked out once per screen rather than once per button."""
+
+    check: QuickCheck
+    prefix: str
+
+    @classmethod
+    def of(cls, check: QuickCheck, state: CheckState) -> ScreenIds:
+        return cls(check, _prefix(check, state))
+
+    def answer(self, question: Question, answer: Answer) -> str:
+        return f"{self.prefix}:{self.check.position[question.id]}:{answer.code}"
+
+    def navigation(self, action: str) -> str:
+        if action not in NAVIGATION:
+            raise ValueError(f"unknown action {action!r}")
+        return f"{self.prefix}:{action}"
+
+
 def answer_id(check: QuickCheck, state: CheckState, question: Question, answer: Answer) -> str:
-    return f"{_prefix(check, state)}:{check.questions.index(question)}:{answer.code}"
+    return ScreenIds.of(check, state).answer(question, answer)
 
 
 def navigation_id(check: QuickCheck, state: CheckState, action: str) -> str:
-    if action not in NAVIGATION:
-        raise ValueError(f"unknown action {action!r}")
-    return f"{_prefix(check, state)}:{action}"
+    return ScreenIds.of(check, state).navigation(action)
 
 
 def follow_up_id(follow_up: str) -> str:

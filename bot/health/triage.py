@@ -95,7 +95,12 @@ class QuickCheck:
     ui: Mapping[str, str]
 
     def question(self, question_id: str) -> Question:
-        return next(q for q in self.questions if q.id == question_id)
+        return self.questions[self.position[question_id]]
+
+    @cached_property
+    def position(self) -> Mapping[str, int]:
+        """Each question's place in the check, by id: every button's custom id carries one."""
+        return {question.id: index for index, question in enumerate(self.questions)}
 
     @cached_property
     def most_screens(self) -> int:
