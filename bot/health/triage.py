@@ -92,7 +92,6 @@ class QuickCheck:
     combinations: tuple[Combination, ...]
     advice: Mapping[str, tuple[str, ...]]
     levels: Mapping[Level, LevelInfo]
-    ui: Mapping[str, str]
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
