@@ -285,7 +285,7 @@ def readme_disclaimer() -> str:
 def red_flag_texts() -> dict[str, str]:
     """Every text that tells a member which signs are an emergency."""
     return {
-        "topic footer": LIBRARY.topic_ui["footer"],
+        "topic footer": LIBRARY.texts("topics.ui.footer"),
         "about disclaimer": MESSAGES("about.disclaimer"),
         "help footer": MESSAGES("help.footer"),
         "massage DM footer": MESSAGES("reminders.dm_massage_footer"),
@@ -410,7 +410,7 @@ def test_the_new_topics_are_reachable_from_other_topics():
 def test_every_safety_rule_shows_in_full_on_every_stretch(slug):
     data = stretch_embed(LIBRARY, LIBRARY.stretches[slug]).to_dict()
     cautions = next(
-        f["value"] for f in data["fields"] if f["name"] == LIBRARY.stretch_ui["cautions"]
+        f["value"] for f in data["fields"] if f["name"] == LIBRARY.texts("stretches.ui.cautions")
     )
     for rule in LIBRARY.routine.general_rules:
         assert rule in cautions, rule
