@@ -9,6 +9,7 @@ from bot.content.files import ContentError, read_toml
 from bot.content.library import Source, load_library
 from bot.content.messages import TEXT_TABLES, Messages
 from bot.core.settings import DEFAULT_DATA_DIR
+from bot.health.quickcheck_data import TEXT_KEYS as QUICKCHECK_TEXTS
 from bot.ui.embeds import (
     embed_limit_problems,
     routine_intro_embed,
@@ -179,12 +180,12 @@ def test_every_key_written_in_code_exists_and_none_is_built():
 
     messages = Messages.load(DEFAULT_DATA_DIR)
     sections = {key.split(".")[0] for key in messages.all_keys()}
-    shaped = re.compile(r'"((?:' + "|".join(sorted(sections)) + r')(?:\.ui)?\.[a-z_]+)"')
+    shaped = re.compile(r'(["\'])((?:' + "|".join(sorted(sections)) + r')(?:\.ui)?\.[a-z_]+)\1')
     built = re.compile(r'(?:messages|texts?|Text)\(\s*f"')
     written, builders = set(), []
     for path in code_files():
         source = path.read_text()
-        written |= set(shaped.findall(source))
+        written |= {key for _, key in shaped.findall(source)}
         builders += [f"{path.name}: {m.group(0)}" for m in built.finditer(source)]
     assert len(written) > 100, "the scan found too few keys: it is broken"
     assert any(".ui." in key for key in written), "the scan misses [ui] texts"
@@ -194,6 +195,17 @@ def test_every_key_written_in_code_exists_and_none_is_built():
         key for key in written if key.rpartition(".")[2] not in files and key not in messages
     )
     assert missing == []
+
+
+def test_the_start_up_check_knows_every_quick_check_text_written_in_code():
+    """An edited quickcheck.toml that lost a text the check shows stops the bot at start,
+    not a member halfway through: the start-up list must name every one the code asks for."""
+    written = set()
+    for path in code_files():
+        if path.name != "quickcheck_data.py":  # the list itself
+            written |= set(re.findall(r'["\'](quickcheck\.ui\.[a-z_]+)["\']', path.read_text()))
+    assert len(written) > 20, "the scan misses the quick-check's texts"
+    assert sorted(written - set(QUICKCHECK_TEXTS)) == []
 
 
 def test_every_data_file_texts_come_through_the_one_loader():
