@@ -56,12 +56,11 @@ def topic_embed(
             value=texts("topics.ui.booking_value", link=link),
             inline=False,
         )
-    if extra_disclaimer:
-        embed.add_field(
-            name=texts("topics.ui.server_note"),
-            value=neutralise(extra_disclaimer, FIELD_LIMIT),
-            inline=False,
-        )
+    # a note of only invisible characters or spaces shows nothing: Discord refuses an
+    # empty field, which would turn the whole answer into an error
+    note = neutralise(extra_disclaimer, FIELD_LIMIT) if extra_disclaimer else ""
+    if note.strip():
+        embed.add_field(name=texts("topics.ui.server_note"), value=note, inline=False)
     embed.add_field(
         name=texts("topics.ui.sources"), value=source_links(topic.sources), inline=False
     )

@@ -53,6 +53,17 @@ def test_topic_renders_within_limits_with_sources(slug):
     assert len(topic.summary) <= 100
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", " \u200b\u2060 ", "\u200e\u200f"])
+def test_a_server_note_of_nothing_visible_is_left_out(invisible):
+    """Discord refuses an empty field: the topic must still be shown, without the note."""
+    note = LIBRARY.texts("topics.ui.server_note")
+    data = topic_embed(LIBRARY, LIBRARY.topic("overview"), extra_disclaimer=invisible).to_dict()
+    assert embed_limit_problems([data]) == []
+    assert note not in [field["name"] for field in data["fields"]]
+    shown = topic_embed(LIBRARY, LIBRARY.topic("overview"), extra_disclaimer="Be kind").to_dict()
+    assert {"name": note, "value": "Be kind", "inline": False} in shown["fields"]
+
+
 @pytest.mark.parametrize("slug", list(LIBRARY.stretches))
 def test_stretch_renders_within_limits_with_cautions(slug):
     stretch = LIBRARY.stretches[slug]
