@@ -38,7 +38,7 @@ def main() -> None:
     single = []
     for pose in poses.poses.values():
         started = time.perf_counter()
-        render_pose(pose, poses.ui)
+        render_pose(pose, poses.labels)
         single.append((time.perf_counter() - started) * 1000)
     sizes = [len(drawn.picture(slug).png) for slug in drawn]
     print("| pictures | load + check poses | draw all: median | slowest run | slowest picture |")

@@ -48,61 +48,80 @@ from bot.ui.views import IDLE_TIMEOUT, PersistentButton
 CLOCK_SLACK = 60
 """Seconds a screen's time may lie ahead of the bot's clock (another process's clock)."""
 
+# the words of each answer, and of each button below the answers
+ANSWER_LABELS = {
+    Answer.YES: "quickcheck.ui.yes",
+    Answer.NO: "quickcheck.ui.no",
+    Answer.NOT_SURE: "quickcheck.ui.not_sure",
+}
+NAVIGATION_LABELS = {
+    "next": "quickcheck.ui.next",
+    "back": "quickcheck.ui.back",
+    "cancel": "quickcheck.ui.cancel",
+}
 
-def question_embed(check: triage.QuickCheck, session: QuickCheckSession) -> discord.Embed:
-    ui = check.ui
+
+def question_embed(messages: Messages, session: QuickCheckSession) -> discord.Embed:
     number, total = session.progress
     screen = session.screen
     if len(screen) == 1:
         description = screen[0].text
     else:
-        lines = [ui["group_prompt"], ""]
+        lines = [messages("quickcheck.ui.group_prompt"), ""]
         for index, question in enumerate(screen, start=1):
             chosen = session.pending.get(question.id)
-            answer = f" — **{ui[chosen.value]}**" if chosen is not None else ""
+            answer = f" — **{messages(ANSWER_LABELS[chosen])}**" if chosen is not None else ""
             lines.append(f"**{index}.** {question.text}{answer}")
         description = "\n".join(lines)
     embed = discord.Embed(description=description, colour=discord.Colour.blurple())
-    embed.set_author(name=ui["progress"].format(n=number, total=total))
-    embed.set_footer(text=ui["not_a_diagnosis"])
+    embed.set_author(name=messages("quickcheck.ui.progress", n=number, total=total))
+    embed.set_footer(text=messages("quickcheck.ui.not_a_diagnosis"))
     return embed
 
 
 def result_embed(
-    check: triage.QuickCheck, assessment: Assessment, region: RegionChoice | None
+    messages: Messages,
+    check: triage.QuickCheck,
+    assessment: Assessment,
+    region: RegionChoice | None,
 ) -> discord.Embed:
     assert assessment.level is not None
-    ui = check.ui
     info = check.levels[assessment.level]
     embed = discord.Embed(title=info.title, description=info.summary, colour=info.colour)
     if assessment.reasons:
         embed.add_field(
-            name=ui["reasons_title"],
+            name=messages("quickcheck.ui.reasons_title"),
             value="\n".join(f"• {reason}" for reason in assessment.reasons)[:FIELD_LIMIT],
             inline=False,
         )
     steps = [line for key in assessment.advice for line in check.advice[key]]
     embed.add_field(
-        name=ui["next_steps_title"],
+        name=messages("quickcheck.ui.next_steps_title"),
         value="\n".join(f"• {step}" for step in [*steps, *info.next_steps])[:FIELD_LIMIT],
         inline=False,
     )
     embed.add_field(
-        name=ui["numbers_title"],
-        value=numbers_text(ui, assessment.level, region)[:FIELD_LIMIT],
+        name=messages("quickcheck.ui.numbers_title"),
+        value=numbers_text(messages, assessment.level, region)[:FIELD_LIMIT],
         inline=False,
     )
-    embed.add_field(name=ui["safety_net_title"], value=ui["safety_net"][:FIELD_LIMIT], inline=False)
+    embed.add_field(
+        name=messages("quickcheck.ui.safety_net_title"),
+        value=messages("quickcheck.ui.safety_net")[:FIELD_LIMIT],
+        inline=False,
+    )
     if assessment.level is not Level.EMERGENCY:
         embed.add_field(
-            name=ui["massage_title"], value=ui["massage_safety"][:FIELD_LIMIT], inline=False
+            name=messages("quickcheck.ui.massage_title"),
+            value=messages("quickcheck.ui.massage_safety")[:FIELD_LIMIT],
+            inline=False,
         )
     embed.add_field(
-        name=ui["sources_title"],
+        name=messages("quickcheck.ui.sources_title"),
         value="\n".join(f"[{s.label}]({s.url})" for s in info.sources)[:FIELD_LIMIT],
         inline=False,
     )
-    embed.set_footer(text=ui["not_a_diagnosis"])
+    embed.set_footer(text=messages("quickcheck.ui.not_a_diagnosis"))
     return embed
 
 
@@ -147,7 +166,6 @@ def question_view(
     """A row of Yes / No / Not sure per question, then Next (on a shared screen), Back and
     Cancel; each button's custom id carries the whole check so far."""
     check = session.check
-    ui = check.ui
     view = discord.ui.View(timeout=None)
     screen = session.screen
     grouped = len(screen) > 1
@@ -159,7 +177,7 @@ def question_view(
             (Answer.NO, discord.ButtonStyle.success),
             (Answer.NOT_SURE, discord.ButtonStyle.secondary),
         ):
-            label = ui[answer.value]
+            label = bot.messages(ANSWER_LABELS[answer])
             if grouped:
                 label = f"{row + 1}. {label}"
                 if chosen is not None and chosen is not answer:
@@ -179,7 +197,7 @@ def question_view(
             QuickCheckButton(
                 bot,
                 custom_id,
-                ui[action],
+                bot.messages(NAVIGATION_LABELS[action]),
                 discord.ButtonStyle.secondary,
                 nav_row,
                 disabled=disabled,
@@ -198,17 +216,17 @@ def follow_up_view(bot: SciaticaBot, assessment: Assessment) -> discord.ui.View 
         return None
     view = discord.ui.View(timeout=None)
     for followup in followups:
-        key = FOLLOW_UP_IDS[followup]
-        view.add_item(QuickCheckButton(bot, follow_up_id(key), check.ui[followup]))
+        key, label = FOLLOW_UPS[followup]
+        view.add_item(QuickCheckButton(bot, follow_up_id(key), bot.messages(label)))
     return view
 
 
-FOLLOW_UP_IDS = {
-    "show_stretches": "stretches",
-    "massage_info": "massage",
-    "set_reminder": "reminder",
+FOLLOW_UPS = {
+    "show_stretches": ("stretches", "quickcheck.ui.show_stretches"),
+    "massage_info": ("massage", "quickcheck.ui.massage_info"),
+    "set_reminder": ("reminder", "quickcheck.ui.set_reminder"),
 }
-"""The follow-ups data/quickcheck.toml names, and the word their custom ids carry."""
+"""The follow-ups data/quickcheck.toml names: the word their custom ids carry, and their label."""
 
 
 class QuickCheck(commands.Cog):
@@ -242,7 +260,7 @@ class QuickCheck(commands.Cog):
         note = add_bot_note(interaction)
         await interaction.response.send_message(
             content=f"{intro}\n{note}" if note else intro,
-            embed=question_embed(check, session),
+            embed=question_embed(self.bot.messages, session),
             view=question_view(self.bot, session, state),
             ephemeral=True,
         )
@@ -288,7 +306,8 @@ class QuickCheck(commands.Cog):
                 state, shown_at=now, answers=dict(session.answers), pending=dict(session.pending)
             )
             await interaction.response.edit_message(
-                embed=question_embed(check, session), view=question_view(self.bot, session, shown)
+                embed=question_embed(self.bot.messages, session),
+                view=question_view(self.bot, session, shown),
             )
             return
         await self._result(interaction, assessment, region)
@@ -305,7 +324,7 @@ class QuickCheck(commands.Cog):
         if region is None:
             region = await self._region(interaction, None)
         await interaction.response.edit_message(
-            embed=result_embed(check, assessment, region),
+            embed=result_embed(self.bot.messages, check, assessment, region),
             view=follow_up_view(self.bot, assessment),
         )
 

@@ -16,10 +16,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.content.files import ContentError, read_toml
-from bot.content.messages import ui_table
+from bot.content.messages import Messages, file_texts
 
 SLUG = re.compile(r"^[a-z][a-z-]{0,31}$")
-EVIDENCE_LEVELS = ("solid", "moderate", "weak", "unverified")
+EVIDENCE_LEVELS = {
+    "solid": "stretches.ui.evidence_solid",
+    "moderate": "stretches.ui.evidence_moderate",
+    "weak": "stretches.ui.evidence_weak",
+    "unverified": "stretches.ui.evidence_unverified",
+}
+"""The evidence a stretch may claim, and the key of the words that tell a member."""
 PUBLISHERS_FILE = "sources.toml"
 URL_LIMIT = 512
 # A link cut short by a copy-paste ("...") or swallowing the sentence's punctuation is broken.
@@ -131,8 +137,8 @@ class Library:
     topics: dict[str, Topic]
     stretches: dict[str, Stretch]
     routine: Routine
-    topic_ui: Mapping[str, str]
-    stretch_ui: Mapping[str, str]
+    texts: Messages
+    """The words its embeds are shown with (topics.ui, stretches.ui), looked up by key."""
 
     def topic(self, slug: str) -> Topic:
         return self.topics[slug]
@@ -229,9 +235,7 @@ def publishers_beside(path: Path) -> Publishers:
     return load_publishers(path.parent / PUBLISHERS_FILE)
 
 
-def load_topics(
-    path: Path, publishers: Publishers | None = None
-) -> tuple[dict[str, Topic], dict[str, str]]:
+def load_topics(path: Path, publishers: Publishers | None = None) -> dict[str, Topic]:
     publishers = publishers or publishers_beside(path)
     raw = read_toml(path)
     topics: dict[str, Topic] = {}
@@ -267,12 +271,12 @@ def load_topics(
             if slug not in topics or slug == topic.slug:
                 where = f"{path.name}: topic '{topic.slug}'"
                 raise ContentError(f"{where}: field 'related' names unknown topic {slug!r}")
-    return topics, ui_table(path)
+    return topics
 
 
 def load_stretches(
     path: Path, publishers: Publishers | None = None
-) -> tuple[dict[str, Stretch], Routine, dict[str, str]]:
+) -> tuple[dict[str, Stretch], Routine]:
     publishers = publishers or publishers_beside(path)
     raw = read_toml(path)
     stretches: dict[str, Stretch] = {}
@@ -312,11 +316,12 @@ def load_stretches(
         general_rules=routine_reader.texts("general_rules", 400),
         stretches=in_routine,
     )
-    return stretches, routine, ui_table(path)
+    return stretches, routine
 
 
 def load_library(data_dir: Path) -> Library:
     publishers = load_publishers(data_dir / PUBLISHERS_FILE)
-    topics, topic_ui = load_topics(data_dir / "topics.toml", publishers)
-    stretches, routine, stretch_ui = load_stretches(data_dir / "stretches.toml", publishers)
-    return Library(topics, stretches, routine, topic_ui, stretch_ui)
+    topics = load_topics(data_dir / "topics.toml", publishers)
+    stretches, routine = load_stretches(data_dir / "stretches.toml", publishers)
+    texts = file_texts(data_dir / "topics.toml") | file_texts(data_dir / "stretches.toml")
+    return Library(topics, stretches, routine, Messages(texts))

@@ -52,11 +52,6 @@ def file_texts(path: Path) -> dict[str, str]:
     return texts
 
 
-def ui_table(path: Path) -> dict[str, str]:
-    """A data file's `[ui]` texts by their last name, read as every text is read."""
-    return Messages(file_texts(path)).table(f"{path.stem}.ui")
-
-
 class Messages:
     """Look up texts by key (`section.key`, or `file.ui.key`) and fill their `{placeholders}`.
 
@@ -94,8 +89,8 @@ class Messages:
         return (set(self._texts) - forms) | self._plurals
 
     def table(self, prefix: str) -> dict[str, str]:
-        """The texts under `prefix` by their last name, for code that is handed a table of words
-        (a picture's labels, the quick-check's) rather than looking each one up."""
+        """The texts under `prefix` as written, by their last name, for a check over every one of
+        them (the report's must print in Latin-1); words that are shown are looked up by key."""
         start = f"{prefix}."
         return {
             key.removeprefix(start): text

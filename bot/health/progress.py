@@ -17,7 +17,7 @@ from bot.content.files import ContentError, read_toml
 from bot.content.library import Publishers, Source, _Reader, publishers_beside
 from bot.content.messages import Messages, file_texts
 from bot.health.sessions import Outcome, Session, best_streak, current_streak
-from bot.pictures.charts import calendar_cells, load_chart_ui
+from bot.pictures.charts import ChartWords, calendar_cells, load_chart_words
 from bot.scheduling.recurrence import (
     EVERY_DAY,
     AfterDoneSchedule,
@@ -250,7 +250,7 @@ class FlareCare:
 @dataclass(frozen=True)
 class ProgressContent:
     flare: FlareCare
-    chart: dict[str, str]
+    chart: ChartWords
 
 
 def load_progress_content(path: Path, publishers: Publishers | None = None) -> ProgressContent:
@@ -279,4 +279,4 @@ def load_progress_content(path: Path, publishers: Publishers | None = None) -> P
     )
     if len("\n".join(f"• {step}" for step in care.steps)) > 1024:
         raise reader.fail("steps", "together must fit one embed field (1024 characters)")
-    return ProgressContent(care, load_chart_ui(path.parent / "charts.toml"))
+    return ProgressContent(care, load_chart_words(path.parent / "charts.toml"))

@@ -13,41 +13,41 @@ from pathlib import Path
 
 from bot.content.files import ContentError, read_toml
 from bot.content.library import Publishers, _Reader, publishers_beside
-from bot.content.messages import ui_table
+from bot.content.messages import file_texts
 from bot.health.signs import Sign, load_signs
 from bot.health.triage import Combination, Level, LevelInfo, Question, QuickCheck
 
-UI_KEYS = (
-    "intro",
-    "progress",
-    "group_prompt",
-    "yes",
-    "no",
-    "not_sure",
-    "next",
-    "back",
-    "cancel",
-    "cancelled",
-    "expired",
-    "not_a_diagnosis",
-    "reasons_title",
-    "next_steps_title",
-    "numbers_title",
-    "no_region",
-    "numbers_for",
-    "source_typed",
-    "source_remembered",
-    "source_server",
-    "elsewhere",
-    "safety_net",
-    "safety_net_title",
-    "massage_title",
-    "massage_safety",
-    "sources_title",
-    "show_stretches",
-    "set_reminder",
-    "massage_info",
-    "reminder_hint",
+TEXT_KEYS = (  # every text the check shows; a missing or empty one stops the bot at start
+    "quickcheck.ui.intro",
+    "quickcheck.ui.progress",
+    "quickcheck.ui.group_prompt",
+    "quickcheck.ui.yes",
+    "quickcheck.ui.no",
+    "quickcheck.ui.not_sure",
+    "quickcheck.ui.next",
+    "quickcheck.ui.back",
+    "quickcheck.ui.cancel",
+    "quickcheck.ui.cancelled",
+    "quickcheck.ui.expired",
+    "quickcheck.ui.not_a_diagnosis",
+    "quickcheck.ui.reasons_title",
+    "quickcheck.ui.next_steps_title",
+    "quickcheck.ui.numbers_title",
+    "quickcheck.ui.no_region",
+    "quickcheck.ui.numbers_for",
+    "quickcheck.ui.source_typed",
+    "quickcheck.ui.source_remembered",
+    "quickcheck.ui.source_server",
+    "quickcheck.ui.elsewhere",
+    "quickcheck.ui.safety_net",
+    "quickcheck.ui.safety_net_title",
+    "quickcheck.ui.massage_title",
+    "quickcheck.ui.massage_safety",
+    "quickcheck.ui.sources_title",
+    "quickcheck.ui.show_stretches",
+    "quickcheck.ui.set_reminder",
+    "quickcheck.ui.massage_info",
+    "quickcheck.ui.reminder_hint",
 )
 FOLLOWUPS = ("show_stretches", "set_reminder", "massage_info")
 GROUP_LIMIT = 4  # items on a shared screen: four answer rows and one row of Next/Back/Cancel
@@ -76,11 +76,10 @@ def load_quickcheck(path: Path, publishers: Publishers | None = None) -> QuickCh
         for index, entry in enumerate(raw.get("combination") or [])
     )
     levels = {level: _level(path.name, raw, level, publishers) for level in Level}
-    ui = ui_table(path)
-    missing = [key for key in UI_KEYS if not isinstance(ui.get(key), str) or not ui[key]]
-    if missing:
-        raise TriageDataError(f"{path.name}: [ui] is missing {', '.join(missing)}")
-    return QuickCheck(questions, combinations, advice, levels, ui)
+    texts = file_texts(path)
+    if missing := [key for key in TEXT_KEYS if not texts.get(key)]:
+        raise TriageDataError(f"{path.name}: missing texts {', '.join(missing)}")
+    return QuickCheck(questions, combinations, advice, levels)
 
 
 def _advice(file: str, raw: Mapping[str, object]) -> dict[str, tuple[str, ...]]:

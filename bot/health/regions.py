@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.content.files import ContentError, read_toml
 from bot.content.library import Publishers, Source, _Reader, publishers_beside
+from bot.content.messages import Messages
 from bot.health.triage import Level
 
 
@@ -37,6 +38,14 @@ class RegionSource(enum.Enum):
     TYPED = "typed"
     REMEMBERED = "remembered"
     SERVER = "server"
+
+
+# the words that say where the numbers' region came from
+SOURCE_KEYS = {
+    RegionSource.TYPED: "quickcheck.ui.source_typed",
+    RegionSource.REMEMBERED: "quickcheck.ui.source_remembered",
+    RegionSource.SERVER: "quickcheck.ui.source_server",
+}
 
 
 @dataclass(frozen=True)
@@ -73,16 +82,20 @@ def choose_region(
     return None
 
 
-def numbers_text(ui: Mapping[str, str], level: Level, choice: RegionChoice | None) -> str:
+def numbers_text(messages: Messages, level: Level, choice: RegionChoice | None) -> str:
     """Whose numbers these are, the numbers for the level, and the line for everyone else."""
+    elsewhere = messages("quickcheck.ui.elsewhere")
     if choice is None or choice.region.key == FALLBACK_REGION:
-        return f"{ui['no_region']}\n{ui['elsewhere']}"
+        return "\n".join((messages("quickcheck.ui.no_region"), elsewhere))
     region = choice.region
-    source = ui[f"source_{choice.source.value}"]
-    lines = [ui["numbers_for"].format(region=region.short, source=source), region.emergency]
+    source = messages(SOURCE_KEYS[choice.source])
+    lines = [
+        messages("quickcheck.ui.numbers_for", region=region.short, source=source),
+        region.emergency,
+    ]
     if level is not Level.EMERGENCY:
         lines.append(region.urgent)
-    lines.append(ui["elsewhere"])
+    lines.append(elsewhere)
     return "\n".join(lines)
 
 

@@ -92,7 +92,6 @@ class QuickCheck:
     combinations: tuple[Combination, ...]
     advice: Mapping[str, tuple[str, ...]]
     levels: Mapping[Level, LevelInfo]
-    ui: Mapping[str, str]
 
     def question(self, question_id: str) -> Question:
         return self.questions[self.position[question_id]]

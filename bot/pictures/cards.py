@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
@@ -39,7 +39,7 @@ from bot.pictures.figure import (
     paint,
 )
 from bot.pictures.geometry import Point, bezier, dist, lerp, sub, unit
-from bot.pictures.poses import Arrow, Pose, PoseLibrary, Prop, resolve
+from bot.pictures.poses import Arrow, FrameLabels, Pose, PoseLibrary, Prop, resolve
 
 RENDERER_VERSION = 1
 WIDTH, HEIGHT = 800, 450
@@ -205,7 +205,7 @@ def _panels(pose: Pose) -> tuple[list[tuple[float, float, float, float]], float,
     )
 
 
-def render_pose(pose: Pose, ui: Mapping[str, str]) -> bytes:
+def render_pose(pose: Pose, frame_labels: FrameLabels) -> bytes:
     """Draw the pose's frames on a light rounded card; PNG bytes, the same for the same pose."""
     width, height = WIDTH * SS, HEIGHT * SS
     canvas = Image.new("RGB", (width, height), CARD)
@@ -214,7 +214,7 @@ def render_pose(pose: Pose, ui: Mapping[str, str]) -> bytes:
     x0, y0, x1, y1 = _bounds(pose)
     band = LABEL_BAND * SS
     font = _font(17 * SS)
-    labels = [ui["start"], ui["end"]] if len(boxes) == 2 else []
+    labels = [frame_labels.start, frame_labels.end] if len(boxes) == 2 else []
     for index, (frame, box) in enumerate(zip(pose.frames, boxes, strict=True)):
         left, top, right, bottom = box
         spare = (bottom - top) - (y1 - y0) * scale
@@ -272,9 +272,9 @@ class Picture:
 _CACHE: dict[str, bytes] = {}
 
 
-def cache_key(pose: Pose, ui: Mapping[str, str]) -> str:
+def cache_key(pose: Pose, labels: FrameLabels) -> str:
     blob = json.dumps(
-        {"renderer": RENDERER_VERSION, "pose": pose.raw, "ui": dict(ui)},
+        {"renderer": RENDERER_VERSION, "pose": pose.raw, "labels": asdict(labels)},
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -291,10 +291,10 @@ class StretchPictures:
     def render_all(cls, library: PoseLibrary) -> StretchPictures:
         pictures = {}
         for slug, pose in library.poses.items():
-            key = cache_key(pose, library.ui)
+            key = cache_key(pose, library.labels)
             png = _CACHE.get(key)
             if png is None:
-                png = _CACHE[key] = render_pose(pose, library.ui)
+                png = _CACHE[key] = render_pose(pose, library.labels)
             pictures[slug] = Picture(f"{slug}.png", png, pose.alt)
         return cls(pictures)
 

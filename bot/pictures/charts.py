@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.content.files import ContentError
-from bot.content.messages import ui_table
+from bot.content.messages import Messages, file_texts
 from bot.pictures.figure import CARD, CARD_EDGE, INK, LABEL
 
 WEEKS = 12
@@ -30,16 +30,21 @@ EMPTY = (232, 226, 216)
 FUTURE = (244, 240, 233)
 PAIN = (214, 96, 58)
 GRID = (226, 219, 208)
-UI_KEYS = (
-    "title",
-    "weekdays",
-    "done_count",
-    "pain_title",
-    "stretched",
-    "legend_done",
-    "legend_skipped",
-    "legend_missed",
-)
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The chart's texts, looked up once at start-up: drawing runs in a worker thread on plain
+    values. `done_count` still holds `{count}`, the one number known only when drawing."""
+
+    title: str
+    weekdays: tuple[str, ...]
+    done_count: str
+    pain_title: str
+    stretched: str
+    legend_done: str
+    legend_skipped: str
+    legend_missed: str
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,25 @@ def calendar_cells(today: date) -> list[Cell]:
     ]
 
 
-def load_chart_ui(path: Path) -> dict[str, str]:
+def load_chart_words(path: Path) -> ChartWords:
     """The chart's texts; `weekdays` is seven short names from Monday, comma-separated."""
-    ui = ui_table(path)
-    if not all(isinstance(ui.get(key), str) for key in UI_KEYS):
-        raise ContentError(f"{path.name}: [ui] needs the texts {', '.join(UI_KEYS)}")
-    if len(ui["weekdays"].split(",")) != 7:
+    texts = Messages(file_texts(path))
+    try:
+        words = ChartWords(
+            title=texts("charts.ui.title"),
+            weekdays=tuple(day.strip() for day in texts("charts.ui.weekdays").split(",")),
+            done_count=texts("charts.ui.done_count", count="{count}", weeks=WEEKS),
+            pain_title=texts("charts.ui.pain_title"),
+            stretched=texts("charts.ui.stretched"),
+            legend_done=texts("charts.ui.legend_done"),
+            legend_skipped=texts("charts.ui.legend_skipped"),
+            legend_missed=texts("charts.ui.legend_missed"),
+        )
+    except KeyError as exc:
+        raise ContentError(f"{path.name}: [ui] needs the text {exc.args[0]}") from exc
+    if len(words.weekdays) != 7:
         raise ContentError(f"{path.name}: [ui] weekdays must name the seven days")
-    return ui
+    return words
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -78,7 +94,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 def progress_chart(
     today: date,
     done_days: Iterable[date],
-    ui: Mapping[str, str],
+    words: ChartWords,
     pain: Mapping[date, int] | None = None,
     skipped: Iterable[date] = (),
     missed: Iterable[date] = (),
@@ -96,8 +112,8 @@ def progress_chart(
     miss_days = set(missed) - done - skip_days
     canvas = Image.new("RGB", (WIDTH * SS, HEIGHT * SS), CARD)
     draw = ImageDraw.Draw(canvas)
-    draw.text((28 * SS, 22 * SS), ui["title"], fill=INK, font=_font(22))
-    count = ui["done_count"].format(count=len(done), weeks=WEEKS)
+    draw.text((28 * SS, 22 * SS), words.title, fill=INK, font=_font(22))
+    count = words.done_count.format(count=len(done))
     draw.text((28 * SS, 54 * SS), count, fill=LABEL, font=_font(16))
 
     with_pain = bool(scores)
@@ -105,10 +121,10 @@ def progress_chart(
     left = 76 if with_pain else (WIDTH - WEEKS * 30) // 2 + 20
     top = 104
     small = _font(13)
-    for row, name in enumerate(ui["weekdays"].split(",")):
+    for row, name in enumerate(words.weekdays):
         if row % 2 == 0:  # every other day, as contribution calendars do: less clutter
             y = (top + row * pitch + pitch / 2 - 8) * SS
-            draw.text(((left - 40) * SS, y), name.strip(), fill=LABEL, font=small)
+            draw.text(((left - 40) * SS, y), name, fill=LABEL, font=small)
     for cell in cells:
         x = (left + cell.week * pitch) * SS
         y = (top + cell.weekday * pitch) * SS
@@ -125,9 +141,9 @@ def progress_chart(
             label = f"{cell.day.day} {cell.day:%b}"
             draw.text((x, (top + 7 * pitch + 4) * SS), label, fill=LABEL, font=small)
 
-    _legend(draw, ui, left - 40, top + 7 * pitch + 30)
+    _legend(draw, words, left - 40, top + 7 * pitch + 30)
     if with_pain:
-        _pain_panel(draw, ui, scores, done, start, end, today)
+        _pain_panel(draw, words, scores, done, start, end, today)
     card = Image.new("L", canvas.size, 0)
     ImageDraw.Draw(card).rounded_rectangle(
         (0, 0, canvas.width - 1, canvas.height - 1), radius=18 * SS, fill=255
@@ -157,28 +173,28 @@ def _empty_day(
         draw.line((x0 + inset, y1 - inset, x1 - inset, y0 + inset), fill=MISSED, width=2 * SS)
 
 
-def _legend(draw: ImageDraw.ImageDraw, ui: Mapping[str, str], left: float, top: float) -> None:
+def _legend(draw: ImageDraw.ImageDraw, words: ChartWords, left: float, top: float) -> None:
     """What the three kinds of day mean, below the calendar."""
     small = _font(13)
     x = left
     size = 16
-    for key, kind in (
-        ("legend_done", "done"),
-        ("legend_skipped", "skipped"),
-        ("legend_missed", "missed"),
+    for label, kind in (
+        (words.legend_done, "done"),
+        (words.legend_skipped, "skipped"),
+        (words.legend_missed, "missed"),
     ):
         box = (x * SS, top * SS, (x + size) * SS, (top + size) * SS)
         if kind == "done":
             draw.rounded_rectangle(box, radius=3 * SS, fill=DONE)
         else:
             _empty_day(draw, box, kind == "skipped", kind == "missed")
-        draw.text(((x + size + 6) * SS, (top - 1) * SS), ui[key], fill=LABEL, font=small)
-        x += size + 14 + draw.textlength(ui[key], font=small) / SS
+        draw.text(((x + size + 6) * SS, (top - 1) * SS), label, fill=LABEL, font=small)
+        x += size + 14 + draw.textlength(label, font=small) / SS
 
 
 def _pain_panel(
     draw: ImageDraw.ImageDraw,
-    ui: Mapping[str, str],
+    words: ChartWords,
     scores: Mapping[date, int],
     done: set[date],
     start: date,
@@ -196,7 +212,7 @@ def _pain_panel(
         return (y1 - (y1 - y0) * score / 10) * SS
 
     small = _font(13)
-    draw.text((x0 * SS, (y0 - 32) * SS), ui["pain_title"], fill=INK, font=_font(16))
+    draw.text((x0 * SS, (y0 - 32) * SS), words.pain_title, fill=INK, font=_font(16))
     for level in (0, 5, 10):
         draw.line((x0 * SS, y(level), x1 * SS, y(level)), fill=GRID, width=SS)
         draw.text(((x0 - 24) * SS, y(level) - 8 * SS), str(level), fill=LABEL, font=small)
@@ -211,4 +227,4 @@ def _pain_panel(
     for day in sorted(done):
         r = 3 * SS
         draw.ellipse((x(day) - r, band - r, x(day) + r, band + r), fill=DONE)
-    draw.text((x0 * SS, band + 10 * SS), ui["stretched"], fill=LABEL, font=small)
+    draw.text((x0 * SS, band + 10 * SS), words.stretched, fill=LABEL, font=small)

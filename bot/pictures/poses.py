@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.files import ContentError, read_toml
-from bot.content.messages import ui_table
+from bot.content.messages import Messages, file_texts
 from bot.pictures.geometry import Point, along, angle_between, cross, dist, lerp, sub, unit
 
 ALT_LIMIT = 1024  # Discord's limit for an attachment's description
@@ -98,9 +98,17 @@ class Pose:
 
 
 @dataclass(frozen=True)
+class FrameLabels:
+    """The words over a two-frame picture's frames: plain strings, for the drawing code."""
+
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
 class PoseLibrary:
     poses: dict[str, Pose]
-    ui: Mapping[str, str]
+    labels: FrameLabels
 
 
 class _PoseReader:
@@ -294,9 +302,11 @@ def _read_frame(reader: _PoseReader, where: str, raw: Any) -> Frame:
 def load_poses(path: Path, stretch_slugs: Iterable[str]) -> PoseLibrary:
     """Every stretch must have a pose and every pose must belong to a stretch."""
     raw = read_toml(path)
-    ui = ui_table(path)
-    if not all(isinstance(ui.get(k), str) for k in ("start", "end")):
-        raise ContentError(f"{path.name}: [ui] needs the texts start and end")
+    texts = Messages(file_texts(path))
+    try:
+        labels = FrameLabels(start=texts("poses.ui.start"), end=texts("poses.ui.end"))
+    except KeyError as exc:
+        raise ContentError(f"{path.name}: [ui] needs the texts start and end") from exc
     table = raw.get("pose")
     if not isinstance(table, dict):
         raise ContentError(f"{path.name}: no [pose.<stretch>] tables")
@@ -326,7 +336,7 @@ def load_poses(path: Path, stretch_slugs: Iterable[str]) -> PoseLibrary:
             raise reader.fail("highlight", "is missing: show the area the stretch works on")
         props = _read_props(reader, "props", entry.get("props"))
         poses[slug] = Pose(slug, alt.strip(), frames, props, entry)
-    return PoseLibrary(poses, dict(ui))
+    return PoseLibrary(poses, labels)
 
 
 def sole(joints: Mapping[str, Point], side: str) -> tuple[Point, Point]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.content.library import Library, Routine, Source, Stretch, Topic
+from bot.content.library import EVIDENCE_LEVELS, Library, Routine, Source, Stretch, Topic
 from bot.content.member_text import neutralise, neutralise_link
 from bot.pictures.cards import Picture
 
@@ -43,24 +43,28 @@ def topic_embed(
     extra_disclaimer: str | None = None,
     booking_link: str | None = None,
 ) -> discord.Embed:
-    ui = library.topic_ui
+    texts = library.texts
     embed = discord.Embed(title=topic.title, description=topic.body, colour=COLOUR_INFO)
     for section in topic.sections:
         embed.add_field(name=section.name, value=section.value, inline=False)
     if booking_link and topic.slug == "massage":
+        # the link gets what the text as written leaves of the field, its placeholder counted
+        written = texts("topics.ui.booking_value", link="{link}")
+        link = neutralise_link(booking_link, FIELD_LIMIT - len(written))
         embed.add_field(
-            name=ui["booking"],
-            value=ui["booking_value"].format(
-                link=neutralise_link(booking_link, FIELD_LIMIT - len(ui["booking_value"]))
-            ),
+            name=texts("topics.ui.booking"),
+            value=texts("topics.ui.booking_value", link=link),
             inline=False,
         )
-    if extra_disclaimer:
-        embed.add_field(
-            name=ui["server_note"], value=neutralise(extra_disclaimer, FIELD_LIMIT), inline=False
-        )
-    embed.add_field(name=ui["sources"], value=source_links(topic.sources), inline=False)
-    embed.set_footer(text=ui["footer"])
+    # a note of only invisible characters or spaces shows nothing: Discord refuses an
+    # empty field, which would turn the whole answer into an error
+    note = neutralise(extra_disclaimer, FIELD_LIMIT) if extra_disclaimer else ""
+    if note.strip():
+        embed.add_field(name=texts("topics.ui.server_note"), value=note, inline=False)
+    embed.add_field(
+        name=texts("topics.ui.sources"), value=source_links(topic.sources), inline=False
+    )
+    embed.set_footer(text=texts("topics.ui.footer"))
     return embed
 
 
@@ -78,24 +82,26 @@ def stretch_embed(
     picture: Picture | None = None,
 ) -> discord.Embed:
     """`picture`: the message carries it as an attachment, and the embed shows it."""
-    ui = library.stretch_ui
+    texts = library.texts
     steps = "\n".join(f"{number}. {text}" for number, text in enumerate(stretch.steps, start=1))
     embed = discord.Embed(title=stretch.name, description=steps, colour=COLOUR_STRETCH)
     if step is not None and total is not None:
-        embed.set_author(name=ui["step"].format(step=step, total=total))
-    embed.add_field(name=ui["target"], value=stretch.target)
-    embed.add_field(name=ui["dose"], value=stretch.dose)
+        embed.set_author(name=texts("stretches.ui.step", step=step, total=total))
+    embed.add_field(name=texts("stretches.ui.target"), value=stretch.target)
+    embed.add_field(name=texts("stretches.ui.dose"), value=stretch.dose)
     cautions = (*stretch.cautions, *library.routine.general_rules)
     embed.add_field(
-        name=ui["cautions"], value="\n".join(f"• {c}" for c in cautions)[:FIELD_LIMIT], inline=False
+        name=texts("stretches.ui.cautions"),
+        value="\n".join(f"• {c}" for c in cautions)[:FIELD_LIMIT],
+        inline=False,
     )
-    evidence = ui["evidence"].format(level=ui[f"evidence_{stretch.evidence}"])
+    evidence = texts("stretches.ui.evidence", level=texts(EVIDENCE_LEVELS[stretch.evidence]))
     embed.add_field(
-        name=library.topic_ui["sources"],
+        name=texts("topics.ui.sources"),
         value=f"{evidence}\n{source_links(stretch.sources, FIELD_LIMIT - len(evidence) - 1)}",
         inline=False,
     )
-    embed.set_footer(text=library.topic_ui["footer"])
+    embed.set_footer(text=texts("topics.ui.footer"))
     if picture is not None:
         embed.set_image(url=f"attachment://{picture.filename}")
     return embed
@@ -104,17 +110,17 @@ def stretch_embed(
 def routine_intro_embed(library: Library, routine: Routine) -> discord.Embed:
     rules = "\n".join(f"• {rule}" for rule in routine.general_rules)
     embed = discord.Embed(
-        title=library.topic_ui["routine_title"],
+        title=library.texts("topics.ui.routine_title"),
         description=f"{routine.intro}\n\n{rules}",
         colour=COLOUR_STRETCH,
     )
-    embed.set_footer(text=library.topic_ui["footer"])
+    embed.set_footer(text=library.texts("topics.ui.footer"))
     return embed
 
 
 def routine_outro_embed(library: Library, routine: Routine) -> discord.Embed:
     embed = discord.Embed(description=routine.outro, colour=COLOUR_STRETCH)
-    embed.set_footer(text=library.topic_ui["footer"])
+    embed.set_footer(text=library.texts("topics.ui.footer"))
     return embed
 
 

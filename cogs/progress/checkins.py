@@ -154,7 +154,7 @@ class CheckIns(ProgressBase):
             remembered=member.region if member is not None else None,
             server=config.region,
         )
-        numbers = numbers_text(self.bot.content.quickcheck.ui, Level.EMERGENCY, region)
+        numbers = numbers_text(self.bot.messages, Level.EMERGENCY, region)
         embed.add_field(name=care.numbers_title, value=numbers[:FIELD_LIMIT], inline=False)
         embed.add_field(name=care.sources_title, value=source_links(care.sources), inline=False)
         embed.set_footer(text=care.footer)

@@ -17,7 +17,7 @@ from bot.core.errors import UserFacingError
 from bot.health.progress import Summary, keep_since, shown_since, summarise
 from bot.health.report import REPORT_WEEKS
 from bot.health.sessions import Session, judge, newly_missed
-from bot.pictures.charts import progress_chart
+from bot.pictures.charts import ChartWords, progress_chart
 from bot.scheduling.recurrence import local_date, schedule_from_json
 from bot.storage import MemberRow, Transaction
 from bot.ui.embeds import COLOUR_STRETCH
@@ -42,7 +42,7 @@ class Progress(Reporting, CheckIns):
         self.reminders = bot.stores.reminders
         self.sessions = bot.stores.sessions
         self.texts = bot.messages
-        self.weekdays = [day.strip() for day in bot.content.progress.chart["weekdays"].split(",")]
+        self.weekdays = list(bot.content.progress.chart.weekdays)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PainButton, FlarePauseButton)
@@ -202,12 +202,12 @@ class Progress(Reporting, CheckIns):
         return [self.texts("checkins.privacy", count=len(data.get("checkins", [])))]
 
 
-def chart_of(summary: Summary, ui: dict[str, str]) -> bytes:
+def chart_of(summary: Summary, words: ChartWords) -> bytes:
     """The /progress picture of a summary (the PDF report's first page draws the same)."""
     return progress_chart(
         summary.today,
         summary.done_days,
-        ui,
+        words,
         dict(summary.scores) or None,
         skipped=summary.skipped_days,
         missed=summary.missed_days,

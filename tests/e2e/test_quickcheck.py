@@ -53,7 +53,8 @@ async def run_check(server, world, ix, content, answers=None):
             assert response.type == Callback.UPDATE_MESSAGE
             message = click.message()
         if len(screen) > 1:
-            click = await server.click(world.alice, message, label=content.quickcheck.ui["next"])
+            next_label = content.messages("quickcheck.ui.next")
+            click = await server.click(world.alice, message, label=next_label)
             response = await click.response(timeout=5)
             message = click.message()
     return response, message, screens
@@ -77,13 +78,13 @@ def answers_for(content, level):
 
 def numbers_field(response, content):
     [embed] = response.embeds
-    title = content.quickcheck.ui["numbers_title"]
+    title = content.messages("quickcheck.ui.numbers_title")
     return next(field["value"] for field in embed["fields"] if field["name"] == title)
 
 
 def field(response, content, key):
     [embed] = response.embeds
-    title = content.quickcheck.ui[key]
+    title = content.messages(f"quickcheck.ui.{key}")
     return next(f["value"] for f in embed["fields"] if f["name"] == title)
 
 
@@ -139,7 +140,7 @@ async def test_a_no_red_flag_check_takes_at_most_16_screens_with_chest_pain_firs
     assert max(len(screen) for screen in screens) == 4
     assert response.embeds[0]["title"] == content.quickcheck.levels[Level.SELF_CARE].title
     stretches = await discord_server.click(
-        world.alice, message, label=content.quickcheck.ui["show_stretches"]
+        world.alice, message, label=content.messages("quickcheck.ui.show_stretches")
     )
     routine = await stretches.response(timeout=5)
     assert routine.ephemeral and routine.embeds
@@ -148,7 +149,7 @@ async def test_a_no_red_flag_check_takes_at_most_16_screens_with_chest_pain_firs
 async def test_a_shared_screen_asks_each_item_on_its_own_row_and_waits_for_all(
     discord_server, bot, world, content
 ):
-    ui = content.quickcheck.ui
+    texts = content.messages
     ix = await start(discord_server, world)
     singles = [q for q in content.quickcheck.questions if not q.group]
     message = (await answer_all(discord_server, world, ix, ["No"] * len(singles)))[1]
@@ -159,16 +160,17 @@ async def test_a_shared_screen_asks_each_item_on_its_own_row_and_waits_for_all(
     assert len(rows) == 5  # one row per item, then Next / Back / Cancel
     assert [b["label"] for b in rows[0]["components"]] == ["1. Yes", "1. No", "1. Not sure"]
     nav = {b["label"]: b for b in rows[4]["components"]}
-    assert nav[ui["next"]].get("disabled") is True  # nothing answered yet
+    assert nav[texts("quickcheck.ui.next")].get("disabled") is True  # nothing answered yet
     click = await discord_server.click(world.alice, message, label="2. Not sure")
     await click.response(timeout=5)
     message = click.message()
-    assert f"— **{ui['not_sure']}**" in str(message["embeds"])  # the answer is shown per item
+    not_sure = texts("quickcheck.ui.not_sure")
+    assert f"— **{not_sure}**" in str(message["embeds"])  # the answer is shown per item
     for label in ("1. No", "3. No", "4. No"):
         click = await discord_server.click(world.alice, message, label=label)
         await click.response(timeout=5)
         message = click.message()
-    done = await discord_server.click(world.alice, message, label=ui["next"])
+    done = await discord_server.click(world.alice, message, label=texts("quickcheck.ui.next"))
     response = await done.response(timeout=5)
     assert response.embeds[0]["title"] == content.quickcheck.levels[Level.URGENT].title
     assert "A recent infection that needed antibiotics" in field(response, content, "reasons_title")
@@ -247,7 +249,7 @@ async def test_no_result_or_follow_up_carries_the_booking_link(
             click = await discord_server.click(world.alice, message, label=button["label"])
             seen.append(str((await click.response(timeout=5)).data))
     assert all(BOOKING not in text for text in seen)
-    assert content.quickcheck.ui["safety_net"] in seen[0]
+    assert content.messages("quickcheck.ui.safety_net") in seen[0]
 
 
 async def test_back_returns_to_the_previous_question(discord_server, bot, world):
@@ -264,8 +266,8 @@ async def test_cancel_ends_it(discord_server, bot, world, content):
     cancel = await discord_server.click(world.alice, ix.message(), label="Cancel")
     response = await cancel.response(timeout=5)
     assert response.type == Callback.UPDATE_MESSAGE and response.components == []
-    assert content.quickcheck.ui["cancelled"] in response.content
-    assert content.quickcheck.ui["safety_net"] in response.content
+    assert content.messages("quickcheck.ui.cancelled") in response.content
+    assert content.messages("quickcheck.ui.safety_net") in response.content
 
 
 async def test_someone_else_cannot_answer(discord_server, bot, world):
@@ -302,7 +304,7 @@ async def test_the_members_region_beats_the_servers(discord_server, bot, world, 
     response, _ = await answer_all(discord_server, world, ix, ["Yes"])
     numbers = numbers_field(response, content)
     assert "US numbers" in numbers and "911" in numbers and "999" not in numbers
-    assert content.quickcheck.ui["elsewhere"] in numbers
+    assert content.messages("quickcheck.ui.elsewhere") in numbers
 
 
 async def test_a_remembered_region_is_used_next_time_and_forgotten_on_delete(
@@ -318,7 +320,8 @@ async def test_a_remembered_region_is_used_next_time_and_forgotten_on_delete(
     again = await start(discord_server, world)  # no region typed: the earlier choice wins
     response, _ = await answer_all(discord_server, world, again, ["Yes"])
     numbers = numbers_field(response, content)
-    assert "UK numbers" in numbers and content.quickcheck.ui["source_remembered"] in numbers
+    assert "UK numbers" in numbers
+    assert content.messages("quickcheck.ui.source_remembered") in numbers
     assert "111" not in numbers  # New Zealand's emergency number, the server's setting
 
     shown = await discord_server.invoke(world.alice, "privacy show", {}, guild_id=world.guild.id)
@@ -345,7 +348,7 @@ async def test_without_a_region_it_lists_the_main_emergency_numbers(
     ix = await start(discord_server, world)
     response, _ = await answer_all(discord_server, world, ix, ["Yes"])
     numbers = numbers_field(response, content)
-    assert content.quickcheck.ui["no_region"] in numbers
+    assert content.messages("quickcheck.ui.no_region") in numbers
     for number in ("999", "911", "112", "000", "111"):
         assert number in numbers
 

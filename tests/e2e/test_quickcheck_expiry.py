@@ -12,14 +12,15 @@ from tests.support.quickcheck import answer_all, start
 async def test_a_screen_left_over_ten_minutes_has_expired_but_an_emergency_yes_still_counts(
     discord_server, bot, world, content, clock
 ):
-    ui = content.quickcheck.ui
+    texts = content.messages
     late = await start(discord_server, world)
     _, message = await answer_all(discord_server, world, late, ["No"])  # on to screen 2
     clock.advance(timedelta(minutes=10, seconds=30))
     click = await discord_server.click(world.alice, message, label="No")
     response = await click.response(timeout=5)
     assert response.type == Callback.UPDATE_MESSAGE and response.components == []
-    assert ui["expired"] in response.content and ui["safety_net"] in response.content
+    assert texts("quickcheck.ui.expired") in response.content
+    assert texts("quickcheck.ui.safety_net") in response.content
     assert response.embeds == []
 
     emergency = await start(discord_server, world)

@@ -116,7 +116,8 @@ async def test_quick_checks_in_progress_go_on_after_a_restart(
         for label in ("3. No", "4. No"):
             await press(server, world.bob, midway.message(), label=label)
         assert "— **Not sure**" in str(midway.message()["embeds"])
-        response = await press(server, world.bob, midway.message(), label=check.ui["next"])
+        next_label = content.messages("quickcheck.ui.next")
+        response = await press(server, world.bob, midway.message(), label=next_label)
         # "Not sure" to a recent infection is urgent, and with every nerve sign answered "No"
         # nothing left could make it an emergency: the result
         infection = check.question("infection")
@@ -127,7 +128,8 @@ async def test_quick_checks_in_progress_go_on_after_a_restart(
         message = forged.message()
         replace_custom_id(message, "No", f"qc:{world.alice.id}:1:-:{'n' * answers}:1:n")
         expired = await press(server, world.alice, message, label="No")
-        assert check.ui["expired"] in expired.content and check.ui["safety_net"] in expired.content
+        assert content.messages("quickcheck.ui.expired") in expired.content
+        assert content.messages("quickcheck.ui.safety_net") in expired.content
         assert expired.components == [] and expired.embeds == []
 
 
@@ -150,7 +152,7 @@ async def test_an_emergency_yes_on_a_screen_the_previous_version_showed(
         assert title(result) == check.levels[check.questions[0].level].title
         assert check.questions[0].reason in str(result.embeds)
         expired = await press(server, world.alice, no_check.message(), label="No")
-        assert check.ui["expired"] in expired.content
+        assert content.messages("quickcheck.ui.expired") in expired.content
 
 
 def region_setting(database: Path, guild_id: int) -> str | None:

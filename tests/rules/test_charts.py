@@ -15,12 +15,12 @@ from bot.pictures.charts import (
     SKIPPED,
     WEEKS,
     calendar_cells,
-    load_chart_ui,
+    load_chart_words,
     progress_chart,
 )
 from bot.pictures.figure import LABEL
 
-UI = load_chart_ui(DEFAULT_DATA_DIR / "charts.toml")
+WORDS = load_chart_words(DEFAULT_DATA_DIR / "charts.toml")
 TODAY = date(2026, 3, 4)  # a Wednesday
 
 
@@ -50,7 +50,7 @@ def test_chart_marks_exactly_the_done_days(with_pain):
     done = {TODAY - timedelta(days=n) for n in (0, 1, 3, 8, 40, 77)}
     done |= {TODAY + timedelta(days=2), TODAY - timedelta(days=200)}  # outside: not drawn
     pain = {TODAY - timedelta(days=n): n % 11 for n in range(0, 80, 5)} if with_pain else None
-    png = progress_chart(TODAY, done, UI, pain)
+    png = progress_chart(TODAY, done, WORDS, pain)
     assert len(png) < 200 * 1024
     image = decode(png).convert("RGB")
     assert image.size == (800, 450)
@@ -66,18 +66,18 @@ def test_chart_marks_exactly_the_done_days(with_pain):
 
 def test_chart_is_deterministic_and_checks_scores():
     days = [TODAY - timedelta(days=2)]
-    assert progress_chart(TODAY, days, UI, {TODAY: 3}) == progress_chart(
-        TODAY, days, UI, {TODAY: 3}
+    assert progress_chart(TODAY, days, WORDS, {TODAY: 3}) == progress_chart(
+        TODAY, days, WORDS, {TODAY: 3}
     )
     with pytest.raises(ValueError, match="0 to 10"):
-        progress_chart(TODAY, days, UI, {TODAY: 11})
+        progress_chart(TODAY, days, WORDS, {TODAY: 11})
 
 
 def test_chart_texts_are_checked(tmp_path):
     path = tmp_path / "charts.toml"
     path.write_text('[ui]\ntitle = "t"\n')
     with pytest.raises(ContentError, match=r"charts\.toml: \[ui\] needs"):
-        load_chart_ui(path)
+        load_chart_words(path)
 
 
 def close(colour, expected, tolerance=12):
@@ -90,7 +90,7 @@ def test_not_today_has_a_dash_and_missed_a_cross_and_done_wins(with_pain):
     skipped = {TODAY - timedelta(days=2), TODAY - timedelta(days=1)}  # done that day too
     missed = {TODAY - timedelta(days=9), TODAY - timedelta(days=2)}  # skipped that day too
     pain = {TODAY: 4} if with_pain else None
-    image = decode(progress_chart(TODAY, done, UI, pain, skipped=skipped, missed=missed))
+    image = decode(progress_chart(TODAY, done, WORDS, pain, skipped=skipped, missed=missed))
     image = image.convert("RGB")
     pitch, left = (24, 76) if with_pain else (30, (800 - WEEKS * 30) // 2 + 20)
     cells = {cell.day: cell for cell in calendar_cells(TODAY)}

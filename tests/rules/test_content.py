@@ -9,6 +9,7 @@ from bot.content.files import ContentError, read_toml
 from bot.content.library import Source, load_library
 from bot.content.messages import TEXT_TABLES, Messages
 from bot.core.settings import DEFAULT_DATA_DIR
+from bot.health.quickcheck_data import TEXT_KEYS as QUICKCHECK_TEXTS
 from bot.ui.embeds import (
     embed_limit_problems,
     routine_intro_embed,
@@ -50,6 +51,17 @@ def test_topic_renders_within_limits_with_sources(slug):
     assert "not medical advice" in data["footer"]["text"].lower()
     assert all(source.url in str(data) for source in topic.sources)
     assert len(topic.summary) <= 100
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", " \u200b\u2060 ", "\u200e\u200f"])
+def test_a_server_note_of_nothing_visible_is_left_out(invisible):
+    """Discord refuses an empty field: the topic must still be shown, without the note."""
+    note = LIBRARY.texts("topics.ui.server_note")
+    data = topic_embed(LIBRARY, LIBRARY.topic("overview"), extra_disclaimer=invisible).to_dict()
+    assert embed_limit_problems([data]) == []
+    assert note not in [field["name"] for field in data["fields"]]
+    shown = topic_embed(LIBRARY, LIBRARY.topic("overview"), extra_disclaimer="Be kind").to_dict()
+    assert {"name": note, "value": "Be kind", "inline": False} in shown["fields"]
 
 
 @pytest.mark.parametrize("slug", list(LIBRARY.stretches))
@@ -179,12 +191,12 @@ def test_every_key_written_in_code_exists_and_none_is_built():
 
     messages = Messages.load(DEFAULT_DATA_DIR)
     sections = {key.split(".")[0] for key in messages.all_keys()}
-    shaped = re.compile(r'"((?:' + "|".join(sorted(sections)) + r')(?:\.ui)?\.[a-z_]+)"')
+    shaped = re.compile(r'(["\'])((?:' + "|".join(sorted(sections)) + r')(?:\.ui)?\.[a-z_]+)\1')
     built = re.compile(r'(?:messages|texts?|Text)\(\s*f"')
     written, builders = set(), []
     for path in code_files():
         source = path.read_text()
-        written |= set(shaped.findall(source))
+        written |= {key for _, key in shaped.findall(source)}
         builders += [f"{path.name}: {m.group(0)}" for m in built.finditer(source)]
     assert len(written) > 100, "the scan found too few keys: it is broken"
     assert any(".ui." in key for key in written), "the scan misses [ui] texts"
@@ -194,6 +206,17 @@ def test_every_key_written_in_code_exists_and_none_is_built():
         key for key in written if key.rpartition(".")[2] not in files and key not in messages
     )
     assert missing == []
+
+
+def test_the_start_up_check_knows_every_quick_check_text_written_in_code():
+    """An edited quickcheck.toml that lost a text the check shows stops the bot at start,
+    not a member halfway through: the start-up list must name every one the code asks for."""
+    written = set()
+    for path in code_files():
+        if path.name != "quickcheck_data.py":  # the list itself
+            written |= set(re.findall(r'["\'](quickcheck\.ui\.[a-z_]+)["\']', path.read_text()))
+    assert len(written) > 20, "the scan misses the quick-check's texts"
+    assert sorted(written - set(QUICKCHECK_TEXTS)) == []
 
 
 def test_every_data_file_texts_come_through_the_one_loader():
@@ -285,7 +308,7 @@ def readme_disclaimer() -> str:
 def red_flag_texts() -> dict[str, str]:
     """Every text that tells a member which signs are an emergency."""
     return {
-        "topic footer": LIBRARY.topic_ui["footer"],
+        "topic footer": LIBRARY.texts("topics.ui.footer"),
         "about disclaimer": MESSAGES("about.disclaimer"),
         "help footer": MESSAGES("help.footer"),
         "massage DM footer": MESSAGES("reminders.dm_massage_footer"),
@@ -410,7 +433,7 @@ def test_the_new_topics_are_reachable_from_other_topics():
 def test_every_safety_rule_shows_in_full_on_every_stretch(slug):
     data = stretch_embed(LIBRARY, LIBRARY.stretches[slug]).to_dict()
     cautions = next(
-        f["value"] for f in data["fields"] if f["name"] == LIBRARY.stretch_ui["cautions"]
+        f["value"] for f in data["fields"] if f["name"] == LIBRARY.texts("stretches.ui.cautions")
     )
     for rule in LIBRARY.routine.general_rules:
         assert rule in cautions, rule

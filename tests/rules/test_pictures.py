@@ -72,18 +72,18 @@ def test_every_picture_has_alt_text_for_screen_readers(slug):
 
 def test_drawing_is_deterministic():
     pose = POSES.poses["knee-to-chest"]
-    assert render_pose(pose, POSES.ui) == render_pose(pose, POSES.ui)
+    assert render_pose(pose, POSES.labels) == render_pose(pose, POSES.labels)
 
 
 def test_pictures_are_cached_by_their_pose_data(monkeypatch):
     drawn = []
-    monkeypatch.setattr(pictures, "render_pose", lambda pose, ui: drawn.append(pose) or b"png")
+    monkeypatch.setattr(pictures, "render_pose", lambda pose, labels: drawn.append(pose) or b"png")
     StretchPictures.render_all(POSES)
     assert drawn == []  # every pose was drawn once, above, already
     pose = POSES.poses["cat-cow"]
-    before = cache_key(pose, POSES.ui)
+    before = cache_key(pose, POSES.labels)
     monkeypatch.setattr(pictures, "RENDERER_VERSION", pictures.RENDERER_VERSION + 1)
-    assert cache_key(pose, POSES.ui) != before
+    assert cache_key(pose, POSES.labels) != before
     StretchPictures.render_all(POSES)
     assert len(drawn) == len(POSES.poses)  # a new renderer draws everything again
 
@@ -123,6 +123,7 @@ def write_poses(tmp_path: Path, old: str, new: str) -> Path:
         ("bend = 0.35", "bend = 3", r"bend' must be a number from -1 to 1"),
         ('alt = "Two drawings', 'alt = "' + "x" * 1100, r"'alt' is 1\d+ char"),
         ("head = [18, 11.5]", "head = [18, 11.5, 0]", r"head' must be \[x, y\]"),
+        ('end = "End"', 'finish = "End"', r"poses\.toml: \[ui\] needs the texts start and end"),
     ],
 )
 def test_a_broken_pose_names_the_file_the_stretch_and_the_field(tmp_path, old, new, message):

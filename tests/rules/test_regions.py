@@ -3,12 +3,12 @@
 import pytest
 
 from bot.content.files import ContentError
+from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
-from bot.health.quickcheck_data import load_quickcheck
 from bot.health.regions import RegionChoice, RegionSource, choose_region, load_regions, numbers_text
 from bot.health.triage import Level
 
-CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 REGIONS = load_regions(DEFAULT_DATA_DIR / "regions.toml")
 
 
@@ -18,9 +18,9 @@ def test_india_shows_112_and_108_linked_to_the_national_health_mission():
     assert "ambulance" in india.emergency
     hosts = {source.url.split("/")[2] for source in india.sources}
     assert "nhm.gov.in" in hosts
-    shown = numbers_text(CHECK.ui, Level.EMERGENCY, RegionChoice(india, RegionSource.TYPED))
+    shown = numbers_text(MESSAGES, Level.EMERGENCY, RegionChoice(india, RegionSource.TYPED))
     assert "112" in shown and "108" in shown
-    assert "108" in CHECK.ui["no_region"]
+    assert "108" in MESSAGES("quickcheck.ui.no_region")
 
 
 def test_regions_have_emergency_numbers_and_https_sources():
@@ -84,19 +84,19 @@ def test_the_servers_region_is_the_last_resort_and_unknown_keys_fall_through():
 
 
 def test_numbers_say_whose_they_are_and_always_add_elsewhere():
-    ui = CHECK.ui
-    us_here = numbers_text(ui, Level.URGENT, RegionChoice(REGIONS["us"], RegionSource.TYPED))
+    us_here = numbers_text(MESSAGES, Level.URGENT, RegionChoice(REGIONS["us"], RegionSource.TYPED))
     assert "US numbers" in us_here and "911" in us_here and "999" not in us_here
-    assert ui["elsewhere"] in us_here and REGIONS["us"].urgent in us_here
-    uk_server = numbers_text(ui, Level.EMERGENCY, RegionChoice(REGIONS["uk"], RegionSource.SERVER))
+    assert MESSAGES("quickcheck.ui.elsewhere") in us_here and REGIONS["us"].urgent in us_here
+    uk = RegionChoice(REGIONS["uk"], RegionSource.SERVER)
+    uk_server = numbers_text(MESSAGES, Level.EMERGENCY, uk)
     assert "UK numbers" in uk_server and "this server's setting" in uk_server
     assert REGIONS["uk"].urgent not in uk_server  # an emergency shows only emergency numbers
-    assert ui["elsewhere"] in uk_server
+    assert MESSAGES("quickcheck.ui.elsewhere") in uk_server
 
 
 @pytest.mark.parametrize("choice", [None, RegionChoice(REGIONS["other"], RegionSource.TYPED)])
 def test_no_region_lists_the_main_emergency_numbers(choice):
-    text = numbers_text(CHECK.ui, Level.SOON, choice)
+    text = numbers_text(MESSAGES, Level.SOON, choice)
     for number in ("999", "911", "112", "000", "111"):
         assert number in text
-    assert CHECK.ui["elsewhere"] in text
+    assert MESSAGES("quickcheck.ui.elsewhere") in text

@@ -36,8 +36,8 @@ def readme_disclaimer() -> str:
 
 
 NETS = {
-    "quick-check safety net": CHECK.ui["safety_net"],
-    "topic footer": LIBRARY.topic_ui["footer"],
+    "quick-check safety net": MESSAGES("quickcheck.ui.safety_net"),
+    "topic footer": MESSAGES("topics.ui.footer"),
     "help footer": MESSAGES("help.footer"),
     "about disclaimer": MESSAGES("about.disclaimer"),
     "massage DM footer": MESSAGES("reminders.dm_massage_footer"),

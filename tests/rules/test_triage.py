@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.content.files import ContentError
+from bot.content.messages import Messages
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.health.quickcheck_data import GROUP_LIMIT, TriageDataError, load_quickcheck
 from bot.health.triage import (
@@ -20,6 +21,7 @@ from bot.health.triage import (
 from tests.support.reading import flesch_reading_ease
 
 CHECK = load_quickcheck(DEFAULT_DATA_DIR / "quickcheck.toml")
+MESSAGES = Messages.load(DEFAULT_DATA_DIR)
 QUESTIONS = CHECK.questions
 IDS = [q.id for q in QUESTIONS]
 EMERGENCY = [q for q in QUESTIONS if q.level is Level.EMERGENCY]
@@ -250,13 +252,13 @@ def test_the_sex_question_covers_everyone_and_those_without_sex_since():
 
 
 def test_the_intro_states_the_honest_count_and_time():
-    intro = CHECK.ui["intro"].format(screens=CHECK.most_screens)
+    intro = MESSAGES("quickcheck.ui.intro", screens=CHECK.most_screens)
     assert f"At most {CHECK.most_screens} short screens" in intro and "minutes" in intro
     assert "a few" not in intro.lower()
 
 
 def test_the_safety_net_names_every_emergency_sign_and_where_to_go():
-    net = CHECK.ui["safety_net"].lower()
+    net = MESSAGES("quickcheck.ui.safety_net").lower()
     for part in ("peeing or pooing", "less feeling when you do", "a&e", "emergency", "new"):
         assert part in net, part
 
@@ -267,7 +269,7 @@ def test_no_result_leads_to_a_massage_booking():
 
 
 def test_every_result_says_it_is_not_a_diagnosis():
-    assert "not a diagnosis" in CHECK.ui["not_a_diagnosis"].lower()
+    assert "not a diagnosis" in MESSAGES("quickcheck.ui.not_a_diagnosis").lower()
 
 
 def test_back_undoes_a_whole_screen_and_a_finished_check_takes_no_more():
@@ -362,6 +364,15 @@ def test_loader_refuses_an_unknown_sign_or_combination_partner(tmp_path):
 def test_loader_refuses_follow_ups_on_the_emergency_result(tmp_path):
     path = broken(tmp_path, "followups = []", 'followups = ["show_stretches"]')
     with pytest.raises(TriageDataError, match="emergency result must not offer follow-ups"):
+        load_quickcheck(path)
+
+
+def test_loader_refuses_a_missing_or_empty_text(tmp_path):
+    path = broken(tmp_path, 'group_prompt = "', 'group_promt = "')
+    with pytest.raises(TriageDataError, match=r"missing texts quickcheck\.ui\.group_prompt$"):
+        load_quickcheck(path)
+    path = broken(tmp_path, 'back = "Back"', 'back = ""')
+    with pytest.raises(TriageDataError, match=r"missing texts quickcheck\.ui\.back$"):
         load_quickcheck(path)
 
 
