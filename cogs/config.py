@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.content.member_text import neutralise_link
+from bot.content.member_text import neutralise_link, neutralise_plain
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export, guild_data
 from bot.core.errors import UserFacingError
@@ -207,7 +207,9 @@ class Config(
                     "config.disclaimer_too_long", limit=DISCLAIMER_LIMIT, length=len(value)
                 )
             )
-        await self._change(interaction, "disclaimer", value or None)
+        # nothing visible (spaces, invisible characters) is no note at all: it clears it
+        visible = neutralise_plain(value, DISCLAIMER_LIMIT).strip() if value else ""
+        await self._change(interaction, "disclaimer", value if visible else None)
 
     @app_commands.command(name="log-channel", description="Where to post a line for each change.")
     @app_commands.describe(channel="A text channel; leave out to stop logging.")

@@ -42,9 +42,9 @@ def guild_of(interaction: discord.Interaction[SciaticaBot]) -> int:
 
 def shown(value: str | None, empty: str) -> str:
     """A setting value as shown to moderators: never pings, never breaks the layout."""
-    if value is None:
-        return empty
-    return neutralise(value, SHOWN_VALUE_LIMIT)
+    visible = neutralise(value, SHOWN_VALUE_LIMIT) if value is not None else ""
+    # Discord refuses an empty field: a value of nothing visible shows as not set
+    return visible if visible.strip() else empty
 
 
 def ensure_can_post(

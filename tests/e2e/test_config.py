@@ -297,3 +297,21 @@ async def test_discords_client_stops_a_moderator_at_the_limits_the_bot_keeps(
         discord_server, world.moderator, "config disclaimer", {"text": "x" * 300}, world
     )
     assert "Saved" in saved.content
+
+
+async def test_a_disclaimer_of_nothing_visible_clears_it_and_nothing_breaks(
+    discord_server, bot, world
+):
+    """Spaces and invisible characters are no note: Discord would refuse the empty field."""
+    mod = world.moderator
+    _, saved = await run(discord_server, mod, "config disclaimer", {"text": "Be gentle"}, world)
+    assert "Saved" in saved.content
+    _, cleared = await run(
+        discord_server, mod, "config disclaimer", {"text": " \u200b\u2060 \u200e"}, world
+    )
+    assert "Saved" in cleared.content
+    assert (await bot.guild_config.get(world.guild.id)).disclaimer is None
+    _, show = await run(discord_server, mod, "config show", {}, world)
+    assert show.embeds, show.content
+    _, topic = await run(discord_server, world.alice, "sciatica overview", {}, world)
+    assert topic.embeds and "Be gentle" not in str(topic.embeds)
