@@ -34,7 +34,7 @@ from bot.scheduling.recurrence import (
 
 # the records sessions are judged from are defined where they are stored; named here too, with
 # the rules that read them
-from bot.storage.sessions import (
+from bot.storage import (
     MARKS,
     Completion,
     Delivered,

@@ -40,13 +40,23 @@ from bot.storage.ledger import LEASE, Advance, Claim, DeliveryLedger, Planner
 from bot.storage.members import MemberRow, MemberStore
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.reminders import NOTIFY_KIND, NOTIFY_NOTE, ReminderRow, ReminderStore
-from bot.storage.sessions import SessionStore
+from bot.storage.sessions import (
+    MARKS,
+    Completion,
+    Delivered,
+    Mark,
+    Outcome,
+    Session,
+    SessionInputs,
+    SessionStore,
+)
 from bot.storage.sqlite import SqliteDatabase, inspect_database
 from bot.storage.state import BotStateStore
 from bot.storage.stretch_breaks import StretchBreakStore
 
 __all__ = [
     "LEASE",
+    "MARKS",
     "MEMBER_KINDS",
     "NOTIFY_KIND",
     "NOTIFY_NOTE",
@@ -57,15 +67,20 @@ __all__ = [
     "Changes",
     "CheckInStore",
     "Claim",
+    "Completion",
     "Database",
     "DatabaseError",
     "DatabaseUnreachable",
+    "Delivered",
     "DeliveryLedger",
     "DeliveryState",
+    "GuildSettingsChanged",
     "GuildSettingsStore",
     "Lead",
+    "Mark",
     "MemberRow",
     "MemberStore",
+    "Outcome",
     "PauseReason",
     "Planner",
     "PostgresDatabase",
@@ -75,6 +90,8 @@ __all__ = [
     "ReminderStore",
     "RemindersChanged",
     "SendBudget",
+    "Session",
+    "SessionInputs",
     "SessionStore",
     "SqliteDatabase",
     "Stores",

@@ -40,7 +40,6 @@ STORAGE_MODULES = {
     ("bot.__main__", "bot.storage.postgres"): OPERATOR,
     ("bot.__main__", "bot.storage.postgres_check"): OPERATOR,
     ("bot.core.guild_config", "bot.storage.events"): NOT_YET,
-    ("bot.health.sessions", "bot.storage.sessions"): NOT_YET,
 }
 """The only imports of one of storage's own modules from outside it, each with its reason;
 everything else imports what bot.storage's __init__ exports."""
