@@ -74,6 +74,9 @@ EXTENSIONS = (
     "cogs.stretch_breaks",
     "cogs.progress",
 )
+"""The cog modules, listed rather than found: where several features answer together they
+answer in this order (/privacy show and export: reminders, config, stretch breaks, progress;
+after a stretch: moved reminders, then the pain question), and any found order would change it."""
 
 
 class SciaticaTree(app_commands.CommandTree["SciaticaBot"]):
