@@ -10,7 +10,6 @@ from bot.content.member_text import neutralise_link, neutralise_plain
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export, guild_data
 from bot.core.errors import UserFacingError
-from bot.core.guild_config import FEATURES, Feature
 from bot.scheduling.clock import from_unix
 from bot.scheduling.timeparse import is_safe_https_url
 from bot.storage import Changes, Transaction
@@ -106,13 +105,14 @@ class Config(
         embed.add_field(
             name=text("config.disclaimer"), value=shown(config.disclaimer, unset), inline=False
         )
-        embed.add_field(
-            name=text("config.features"),
-            value="\n".join(
-                f"{name.replace('_', ' ')}: {text(_on_off(config.enabled(name)))}"
-                for name in FEATURES
-            ),
-        )
+        if toggles := self.bot.guild_config.toggles:
+            embed.add_field(
+                name=text("config.features"),
+                value="\n".join(
+                    f"{toggle.display_name}: {text(_on_off(config.enabled(toggle)))}"
+                    for toggle in toggles
+                ),
+            )
         for feature in guild_data(self.bot.cogs.values()):
             for name, value in await feature.settings_fields(guild_id):
                 embed.add_field(name=name, value=value)
@@ -181,17 +181,17 @@ class Config(
             raise UserFacingError(self.bot.messages("config.bad_link"))
         await self._change(interaction, "booking_link", url.strip() if url else None)
 
+    # its choices are the loaded features' toggles: the client sets them once all are loaded
+    # (FEATURE_COMMAND in bot/core/contracts.py)
     @app_commands.command(name="feature", description="Turn a feature on or off for this server.")
     @app_commands.describe(name="Which feature.", enabled="On or off.")
-    @app_commands.choices(
-        name=[app_commands.Choice(name=f.replace("_", " "), value=f) for f in FEATURES]
-    )
     async def feature(
         self, interaction: discord.Interaction[SciaticaBot], name: str, enabled: bool
     ) -> None:
-        if name not in FEATURES:
+        toggles = {toggle.name: toggle for toggle in self.bot.guild_config.toggles}
+        if name not in toggles:
             raise UserFacingError(self.bot.messages("config.unchanged"))
-        await self._change(interaction, f"feature_{Feature(name)}", None if enabled else "off")
+        await self._change(interaction, toggles[name].setting, None if enabled else "off")
 
     @app_commands.command(name="disclaimer", description="Extra text added to health answers here.")
     @app_commands.describe(text="Up to 300 characters; leave out to clear.")

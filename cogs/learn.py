@@ -13,7 +13,7 @@ from bot.content.library import Stretch, Topic
 from bot.content.member_text import neutralise
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.errors import UserFacingError
-from bot.core.guild_config import Feature
+from bot.core.guild_config import Toggle
 from bot.ui.autocomplete import safe_autocomplete
 from bot.ui.checks import (
     add_bot_note,
@@ -37,6 +37,7 @@ SEARCH_LIMIT = 100
 """Characters of a typed stretch name searched; no stretch name is near as long."""
 SHOWN_INPUT_LIMIT = 80
 """Characters of an unknown name repeated back to the member."""
+LEARN = Toggle("learn", "features.learn")
 
 
 class RelatedTopicSelect(PersistentSelect, template=r"learn:related:(?P<slug>[a-z-]{1,32})"):
@@ -106,7 +107,7 @@ class TopicGroup(app_commands.Group):
     own commands, so the feature check sits on the group."""
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
-        return await require_feature(sciatica_interaction(interaction), Feature.LEARN)
+        return await require_feature(sciatica_interaction(interaction), LEARN)
 
 
 @safe_autocomplete
@@ -133,7 +134,10 @@ class Learn(commands.Cog):
             self.sciatica.add_command(self._topic_command(topic))
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
-        return await require_feature(sciatica_interaction(interaction), Feature.LEARN)
+        return await require_feature(sciatica_interaction(interaction), LEARN)
+
+    def toggles(self) -> list[Toggle]:
+        return [LEARN]
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.sciatica)

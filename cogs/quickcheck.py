@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.content.messages import Messages
 from bot.core.client import SciaticaBot
 from bot.core.errors import UserFacingError
-from bot.core.guild_config import Feature
+from bot.core.guild_config import Toggle
 from bot.health import triage
 from bot.health.quickcheck_ids import (
     CheckState,
@@ -47,6 +47,7 @@ from bot.ui.views import IDLE_TIMEOUT, PersistentButton
 
 CLOCK_SLACK = 60
 """Seconds a screen's time may lie ahead of the bot's clock (another process's clock)."""
+QUICKCHECK = Toggle("quickcheck", "features.quickcheck")
 
 # the words of each answer, and of each button below the answers
 ANSWER_LABELS = {
@@ -239,6 +240,9 @@ class QuickCheck(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(QuickCheckButton)
 
+    def toggles(self) -> list[Toggle]:
+        return [QUICKCHECK]
+
     @app_commands.command(
         name="quickcheck", description="A private symptom check: how soon to get help."
     )
@@ -251,7 +255,7 @@ class QuickCheck(commands.Cog):
     async def quickcheck(
         self, interaction: discord.Interaction[SciaticaBot], region: str | None = None
     ) -> None:
-        await require_feature(interaction, Feature.QUICKCHECK)
+        await require_feature(interaction, QUICKCHECK)
         check = self.bot.content.quickcheck
         session = QuickCheckSession(check)
         chosen = await self._region(interaction, region)

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import CONFIG_GROUP, Export
-from bot.core.guild_config import Feature
+from bot.core.guild_config import Toggle
 from bot.scheduling.clock import from_unix
 from bot.scheduling.dispatcher import delivery_nonce
 from bot.scheduling.planning import first_due
@@ -29,6 +29,8 @@ from bot.ui.autocomplete import days_autocomplete, member_locale, zone_autocompl
 from bot.ui.embeds import DESCRIPTION_LIMIT, stretch_embed
 from bot.ui.moderation import ensure_can_post, guild_of, post_to_log, require_moderator
 from bot.ui.views import PersistentButton
+
+STRETCH_BREAKS = Toggle("stretch_breaks", "features.stretch_breaks")
 
 
 class JoinBreakButton(
@@ -87,6 +89,9 @@ class StretchBreaks(commands.Cog):
 
     def config_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
         return self._config_commands
+
+    def toggles(self) -> list[Toggle]:
+        return [STRETCH_BREAKS]
 
     def _build_commands(self) -> list[app_commands.Command[Any, ..., Any]]:
         save: app_commands.Command[Any, ..., Any] = app_commands.Command(
@@ -183,7 +188,7 @@ class StretchBreaks(commands.Cog):
         reminder = claim.reminder
         assert reminder.guild_id is not None and reminder.channel_id is not None
         config = await self.bot.guild_config.get(reminder.guild_id)
-        if not config.enabled(Feature.STRETCH_BREAKS):
+        if not config.enabled(STRETCH_BREAKS):
             return None
         text = self.bot.messages
         zone = schedule_from_json(reminder.schedule).zone

@@ -18,7 +18,14 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.core.bundle import Content
-from bot.core.contracts import CONFIG_GROUP, config_commands, guild_data
+from bot.core.contracts import (
+    CONFIG_GROUP,
+    FEATURE_COMMAND,
+    FEATURE_OPTION,
+    config_commands,
+    guild_data,
+    toggles,
+)
 from bot.core.delivery import sort_failure
 from bot.core.discord_internals import (
     amortise_bucket_cleanup,
@@ -27,6 +34,7 @@ from bot.core.discord_internals import (
     interaction_from,
     keep_only_views_with_state,
     pace_unprompted_requests,
+    set_choices,
     silence_voice_warnings,
     track_interactions,
     use_gateway,
@@ -66,6 +74,9 @@ EXTENSIONS = (
     "cogs.stretch_breaks",
     "cogs.progress",
 )
+"""The cog modules, listed rather than found: where several features answer together they
+answer in this order (/privacy show and export: reminders, config, stretch breaks, progress;
+after a stretch: moved reminders, then the pain question), and any found order would change it."""
 
 
 class SciaticaTree(app_commands.CommandTree["SciaticaBot"]):
@@ -165,7 +176,7 @@ class SciaticaBot(commands.AutoShardedBot):
                 log.exception(
                     "extension %s failed to load; the rest of the bot carries on", extension
                 )
-        self._add_config_commands()
+        self._join_features_to_config()
         if self.force_sync or self.runs_shard_zero:
             await self.sync_commands_if_changed(force=self.force_sync)
         else:
@@ -316,14 +327,23 @@ class SciaticaBot(commands.AutoShardedBot):
             )
             await send_private(interaction, self.messages(key))
 
-    def _add_config_commands(self) -> None:
-        """Features' own moderator commands join /config, now that both are loaded."""
+    def _join_features_to_config(self) -> None:
+        """Now that every extension is loaded: the features moderators can turn off become
+        settings and /config feature's choices, and features' own commands join /config."""
+        self.guild_config.toggles = toggles(self.cogs.values())
         commands_ = config_commands(self.cogs.values())
         group = self.tree.get_command(CONFIG_GROUP)
         if not isinstance(group, app_commands.Group):
             if commands_:
                 log.warning("no /%s group: features' own settings cannot be changed", CONFIG_GROUP)
             return
+        switch = group.get_command(FEATURE_COMMAND)
+        if isinstance(switch, app_commands.Command):
+            choices = [
+                app_commands.Choice[str | int | float](name=toggle.display_name, value=toggle.name)
+                for toggle in self.guild_config.toggles
+            ]
+            set_choices(switch, FEATURE_OPTION, choices)
         for command in commands_:
             group.add_command(command)
 

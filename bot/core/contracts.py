@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import discord
 from discord import app_commands
 
+from bot.core.guild_config import Toggle
 from bot.storage import Changes, Transaction
 
 Export = dict[str, list[dict[str, Any]]]
@@ -56,6 +57,20 @@ class GuildData(Protocol):
 
 CONFIG_GROUP = "config"
 """The moderators' command group (cogs/config.py) that features add their own settings to."""
+FEATURE_COMMAND = "feature"
+FEATURE_OPTION = "name"
+"""The /config command that turns a feature on or off, and its option whose choices the
+client makes the loaded features' toggles."""
+
+
+@runtime_checkable
+class Toggles(Protocol):
+    """A feature moderators can turn off for their server (/config feature). The client asks
+    once every extension is loaded, so a new one is declared in its own cog and nowhere else."""
+
+    def toggles(self) -> list[Toggle]:
+        """What this cog can be turned off as; its commands check them (require_feature)."""
+        ...
 
 
 @runtime_checkable
@@ -119,3 +134,14 @@ def config_commands(features: Iterable[object]) -> list[app_commands.Command[Any
         if isinstance(feature, ConfigCommands)
         for command in feature.config_commands()
     ]
+
+
+def toggles(features: Iterable[object]) -> tuple[Toggle, ...]:
+    """Every loaded feature's toggles, by name: the same choices whatever the load order."""
+    found = {
+        toggle
+        for feature in features
+        if isinstance(feature, Toggles)
+        for toggle in feature.toggles()
+    }
+    return tuple(sorted(found, key=lambda toggle: toggle.name))

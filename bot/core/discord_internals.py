@@ -3,14 +3,15 @@
 Where Discord is (the REST base and the gateway URL, for a REST proxy or the local test
 Discord), the voice warnings a text-only bot does not need, the two raw requests it makes
 (GET /gateway/bot, opening a DM channel by user id), the pacing hook on its HTTP session and
-its rate-limit buckets, the tasks an interaction's handling runs in, and which sent views
-discord.py keeps. A discord.py upgrade
-that moves any of these is checked here, and nowhere else.
+its rate-limit buckets, the tasks an interaction's handling runs in, which sent views
+discord.py keeps, and an option's choices set after its command is declared. A discord.py
+upgrade that moves any of these is checked here, and nowhere else.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 import yarl
+from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
 
@@ -218,3 +220,15 @@ def keep_only_views_with_state(client: discord.Client) -> None:
 def interaction_from(client: discord.Client, payload: dict[str, Any]) -> discord.Interaction[Any]:
     """An interaction built from its INTERACTION_CREATE payload, to answer it directly."""
     return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
+
+
+def set_choices(
+    command: app_commands.Command[Any, ..., Any],
+    option: str,
+    choices: list[app_commands.Choice[str | int | float]],
+) -> None:
+    """Offer `choices` for `option`, known only after the command was declared (discord.py sets
+    them by a decorator only). The option is replaced, not changed: the class's own command
+    shares it with every copy a cog makes."""
+    params = command._params
+    params[option] = dataclasses.replace(params[option], choices=choices)

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
-from bot.storage import AuditEntry, Changes, GuildSettingsStore, Transaction
-from bot.storage.events import GuildSettingsChanged
+from bot.storage import AuditEntry, Changes, GuildSettingsChanged, GuildSettingsStore, Transaction
 
-
-class Feature(StrEnum):
-    """A feature moderators can turn off for their server; its value names the stored
-    setting (feature_<value>) and the /config feature choice."""
-
-    LEARN = "learn"
-    QUICKCHECK = "quickcheck"
-    REMINDERS = "reminders"
-    STRETCH_BREAKS = "stretch_breaks"
+CORE_KEYS = ("region", "booking_link", "disclaimer", "log_channel_id")
+FEATURE_PREFIX = "feature_"
 
 
-FEATURES = tuple(Feature)
-SETTING_KEYS = (
-    "region",
-    "booking_link",
-    "disclaimer",
-    "log_channel_id",
-    *(f"feature_{name}" for name in FEATURES),
-)
+@dataclass(frozen=True)
+class Toggle:
+    """A feature moderators can turn off for their server, declared once by the feature's own
+    cog: `name` is the /config feature value and names the stored setting, `label_key` the text
+    naming the feature in "turned off" answers."""
+
+    name: str
+    label_key: str
+
+    @property
+    def setting(self) -> str:
+        return f"{FEATURE_PREFIX}{self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """How /config names it: its choice and its line in /config show."""
+        return self.name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class GuildConfig:
     booking_link: str | None = None
     disclaimer: str | None = None
     log_channel_id: int | None = None
-    disabled_features: frozenset[Feature] = frozenset()
+    disabled_features: frozenset[str] = frozenset()
+    """The names of the features turned off."""
 
     @classmethod
     def from_raw(cls, raw: dict[str, str]) -> GuildConfig:
@@ -49,12 +50,14 @@ class GuildConfig:
             disclaimer=raw.get("disclaimer"),
             log_channel_id=int(log_channel) if log_channel else None,
             disabled_features=frozenset(
-                name for name in FEATURES if raw.get(f"feature_{name}") == "off"
+                key.removeprefix(FEATURE_PREFIX)
+                for key, value in raw.items()
+                if key.startswith(FEATURE_PREFIX) and value == "off"
             ),
         )
 
-    def enabled(self, feature: Feature) -> bool:
-        return feature not in self.disabled_features
+    def enabled(self, toggle: Toggle) -> bool:
+        return toggle.name not in self.disabled_features
 
 
 DEFAULTS = GuildConfig()
@@ -66,6 +69,9 @@ class GuildConfigCache:
 
     def __init__(self, store: GuildSettingsStore, now: Callable[[], int]) -> None:
         self.store = store
+        self.toggles: tuple[Toggle, ...] = ()
+        """The loaded features moderators can turn off, by name: the client sets them once
+        every extension is loaded. Each one's setting may be written."""
         self._now = now
         self._configs: dict[int, GuildConfig] = {}
         self._generation = 0
@@ -93,7 +99,9 @@ class GuildConfigCache:
 
     async def set(self, guild_id: int, moderator_id: int, values: dict[str, str | None]) -> Changes:
         """Store the changed keys (None clears one) with their audit rows; returns old -> new."""
-        _check_keys(values)
+        unknown = set(values) - {*CORE_KEYS, *(toggle.setting for toggle in self.toggles)}
+        if unknown:
+            raise KeyError(f"unknown settings: {sorted(unknown)}")
         return await self.store.change(guild_id, moderator_id, values, self._now())
 
     async def reset(self, guild_id: int, moderator_id: int, tx: Transaction) -> Changes:
@@ -108,9 +116,3 @@ class GuildConfigCache:
         """The bot left the server: its settings and audit trail go, in `tx` with every
         feature's data about it."""
         await self.store.forget_guild(tx, guild_id)
-
-
-def _check_keys(values: dict[str, str | None]) -> None:
-    unknown = set(values) - set(SETTING_KEYS)
-    if unknown:
-        raise KeyError(f"unknown settings: {sorted(unknown)}")

@@ -8,20 +8,11 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import UserFacingError
-from bot.core.guild_config import Feature
+from bot.core.guild_config import Toggle
 from bot.ui.availability import BOT_DM, GUILD, GUILD_INSTALL, PRIVATE_CHANNEL, USER_INSTALL, Place
 
 if TYPE_CHECKING:
     from bot.core.client import SciaticaBot
-
-
-# the message key naming each feature in "turned off" answers
-FEATURE_NAMES = {
-    Feature.LEARN: "features.learn",
-    Feature.QUICKCHECK: "features.quickcheck",
-    Feature.REMINDERS: "features.reminders",
-    Feature.STRETCH_BREAKS: "features.stretch_breaks",
-}
 
 
 def everywhere_installs() -> app_commands.AppInstallationType:
@@ -74,12 +65,10 @@ def place_of(interaction: discord.Interaction[Any]) -> Place:
     return Place(where, frozenset(installs), interaction.permissions.value)
 
 
-async def require_feature(interaction: discord.Interaction[SciaticaBot], feature: Feature) -> bool:
+async def require_feature(interaction: discord.Interaction[SciaticaBot], toggle: Toggle) -> bool:
     """Refuse, with a short private note, a feature this server's moderators turned off."""
     bot = interaction.client
     config = await bot.guild_config.get(settings_guild_id(interaction))
-    if not config.enabled(feature):
-        raise UserFacingError(
-            bot.messages("features.off", feature=bot.messages(FEATURE_NAMES[feature]))
-        )
+    if not config.enabled(toggle):
+        raise UserFacingError(bot.messages("features.off", feature=bot.messages(toggle.label_key)))
     return True

@@ -9,7 +9,7 @@ from discord.ext import commands
 
 from bot.core.client import ClientT, SciaticaBot, sciatica_interaction
 from bot.core.contracts import Export
-from bot.core.guild_config import Feature
+from bot.core.guild_config import Toggle
 from bot.storage import MEMBER_KINDS, Transaction
 from bot.ui.checks import require_feature
 from bot.ui.routine import RoutineButton
@@ -20,6 +20,8 @@ from cogs.reminders.manage import Managing
 from cogs.reminders.one_offs import AddAppointmentButton, OneOffs
 
 """The kinds of a member's own reminders, each delivered by DM."""
+
+REMINDERS = Toggle("reminders", "features.reminders")
 
 
 @app_commands.allowed_installs(guilds=True, users=True)
@@ -57,7 +59,10 @@ class Reminders(
         )
 
     async def interaction_check(self, interaction: discord.Interaction[ClientT], /) -> bool:
-        return await require_feature(sciatica_interaction(interaction), Feature.REMINDERS)
+        return await require_feature(sciatica_interaction(interaction), REMINDERS)
+
+    def toggles(self) -> list[Toggle]:
+        return [REMINDERS]
 
     # --- a member's data (MemberData) --------------------------------------------------------
 

@@ -93,7 +93,8 @@ async def test_a_change_through_one_process_is_seen_by_the_other_within_a_second
         await eventually_async(lambda: seen(lambda c: c.region == "uk"), timeout=1)
         options = {"name": "reminders", "enabled": False}
         await run(discord_server, world.moderator, "config feature", options, world)
-        await eventually_async(lambda: seen(lambda c: not c.enabled("reminders")), timeout=1)
+        [reminders] = [t for t in leader.guild_config.toggles if t.name == "reminders"]
+        await eventually_async(lambda: seen(lambda c: not c.enabled(reminders)), timeout=1)
 
 
 async def test_a_reminder_created_through_another_process_wakes_the_dispatcher(

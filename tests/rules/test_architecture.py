@@ -33,13 +33,11 @@ the bot but a cog; only the entry point imports it (a bot run never loads it oth
 DISCORD = {"discord", "aiohttp"}
 STORAGE = "bot.storage"
 OPERATOR = "the operator's commands work on a database's files and URLs, beneath the stores"
-NOT_YET = "not yet routed through bot.storage"
 STORAGE_MODULES = {
     ("bot.__main__", "bot.storage.backup"): OPERATOR,
     ("bot.__main__", "bot.storage.copying"): OPERATOR,
     ("bot.__main__", "bot.storage.postgres"): OPERATOR,
     ("bot.__main__", "bot.storage.postgres_check"): OPERATOR,
-    ("bot.core.guild_config", "bot.storage.events"): NOT_YET,
 }
 """The only imports of one of storage's own modules from outside it, each with its reason;
 everything else imports what bot.storage's __init__ exports."""

@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from bot.core.guild_config import GuildConfigCache
+from bot.core.guild_config import GuildConfigCache, Toggle
 from bot.storage import BotStateStore, DatabaseError, GuildSettingsStore
 from bot.storage.sqlite import MIGRATIONS_DIR, migration_files
 from bot.storage.sqlite import SqliteDatabase as Database
@@ -72,12 +72,17 @@ async def test_not_a_database_is_a_clear_error(tmp_path):
 async def test_guild_settings_write_through_with_audit(tmp_path):
     database = await Database.open(tmp_path / "bot.db")
     cache = GuildConfigCache(GuildSettingsStore(database), now=lambda: 1_700_000_000)
+    learn = Toggle("learn", "features.learn")
+    quickcheck = Toggle("quickcheck", "features.quickcheck")
+    with pytest.raises(KeyError, match="feature_learn"):  # no loaded feature declared it
+        await cache.set(1, 42, {"feature_learn": "off"})
+    cache.toggles = (learn, quickcheck)
     changes = await cache.set(1, 42, {"region": "uk", "feature_learn": "off"})
     assert changes == {"region": (None, "uk"), "feature_learn": (None, "off")}
     config = await cache.get(1)
     assert config.region == "uk"
-    assert not config.enabled("learn")
-    assert config.enabled("quickcheck")
+    assert not config.enabled(learn)
+    assert config.enabled(quickcheck)
 
     # a fresh cache reads what was written
     fresh = GuildConfigCache(GuildSettingsStore(database), now=lambda: 0)
