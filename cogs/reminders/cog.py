@@ -19,8 +19,6 @@ from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
 from cogs.reminders.one_offs import AddAppointmentButton, OneOffs
 
-"""The kinds of a member's own reminders, each delivered by DM."""
-
 REMINDERS = Toggle("reminders", "features.reminders")
 
 
