@@ -66,10 +66,9 @@ from bot.pictures.cards import StretchPictures
 from bot.pictures.poses import load_poses
 from bot.ui.embeds import picture_file, stretch_embed
 from tests.support.helpers import (
-    TOKEN,
     BotProcess,
+    bot_env,
     posted_by_the_bot,
-    process_env,
     with_search_path,
 )
 from tests.support.seeding import create_database, seed_reminders, seed_reminders_postgres
@@ -102,14 +101,14 @@ async def seeded(
     members: list[tuple[int, int]],
     dues: list[datetime],
     kind: str,
-) -> AsyncIterator[dict[str, str]]:
-    """The bot's database setting, seeded with one reminder per member: a SQLite file, or a
-    fresh schema on the PostgreSQL server `postgres` (dropped afterwards)."""
+) -> AsyncIterator[Path | str]:
+    """The bot's database, seeded with one reminder per member: a SQLite file's path, or the
+    URL of a fresh schema on the PostgreSQL server `postgres` (dropped afterwards)."""
     if postgres is None:
         path = tmp / "bot.db"
         await create_database(path)
         seed_reminders(path, members, dues, kind)
-        yield {"DATABASE_PATH": str(path)}
+        yield path
         return
     schema = f"bench_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(postgres)
@@ -117,7 +116,7 @@ async def seeded(
         await admin.execute(f"CREATE SCHEMA {schema}")
         url = with_search_path(postgres, schema)
         await seed_reminders_postgres(url, members, dues, kind)
-        yield {"DATABASE_URL": url}
+        yield url
     finally:
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
@@ -140,12 +139,8 @@ async def deliver(
     members = [(u.id, server.dm_channel(u.id)) for u in users]
     with tempfile.TemporaryDirectory() as tmp:
         async with seeded(Path(tmp), postgres, members, dues, kind) as database:
-            env = process_env(
-                DISCORD_TOKEN=TOKEN,
-                DISCORD_API_BASE=server.api_base,
-                SEND_RATE_PER_SECOND=str(send_rate),
-                LOG_LEVEL="WARNING",
-                **database,
+            env = bot_env(
+                server, database, SEND_RATE_PER_SECOND=str(send_rate), LOG_LEVEL="WARNING"
             )
             process = BotProcess(env, cwd=Path(tmp))
             await process.start()
@@ -336,13 +331,7 @@ async def answered_while_busy(
         path = Path(tmp) / "bot.db"
         await create_database(path)
         seed_reminders(path, [(u.id, server.dm_channel(u.id)) for u in recipients], due)
-        env = process_env(
-            DISCORD_TOKEN=TOKEN,
-            DISCORD_API_BASE=server.api_base,
-            DATABASE_PATH=str(path),
-            SEND_RATE_PER_SECOND=str(send_rate),
-            LOG_LEVEL="WARNING",
-        )
+        env = bot_env(server, path, SEND_RATE_PER_SECOND=str(send_rate), LOG_LEVEL="WARNING")
         process = BotProcess(env, cwd=Path(tmp))
         await process.start()
         created = [0]

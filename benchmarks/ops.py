@@ -26,7 +26,14 @@ from pathlib import Path
 import aiohttp
 
 from bot.localdiscord import FakeDiscord
-from tests.support.helpers import TOKEN, BotProcess, eventually, posted_by_the_bot, process_env
+from tests.support.helpers import (
+    TOKEN,
+    BotProcess,
+    bot_env,
+    eventually,
+    posted_by_the_bot,
+    process_env,
+)
 from tests.support.seeding import create_database, seed_reminders
 
 
@@ -76,13 +83,7 @@ async def fan_out(count: int, folder: Path, *, with_backup: bool) -> dict[str, f
             lambda event: sent.append(time.perf_counter()) if posted_by_the_bot(event) else None
         )
         port = free_port()
-        env = process_env(
-            DISCORD_TOKEN=TOKEN,
-            DISCORD_API_BASE=server.api_base,
-            DATABASE_PATH=str(database),
-            OPS_PORT=str(port),
-            LOG_LEVEL="WARNING",
-        )
+        env = bot_env(server, database, OPS_PORT=str(port), LOG_LEVEL="WARNING")
         seed_reminders(database, members, datetime.now(UTC))
         bot = BotProcess(env, cwd=folder)
         await bot.start()

@@ -36,7 +36,7 @@ from pathlib import Path
 from benchmarks.floor_bot import FLOOR_COMMANDS
 from bot.localdiscord import FakeDiscord
 from bot.localdiscord.models import User
-from tests.support.helpers import ROOT, TOKEN, BotProcess, process_env
+from tests.support.helpers import ROOT, TOKEN, BotProcess, bot_env, process_env
 
 Probe = Callable[[FakeDiscord, User, int], Awaitable[float]]
 MEMBERS = 50
@@ -169,12 +169,7 @@ async def run_product(sizes: Sizes) -> dict[str, list[float]]:
     async with local_discord() as stage:
         server = stage.server
         with tempfile.TemporaryDirectory() as tmp:
-            env = process_env(
-                DISCORD_TOKEN=TOKEN,
-                DISCORD_API_BASE=server.api_base,
-                DATABASE_PATH=str(Path(tmp) / "bot.db"),
-            )
-            bot = BotProcess(env, ROOT)
+            bot = BotProcess(bot_env(server, Path(tmp) / "bot.db"), ROOT)
             await bot.start()
             try:
                 await synced(server, ("sciatica", "quickcheck", "reminders"))

@@ -5,14 +5,13 @@ import io
 import json
 import logging
 import re
-import signal
 
 import pytest
 
 from bot.core.logs import TEXT_FORMAT, JsonFormatter
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from tests.support.actions import EIGHT, create_stretch, reminder_dms
-from tests.support.helpers import TOKEN, BotProcess, eventually, process_env
+from tests.support.helpers import TOKEN, BotProcess, eventually, process_env, running_bot
 from tests.support.progress import turn_checkins
 from tests.support.quickcheck import answer_all, start
 
@@ -98,20 +97,10 @@ async def test_health_answers_scores_and_notes_reach_neither_format(
 
 
 async def test_a_real_process_writes_one_json_object_per_line(discord_server, world, tmp_path):
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-        LOG_FORMAT="json",
-    )
-    process = BotProcess(env, cwd=tmp_path)
-    await process.start()
-    try:
-        await discord_server.wait_until_ready(timeout=30)
+    async with running_bot(discord_server, tmp_path, LOG_FORMAT="json") as process:
         about = await discord_server.invoke(world.alice, "about", {}, guild_id=world.guild.id)
         await about.response(timeout=10)
-    finally:
-        code, stderr = await process.stop(signal.SIGTERM)
+    code, stderr = process.exited
     assert code == 0, stderr
     entries = [json.loads(line) for line in stderr.splitlines()]
     assert all({"time", "level", "logger", "message"} <= e.keys() for e in entries)

@@ -1,7 +1,6 @@
 """OPS_PORT: /healthz, /readyz and /metrics of the real bot, read over HTTP as an operator's
 probes and Prometheus read them; the metrics parsed by the Prometheus client's own parser."""
 
-import signal
 import socket
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
@@ -12,12 +11,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.support.actions import EIGHT, create_stretch
 from tests.support.helpers import (
     EX_CONFIG,
-    TOKEN,
     BotProcess,
+    bot_env,
     eventually,
     eventually_async,
-    process_env,
     run_bot,
+    running_bot,
 )
 from tests.support.seeding import create_database, seed_reminders
 
@@ -178,31 +177,20 @@ async def test_a_real_process_answers_on_ops_port_and_a_taken_port_stops_the_nex
     discord_server, tmp_path
 ):
     port = free_port()
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-        OPS_PORT=str(port),
-    )
-    first = BotProcess(env, cwd=tmp_path)
-    await first.start()
-    try:
-        await discord_server.wait_until_ready(timeout=30)
+    async with running_bot(discord_server, tmp_path, OPS_PORT=str(port)) as first:
         await eventually_async(lambda: answers(port, "/readyz", 200), timeout=10)
         _, samples = await scrape(port)
         assert samples[("sciatica_dispatcher_leader", ())] == 1
 
         (tmp_path / "second").mkdir()
-        second = BotProcess(
-            {**env, "DATABASE_PATH": str(tmp_path / "second" / "bot.db")}, cwd=tmp_path
-        )
+        env = bot_env(discord_server, tmp_path / "second" / "bot.db", OPS_PORT=str(port))
+        second = BotProcess(env, cwd=tmp_path)
         await second.start()
         code, stderr = await second.wait(timeout=30)
         assert code == EX_CONFIG and f"127.0.0.1:{port}" in stderr and "OPS_PORT" in stderr
         assert "Traceback" not in stderr
         assert stderr.strip().splitlines()[-1].startswith("sciatica-companion: cannot listen")
-    finally:
-        code, stderr = await first.stop(signal.SIGTERM)
+    code, stderr = first.exited
     assert code == 0, stderr
 
 

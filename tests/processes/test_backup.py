@@ -14,8 +14,8 @@ import asyncpg
 from tests.support.helpers import (
     EX_CONFIG,
     EX_USAGE,
-    TOKEN,
     BotProcess,
+    bot_env,
     eventually,
     posted_by_the_bot,
     process_env,
@@ -56,12 +56,7 @@ async def test_a_backup_taken_during_a_fan_out_opens_and_holds_every_reminder(
             created[0] += 1
 
     discord_server.subscribe(count)
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(database),
-    )
-    bot = BotProcess(env, cwd=tmp_path)
+    bot = BotProcess(bot_env(discord_server, database), cwd=tmp_path)
     await bot.start()
     target = tmp_path / "backups" / "companion.db"
     target.parent.mkdir()

@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.client import FILE_CHECK_SECONDS
 from tests.support.actions import create_stretch
-from tests.support.helpers import EX_TEMPFAIL, TOKEN, BotProcess, posted_by_the_bot, process_env
+from tests.support.helpers import EX_TEMPFAIL, BotProcess, bot_env, posted_by_the_bot
 from tests.support.seeding import create_database, seed_reminders
 
 pytestmark = pytest.mark.timeout(150)
@@ -68,10 +68,7 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
             arrivals[channels[int(event.message["channel_id"])]].append(time.monotonic())
 
     discord_server.subscribe(arrived)
-    env = process_env(
-        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(path)
-    )
-    bot = BotProcess(env, cwd=tmp_path)
+    bot = BotProcess(bot_env(discord_server, path), cwd=tmp_path)
     await bot.start()
     try:
         await discord_server.wait_until(
@@ -111,10 +108,7 @@ async def test_a_database_refusing_writes_around_a_due_time_delays_that_reminder
 
 
 async def started(discord_server, tmp_path, path):
-    env = process_env(
-        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(path)
-    )
-    process = BotProcess(env, cwd=tmp_path)
+    process = BotProcess(bot_env(discord_server, path), cwd=tmp_path)
     ready = discord_server.gateway.ready_count
     await process.start()
     await discord_server.wait_until(lambda: discord_server.gateway.ready_count > ready, 30)

@@ -12,11 +12,10 @@ import pytest
 
 from tests.support.actions import create_stretch_reminders
 from tests.support.helpers import (
-    TOKEN,
     BotProcess,
+    bot_env,
     eventually,
     posted_by_the_bot,
-    process_env,
     run_bot,
 )
 from tests.support.seeding import create_database, seed_reminders
@@ -166,12 +165,7 @@ async def test_sigkill_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(
     users = members(discord_server, 300 * SCALE)
     path = await seeded(discord_server, tmp_path, users, due=datetime.now(UTC))
     discord_server.rest.global_rate_limit = 250
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(path),
-        SEND_RATE_PER_SECOND="100",
-    )
+    env = bot_env(discord_server, path, SEND_RATE_PER_SECOND="100")
     first = BotProcess(env, cwd=tmp_path)
     sent = []
 

@@ -4,14 +4,13 @@ an older version showed, is told plainly that it expired and how to start again.
 
 from __future__ import annotations
 
-import signal
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.support.helpers import TOKEN, BotProcess, eventually, process_env, run_bot
+from tests.support.helpers import run_bot, running_bot
 
 DELETED = "everything I kept about you is deleted"
 EXPIRED = "expired, so nothing was deleted"
@@ -42,31 +41,20 @@ async def answer(server: Any, user: Any, question: Any, label: str) -> str:
 
 async def test_a_pending_delete_is_answered_after_a_restart(discord_server, world, tmp_path):
     database = tmp_path / "bot.db"
-    env = process_env(
-        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(database)
-    )
-    first = BotProcess(env, cwd=tmp_path)
-    await first.start()
-    try:
-        await discord_server.wait_until_ready(timeout=30)
+    async with running_bot(discord_server, tmp_path) as first:
         for user in (world.alice, world.bob):
             await ask(discord_server, user, world, "reminders timezone", {"zone": "Europe/London"})
         alice_asked = await ask(discord_server, world.alice, world, "privacy delete", {})
         bob_asked = await ask(discord_server, world.bob, world, "privacy delete", {})
-    finally:
-        code, stderr = await first.stop(signal.SIGTERM)
+    code, stderr = first.exited
     assert code == 0, stderr
 
-    second = BotProcess(env, cwd=tmp_path)
-    await second.start()
-    try:
-        await eventually(lambda: discord_server.gateway.ready_count >= 2, timeout=30)
+    async with running_bot(discord_server, tmp_path, ready=2) as second:
         deleted = await answer(discord_server, world.alice, alice_asked, "Delete everything")
         assert DELETED in deleted
         kept = await answer(discord_server, world.bob, bob_asked, "Cancel")
         assert "Nothing was deleted" in kept
-    finally:
-        code, stderr = await second.stop(signal.SIGTERM)
+    code, stderr = second.exited
     assert code == 0, stderr
     assert member_rows(database, world.alice.id) == 0
     assert member_rows(database, world.bob.id) == 1

@@ -6,7 +6,6 @@ bot made is told plainly that the check expired."""
 
 from __future__ import annotations
 
-import signal
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,24 +14,15 @@ from typing import Any
 
 from bot.health.triage import Level
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.support.helpers import TOKEN, BotProcess, eventually, process_env
+from tests.support.helpers import running_bot
 
 
 @asynccontextmanager
 async def deployed(server: Any, tmp_path: Path, *, version: int) -> AsyncIterator[None]:
     """The bot running as its `version`th process on one database, stopped as a deploy does."""
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-    )
-    process = BotProcess(env, cwd=tmp_path)
-    await process.start()
-    try:
-        await eventually(lambda: server.gateway.ready_count >= version, timeout=30)
+    async with running_bot(server, tmp_path, ready=version) as process:
         yield
-    finally:
-        code, stderr = await process.stop(signal.SIGTERM)
+    code, stderr = process.exited
     assert code == 0, stderr
     assert "Traceback" not in stderr, stderr
 

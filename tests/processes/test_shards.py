@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from bot.localdiscord.constants import InteractionCallbackType as Callback
-from tests.support.helpers import TOKEN, BotProcess, eventually_async, process_env, run_bot
+from tests.support.helpers import BotProcess, bot_env, eventually_async, run_bot
 from tests.support.seeding import seed_reminders_postgres
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -74,13 +74,7 @@ async def test_three_processes_each_run_one_shard(discord_server, tmp_path, post
     )
 
     def bot_process(shard):
-        env = process_env(
-            DISCORD_TOKEN=TOKEN,
-            DISCORD_API_BASE=server.api_base,
-            DATABASE_URL=postgres_url,
-            SHARD_COUNT="3",
-            SHARD_IDS=str(shard),
-        )
+        env = bot_env(server, postgres_url, SHARD_COUNT="3", SHARD_IDS=str(shard))
         return BotProcess(env, cwd=tmp_path)
 
     processes = [bot_process(shard) for shard in range(3)]
@@ -138,12 +132,7 @@ async def sent_deliveries(url, expected):
 async def test_without_gateway_information_the_bot_stops_with_one_line(discord_server, tmp_path):
     """GET /gateway/bot tells the bot where to connect, its shard count and identify limit."""
     discord_server.fail_next("GET", r"/gateway/bot", status=404)
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-        LOG_LEVEL="WARNING",
-    )
+    env = bot_env(discord_server, tmp_path / "bot.db", LOG_LEVEL="WARNING")
     process = BotProcess(env, cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait(timeout=30)

@@ -8,17 +8,14 @@ import sqlite3
 import time
 
 from tests.support.actions import create_stretch
-from tests.support.helpers import TOKEN, BotProcess, process_env
+from tests.support.helpers import BotProcess, bot_env
 
 
 async def test_sigterm_during_a_button_press_lets_it_answer_then_stops_cleanly(
     discord_server, world, tmp_path
 ):
     path = tmp_path / "bot.db"
-    env = process_env(
-        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(path)
-    )
-    process = BotProcess(env, cwd=tmp_path)
+    process = BotProcess(bot_env(discord_server, path), cwd=tmp_path)
     await process.start()
     holder = sqlite3.connect(path, isolation_level=None, timeout=10)
     try:

@@ -13,20 +13,19 @@ from tests.support.helpers import (
     EX_USAGE,
     TOKEN,
     BotProcess,
+    bot_env,
     eventually,
     fresh_postgres_schema,
     postgres_server_url,
     process_env,
+    running_bot,
 )
 from tests.support.seeding import create_database
 
 
 async def run_until_exit(discord_server, tmp_path, database):
     """Start `python -m bot` on this database file and wait for it to give up."""
-    env = process_env(
-        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord_server.api_base, DATABASE_PATH=str(database)
-    )
-    process = BotProcess(env, cwd=tmp_path)
+    process = BotProcess(bot_env(discord_server, database), cwd=tmp_path)
     await process.start()
     return await process.wait(timeout=30)
 
@@ -84,24 +83,15 @@ async def test_a_file_that_is_not_a_database_stops_the_bot(discord_server, tmp_p
 
 
 async def test_connects_syncs_once_and_not_again_after_a_restart(discord_server, tmp_path):
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-    )
-    first = BotProcess(env, cwd=tmp_path)
-    await first.start()
-    try:
-        await discord_server.wait_until_ready(timeout=30)
+    async with running_bot(discord_server, tmp_path) as first:
         names = {command["name"] for command in discord_server.synced_commands()}
         assert {"sciatica", "stretch", "help", "about"} <= names
         assert discord_server.rest.sync_count == 1
-    finally:
-        code, stderr = await first.stop(signal.SIGTERM)
+    code, stderr = first.exited
     assert code == 0, stderr
     assert "stopped cleanly" in stderr
 
-    second = BotProcess(env, cwd=tmp_path)
+    second = BotProcess(bot_env(discord_server, tmp_path / "bot.db"), cwd=tmp_path)
     await second.start()
     try:
         await eventually(lambda: discord_server.gateway.identify_count >= 2, timeout=30)
@@ -113,11 +103,7 @@ async def test_connects_syncs_once_and_not_again_after_a_restart(discord_server,
 
 
 async def test_sync_subcommand_forces_one_sync_and_exits(discord_server, tmp_path):
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-    )
+    env = bot_env(discord_server, tmp_path / "bot.db")
     for expected in (1, 2):
         process = BotProcess(env, cwd=tmp_path, args=("sync",))
         await process.start()
@@ -196,32 +182,19 @@ async def test_an_unreachable_discord_is_one_line(tmp_path):
 async def test_a_second_process_on_the_same_sqlite_file_is_refused_with_one_line(
     discord_server, tmp_path
 ):
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-    )
-    first = BotProcess(env, cwd=tmp_path)
-    await first.start()
-    try:
-        await discord_server.wait_until_ready(timeout=30)
-        second = BotProcess(env, cwd=tmp_path)
+    async with running_bot(discord_server, tmp_path) as first:
+        second = BotProcess(bot_env(discord_server, tmp_path / "bot.db"), cwd=tmp_path)
         await second.start()
         code, stderr = await second.wait(timeout=30)
         assert code == EX_CONFIG and "in use by another running bot" in stderr, stderr
         assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
         assert discord_server.gateway.identify_count == 1  # the second never connected
-    finally:
-        code, stderr = await first.stop(signal.SIGTERM)
+    code, stderr = first.exited
     assert code == 0, stderr
 
 
 async def test_an_unreachable_postgresql_is_one_line_without_its_password(discord_server, tmp_path):
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/companion",
-    )
+    env = bot_env(discord_server, "postgresql://bot:s3cret@127.0.0.1:1/companion")
     process = BotProcess(env, cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait(timeout=30)
@@ -235,11 +208,8 @@ async def test_a_postgresql_database_that_does_not_exist_is_a_configuration_prob
 ):
     async with fresh_postgres_schema():  # the server is there (or the test is skipped)
         pass
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_URL=f"{postgres_server_url().rsplit('/', 1)[0]}/no_such_database_here",
-    )
+    missing = f"{postgres_server_url().rsplit('/', 1)[0]}/no_such_database_here"
+    env = bot_env(discord_server, missing)
     process = BotProcess(env, cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait(timeout=30)
@@ -250,12 +220,7 @@ async def test_a_postgresql_database_that_does_not_exist_is_a_configuration_prob
 async def test_a_token_the_gateway_rejects_is_a_configuration_problem(discord_server, tmp_path):
     """Reset between the bot's login and its identify: the gateway closes with 4004."""
     discord_server.gateway.valid_token = "a-token-reset-meanwhile"
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-    )
-    process = BotProcess(env, cwd=tmp_path)
+    process = BotProcess(bot_env(discord_server, tmp_path / "bot.db"), cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait(timeout=30)
     assert code == EX_CONFIG and "4004" in stderr and "DISCORD_TOKEN" in stderr, stderr
@@ -264,12 +229,7 @@ async def test_a_token_the_gateway_rejects_is_a_configuration_problem(discord_se
 
 async def test_a_discord_that_keeps_failing_is_a_temporary_problem(discord_server, tmp_path):
     discord_server.fail_next("GET", r"/users/@me", status=503)  # discord.py retries no 503
-    env = process_env(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=discord_server.api_base,
-        DATABASE_PATH=str(tmp_path / "bot.db"),
-    )
-    process = BotProcess(env, cwd=tmp_path)
+    process = BotProcess(bot_env(discord_server, tmp_path / "bot.db"), cwd=tmp_path)
     await process.start()
     code, stderr = await process.wait(timeout=30)
     assert code == EX_TEMPFAIL and "503" in stderr and "Traceback" not in stderr, stderr

@@ -101,18 +101,20 @@ class Community:
 
 def bot_settings(server: FakeDiscord, database: Path | str, **extra: str) -> Settings:
     """`database` is a SQLite file's path or a PostgreSQL URL."""
-    where = (
-        {"DATABASE_URL": database}
-        if isinstance(database, str)
-        else {"DATABASE_PATH": str(database)}
-    )
     env = {
         "DISCORD_TOKEN": TOKEN,
-        **where,
+        **database_env(database),
         "DISCORD_API_BASE": server.api_base,
         **extra,
     }
     return load_settings(env)
+
+
+def database_env(database: Path | str) -> dict[str, str]:
+    """A SQLite file's path is DATABASE_PATH, a PostgreSQL URL is DATABASE_URL."""
+    if isinstance(database, str):
+        return {"DATABASE_URL": database}
+    return {"DATABASE_PATH": str(database)}
 
 
 @asynccontextmanager
@@ -166,6 +168,7 @@ class BotProcess:
         self.args = args
         self.process: asyncio.subprocess.Process | None = None
         self._stderr: asyncio.Task[bytes] | None = None
+        self.exited: tuple[int, str] | None = None  # its exit code and log, once it ended
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
@@ -192,7 +195,8 @@ class BotProcess:
         async with asyncio.timeout(timeout):
             await self.process.wait()
             stderr = await self._stderr
-        return self.process.returncode or 0, stderr.decode()
+        self.exited = (self.process.returncode or 0, stderr.decode())
+        return self.exited
 
     def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
@@ -210,6 +214,29 @@ def process_env(**values: str) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+def bot_env(server: FakeDiscord, database: Path | str, **extra: str) -> dict[str, str]:
+    """`process_env` for a bot process pointed at the local Discord with the test token;
+    `database` is a SQLite file's path or a PostgreSQL URL."""
+    return process_env(
+        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=server.api_base, **database_env(database), **extra
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    server: FakeDiscord, folder: Path, *, ready: int = 1, **extra: str
+) -> AsyncIterator[BotProcess]:
+    """`python -m bot` on `folder`'s bot.db, yielded once the gateway has seen its `ready`th
+    READY, stopped with SIGTERM as a deploy does; its `exited` then holds code and log."""
+    process = BotProcess(bot_env(server, folder / "bot.db", **extra), cwd=folder)
+    await process.start()
+    try:
+        await server.wait_until(lambda: server.gateway.ready_count >= ready, timeout=30)
+        yield process
+    finally:
+        await process.stop(signal.SIGTERM)
 
 
 def posted_by_the_bot(event: Event) -> bool:
