@@ -116,14 +116,6 @@ class ScreenIds:
         return f"{self.prefix}:{action}"
 
 
-def answer_id(check: QuickCheck, state: CheckState, question: Question, answer: Answer) -> str:
-    return ScreenIds.of(check, state).answer(question, answer)
-
-
-def navigation_id(check: QuickCheck, state: CheckState, action: str) -> str:
-    return ScreenIds.of(check, state).navigation(action)
-
-
 def follow_up_id(follow_up: str) -> str:
     if follow_up not in FOLLOW_UPS:
         raise ValueError(f"unknown follow-up {follow_up!r}")

@@ -11,12 +11,11 @@ from bot.health.quickcheck_ids import (
     CUSTOM_ID_LIMIT,
     FOLLOW_UPS,
     CheckState,
+    ScreenIds,
     StaleCheck,
-    answer_id,
     emergency_pressed,
     follow_up_id,
     follow_up_of,
-    navigation_id,
     read_press,
     state_of,
 )
@@ -71,12 +70,9 @@ def sessions(draw: st.DrawFn) -> QuickCheckSession:
 
 def screen_ids(session: QuickCheckSession, state: CheckState) -> list[str]:
     """Every custom id the screen's buttons carry."""
-    ids = [
-        answer_id(CHECK, state, question, answer)
-        for question in session.screen
-        for answer in Answer
-    ]
-    return [*ids, *(navigation_id(CHECK, state, action) for action in ("next", "back", "cancel"))]
+    screen = ScreenIds.of(CHECK, state)
+    ids = [screen.answer(question, answer) for question in session.screen for answer in Answer]
+    return [*ids, *(screen.navigation(action) for action in ("next", "back", "cancel"))]
 
 
 @given(
@@ -92,7 +88,7 @@ def test_every_screen_comes_back_whole_from_any_of_its_answer_buttons(
     state = state_of(session, owner, shown, region)
     question = data.draw(st.sampled_from(session.screen))
     answer = data.draw(answers)
-    press = read_press(CHECK, answer_id(CHECK, state, question, answer))
+    press = read_press(CHECK, ScreenIds.of(CHECK, state).answer(question, answer))
     assert press.state == state
     assert (press.action, press.question, press.answer) == ("answer", question, answer)
     assert press.state.region(REGIONS) == region
@@ -111,7 +107,7 @@ def test_navigation_reads_back_only_where_the_screen_offers_it(session, region):
         "next": len(screen) > 1 and all(q.id in session.pending for q in screen),
     }
     for action, shown in offered.items():
-        custom_id = navigation_id(CHECK, state, action)
+        custom_id = ScreenIds.of(CHECK, state).navigation(action)
         if shown:
             assert read_press(CHECK, custom_id).action == action
         else:
@@ -138,14 +134,14 @@ def test_the_longest_custom_id_fits_with_room_to_spare():
         session.choose(question.id, Answer.NOT_SURE)
     region = RegionChoice(REGIONS[longest_key], RegionSource.REMEMBERED)
     state = state_of(session, LONGEST_SNOWFLAKE, LONGEST_TIME, region)
-    longest = answer_id(CHECK, state, QUESTIONS[-1], Answer.NOT_SURE)
+    longest = ScreenIds.of(CHECK, state).answer(QUESTIONS[-1], Answer.NOT_SURE)
     assert len(longest) <= CUSTOM_ID_LIMIT - 10, (len(longest), longest)
     assert read_press(CHECK, longest).question is QUESTIONS[-1]
 
 
 def first_screen_id(answer: Answer = Answer.NO) -> str:
     session = QuickCheckSession(CHECK)
-    return answer_id(CHECK, state_of(session, OWNER, SHOWN, None), QUESTIONS[0], answer)
+    return ScreenIds.of(CHECK, state_of(session, OWNER, SHOWN, None)).answer(QUESTIONS[0], answer)
 
 
 @pytest.mark.parametrize(
@@ -181,7 +177,7 @@ def test_answers_skipped_past_a_screen_are_refused():
     state = state_of(session, OWNER, SHOWN, None)
     state.answers.update({q.id: Answer.NO for q in QUESTIONS[1:4]})
     with pytest.raises(StaleCheck):
-        read_press(CHECK, answer_id(CHECK, state, QUESTIONS[0], Answer.NO))
+        read_press(CHECK, ScreenIds.of(CHECK, state).answer(QUESTIONS[0], Answer.NO))
 
 
 @pytest.mark.parametrize("question", EMERGENCY, ids=lambda q: q.id)
