@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 from bot.storage.connection import DatabaseError, Dialect
@@ -27,3 +28,19 @@ def migration_files(directory: Path) -> list[tuple[int, Path]]:
     if [number for number, _ in found] != expected:
         raise DatabaseError("migration numbers must run 1, 2, 3... without gaps")
     return found
+
+
+def split_sqlite_migration(script: str) -> list[str]:
+    """A SQLite migration split into statements (executescript would COMMIT behind our back)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise DatabaseError("migration ends with an incomplete SQL statement")
+    return statements

@@ -1,4 +1,5 @@
-"""The file a SQLite database was opened from, and whether its path still leads to it.
+"""The file a SQLite database was opened from, whether its path still leads to it, and this
+process's hold on it (an exclusive lock on `<file>.lock`).
 
 Deleted (a cleaner emptying a temporary folder) or replaced, the open file lives on only in
 this process: the bot would go on confirming reminders into a file nobody opens again, and the
@@ -12,10 +13,53 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
+from bot.storage.connection import DatabaseError
+
 log = logging.getLogger("bot.storage")
+
+if sys.platform == "win32":  # pragma: no cover - the bot is developed and tested on Linux
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def hold_process_lock(path: Path) -> int:
+    """Lock `<file>.lock` for this process's lifetime; refuse if another process holds it."""
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the lock file {lock_path(path)}: {exc}") from exc
+    if not _try_lock(fd):
+        os.close(fd)
+        raise DatabaseError(
+            f"database file {path} is in use by another running bot: one process per SQLite"
+            " file (two would send every reminder twice); to run several, set DATABASE_URL"
+            " to a PostgreSQL database"
+        )
+    return fd
 
 
 class DatabaseFile:

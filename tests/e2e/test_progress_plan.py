@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.localdiscord.constants import InteractionCallbackType as Callback
 from bot.pictures.charts import progress_chart
 from tests.support.actions import EIGHT, create_stretch, ix_list, stretch_dms
+from tests.support.helpers import eventually_async
 from tests.support.progress import DAY, figures, progress, session_done, turn_checkins, uploads
 
 
@@ -77,6 +78,11 @@ async def test_the_daily_chore_keeps_missed_sessions_before_the_ledger_forgets_t
     await discord_server.wait_until(lambda: len(stretch_dms(discord_server, world.alice)) == 2)
     clock.set(EIGHT + 4 * DAY)  # Friday's DM comes
     await discord_server.wait_until(lambda: len(stretch_dms(discord_server, world.alice)) == 3)
+
+    async def friday_recorded() -> bool:  # the DM is sent before its delivery is recorded
+        return len((await bot.stores.sessions.inputs(world.alice.id)).delivered) == 3
+
+    await eventually_async(friday_recorded, timeout=5)
     assert (await bot.stores.sessions.inputs(world.alice.id)).marks == []
 
     await bot.get_cog("Progress").record_missed(clock.now())

@@ -176,7 +176,8 @@ async def test_the_migration_keeps_every_reminder_and_what_points_at_it(tmp_path
         assert await database.fetch_all("SELECT * FROM deliveries") == []
         [completion] = await database.fetch_all("SELECT reminder_id FROM completions")
         assert completion[0] is None
-        [[foreign_keys]] = await database.fetch_all("PRAGMA foreign_keys")
+        async with database.transaction() as tx:  # the connection that writes
+            [[foreign_keys]] = await tx.fetch_all("PRAGMA foreign_keys")
         assert foreign_keys == 1
     finally:
         await database.close()

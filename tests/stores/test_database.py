@@ -101,3 +101,29 @@ async def test_guild_settings_write_through_with_audit(tmp_path):
         await cache.forget(1, tx)
     assert await cache.recent_changes(1) == []
     await database.close()
+
+
+async def test_reads_take_the_read_only_connection_and_wait_out_a_busy_file(tmp_path):
+    """A read outside a transaction can't write; told the file is busy, it is read again in
+    the writer's thread (which waits for the file) instead of failing."""
+    path = tmp_path / "bot.db"
+    database = await Database.open(path)
+    state = BotStateStore(database)
+    await state.set("k", "v")
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await database.fetch_all("INSERT INTO bot_state (key, value) VALUES ('x', 'y')")
+
+    class Busy:
+        def execute(self, sql, params):
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+            raise error
+
+        def close(self):
+            reader.close()
+
+    reader, database._reader = database._reader, Busy()
+    try:
+        assert await state.get("k") == "v"
+    finally:
+        await database.close()
