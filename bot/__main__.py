@@ -23,7 +23,7 @@ from bot.core import exits
 from bot.core.bundle import Content
 from bot.core.client import SciaticaBot
 from bot.core.discord_internals import api_base, use_api_base
-from bot.core.logs import setup_logging
+from bot.core.logs import flush_logs, setup_logging
 from bot.core.ops import OpsPortError
 from bot.core.settings import (
     DEFAULT_DATA_DIR,
@@ -70,6 +70,7 @@ GATEWAY_REFUSALS = {
 def fail(message: str, code: int = exits.CONFIG) -> int:
     """Configuration and environment problems end in one clear line, never a traceback, and
     an exit code that tells a service manager whether restarting can help (bot.core.exits)."""
+    flush_logs()
     print(f"sciatica-companion: {message}", file=sys.stderr)
     return code
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bot.core.bundle import Content
-from bot.core.logs import setup_logging
+from bot.core.logs import flush_logs, setup_logging
 from bot.core.settings import DEFAULT_DATA_DIR
 from bot.playground.web import Playground
 
@@ -50,6 +50,7 @@ async def serve(content: Content, port: int, data: Path | None, started: float) 
         address = await playground.start(port)
     except OSError as exc:
         await playground.stop()
+        flush_logs()
         print(
             f"sciatica-companion: cannot serve the playground on port {port}: {exc.strerror}"
             "; choose another with --port",
