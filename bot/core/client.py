@@ -10,6 +10,7 @@ import json
 import logging
 import sqlite3
 import time
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import discord
@@ -33,13 +34,15 @@ from bot.core.discord_internals import (
     global_limit_event,
     interaction_from,
     keep_only_views_with_state,
-    pace_unprompted_requests,
+    pace_requests,
+    pacing_middleware,
     set_choices,
     silence_voice_warnings,
     track_interactions,
     use_gateway,
 )
-from bot.core.errors import report_error, send_private
+from bot.core.errors import decline_stopping, report_error, send_private
+from bot.core.forms import FormRoutes, answer_form
 from bot.core.guild_config import GuildConfigCache
 from bot.core.leadership import Leadership
 from bot.core.operations import bot_metrics, start_operations, stop_operations
@@ -119,9 +122,6 @@ class SciaticaBot(commands.AutoShardedBot):
             tree_cls=SciaticaTree,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
-            http_trace=pace_unprompted_requests(
-                self.pacer, lambda: self.application_id, lambda s: self.metrics.rate_limited(s)
-            ),
             shard_count=settings.shard_count,
         )
         # given only when set (discord.py's options take a list, not None); settings already
@@ -157,6 +157,7 @@ class SciaticaBot(commands.AutoShardedBot):
         self.identify_claims = IdentifyClaims(self.stores.transaction)
         self.closing = False
         self.stopped_because: str | None = None  # why the bot stopped itself, if it did
+        self.forms = FormRoutes()
         self._interactions = track_interactions(self, self._admit)
         self._file_watch: asyncio.Task[None] | None = None
 
@@ -166,6 +167,12 @@ class SciaticaBot(commands.AutoShardedBot):
         return self.shard_ids is None or 0 in self.shard_ids
 
     async def setup_hook(self) -> None:
+        pace_requests(
+            self.http,
+            pacing_middleware(
+                self.pacer, lambda: self.application_id, lambda s: self.metrics.rate_limited(s)
+            ),
+        )
         await start_operations(self)  # first: /healthz and /readyz answer at once
         if not self.force_sync:
             await self._prepare_gateway()
@@ -207,18 +214,31 @@ class SciaticaBot(commands.AutoShardedBot):
         await stop_operations(self)
 
     def _admit(self, payload: dict[str, Any]) -> bool:
-        """Interactions arriving once the bot is stopping are told so, not handled."""
-        if not self.closing:
+        """Interactions arriving once the bot is stopping are told so, and a form some feature
+        answers goes to it: discord.py handles neither."""
+        if self.closing:
+            if payload.get("type") != discord.InteractionType.autocomplete.value:
+                stopping = interaction_from(self, payload)
+                self._answer(stopping, "interaction", decline_stopping(stopping, self.messages))
+            return False
+        form = self.forms.find(payload)
+        if form is None:
             return True
-        if payload.get("type") != discord.InteractionType.autocomplete.value:
-            task = asyncio.create_task(self._answer_stopping(interaction_from(self, payload)))
-            self._interactions.add(task)
-            task.add_done_callback(self._interactions.discard)
+        interaction = interaction_from(self, payload)
+        self._answer(interaction, "form", answer_form(interaction, *form, self.messages))
         return False
 
-    async def _answer_stopping(self, interaction: discord.Interaction[Any]) -> None:
-        await send_private(interaction, self.messages("errors.restarting"))
-        self.log_interaction(interaction, "interaction", "declined: stopping")
+    def _answer(
+        self, interaction: discord.Interaction[Any], name: str, answering: Awaitable[str]
+    ) -> None:
+        """Answer and log, in a task kept until it ends: a shutdown waits for it."""
+
+        async def answer_and_log() -> None:
+            self.log_interaction(interaction, name, await answering)
+
+        task = asyncio.create_task(answer_and_log())
+        self._interactions.add(task)
+        task.add_done_callback(self._interactions.discard)
 
     async def _let_interactions_answer(self) -> None:
         loop = asyncio.get_running_loop()
@@ -310,10 +330,6 @@ class SciaticaBot(commands.AutoShardedBot):
     def _sync_target(self) -> discord.Object | None:
         guild_id = self.settings.dev_guild_id
         return discord.Object(guild_id) if guild_id else None
-
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        if interaction.type is discord.InteractionType.component:
-            self.log_interaction(interaction, "component", "dispatched")
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]

@@ -29,6 +29,12 @@ async def send_private(interaction: discord.Interaction[Any], text: str) -> None
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
+async def decline_stopping(interaction: discord.Interaction[Any], messages: Messages) -> str:
+    """An interaction that arrived as the bot stops: the member is told; the outcome word."""
+    await send_private(interaction, messages("errors.restarting"))
+    return "declined: stopping"
+
+
 async def report_error(
     interaction: discord.Interaction[Any], error: BaseException, messages: Messages
 ) -> str:

@@ -83,7 +83,7 @@ class Metrics:
         registry.register(_LiveState(shard_latencies, leading))
 
     def interaction(self, command: str, outcome: str, latency_seconds: float) -> None:
-        """`outcome` is a word (ok, refused, error, dispatched): an error's id stays in the log.
+        """`outcome` is a word (ok, refused, error): an error's id stays in the log.
 
         Each (command, outcome)'s series is looked up once and kept: this runs for every
         interaction, and the commands and outcomes are few."""

@@ -27,7 +27,8 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
     A subclass builds itself from the bot and the template's match (`rebuild`) and does its
     work in `press`; this base gives both discord.py's signatures, and answers the member
     when `press` fails (discord.py only logs errors from dynamic items, which would leave the
-    member with "This interaction failed"). The base's own template matches nothing.
+    member with "This interaction failed"), and logs each press's outcome once it has
+    answered. The base's own template matches nothing.
     """
 
     @classmethod
@@ -50,7 +51,10 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
         try:
             await self.press(ours)
         except Exception as exc:
-            await report_error(ours, exc, ours.client.messages)
+            outcome = await report_error(ours, exc, ours.client.messages)
+        else:
+            outcome = "ok"
+        ours.client.log_interaction(ours, "component", outcome)
 
     async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         """What a member's press or pick does."""

@@ -17,7 +17,7 @@ from cogs.reminders.dms import Delivering, ReminderButton, SnoozeButton
 from cogs.reminders.edits import Editing
 from cogs.reminders.listing import Listing, ListPageButton
 from cogs.reminders.manage import Managing
-from cogs.reminders.one_offs import AddAppointmentButton, OneOffs
+from cogs.reminders.one_offs import APPOINTMENT_FORM, AddAppointmentButton, OneOffs
 
 REMINDERS = Toggle("reminders", "features.reminders")
 
@@ -46,10 +46,12 @@ class Reminders(
         self.bot.add_dynamic_items(
             ReminderButton, SnoozeButton, AddAppointmentButton, ListPageButton, RoutineButton
         )
+        self.bot.forms.add(APPOINTMENT_FORM, self.form_sent)
         for kind in MEMBER_KINDS:
             self.bot.scheduler.register(kind, self.deliver)
 
     async def cog_unload(self) -> None:
+        self.bot.forms.remove(APPOINTMENT_FORM)
         for kind in MEMBER_KINDS:
             self.bot.scheduler.unregister(kind)
         self.bot.remove_dynamic_items(

@@ -8,10 +8,9 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core.client import SciaticaBot, sciatica_interaction
-from bot.core.errors import UserFacingError, report_error
+from bot.core.errors import UserFacingError
 from bot.scheduling.one_offs import NEVER, AppointmentSchedule, OnceSchedule
 from bot.scheduling.recurrence import next_occurrence
 from bot.scheduling.schedule_edits import DayAndTime
@@ -120,23 +119,13 @@ class OneOffs(Creating):
         zone = self._resolve_zone(interaction, timezone) if timezone else None
         await interaction.response.send_modal(appointment_form(self.bot, zone))
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+    async def form_sent(self, interaction: discord.Interaction[Any], match: re.Match[str]) -> None:
         """The appointment form sent back (whichever process opened it)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: dict[str, Any] = dict(interaction.data or {})
-        match = APPOINTMENT_FORM.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        values = form_values(data)
+        values = form_values(dict(interaction.data or {}))
         zone = match["zone"] if match["zone"] in zone_names() else None
-        try:
-            await self.save_appointment(
-                interaction, f"{values.get(DAY_INPUT, '')} {values.get(TIME_INPUT, '')}", zone
-            )
-        except Exception as exc:
-            await report_error(interaction, exc, self.bot.messages)
+        await self.save_appointment(
+            interaction, f"{values.get(DAY_INPUT, '')} {values.get(TIME_INPUT, '')}", zone
+        )
 
     async def save_appointment(
         self, interaction: discord.Interaction[Any], when: str, zone: str | None
