@@ -1,6 +1,6 @@
 """Interaction turnaround: INTERACTION_CREATE sent by the local Discord -> first callback.
 
-    python -m benchmarks.turnaround [--runs 5] [--samples 200] [--rounds 20]
+    python -m benchmarks.turnaround [--runs 5] [--samples 1000] [--rounds 20]
 
 The bot runs as in production, a `python -m bot` process (SQLite in a temporary directory),
 beside the floor, a process of its own too (benchmarks.floor_bot): the least possible
@@ -14,8 +14,9 @@ scans of them (about 0.1 to 0.3 s each) don't show up as the bots' answers being
 Measured for /sciatica overview, a /quickcheck button step and /reminders list, for one member
 (`--samples` answers one after another) and for 50 members at once (`--rounds` of 50).
 Reports median and p99 per case (milliseconds), each case's p99 as a multiple of the floor's
-of the same kind at the same concurrency, and the machine's load average before and after
-(other work on the machine shows in the tails first).
+of the same kind at the same concurrency, the CPU time the answering process spent per
+one-member probe (read from /proc), and the machine's load average before and after (other
+work on the machine shows in the tails first).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ START_TIMEOUT = 60.0
 @dataclass(frozen=True)
 class Sizes:
     samples: int
-    """One member's answers, one after another: p99 of 200 is the third slowest."""
+    """One member's answers, one after another: p99 of 1,000 is the tenth slowest (of 200, the
+    third slowest moved the ratio by ±0.3 from one run to the next)."""
     rounds: int
     """Rounds of 50 members at once."""
 
@@ -97,18 +99,33 @@ class Stage:
     guild: int
 
 
-async def measure_cases(
-    stage: Stage, cases: dict[str, Probe], sizes: Sizes
-) -> dict[str, list[float]]:
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far, from Linux's /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measured:
+    latencies: dict[str, list[float]]
+    """Seconds per answer, by case and concurrency ("name x1", "name x50")."""
+    cpu: dict[str, float]
+    """The answering process's CPU seconds per one-member probe, by case."""
+
+
+async def measure_cases(stage: Stage, cases: dict[str, Probe], sizes: Sizes, pid: int) -> Measured:
     """Each case for one member, one answer after another, then for 50 members at once."""
     server, users, guild = stage.server, stage.users, stage.guild
-    results: dict[str, list[float]] = {}
+    measured = Measured({}, {})
     for name, probe in cases.items():
-        results[f"{name} x1"] = await measure(server, users, guild, probe, 1, sizes.samples)
-        results[f"{name} x{MEMBERS}"] = await measure(
+        before = cpu_seconds(pid)
+        one = await measure(server, users, guild, probe, 1, sizes.samples)
+        measured.cpu[name] = (cpu_seconds(pid) - before) / (sizes.samples + WARM_UP)
+        measured.latencies[f"{name} x1"] = one
+        measured.latencies[f"{name} x{MEMBERS}"] = await measure(
             server, users, guild, probe, MEMBERS, sizes.rounds
         )
-    return results
+    return measured
 
 
 @asynccontextmanager
@@ -136,7 +153,7 @@ async def synced(server: FakeDiscord, names: tuple[str, ...]) -> None:
     await server.wait_until(there, timeout=START_TIMEOUT)
 
 
-async def run_floor(sizes: Sizes) -> dict[str, list[float]]:
+async def run_floor(sizes: Sizes) -> Measured:
     """The same paths with the least possible bot."""
     async with local_discord() as stage:
         server = stage.server
@@ -159,18 +176,20 @@ async def run_floor(sizes: Sizes) -> dict[str, list[float]]:
                     "floor button": lambda s, u, g: press(s, u, g, "panel", "Pong"),
                 },
                 sizes,
+                process.pid,
             )
         finally:
             process.terminate()
             await process.wait()
 
 
-async def run_product(sizes: Sizes) -> dict[str, list[float]]:
+async def run_product(sizes: Sizes) -> Measured:
     async with local_discord() as stage:
         server = stage.server
         with tempfile.TemporaryDirectory() as tmp:
             bot = BotProcess(bot_env(server, Path(tmp) / "bot.db"), ROOT)
             await bot.start()
+            assert bot.process is not None  # started
             try:
                 await synced(server, ("sciatica", "quickcheck", "reminders"))
                 return await measure_cases(
@@ -181,6 +200,7 @@ async def run_product(sizes: Sizes) -> dict[str, list[float]]:
                         "/reminders list": lambda s, u, g: slash(s, u, g, "reminders list"),
                     },
                     sizes,
+                    bot.process.pid,
                 )
             finally:
                 await bot.stop()
@@ -191,21 +211,23 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     sizes = Sizes(args.samples, args.rounds)
     gc.disable()  # the local Discord's own pauses are not the bots' (see above)
     load_before = os.getloadavg()[0]
     runs: dict[str, list[dict[str, float]]] = {}
+    cpu: dict[str, list[float]] = {}
     for _ in range(args.runs):
-        for key, values in {
-            **asyncio.run(run_floor(sizes)),
-            **asyncio.run(run_product(sizes)),
-        }.items():
-            runs.setdefault(key, []).append(
-                {"median": statistics.median(values), "p99": percentile(values, 0.99)}
-            )
+        for measured in (asyncio.run(run_floor(sizes)), asyncio.run(run_product(sizes))):
+            for key, values in measured.latencies.items():
+                runs.setdefault(key, []).append(
+                    {"median": statistics.median(values), "p99": percentile(values, 0.99)}
+                )
+            for name, seconds in measured.cpu.items():
+                cpu.setdefault(name, []).append(seconds)
+    cpu_ms = {name: round(statistics.median(values) * 1000, 3) for name, values in cpu.items()}
     table = {
         key: {
             "median_ms": round(statistics.median(r["median"] for r in values) * 1000, 2),
@@ -219,6 +241,8 @@ def main() -> None:
         kind = "floor button" if name in (*BUTTON_CASES, "floor button") else "floor"
         ratio = row["p99_ms"] / table[f"{kind} x{concurrency}"]["p99_ms"]
         print(f"{key:<28} {row['median_ms']:>10.2f} {row['p99_ms']:>10.2f} {ratio:>16.2f}")
+    print("CPU of the answering process per one-member probe, ms (a button case: its command")
+    print("and the press): " + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu_ms.items()))
     load_after = os.getloadavg()[0]
     print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
@@ -230,6 +254,7 @@ def main() -> None:
                 "rounds": args.rounds,
                 "load_average": [load_before, load_after],
                 "results": table,
+                "cpu_ms_per_probe": cpu_ms,
             }
         )
     )
