@@ -70,6 +70,8 @@ async def test_health_answers_scores_and_notes_reach_neither_format(
     )
     [error_id] = ERROR_ID.findall((await failed.response(timeout=5)).content)
     await eventually(lambda: "outcome=error" in both_formats["text"].getvalue())
+    # each press (Done, the score, five quick-check screens) is logged once it has answered
+    await eventually(lambda: both_formats["text"].getvalue().count("component") >= 7)
 
     entries = [json.loads(line) for line in both_formats["json"].getvalue().splitlines()]
     text = both_formats["text"].getvalue()
@@ -78,6 +80,8 @@ async def test_health_answers_scores_and_notes_reach_neither_format(
         assert {"time", "level", "logger", "message"} <= entry.keys(), entry
     interactions = [e for e in entries if e["message"].startswith("interaction ")]
     assert len(interactions) >= 5 and all(e["shard"] == 0 for e in interactions)
+    presses = [e["message"] for e in interactions if " component " in e["message"]]
+    assert len(presses) >= 7 and all(m.endswith("outcome=ok") for m in presses), presses
     [logged_error] = [e for e in entries if "traceback" in e]
     assert logged_error["error_id"] == error_id and logged_error["level"] == "ERROR"
     assert "RuntimeError: the database went away" in logged_error["traceback"]
