@@ -74,7 +74,9 @@ class RelatedTopicSelect(PersistentSelect, template=r"learn:related:(?P<slug>[a-
 
     async def press(self, interaction: discord.Interaction[SciaticaBot]) -> None:
         chosen = self.bot.content.library.topic(self.item.values[0])
-        embed, view = await topic_answer(self.bot, chosen, settings_guild_id(interaction))
+        learn = self.bot.get_cog(Learn.__cog_name__)
+        assert isinstance(learn, Learn)  # this menu is routed only while the cog is loaded
+        embed, view = await learn.answers.get(chosen, settings_guild_id(interaction))
         message = interaction.message
         if message is not None and message.flags.ephemeral:
             await interaction.response.edit_message(embed=embed, view=view)
@@ -84,22 +86,48 @@ class RelatedTopicSelect(PersistentSelect, template=r"learn:related:(?P<slug>[a-
             )
 
 
-async def topic_answer(
-    bot: SciaticaBot, topic: Topic, guild_id: int | None
-) -> tuple[discord.Embed, discord.ui.View]:
-    """The embed (with the disclaimer and booking link of the server that added the bot, if
-    any) and the related-topics menu."""
-    config = await bot.guild_config.get(guild_id)
-    embed = topic_embed(
-        bot.content.library,
-        topic,
-        extra_disclaimer=config.disclaimer,
-        booking_link=config.booking_link,
-    )
-    view = discord.ui.View(timeout=None)
-    if topic.related:
-        view.add_item(RelatedTopicSelect(bot, topic))
-    return embed, view
+class TopicAnswers:
+    """Each topic's answer (its embed, with the disclaimer and booking link of the server that
+    added the bot, if any, and its related-topics menu), built once and sent again as it is.
+
+    Building them was most of the bot's own work in a topic's answer, and an answer changes only
+    with the content (loaded once) or those two settings, which are part of the key. Nothing
+    changes an answer once built, and its menu answers from its custom_id alone, so one answer
+    can be sent any number of times.
+    """
+
+    LIMIT = 256
+    """Answers kept: topics times the distinct settings in use; past it, they are built again."""
+
+    def __init__(self, bot: SciaticaBot) -> None:
+        self.bot = bot
+        self._built: dict[
+            tuple[str, str | None, str | None], tuple[discord.Embed, discord.ui.View]
+        ] = {}
+
+    async def get(
+        self, topic: Topic, guild_id: int | None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        config = await self.bot.guild_config.get(guild_id)
+        key = (topic.slug, config.disclaimer, config.booking_link)
+        answer = self._built.get(key)
+        if answer is None:
+            if len(self._built) >= self.LIMIT:
+                self._built.clear()
+            answer = self._built[key] = self._build(topic, config.disclaimer, config.booking_link)
+        return answer
+
+    def _build(
+        self, topic: Topic, disclaimer: str | None, booking_link: str | None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        embed = topic_embed(
+            self.bot.content.library, topic, extra_disclaimer=disclaimer, booking_link=booking_link
+        )
+        view = discord.ui.View(timeout=None)
+        if topic.related:
+            view.add_item(RelatedTopicSelect(self.bot, topic))
+        view.stop()  # a stopped view is sent as it is: neither kept nor emptied after sending
+        return embed, view
 
 
 class TopicGroup(app_commands.Group):
@@ -124,6 +152,7 @@ async def stretch_autocomplete(
 class Learn(commands.Cog):
     def __init__(self, bot: SciaticaBot) -> None:
         self.bot = bot
+        self.answers = TopicAnswers(bot)
         self.sciatica = TopicGroup(
             name="sciatica",
             description=bot.messages("learn.group_description"),
@@ -157,7 +186,7 @@ class Learn(commands.Cog):
     async def show_topic(
         self, interaction: discord.Interaction[SciaticaBot], topic: Topic, *, share: bool
     ) -> None:
-        embed, view = await topic_answer(self.bot, topic, settings_guild_id(interaction))
+        embed, view = await self.answers.get(topic, settings_guild_id(interaction))
         await interaction.response.send_message(
             add_bot_note(interaction), embed=embed, view=view, ephemeral=not share
         )

@@ -45,6 +45,33 @@ async def test_private_answers_with_a_menu_leave_no_task_behind(discord_server, 
     await eventually(lambda: len(asyncio.all_tasks()) <= before, timeout=2)
 
 
+async def test_a_topic_shown_again_carries_the_servers_new_note_and_booking_link(
+    discord_server, bot, world
+):
+    """A topic's answer is built once and sent again; a moderator's change shows at once."""
+
+    async def massage() -> str:
+        ix = await discord_server.invoke(
+            world.alice, "sciatica massage", {}, guild_id=world.guild.id
+        )
+        response = await ix.response(timeout=5)
+        assert response.components  # its related-topics menu, the second time too
+        return str((response.embeds, response.components))
+
+    before = await massage()
+    assert await massage() == before
+    changes = [
+        ("config disclaimer", {"text": "Ask the front desk first"}),
+        ("config booking-link", {"url": "https://clinic.example/book"}),
+    ]
+    for command, options in changes:
+        ix = await discord_server.invoke(world.moderator, command, options, guild_id=world.guild.id)
+        assert "Saved" in (await ix.response(timeout=5)).content
+    after = await massage()
+    assert "Ask the front desk first" not in before and "clinic.example" not in before
+    assert "Ask the front desk first" in after and "https://clinic.example/book" in after
+
+
 async def test_share_posts_publicly(discord_server, bot, world):
     ix = await discord_server.invoke(
         world.alice, "sciatica overview", {"share": True}, guild_id=world.guild.id
