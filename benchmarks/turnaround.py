@@ -12,7 +12,10 @@ dicts by the end; the cyclic garbage collector is off in this process, so its ev
 scans of them (about 0.1 to 0.3 s each) don't show up as the bots' answers being late.
 
 Measured for /sciatica overview, a /quickcheck button step and /reminders list, for one member
-(`--samples` answers one after another) and for 50 members at once (`--rounds` of 50).
+(`--samples` answers one after another) and for 50 members at once (`--rounds` of 50). Each case
+starts from a fresh local Discord and a fresh process, the floor's and the bot's alike: one
+member's answers measured after rounds of 50 came out about a quarter slower at p99, the
+floor's too, so a case measured later would carry the rounds before it.
 Reports median and p99 per case (milliseconds), each case's p99 as a multiple of the floor's
 of the same kind at the same concurrency, the CPU time the answering process spent per
 one-member probe (read from /proc), and the machine's load average before and after (other
@@ -30,7 +33,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,19 +116,14 @@ class Measured:
     """The answering process's CPU seconds per one-member probe, by case."""
 
 
-async def measure_cases(stage: Stage, cases: dict[str, Probe], sizes: Sizes, pid: int) -> Measured:
-    """Each case for one member, one answer after another, then for 50 members at once."""
+async def measure_case(stage: Stage, name: str, probe: Probe, sizes: Sizes, pid: int) -> Measured:
+    """The case for one member, one answer after another, then for 50 members at once."""
     server, users, guild = stage.server, stage.users, stage.guild
-    measured = Measured({}, {})
-    for name, probe in cases.items():
-        before = cpu_seconds(pid)
-        one = await measure(server, users, guild, probe, 1, sizes.samples)
-        measured.cpu[name] = (cpu_seconds(pid) - before) / (sizes.samples + WARM_UP)
-        measured.latencies[f"{name} x1"] = one
-        measured.latencies[f"{name} x{MEMBERS}"] = await measure(
-            server, users, guild, probe, MEMBERS, sizes.rounds
-        )
-    return measured
+    before = cpu_seconds(pid)
+    one = await measure(server, users, guild, probe, 1, sizes.samples)
+    cpu = (cpu_seconds(pid) - before) / (sizes.samples + WARM_UP)
+    many = await measure(server, users, guild, probe, MEMBERS, sizes.rounds)
+    return Measured({f"{name} x1": one, f"{name} x{MEMBERS}": many}, {name: cpu})
 
 
 @asynccontextmanager
@@ -153,57 +151,57 @@ async def synced(server: FakeDiscord, names: tuple[str, ...]) -> None:
     await server.wait_until(there, timeout=START_TIMEOUT)
 
 
-async def run_floor(sizes: Sizes) -> Measured:
-    """The same paths with the least possible bot."""
-    async with local_discord() as stage:
-        server = stage.server
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "benchmarks.floor_bot",
-            server.api_base,
-            server.gateway_url,
-            TOKEN,
-            cwd=ROOT,
-            env=process_env(),
-        )
+@asynccontextmanager
+async def floor_process(server: FakeDiscord) -> AsyncIterator[int]:
+    """The least possible bot, connected: its process id."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.floor_bot",
+        server.api_base,
+        server.gateway_url,
+        TOKEN,
+        cwd=ROOT,
+        env=process_env(),
+    )
+    try:
+        await synced(server, FLOOR_COMMANDS)
+        yield process.pid
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+@asynccontextmanager
+async def bot_process(server: FakeDiscord) -> AsyncIterator[int]:
+    """`python -m bot` as in production (SQLite in a temporary directory), connected: its
+    process id."""
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = BotProcess(bot_env(server, Path(tmp) / "bot.db"), ROOT)
+        await bot.start()
+        assert bot.process is not None  # started
         try:
-            await synced(server, FLOOR_COMMANDS)
-            return await measure_cases(
-                stage,
-                {
-                    "floor": lambda s, u, g: slash(s, u, g, "ping"),
-                    "floor button": lambda s, u, g: press(s, u, g, "panel", "Pong"),
-                },
-                sizes,
-                process.pid,
-            )
+            await synced(server, ("sciatica", "quickcheck", "reminders"))
+            yield bot.process.pid
         finally:
-            process.terminate()
-            await process.wait()
+            await bot.stop()
 
 
-async def run_product(sizes: Sizes) -> Measured:
-    async with local_discord() as stage:
-        server = stage.server
-        with tempfile.TemporaryDirectory() as tmp:
-            bot = BotProcess(bot_env(server, Path(tmp) / "bot.db"), ROOT)
-            await bot.start()
-            assert bot.process is not None  # started
-            try:
-                await synced(server, ("sciatica", "quickcheck", "reminders"))
-                return await measure_cases(
-                    stage,
-                    {
-                        "/sciatica overview": lambda s, u, g: slash(s, u, g, "sciatica overview"),
-                        "/quickcheck button": lambda s, u, g: press(s, u, g, "quickcheck", "No"),
-                        "/reminders list": lambda s, u, g: slash(s, u, g, "reminders list"),
-                    },
-                    sizes,
-                    bot.process.pid,
-                )
-            finally:
-                await bot.stop()
+Process = Callable[[FakeDiscord], AbstractAsyncContextManager[int]]
+FLOOR_CASES: dict[str, Probe] = {
+    "floor": lambda s, u, g: slash(s, u, g, "ping"),
+    "floor button": lambda s, u, g: press(s, u, g, "panel", "Pong"),
+}
+PRODUCT_CASES: dict[str, Probe] = {
+    "/sciatica overview": lambda s, u, g: slash(s, u, g, "sciatica overview"),
+    "/quickcheck button": lambda s, u, g: press(s, u, g, "quickcheck", "No"),
+    "/reminders list": lambda s, u, g: slash(s, u, g, "reminders list"),
+}
+
+
+async def run_case(name: str, probe: Probe, process: Process, sizes: Sizes) -> Measured:
+    async with local_discord() as stage, process(stage.server) as pid:
+        return await measure_case(stage, name, probe, sizes, pid)
 
 
 def main() -> None:
@@ -219,8 +217,13 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     runs: dict[str, list[dict[str, float]]] = {}
     cpu: dict[str, list[float]] = {}
+    every_case = [
+        *((name, probe, floor_process) for name, probe in FLOOR_CASES.items()),
+        *((name, probe, bot_process) for name, probe in PRODUCT_CASES.items()),
+    ]
     for _ in range(args.runs):
-        for measured in (asyncio.run(run_floor(sizes)), asyncio.run(run_product(sizes))):
+        for name, probe, process in every_case:
+            measured = asyncio.run(run_case(name, probe, process, sizes))
             for key, values in measured.latencies.items():
                 runs.setdefault(key, []).append(
                     {"median": statistics.median(values), "p99": percentile(values, 0.99)}
