@@ -1,6 +1,6 @@
 """Interaction turnaround: INTERACTION_CREATE sent by the local Discord -> first callback.
 
-    python -m benchmarks.turnaround [--runs 5] [--samples 1000] [--rounds 20]
+    python -m benchmarks.turnaround [--runs 5] [--samples 2000] [--rounds 20]
 
 The bot runs as in production, a `python -m bot` process (SQLite in a temporary directory),
 beside the floor, a process of its own too (benchmarks.floor_bot): the least possible
@@ -55,8 +55,9 @@ START_TIMEOUT = 60.0
 @dataclass(frozen=True)
 class Sizes:
     samples: int
-    """One member's answers, one after another: p99 of 1,000 is the tenth slowest (of 200, the
-    third slowest moved the ratio by ±0.3 from one run to the next)."""
+    """One member's answers, one after another: p99 of 2,000 is the 20th slowest. Of 1,000,
+    the tenth slowest moved the quick-check's ratio by ±0.15 from one run to the next (the
+    floor's button press has the longest tail); of 200, the third slowest moved it by ±0.3."""
     rounds: int
     """Rounds of 50 members at once."""
 
@@ -209,7 +210,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     sizes = Sizes(args.samples, args.rounds)
