@@ -20,7 +20,7 @@ from .constants import (
 )
 from .gateway import Gateway
 from .models import Changes, DiscordError, Event, EventKind, Interaction, Response
-from .rest import APP, BODY, FILES, Route, json_response, route
+from .rest import APP, ARRIVED, BODY, FILES, Route, json_response, route
 from .world import World
 
 Callback = InteractionCallbackType
@@ -121,7 +121,7 @@ class Interactions:
         ix = self.by_token.get(token)
         if ix is None or str(ix.id) != interaction_id:
             raise unknown_interaction()
-        latency = asyncio.get_running_loop().time() - ix.sent_at
+        latency = request[ARRIVED] - ix.sent_at
         if not ix.callbacks and latency > self.deadline:
             raise unknown_interaction()
         if ix.callbacks:

@@ -115,6 +115,8 @@ class Response:
     type: int
     data: dict[str, Any]
     latency: float
+    """Seconds from INTERACTION_CREATE sent to this callback's arrival (before its body was
+    read)."""
 
     @property
     def ephemeral(self) -> bool:

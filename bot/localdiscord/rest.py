@@ -3,6 +3,7 @@ test injects, every request recorded, and the routes the bot calls outside inter
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -25,6 +26,9 @@ JSON = "application/json"
 NOT_COUNTED = ("/interactions/", "/webhooks/")  # answers to interactions: no token, no limit
 BODY: web.RequestKey[Any] = web.RequestKey("body")  # the JSON body (payload_json)
 FILES: web.RequestKey[list[tuple[str, bytes]]] = web.RequestKey("files")
+ARRIVED: web.RequestKey[float] = web.RequestKey("arrived")
+"""The loop's time the request arrived, before its body was read: an interaction's deadline
+and turnaround end there, whatever Discord then takes to parse what the bot sent."""
 # the answers that mean the bot sent something Discord refuses, which no test should see
 REJECTED = {
     (400, ErrorCode.INVALID_FORM_BODY),
@@ -123,6 +127,7 @@ class Rest:
     async def middleware(self, request: web.Request, handler: Next) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX):
             return await handler(request)
+        arrived = asyncio.get_running_loop().time()
         path = request.path.removeprefix(API_PREFIX)
         body, files = await read_body(request)
         response: web.Response
@@ -135,6 +140,7 @@ class Rest:
         elif (failure := self._injected_failure(request.method, path)) is not None:
             response = error(failure, ErrorCode.GENERAL, "Server error")
         else:
+            request[ARRIVED] = arrived
             request[BODY] = body
             request[FILES] = files
             try:

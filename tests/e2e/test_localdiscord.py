@@ -7,6 +7,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yarl
 
 from bot import localdiscord
 from bot.localdiscord import FakeDiscord, limits
@@ -151,6 +152,39 @@ async def test_late_first_response_is_an_unknown_interaction(server):
                 and (await response.json())["code"] == ErrorCode.UNKNOWN_INTERACTION
             )
     server.rest.rejections.clear()
+
+
+async def test_the_turnaround_ends_when_the_callback_arrives_not_once_its_body_is_read(server):
+    """What Discord takes to read and check an answer is not the bot's turnaround: a body that
+    comes in after its headers still counts from when they arrived."""
+    guild = server.add_guild()
+    user = server.add_user("u")
+    server.add_member(guild.id, user.id)
+    server.world.commands[None] = [
+        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
+    ]
+    server.gateway.new_session()
+    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    answer = {"type": Callback.CHANNEL_MESSAGE_WITH_SOURCE, "data": {"content": "pong"}}
+    body = json.dumps(answer).encode()
+    api = yarl.URL(server.api_base)
+    reader, writer = await asyncio.open_connection(api.host, api.port)
+    try:
+        writer.write(
+            f"POST {api.path}/interactions/{ix.id}/{ix.token}/callback HTTP/1.1\r\n"
+            f"Host: {api.host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        await writer.drain()
+        await asyncio.sleep(0.3)
+        writer.write(body)
+        await writer.drain()
+        response = await ix.response(timeout=5)
+        assert (await reader.readline()).startswith(b"HTTP/1.1 204")
+    finally:
+        writer.close()
+    assert response.content == "pong"
+    assert response.latency < 0.3
 
 
 async def test_unknown_commands_and_options_fail_the_driver(server):
@@ -631,6 +665,8 @@ async def test_a_gateway_outage_closes_sockets_and_refuses_new_ones_until_it_end
         again = await http.ws_connect(server.gateway_url)
         assert (await again.receive_json(timeout=5))["op"] == Opcode.HELLO
         await again.close()
+
+
 # --- what a caller observes: the subscription ------------------------------------------------
 
 
