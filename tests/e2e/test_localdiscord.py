@@ -131,16 +131,22 @@ async def test_global_rate_limit_answers_429_with_discords_headers(server):
     assert statuses.count(429) >= 1
 
 
-async def test_late_first_response_is_an_unknown_interaction(server):
-    server.interactions.deadline = 0.05
+async def ping_invoked(server):
+    """/ping run by a member in a new server, with no connected client (the interaction is
+    answered by hand): the interaction."""
     guild = server.add_guild()
     user = server.add_user("u")
     server.add_member(guild.id, user.id)
     server.world.commands[None] = [
         {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
     ]
-    server.gateway.new_session()  # the deadline is checked without a connected client
-    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    server.gateway.new_session()
+    return await server.invoke(user, "ping", {}, guild_id=guild.id)
+
+
+async def test_late_first_response_is_an_unknown_interaction(server):
+    server.interactions.deadline = 0.05
+    ix = await ping_invoked(server)
     await asyncio.sleep(0.1)
     async with aiohttp.ClientSession() as http:
         url = f"{server.api_base}/interactions/{ix.id}/{ix.token}/callback"
@@ -157,14 +163,7 @@ async def test_late_first_response_is_an_unknown_interaction(server):
 async def test_the_turnaround_ends_when_the_callback_arrives_not_once_its_body_is_read(server):
     """What Discord takes to read and check an answer is not the bot's turnaround: a body that
     comes in after its headers still counts from when they arrived."""
-    guild = server.add_guild()
-    user = server.add_user("u")
-    server.add_member(guild.id, user.id)
-    server.world.commands[None] = [
-        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
-    ]
-    server.gateway.new_session()
-    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    ix = await ping_invoked(server)
     answer = {"type": Callback.CHANNEL_MESSAGE_WITH_SOURCE, "data": {"content": "pong"}}
     body = json.dumps(answer).encode()
     api = yarl.URL(server.api_base)
@@ -458,14 +457,7 @@ async def test_edits_replace_keep_or_drop_attachments(server):
 
 
 async def test_interaction_replies_and_webhook_edits_carry_attachments(server):
-    guild = server.add_guild()
-    user = server.add_user("u")
-    server.add_member(guild.id, user.id)
-    server.world.commands[None] = [
-        {"id": "1", "name": "ping", "description": "p", "type": CHAT_INPUT, "options": []}
-    ]
-    server.gateway.new_session()
-    ix = await server.invoke(user, "ping", {}, guild_id=guild.id)
+    ix = await ping_invoked(server)
     reply = {
         "type": Callback.CHANNEL_MESSAGE_WITH_SOURCE,
         "data": {
